@@ -1,0 +1,54 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := MATCHER_ENV=development $(BIN)/flask --app wsgi
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint install install-dev chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Serve the app on http://127.0.0.1:5000 with demo data on the embedded SQLite database.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	MATCHER_MAIL_DELIVER_ON_COMMIT=true $(FLASK) run --host 127.0.0.1 --port 5000
+
+## The whole suite: SQLite, then PostgreSQL (skipped with a note when unreachable, unless CI=true).
+test: install-dev
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check matcher tests migrations bench scripts wsgi.py
+
+test-sqlite: install-dev
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	@if $(BIN)/python -m tests.support.pg_ready "$(PG_TEST_URL)"; then \
+		MATCHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -n 2 --ignore=tests/unit $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $(PG_TEST_URL) is unreachable, and CI=true makes that a failure."; exit 1; \
+	else \
+		echo "SKIPPED the PostgreSQL run: nothing answers at $(PG_TEST_URL) (set PG_TEST_URL to point elsewhere)."; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache

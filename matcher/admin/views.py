@@ -1,0 +1,49 @@
+"""Admin pages: list users and change their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from matcher.admin.forms import RoleForm
+from matcher.extensions import db
+from matcher.models import Role, User
+from matcher.services import accounts
+from matcher.services.errors import DomainError
+from matcher.web.access import role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users():
+    query = (request.args.get("q") or "").strip()[:100]
+    page = request.args.get("page", 1, type=int) or 1
+    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(or_(User.email.like(like), func.lower(User.name).like(like)))
+    pagination = db.paginate(stmt, page=max(page, 1), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/users.html", pagination=pagination, query=query, form=RoleForm())
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required(Role.ADMIN)
+def set_role(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose one of the listed roles.", "error")
+        return redirect(url_for("admin.users"))
+    try:
+        accounts.set_role(db.session, current_user, user, Role(form.role.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{user.email} is now {Role(form.role.data).label.lower()}.", "success")
+    return redirect(url_for("admin.users"))

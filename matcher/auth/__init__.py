@@ -1,0 +1,1 @@
+"""Sign-up, login, email verification, password reset and account settings."""

@@ -1,0 +1,90 @@
+"""Account forms. Validation of shape lives here; rules of the domain live in services."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from matcher.models import Role
+from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
+
+_email = [DataRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)]
+
+
+def _new_password(label: str = "Password") -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters.",
+            ),
+        ],
+        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence works well.",
+    )
+
+
+def _confirm(field: str) -> PasswordField:
+    return PasswordField(
+        "Repeat the password",
+        validators=[DataRequired("Repeat the password."), EqualTo(field, "The passwords do not match.")],
+    )
+
+
+class SignupForm(FlaskForm):
+    role = RadioField(
+        "I am",
+        choices=[SelectChoice(role.value, role.label) for role in SIGNUP_ROLES],
+        validators=[DataRequired("Choose the kind of account.")],
+    )
+    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    email = EmailField("Email", validators=_email)
+    organisation_name = StringField(
+        "Organisation",
+        validators=[Optional(), Length(max=160)],
+        description="For organisation contacts: the organisation you act for. "
+        "A coordinator verifies it before its opportunities are published.",
+    )
+    password = _new_password()
+    confirm = _confirm("password")
+
+    def validate_organisation_name(self, field: StringField) -> None:
+        if self.role.data == Role.ORG_MEMBER and not (field.data or "").strip():
+            raise ValidationError("Name the organisation you act for.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=_email)
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Remember me on this device")
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=_email)
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password("New password")
+    confirm = _confirm("password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    password = _new_password("New password")
+    confirm = _confirm("password")
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField("New email", validators=_email)
+    password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but the CSRF token, for buttons such as "Log out"."""

@@ -1,0 +1,225 @@
+"""Account views: each parses a form, calls one service, commits, then redirects."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
+
+from matcher.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
+from matcher.extensions import db, limiter
+from matcher.models import Role
+from matcher.security import TokenError
+from matcher.services import accounts
+from matcher.services.errors import DomainError
+from matcher.web.client import client_ip
+from matcher.web.forms import show_error
+from matcher.web.redirects import is_safe_next, redirect_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit_key() -> str:
+    """Per account and address, so one attacker cannot lock everyone out."""
+    email = accounts.normalise_email(request.form.get("email", ""))[:254]
+    return f"login:{client_ip()}:{email}"
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session at login: nothing carried over from before (session fixation).
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = SignupForm(role=request.args.get("as", Role.STUDENT.value))
+    if form.validate_on_submit():
+        data = accounts.SignUp(
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            role=Role(form.role.data),
+            organisation_name=form.organisation_name.data,
+        )
+        try:
+            user = accounts.sign_up(db.session, data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            _start_session(user, remember=False)
+            flash(f"Welcome! We sent a confirmation link to {user.email}.", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_limit_key, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect_next()
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.password.errors = ["The email or the password is not right."]
+        else:
+            db.session.commit()
+            _start_session(user, remember=form.remember.data)
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        accounts.log_out(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):
+    try:
+        accounts.verify_email(db.session, token)
+    except TokenError as error:
+        db.session.rollback()
+        flash(error.reason, "error")
+        return render_template("auth/link_problem.html", reason=error.reason), 400
+    db.session.commit()
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.post("/verify/resend")
+@login_required
+def resend_verification():
+    form = EmptyForm()
+    if form.validate_on_submit() and not current_user.is_verified:
+        accounts.send_verification(db.session, current_user)
+        db.session.commit()
+        flash(f"We sent a new confirmation link to {current_user.email}.", "success")
+    return redirect(url_for("main.dashboard"))
+
+
+RESET_SENT = (
+    "If an account uses that address, we have sent it a link to reset the password. "
+    "The link works for two hours."
+)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(db.session, form.email.data)
+        db.session.commit()
+        flash(RESET_SENT, "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        accounts.user_for_reset_token(db.session, token)
+    except TokenError as error:
+        return render_template("auth/link_problem.html", reason=error.reason), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(db.session, token, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password is changed. Log in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return render_template(
+        "auth/account.html", password_form=ChangePasswordForm(), email_form=ChangeEmailForm()
+    )
+
+
+@bp.post("/account/password")
+@fresh_login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            # Every other session is now invalid; keep this one by logging in again.
+            _start_session(current_user._get_current_object(), remember=False)
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=form, email_form=ChangeEmailForm()), 422
+
+
+@bp.post("/account/email")
+@fresh_login_required
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(db.session, current_user, form.password.data, form.new_email.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"We sent a confirmation link to {accounts.normalise_email(form.new_email.data)}. "
+                "Your address changes when you follow it.",
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=ChangePasswordForm(), email_form=form), 422
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email_change(token: str):
+    try:
+        accounts.confirm_email_change(db.session, token)
+    except TokenError as error:
+        db.session.rollback()
+        return render_template("auth/link_problem.html", reason=error.reason), 400
+    db.session.commit()
+    logout_user()
+    flash("Your email address is changed. Log in with the new one.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.app_context_processor
+def _forms_for_layout() -> dict:
+    return {"logout_form": EmptyForm}

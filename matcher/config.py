@@ -1,0 +1,115 @@
+"""Configuration: defaults, then instance/config.py, then MATCHER_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 - a placeholder that production refuses
+
+# Keys that users set through MATCHER_<KEY>; values are parsed as JSON where possible
+# (so MATCHER_MAIL_PORT=2525 is an int), otherwise kept as strings.
+ENV_ALIASES = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+}
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    """The built-in settings: safe for production except the secret key."""
+    return {
+        "ENV": "production",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "matcher.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "MAX_FORM_PARTS": 200,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
+        "PREFERRED_URL_SCHEME": "https",
+        "SERVER_NAME": None,
+        # Argon2id at OWASP's recommended minimum (19 MiB, 2 iterations, 1 lane).
+        "ARGON2_MEMORY_COST": 19456,
+        "ARGON2_TIME_COST": 2,
+        "ARGON2_PARALLELISM": 1,
+        "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
+        "RESET_TOKEN_MAX_AGE": 2 * 3600,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "5 per minute;20 per hour",
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_DEFAULT_SENDER": "IR Opportunity Matcher <no-reply@localhost>",
+        "MAIL_TIMEOUT": 10,
+        "MAIL_DELIVER_ON_COMMIT": False,
+        "MAIL_MAX_ATTEMPTS": 8,
+        "MAIL_BACKOFF_SECONDS": 30,
+        "DEMO_PASSWORD": "irmatch-demo-2026",
+    }
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill app.config from defaults, the instance file, the environment and overrides."""
+    app.config.from_mapping(defaults(app.instance_path))
+    # Tests are hermetic: a developer's instance/config.py or shell variables never leak in.
+    if not (overrides or {}).get("TESTING"):
+        app.config.from_pyfile("config.py", silent=True)
+        for key, value in _prefixed_env("MATCHER_").items():
+            app.config[ENV_ALIASES.get(key, key)] = value
+    if overrides:
+        app.config.from_mapping(overrides)
+    if app.config["ENV"] == "development" or app.testing:
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+        app.config["PREFERRED_URL_SCHEME"] = "http"
+    _check_secret_key(app)
+
+
+def _prefixed_env(prefix: str) -> dict[str, Any]:
+    import json
+
+    found: dict[str, Any] = {}
+    for name, raw in os.environ.items():
+        if not name.startswith(prefix) or name.startswith(prefix + "TEST_"):
+            continue
+        try:
+            found[name[len(prefix) :]] = json.loads(raw)
+        except ValueError:
+            found[name[len(prefix) :]] = raw
+    return found
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config["SECRET_KEY"] != DEFAULT_SECRET_KEY:
+        return
+    if app.config["ENV"] == "production" and not app.testing:
+        raise RuntimeError(
+            "Refusing to start in production with the default SECRET_KEY: set MATCHER_SECRET_KEY "
+            "or SECRET_KEY in instance/config.py (or MATCHER_ENV=development on a laptop)."
+        )
+    # Development: a random key kept in the instance folder, so sessions survive restarts.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

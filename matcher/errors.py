@@ -1,0 +1,76 @@
+"""Error pages in the site's style, or JSON for API clients; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "We could not understand that request."),
+    403: ("Not allowed", "Your account cannot open this page."),
+    404: ("Not found", "There is nothing at this address. It may have moved or been removed."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    409: ("Conflict", "That change clashes with the current state. Reload and try again."),
+    413: ("Too large", "What you sent is too large. Files may be at most 5 MB."),
+    422: ("Cannot process", "Some of what you sent is not valid."),
+    429: ("Too many tries", "You have tried too often. Wait a minute and try again."),
+    500: ("Something went wrong", "An error on our side stopped this page. It has been logged."),
+    503: ("Unavailable", "The service is briefly unavailable. Try again shortly."),
+}
+
+
+BARE_500 = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Something went wrong</title>"
+    "<h1>Something went wrong</h1><p>An error on our side stopped this page. It has been logged.</p>"
+)
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def render_error(code: int, detail: str | None = None) -> Response:
+    title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    if wants_json():
+        body = jsonify(error={"status": code, "title": title, "message": detail or message})
+    else:
+        body = render_template("errors/error.html", code=code, title=title, message=detail or message)
+    return make_response(body, code)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400, "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code)
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            return render_error(InternalServerError.code)
+        except Exception:  # the page itself needs what failed (e.g. the database)
+            log.exception("the error page failed too")
+            return make_response(BARE_500, 500)

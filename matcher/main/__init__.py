@@ -1,0 +1,1 @@
+"""Public pages, the per-role dashboard and the health check."""

@@ -1,0 +1,57 @@
+"""Reference data: countries with their regions, the interest taxonomy, training levels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matcher.db import db
+
+
+class IncomeGroup(StrEnum):
+    LOW = "low"
+    LOWER_MIDDLE = "lower-middle"
+    UPPER_MIDDLE = "upper-middle"
+    HIGH = "high"
+
+
+class Country(db.Model):
+    __tablename__ = "countries"
+    __table_args__ = (
+        CheckConstraint(
+            "income_group IS NULL OR income_group IN ('low', 'lower-middle', 'upper-middle', 'high')",
+            name="income_group_known",
+        ),
+    )
+
+    iso2: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    subregion: Mapped[str] = mapped_column(String(60), index=True)
+    income_group: Mapped[str | None] = mapped_column(String(20))
+
+    def __repr__(self) -> str:
+        return f"<Country {self.iso2}>"
+
+
+class Interest(db.Model):
+    __tablename__ = "interests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    group: Mapped[str] = mapped_column(String(80), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class TrainingLevel(db.Model):
+    """A stage of training; `rank` orders them so a level range is a BETWEEN query."""
+
+    __tablename__ = "training_levels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    label: Mapped[str] = mapped_column(String(80))
+    rank: Mapped[int] = mapped_column(unique=True)

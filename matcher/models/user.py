@@ -1,0 +1,99 @@
+"""Accounts and roles."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.db import db, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.organisation import Membership
+
+
+class Role(StrEnum):
+    STUDENT = "student"
+    TRAINEE = "trainee"
+    ORG_MEMBER = "org_member"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.STUDENT: "Medical student",
+    Role.TRAINEE: "Trainee",
+    Role.ORG_MEMBER: "Organisation contact",
+    Role.COORDINATOR: "Coordinator",
+    Role.ADMIN: "Administrator",
+}
+APPLICANT_ROLES = frozenset({Role.STUDENT, Role.TRAINEE})
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('student', 'trainee', 'org_member', 'coordinator', 'admin')", name="role_known"
+        ),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased (enforced by a CHECK), so the unique constraint ignores case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    email_verified_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    # Changes on logout and password change: every cookie carrying the old one stops working.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    # Flask-Login protocol, written out rather than inherited from UserMixin so that
+    # get_id returns the rotating session token instead of the primary key.
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_applicant(self) -> bool:
+        return self.role_enum in APPLICANT_ROLES
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,1 @@
+"""Email: the outbox writer, message rendering and the delivery worker."""

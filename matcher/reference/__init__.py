@@ -1,0 +1,1 @@
+"""Reference data shipped with the app, and its idempotent sync into the database."""

@@ -1,0 +1,260 @@
+"""Accounts: sign-up, email verification, login, password reset, email and role changes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.db import utcnow
+from matcher.models import Membership, MembershipRole, Organisation, Role, User
+from matcher.notifications.outbox import queue_email
+from matcher.security import (
+    EMAIL_CHANGE,
+    EMAIL_VERIFICATION,
+    PASSWORD_RESET,
+    TokenError,
+    fingerprint,
+    hash_password,
+    make_token,
+    needs_rehash,
+    read_token,
+    verify_password,
+)
+from matcher.services.errors import Conflict, DomainError, PermissionDenied
+
+SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.ORG_MEMBER)
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "organisation"
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+@dataclass(frozen=True)
+class SignUp:
+    email: str
+    name: str
+    password: str
+    role: Role
+    organisation_name: str | None = None
+
+
+def create_user(session: Session, *, email: str, name: str, password: str, role: Role) -> User:
+    """Create an account (any role); the caller decides whether it starts verified."""
+    check_password_policy(password)
+    if find_by_email(session, email) is not None:
+        raise Conflict(
+            "An account with this email already exists. Log in, or reset your password.",
+            field="email",
+        )
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def sign_up(session: Session, data: SignUp) -> User:
+    """Self-service sign-up as a student, a trainee or an organisation contact."""
+    if data.role not in SIGNUP_ROLES:
+        raise PermissionDenied("That account type cannot be chosen at sign-up.", field="role")
+    if data.role == Role.ORG_MEMBER and not (data.organisation_name or "").strip():
+        raise DomainError("Name the organisation you act for.", field="organisation_name")
+    user = create_user(session, email=data.email, name=data.name, password=data.password, role=data.role)
+    if data.role == Role.ORG_MEMBER:
+        _join_or_create_organisation(session, user, data.organisation_name.strip())
+    send_verification(session, user)
+    return user
+
+
+def _join_or_create_organisation(session: Session, user: User, name: str) -> Membership:
+    """A new name creates an unverified organisation; a known one is claimed, pending approval."""
+    slug = slugify(name)
+    organisation = session.scalar(
+        select(Organisation).where(
+            (Organisation.slug == slug) | (func.lower(Organisation.name) == name.lower())
+        )
+    )
+    if organisation is None:
+        organisation = Organisation(name=name, slug=_free_slug(session, slug))
+        session.add(organisation)
+        membership = Membership(
+            user=user, organisation=organisation, role=MembershipRole.OWNER, approved_at=utcnow()
+        )
+    else:
+        membership = Membership(user=user, organisation=organisation, role=MembershipRole.MEMBER)
+    session.add(membership)
+    session.flush()
+    return membership
+
+
+def _free_slug(session: Session, slug: str) -> str:
+    candidate, n = slug, 2
+    while session.scalar(select(Organisation.id).where(Organisation.slug == candidate)):
+        candidate, n = f"{slug[:75]}-{n}", n + 1
+    return candidate
+
+
+def send_verification(session: Session, user: User) -> None:
+    token = make_token(EMAIL_VERIFICATION, {"uid": user.id, "email": user.email})
+    queue_email(
+        session,
+        to=user,
+        template="verify_email",
+        subject="Confirm your email address",
+        category="account",
+        context={"link": url_for("auth.verify_email", token=token, _external=True)},
+    )
+
+
+def verify_email(session: Session, token: str) -> User:
+    """Mark the address verified; a link works once and only for the address it was sent to."""
+    payload = read_token(EMAIL_VERIFICATION, token)
+    user = session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise TokenError("This link is no longer valid. Log in to ask for a new one.")
+    if user.email_verified_at is not None:
+        raise TokenError("This link has already been used: your email address is confirmed.")
+    user.email_verified_at = utcnow()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user whose password matches, else None; upgrades the hash when parameters changed."""
+    user = find_by_email(session, email)
+    if user is None:
+        hash_password(password)  # same cost as a real check, so timing does not tell
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def log_out(user: User) -> None:
+    """Invalidate every session and remember-me cookie of this user."""
+    user.rotate_session_token()
+
+
+def request_password_reset(session: Session, email: str) -> None:
+    """Email a reset link if the account exists; say nothing either way."""
+    user = find_by_email(session, email)
+    if user is None:
+        return
+    token = make_token(PASSWORD_RESET, {"uid": user.id, "pw": fingerprint(user.password_hash)})
+    queue_email(
+        session,
+        to=user,
+        template="reset_password",
+        subject="Reset your password",
+        category="account",
+        context={"link": url_for("auth.reset_password", token=token, _external=True)},
+    )
+
+
+def user_for_reset_token(session: Session, token: str) -> User:
+    """The user a reset link belongs to; the link dies once the password has changed."""
+    payload = read_token(PASSWORD_RESET, token)
+    user = session.get(User, payload.get("uid"))
+    if user is None or fingerprint(user.password_hash) != payload.get("pw"):
+        raise TokenError("This link has already been used or is no longer valid.")
+    return user
+
+
+def reset_password(session: Session, token: str, new_password: str) -> User:
+    user = user_for_reset_token(session, token)
+    _set_password(user, new_password)
+    # Following the emailed link proves the address, too.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    return user
+
+
+def _set_password(user: User, new_password: str) -> None:
+    check_password_policy(new_password)
+    user.password_hash = hash_password(new_password)
+    user.rotate_session_token()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError("That is not your current password.", field="current_password")
+    _set_password(user, new_password)
+
+
+def request_email_change(session: Session, user: User, password: str, new_email: str) -> None:
+    """Send a confirmation link to the new address; nothing changes until it is followed."""
+    if not verify_password(user.password_hash, password):
+        raise DomainError("That is not your current password.", field="password")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise DomainError("That is already your email address.", field="new_email")
+    if find_by_email(session, new_email) is not None:
+        raise Conflict("Another account uses this email address.", field="new_email")
+    token = make_token(EMAIL_CHANGE, {"uid": user.id, "old": user.email, "new": new_email})
+    queue_email(
+        session,
+        to=(new_email, user.name),
+        template="confirm_email_change",
+        subject="Confirm your new email address",
+        category="account",
+        context={"link": url_for("auth.confirm_email_change", token=token, _external=True)},
+    )
+
+
+def confirm_email_change(session: Session, token: str) -> User:
+    payload = read_token(EMAIL_CHANGE, token)
+    user = session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("old"):
+        raise TokenError("This link has already been used or is no longer valid.")
+    if find_by_email(session, payload["new"]) is not None:
+        raise TokenError("Another account now uses that email address.")
+    old_email = user.email
+    user.email, user.email_verified_at = payload["new"], utcnow()
+    user.rotate_session_token()
+    queue_email(
+        session,
+        to=(old_email, user.name),
+        template="email_changed",
+        subject="Your email address was changed",
+        category="account",
+        context={"new_email": user.email},
+    )
+    return user
+
+
+def set_role(session: Session, actor: User, user: User, role: Role) -> None:
+    """An admin changes a user's role; the last admin cannot demote themself."""
+    if actor.role_enum != Role.ADMIN:
+        raise PermissionDenied("Only an administrator can change roles.")
+    if user.role_enum == Role.ADMIN and role != Role.ADMIN:
+        admins = session.scalar(select(func.count()).where(User.role == Role.ADMIN))
+        if admins <= 1:
+            raise Conflict("This is the last administrator; make another one first.", field="role")
+    user.role = role
+    # The new role takes effect at once: old sessions must log in again.
+    user.rotate_session_token()
