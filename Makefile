@@ -36,7 +36,7 @@ test: install-dev
 	$(MAKE) --no-print-directory test-postgres
 
 lint: install-dev
-	$(BIN)/ruff check matcher tests migrations bench scripts wsgi.py
+	$(BIN)/ruff check .
 
 test-sqlite: install-dev
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
