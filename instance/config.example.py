@@ -2,7 +2,8 @@
 # environment variable with the MATCHER_ prefix, e.g. MATCHER_SECRET_KEY, which wins over this file.
 import os
 
-# Required in production: a long random string, e.g. `python -c "import secrets; print(secrets.token_urlsafe(48))"`.
+# Required in production: a long random string, e.g. from
+#   python -c "import secrets; print(secrets.token_urlsafe(48))"
 SECRET_KEY = os.environ.get("MATCHER_SECRET_KEY", "change-me")
 
 # "production" (default: secure cookies, HSTS, refuses the placeholder SECRET_KEY) or "development".
