@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 class MembershipRole(StrEnum):
     OWNER = "owner"
     MEMBER = "member"
+
+
+organisation_countries = Table(
+    "organisation_countries",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("country_code", ForeignKey("countries.iso2"), primary_key=True),
+)
 
 
 class Organisation(db.Model):
@@ -34,8 +42,11 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rejected_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
 
     country: Mapped[Country | None] = relationship()
+    countries: Mapped[list[Country]] = relationship(secondary=organisation_countries, order_by="Country.name")
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
@@ -47,6 +58,24 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
+
+
+class OrganisationInvite(db.Model):
+    """An emailed invitation to join an organisation; the signed link works once."""
+
+    __tablename__ = "organisation_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
 
 
 class Membership(db.Model):

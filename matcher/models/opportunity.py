@@ -1,0 +1,167 @@
+"""Opportunities: electives, observerships, teaching visits, research and fieldwork."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.db import db, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.organisation import Organisation
+    from matcher.models.reference import Country, Interest
+
+
+class OpportunityType(StrEnum):
+    CLINICAL_ELECTIVE = "clinical_elective"
+    OBSERVERSHIP = "observership"
+    TEACHING_VISIT = "teaching_visit"
+    RESEARCH = "research"
+    FIELDWORK = "fieldwork"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class OpportunityStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class LanguageLevel(StrEnum):
+    """CEFR-like levels, in order."""
+
+    BASIC = "basic"
+    CONVERSATIONAL = "conversational"
+    PROFESSIONAL = "professional"
+
+    @property
+    def rank(self) -> int:
+        return list(LanguageLevel).index(self) + 1
+
+
+def _in(values: type[StrEnum]) -> str:
+    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
+
+
+opportunity_interests = Table(
+    "opportunity_interests",
+    db.metadata,
+    Column("opportunity_id", ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True),
+    Column("interest_id", ForeignKey("interests.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Opportunity(db.Model):
+    __tablename__ = "opportunities"
+    __table_args__ = (
+        CheckConstraint(f"type IN {_in(OpportunityType)}", name="type_known"),
+        CheckConstraint(f"status IN {_in(OpportunityStatus)}", name="status_known"),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        CheckConstraint("places_filled >= 0 AND places_filled <= capacity", name="places_within_capacity"),
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("level_min <= level_max", name="level_range_ordered"),
+        CheckConstraint("deadline IS NULL OR deadline <= starts_on", name="deadline_before_start"),
+        CheckConstraint("min_weeks IS NULL OR min_weeks >= 1", name="min_weeks_positive"),
+        CheckConstraint("fee_amount IS NULL OR fee_amount >= 0", name="fee_not_negative"),
+        Index("ix_opportunities_search", "status", "starts_on"),
+        Index("ix_opportunities_levels", "level_min", "level_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(30))
+    host_institution: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    country_code: Mapped[str] = mapped_column(ForeignKey("countries.iso2"), index=True)
+    # Training levels as ranks of TrainingLevel, so "accepts this level" is a range test.
+    level_min: Mapped[int] = mapped_column(ForeignKey("training_levels.rank"))
+    level_max: Mapped[int] = mapped_column(ForeignKey("training_levels.rank"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    # Flexible: any stretch of at least min_weeks inside [starts_on, ends_on].
+    flexible: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_weeks: Mapped[int | None]
+    capacity: Mapped[int]
+    places_filled: Mapped[int] = mapped_column(default=0)
+    fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    fee_currency: Mapped[str | None] = mapped_column(String(3))
+    accommodation_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    stipend_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    deadline: Mapped[date | None] = mapped_column(index=True)
+    requirements: Mapped[str] = mapped_column(Text, default="")
+    needs_visa: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_temporary_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_indemnity: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_immunisations: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_name: Mapped[str] = mapped_column(String(120), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(12), default=OpportunityStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship()
+    country: Mapped[Country] = relationship()
+    interests: Mapped[list[Interest]] = relationship(
+        secondary=opportunity_interests, order_by="Interest.position"
+    )
+    languages: Mapped[list[OpportunityLanguage]] = relationship(
+        back_populates="opportunity", cascade="all, delete-orphan", order_by="OpportunityLanguage.language"
+    )
+
+    @property
+    def type_enum(self) -> OpportunityType:
+        return OpportunityType(self.type)
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.places_filled
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == OpportunityStatus.PUBLISHED
+
+    def __repr__(self) -> str:
+        return f"<Opportunity {self.id} {self.title!r} {self.status}>"
+
+
+class OpportunityLanguage(db.Model):
+    """A language the opportunity requires, at a minimum level."""
+
+    __tablename__ = "opportunity_languages"
+    __table_args__ = (
+        UniqueConstraint("opportunity_id", "language"),
+        CheckConstraint(f"level IN {_in(LanguageLevel)}", name="level_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(3), index=True)  # ISO 639-1
+    level: Mapped[str] = mapped_column(String(20))
+
+    opportunity: Mapped[Opportunity] = relationship(back_populates="languages")
