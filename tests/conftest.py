@@ -85,9 +85,9 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database: ScratchDatabase, app_config: dict[str, Any]) -> Iterator[Flask]:
+def app(database: ScratchDatabase, app_config: dict[str, Any], tmp_path) -> Iterator[Flask]:  # noqa: ANN001
     """An app whose every commit happens inside one transaction rolled back after the test."""
-    app = make_app(database, **app_config)
+    app = make_app(database, UPLOAD_FOLDER=str(tmp_path / "uploads"), **app_config)
     app.test_client_class = IsolatedClient
     with app.app_context():
         connection = db.engine.connect()
