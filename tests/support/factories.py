@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
-from matcher.models import Membership, MembershipRole, Organisation, Role, User
+from matcher.models import (
+    Interest,
+    Membership,
+    MembershipRole,
+    Opportunity,
+    OpportunityLanguage,
+    OpportunityStatus,
+    Organisation,
+    Role,
+    User,
+)
 from matcher.security import hash_password
 
 _counter = itertools.count(1)
@@ -64,3 +76,44 @@ class UserFactory:
         self.session.add(organisation)
         self.session.commit()
         return organisation
+
+    def opportunity(
+        self,
+        organisation: Organisation | None = None,
+        *,
+        interests: tuple[str, ...] = ("pph-embolisation",),
+        languages: tuple[tuple[str, str], ...] = (("en", "professional"),),
+        status: str = OpportunityStatus.PUBLISHED,
+        **fields: Any,
+    ) -> Opportunity:
+        """A published clinical elective in Tanzania for students in years 4-6, unless told otherwise."""
+        n = next(_counter)
+        starts = fields.pop("starts_on", date.today() + timedelta(days=120))
+        opportunity = Opportunity(
+            organisation=organisation or self.organisation(),
+            title=fields.pop("title", f"IR elective {n}"),
+            description=fields.pop("description", "Four weeks in a busy IR department."),
+            type=fields.pop("type", "clinical_elective"),
+            host_institution=fields.pop("host_institution", "Muhimbili National Hospital"),
+            city=fields.pop("city", "Dar es Salaam"),
+            country_code=fields.pop("country_code", "TZ"),
+            level_min=fields.pop("level_min", 4),
+            level_max=fields.pop("level_max", 6),
+            starts_on=starts,
+            ends_on=fields.pop("ends_on", starts + timedelta(days=28)),
+            capacity=fields.pop("capacity", 2),
+            deadline=fields.pop("deadline", starts - timedelta(days=30)),
+            status=status,
+            **fields,
+        )
+        opportunity.interests = list(
+            self.session.scalars(select(Interest).where(Interest.slug.in_(interests)))
+        )
+        opportunity.languages = [OpportunityLanguage(language=code, level=level) for code, level in languages]
+        if status == OpportunityStatus.PUBLISHED:
+            from matcher.db import utcnow
+
+            opportunity.published_at = utcnow()
+        self.session.add(opportunity)
+        self.session.commit()
+        return opportunity
