@@ -111,8 +111,6 @@ class UserFactory:
         )
         opportunity.languages = [OpportunityLanguage(language=code, level=level) for code, level in languages]
         if status == OpportunityStatus.PUBLISHED:
-            from matcher.db import utcnow
-
             opportunity.published_at = utcnow()
         self.session.add(opportunity)
         self.session.commit()
