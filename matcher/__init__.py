@@ -28,6 +28,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from matcher import config as settings
 
     settings.load(app, config)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -59,6 +64,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message_category = "info"
     login_manager.session_protection = "basic"
 
+    @login_manager.needs_refresh_handler
+    def needs_refresh():
+        from flask import flash, redirect, request, url_for
+
+        flash(login_manager.needs_refresh_message, login_manager.needs_refresh_message_category)
+        # After logging in again the user returns to a page; a POST-only URL would give a 405.
+        target = request.path if request.method == "GET" else (request.blueprint and url_for("auth.account"))
+        return redirect(url_for("auth.login", next=target))
+
     @login_manager.user_loader
     def load_user(session_token: str):
         from sqlalchemy import select
@@ -70,19 +84,29 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from matcher.admin.views import bp as admin_bp
+    from matcher.api.views import bp as api_bp
     from matcher.auth.views import bp as auth_bp
+    from matcher.coordination.views import bp as coordination_bp
     from matcher.errors import register_error_handlers
     from matcher.main.views import bp as main_bp
+    from matcher.opportunities.views import bp as opportunities_bp
+    from matcher.organisations.views import bp as organisations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(opportunities_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(coordination_bp)
+    app.register_blueprint(api_bp)
     register_error_handlers(app)
 
 
 def register_hooks(app: Flask) -> None:
+    from matcher.web.forms import csrf_input
     from matcher.web.headers import set_security_headers
 
+    app.add_template_global(csrf_input)
     app.after_request(set_security_headers)
 
     if app.config["MAIL_DELIVER_ON_COMMIT"]:

@@ -47,6 +47,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ARGON2_PARALLELISM": 1,
         "EMAIL_TOKEN_MAX_AGE": 48 * 3600,
         "RESET_TOKEN_MAX_AGE": 2 * 3600,
+        "INVITE_TOKEN_MAX_AGE": 7 * 24 * 3600,
+        # Number of trusted reverse proxies in front of the app (0: none). Behind one, set 1 so that
+        # rate limits and the audit log see the client's address rather than the proxy's.
+        "PROXY_FIX_X_FOR": 0,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.demo_opportunities import seed_opportunities
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.reference.sync import sync_reference_data
 from matcher.security import hash_password
@@ -78,6 +81,7 @@ def seed(session: Session, password: str) -> list[tuple[str, str]]:
                 )
             )
     session.flush()
+    seed_opportunities(session, date.today())
     return [(email, role.value) for email, _, role, _ in PEOPLE]
 
 

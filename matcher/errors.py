@@ -16,9 +16,9 @@ MESSAGES = {
     404: ("Not found", "There is nothing at this address. It may have moved or been removed."),
     405: ("Method not allowed", "This page cannot be used that way."),
     409: ("Conflict", "That change clashes with the current state. Reload and try again."),
-    413: ("Too large", "What you sent is too large. Files may be at most 5 MB."),
+    413: ("Too large", "What you sent is larger than this site accepts. Uploaded files may be at most 5 MB."),
     422: ("Cannot process", "Some of what you sent is not valid."),
-    429: ("Too many tries", "You have tried too often. Wait a minute and try again."),
+    429: ("Too many tries", "You have tried too often. Wait a while and try again."),
     500: ("Something went wrong", "An error on our side stopped this page. It has been logged."),
     503: ("Unavailable", "The service is briefly unavailable. Try again shortly."),
 }
@@ -59,7 +59,12 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        response = render_error(error.code)
+        detail = None
+        if error.code == 429 and error.description:
+            detail = (
+                f"You have tried too often (the limit is {error.description}). Wait a while and try again."
+            )
+        response = render_error(error.code, detail)
         if error.code == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response

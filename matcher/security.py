@@ -62,6 +62,7 @@ class TokenKind:
 EMAIL_VERIFICATION = TokenKind("email-verify", "EMAIL_TOKEN_MAX_AGE")
 PASSWORD_RESET = TokenKind("password-reset", "RESET_TOKEN_MAX_AGE")
 EMAIL_CHANGE = TokenKind("email-change", "EMAIL_TOKEN_MAX_AGE")
+ORGANISATION_INVITE = TokenKind("organisation-invite", "INVITE_TOKEN_MAX_AGE")
 
 
 def _serializer(kind: TokenKind) -> URLSafeTimedSerializer:

@@ -85,7 +85,7 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database: ScratchDatabase, app_config: dict[str, Any], tmp_path) -> Iterator[Flask]:  # noqa: ANN001
+def app(database: ScratchDatabase, app_config: dict[str, Any], tmp_path) -> Iterator[Flask]:
     """An app whose every commit happens inside one transaction rolled back after the test."""
     app = make_app(database, UPLOAD_FOLDER=str(tmp_path / "uploads"), **app_config)
     app.test_client_class = IsolatedClient

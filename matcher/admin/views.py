@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from matcher.admin.forms import RoleForm
+from matcher.db import contains_pattern
 from matcher.extensions import db
 from matcher.models import Role, User
 from matcher.services import accounts
@@ -24,8 +25,10 @@ def users():
     page = request.args.get("page", 1, type=int) or 1
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(User.email.like(like), func.lower(User.name).like(like)))
+        like = contains_pattern(query.lower())
+        stmt = stmt.where(
+            or_(User.email.like(like, escape="\\"), func.lower(User.name).like(like, escape="\\"))
+        )
     pagination = db.paginate(stmt, page=max(page, 1), per_page=PER_PAGE, error_out=False)
     return render_template("admin/users.html", pagination=pagination, query=query, form=RoleForm())
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from matcher.models import Role
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 
 _email = [DataRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)]
+
+
+def _strip(value: str | None) -> str | None:
+    """Pasted addresses often carry spaces; they are not part of the address."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def _new_password(label: str = "Password") -> PasswordField:
@@ -42,10 +47,10 @@ class SignupForm(FlaskForm):
         validators=[DataRequired("Choose the kind of account.")],
     )
     name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
-    email = EmailField("Email", validators=_email)
+    email = EmailField("Email", validators=_email, filters=[_strip])
     organisation_name = StringField(
         "Organisation",
-        validators=[Optional(), Length(max=160)],
+        validators=[Length(max=160)],
         description="For organisation contacts: the organisation you act for. "
         "A coordinator verifies it before its opportunities are published.",
     )
@@ -58,14 +63,14 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=_email)
+    email = EmailField("Email", validators=_email, filters=[_strip])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
     next = HiddenField()
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=_email)
+    email = EmailField("Email", validators=_email, filters=[_strip])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -82,7 +87,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    new_email = EmailField("New email", validators=_email)
+    new_email = EmailField("New email", validators=_email, filters=[_strip])
     password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 

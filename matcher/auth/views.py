@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import (
+    current_user,
+    fresh_login_required,
+    login_fresh,
+    login_required,
+    login_user,
+    logout_user,
+)
 
 from matcher.auth.forms import (
     ChangeEmailForm,
@@ -19,17 +26,11 @@ from matcher.models import Role
 from matcher.security import TokenError
 from matcher.services import accounts
 from matcher.services.errors import DomainError
-from matcher.web.client import client_ip
 from matcher.web.forms import show_error
 from matcher.web.redirects import is_safe_next, redirect_next
+from matcher.web.throttle import check_login_allowed, record_failed_login
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_limit_key() -> str:
-    """Per account and address, so one attacker cannot lock everyone out."""
-    email = accounts.normalise_email(request.form.get("email", ""))[:254]
-    return f"login:{client_ip()}:{email}"
 
 
 def _start_session(user, remember: bool) -> None:
@@ -65,15 +66,19 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_login_limit_key, methods=["POST"])
 def login():
-    if current_user.is_authenticated:
+    # A session restored from "remember me" logs in again to become fresh (re-authentication).
+    if current_user.is_authenticated and login_fresh():
         return redirect_next()
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "GET" and current_user.is_authenticated:
+        form.email.data = current_user.email
     if form.validate_on_submit():
+        check_login_allowed(form.email.data)
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             db.session.rollback()
+            record_failed_login(form.email.data)
             form.password.errors = ["The email or the password is not right."]
         else:
             db.session.commit()
@@ -100,9 +105,12 @@ def logout():
 def verify_email(token: str):
     try:
         accounts.verify_email(db.session, token)
+    except accounts.AlreadyVerified:
+        db.session.rollback()
+        flash("This link was already used: your email address is confirmed.", "info")
+        return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
     except TokenError as error:
         db.session.rollback()
-        flash(error.reason, "error")
         return render_template("auth/link_problem.html", reason=error.reason), 400
     db.session.commit()
     flash("Thank you: your email address is confirmed.", "success")
@@ -111,6 +119,7 @@ def verify_email(token: str):
 
 @bp.post("/verify/resend")
 @login_required
+@limiter.limit("3 per hour", key_func=lambda: f"resend:{current_user.id}")
 def resend_verification():
     form = EmptyForm()
     if form.validate_on_submit() and not current_user.is_verified:
@@ -163,14 +172,16 @@ def reset_password(token: str):
 @login_required
 def account():
     return render_template(
-        "auth/account.html", password_form=ChangePasswordForm(), email_form=ChangeEmailForm()
+        "auth/account.html",
+        password_form=ChangePasswordForm(prefix="pw"),
+        email_form=ChangeEmailForm(prefix="em"),
     )
 
 
 @bp.post("/account/password")
 @fresh_login_required
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
             accounts.change_password(current_user, form.current_password.data, form.password.data)
@@ -183,13 +194,15 @@ def change_password():
             _start_session(current_user._get_current_object(), remember=False)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=form, email_form=ChangeEmailForm()), 422
+    return render_template(
+        "auth/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em")
+    ), 422
 
 
 @bp.post("/account/email")
 @fresh_login_required
 def change_email():
-    form = ChangeEmailForm()
+    form = ChangeEmailForm(prefix="em")
     if form.validate_on_submit():
         try:
             accounts.request_email_change(db.session, current_user, form.password.data, form.new_email.data)
@@ -204,7 +217,9 @@ def change_email():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=ChangePasswordForm(), email_form=form), 422
+    return render_template(
+        "auth/account.html", password_form=ChangePasswordForm(prefix="pw"), email_form=form
+    ), 422
 
 
 @bp.get("/account/email/confirm/<token>")

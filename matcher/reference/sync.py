@@ -58,14 +58,11 @@ def sync_reference_data(session: Session) -> SyncCounts:
         interest.label, interest.group, interest.position = item.label, item.group, position
         session.add(interest)
 
+    # Ranks are stable identifiers (opportunities and profiles refer to them): set once, never moved.
     levels = {lv.code: lv for lv in session.scalars(select(TrainingLevel))}
-    # Ranks are unique: move existing rows out of the way before renumbering.
-    for level in levels.values():
-        level.rank = -level.id
-    session.flush()
     for item in LEVELS:
-        level = levels.get(item.code) or TrainingLevel(code=item.code)
-        level.label, level.rank = item.label, item.rank
+        level = levels.get(item.code) or TrainingLevel(code=item.code, rank=item.rank)
+        level.label = item.label
         session.add(level)
     session.flush()
     return SyncCounts(len(rows), len(INTERESTS), len(LEVELS))

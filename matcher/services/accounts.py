@@ -31,6 +31,10 @@ SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.ORG_MEMBER)
 MIN_PASSWORD_LENGTH = 10
 
 
+class AlreadyVerified(TokenError):
+    """The verification link was used before; the address is confirmed, nothing is wrong."""
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -93,11 +97,7 @@ def sign_up(session: Session, data: SignUp) -> User:
 def _join_or_create_organisation(session: Session, user: User, name: str) -> Membership:
     """A new name creates an unverified organisation; a known one is claimed, pending approval."""
     slug = slugify(name)
-    organisation = session.scalar(
-        select(Organisation).where(
-            (Organisation.slug == slug) | (func.lower(Organisation.name) == name.lower())
-        )
-    )
+    organisation = _same_organisation(session, name)
     if organisation is None:
         organisation = Organisation(name=name, slug=_free_slug(session, slug))
         session.add(organisation)
@@ -109,6 +109,19 @@ def _join_or_create_organisation(session: Session, user: User, name: str) -> Mem
     session.add(membership)
     session.flush()
     return membership
+
+
+def _name_key(name: str) -> str:
+    """Letters and digits only, so "Road 2 IR", "road2ir" and "RAD AID" find their organisation."""
+    return re.sub(r"[^a-z0-9]", "", slugify(name))
+
+
+def _same_organisation(session: Session, name: str) -> Organisation | None:
+    key = _name_key(name)
+    for organisation in session.scalars(select(Organisation).order_by(Organisation.id)):
+        if key and key in (_name_key(organisation.name), _name_key(organisation.slug)):
+            return organisation
+    return None
 
 
 def _free_slug(session: Session, slug: str) -> str:
@@ -137,7 +150,7 @@ def verify_email(session: Session, token: str) -> User:
     if user is None or user.email != payload.get("email"):
         raise TokenError("This link is no longer valid. Log in to ask for a new one.")
     if user.email_verified_at is not None:
-        raise TokenError("This link has already been used: your email address is confirmed.")
+        raise AlreadyVerified("This link has already been used: your email address is confirmed.")
     user.email_verified_at = utcnow()
     return user
 

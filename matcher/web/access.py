@@ -8,10 +8,10 @@ from typing import ParamSpec, TypeVar
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
 from matcher.extensions import db, login_manager
-from matcher.models import Membership, Organisation, Role, User
+from matcher.models import Organisation, Role, User
+from matcher.services import permissions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,24 +36,9 @@ def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorator
 
 
-def membership_of(user: User, organisation: Organisation) -> Membership | None:
-    """The user's approved membership of the organisation, if any."""
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.user_id == user.id,
-            Membership.organisation_id == organisation.id,
-            Membership.approved_at.is_not(None),
-        )
-    )
-
-
 def can_act_for(user: User, organisation: Organisation) -> bool:
     """Coordinators and admins act for any organisation; members for their own."""
-    if not user.is_authenticated:
-        return False
-    if user.role_enum in (Role.COORDINATOR, Role.ADMIN):
-        return True
-    return membership_of(user, organisation) is not None
+    return permissions.can_act_for(db.session, user, organisation)
 
 
 def require_owner(user: User, organisation: Organisation) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from matcher.services.errors import DomainError
 
@@ -14,3 +15,9 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def csrf_input(form: FlaskForm) -> Markup:
+    """The form's hidden CSRF field without an id (pages hold several forms); empty when off."""
+    field = getattr(form, "csrf_token", None)
+    return field(id=False) if field is not None else Markup("")

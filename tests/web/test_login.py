@@ -1,6 +1,5 @@
 """Login, logout, remember me, sessions that die on logout, and safe `next` redirects."""
 
-
 from sqlalchemy import select
 
 from matcher.extensions import db

@@ -59,9 +59,9 @@ def test_changing_password_needs_the_current_one(auth, client, users):
     response = client.post(
         "/account/password",
         data={
-            "current_password": "not it at all",
-            "password": "another passphrase",
-            "confirm": "another passphrase",
+            "pw-current_password": "not it at all",
+            "pw-password": "another passphrase",
+            "pw-confirm": "another passphrase",
         },
     )
     assert response.status_code == 422
@@ -69,9 +69,9 @@ def test_changing_password_needs_the_current_one(auth, client, users):
     response = client.post(
         "/account/password",
         data={
-            "current_password": users.PASSWORD,
-            "password": "another passphrase",
-            "confirm": "another passphrase",
+            "pw-current_password": users.PASSWORD,
+            "pw-password": "another passphrase",
+            "pw-confirm": "another passphrase",
         },
     )
     assert response.status_code == 302
@@ -95,9 +95,9 @@ def test_password_change_needs_a_fresh_login_not_a_remembered_one(app, users):
     response = remembered.post(
         "/account/password",
         data={
-            "current_password": users.PASSWORD,
-            "password": "another passphrase",
-            "confirm": "another passphrase",
+            "pw-current_password": users.PASSWORD,
+            "pw-password": "another passphrase",
+            "pw-confirm": "another passphrase",
         },
     )
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -106,7 +106,7 @@ def test_password_change_needs_a_fresh_login_not_a_remembered_one(app, users):
 def test_email_change_applies_only_after_the_new_address_confirms(auth, client, users):
     user = auth.login("trainee", email="old@example.org")
     response = client.post(
-        "/account/email", data={"new_email": "New@Example.org", "password": users.PASSWORD}
+        "/account/email", data={"em-new_email": "New@Example.org", "em-password": users.PASSWORD}
     )
     assert response.status_code == 302
     assert db.session.get(User, user.id).email == "old@example.org"
@@ -116,3 +116,30 @@ def test_email_change_applies_only_after_the_new_address_confirms(auth, client, 
     notice = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "email_changed")).one()
     assert notice.to_address == "old@example.org"
     assert client.get(confirm).status_code == 400  # single use
+
+
+def test_remembered_session_logs_in_again_before_changing_the_password(app, users):
+    users.create(email="amina@example.org")
+    browser = app.test_client()
+    browser.post("/login", data={"email": "amina@example.org", "password": users.PASSWORD, "remember": "y"})
+    remembered = app.test_client()
+    remembered.set_cookie(
+        "remember_token",
+        browser.get_cookie("remember_token", domain="matcher.test").value,
+        domain="matcher.test",
+    )
+    data = {
+        "pw-current_password": users.PASSWORD,
+        "pw-password": "another passphrase",
+        "pw-confirm": "another passphrase",
+    }
+    response = remembered.post("/account/password", data=data)
+    assert response.headers["Location"].endswith("/login?next=/account")
+    page = remembered.get("/login?next=/account")
+    assert page.status_code == 200 and 'value="amina@example.org"' in page.get_data(as_text=True)
+    again = remembered.post(
+        "/login", data={"email": "amina@example.org", "password": users.PASSWORD, "next": "/account"}
+    )
+    assert again.headers["Location"] == "/account"
+    assert remembered.post("/account/password", data=data).status_code == 302
+    assert remembered.get("/account").status_code == 200

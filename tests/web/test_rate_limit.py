@@ -22,3 +22,14 @@ def test_too_many_login_attempts_get_429(client, users):
         client.post("/login", data={"email": "other@example.org", "password": users.PASSWORD}).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"}])
+def test_successful_logins_do_not_use_up_the_limit(client, users):
+    users.create(email="busy@example.org")
+    for _ in range(4):
+        assert (
+            client.post("/login", data={"email": "busy@example.org", "password": users.PASSWORD}).status_code
+            == 302
+        )
+        client.post("/logout")

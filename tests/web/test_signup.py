@@ -1,6 +1,6 @@
 """Sign-up as each kind of account, with errors next to the right field."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Membership, Organisation, OutboxMessage, User
@@ -93,3 +93,26 @@ def test_duplicate_email_is_refused_regardless_of_case(client, users):
     assert response.status_code == 422
     assert "An account with this email already exists" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.name == "Amina Mushi")) is None
+
+
+def test_organisation_name_with_other_spacing_claims_the_existing_one(client, users):
+    existing = users.organisation(name="Road2IR", slug="road2ir")
+    client.post("/signup", data={**GOOD, "role": "org_member", "organisation_name": "Road 2 IR"})
+    assert db.session.scalar(select(Membership.organisation_id)) == existing.id
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
+
+
+def test_all_field_errors_show_at_once(client):
+    response = client.post(
+        "/signup",
+        data={"role": "org_member", "name": "X", "email": "bad", "password": "short", "confirm": "short"},
+    )
+    page = response.get_data(as_text=True)
+    for field in ("email", "password", "organisation_name"):
+        assert f'id="{field}-error"' in page, field
+    assert 'aria-describedby="None"' not in page
+
+
+def test_spaces_around_a_pasted_email_are_ignored(client):
+    client.post("/signup", data={**GOOD, "email": "  spaced@example.org ", "role": "student"})
+    assert db.session.scalar(select(User.email)) == "spaced@example.org"

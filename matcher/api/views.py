@@ -1,0 +1,111 @@
+"""GET-only JSON endpoints for partners' websites; CORS is open because nothing here is private."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from matcher.extensions import csrf, db
+from matcher.models import Opportunity, Organisation, TrainingLevel
+from matcher.services.search import parse_filters, public_opportunities, search
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+@bp.after_request
+def allow_cross_origin(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _level_codes() -> dict[int, str]:
+    return {rank: code for rank, code in db.session.execute(select(TrainingLevel.rank, TrainingLevel.code))}
+
+
+def serialise(opportunity: Opportunity, levels: dict[int, str]) -> dict:
+    org = opportunity.organisation
+    return {
+        "id": opportunity.id,
+        "title": opportunity.title,
+        "type": opportunity.type,
+        "organisation": {"id": org.id, "name": org.name, "slug": org.slug},
+        "country": opportunity.country_code,
+        "region": opportunity.country.region,
+        "subregion": opportunity.country.subregion,
+        "levels": [levels[opportunity.level_min], levels[opportunity.level_max]],
+        "interests": [i.slug for i in opportunity.interests],
+        "languages": [{"code": x.language, "level": x.level} for x in opportunity.languages],
+        "starts_on": opportunity.starts_on.isoformat(),
+        "ends_on": opportunity.ends_on.isoformat(),
+        "flexible": opportunity.flexible,
+        "min_weeks": opportunity.min_weeks,
+        "capacity": opportunity.capacity,
+        "places_left": opportunity.places_left,
+        "deadline": opportunity.deadline.isoformat() if opportunity.deadline else None,
+        "url": url_for("opportunities.show", opportunity_id=opportunity.id, _external=True),
+    }
+
+
+def bad_request(errors: dict[str, str]):
+    problems = [{"parameter": name, "message": message} for name, message in errors.items()]
+    return jsonify(error={"status": 400, "title": "Bad request", "problems": problems}), 400
+
+
+@bp.get("/opportunities")
+def opportunities():
+    filters, errors = parse_filters(db.session, request.args)
+    if errors:
+        return bad_request(errors.by_param)
+    page = search(db.session, filters, date.today())
+    levels = _level_codes()
+    return jsonify(
+        items=[serialise(o, levels) for o in page.items],
+        page=page.page,
+        per_page=page.per_page,
+        total=page.total,
+    )
+
+
+@bp.get("/opportunities/<int:opportunity_id>")
+def opportunity(opportunity_id: int):
+    found = db.session.scalar(
+        public_opportunities()
+        .where(Opportunity.id == opportunity_id)
+        .options(selectinload(Opportunity.interests), selectinload(Opportunity.languages))
+    )
+    if found is None:
+        abort(404)
+    return jsonify(serialise(found, _level_codes()))
+
+
+@bp.get("/organisations")
+def organisations():
+    rows = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.verified_at.is_not(None))
+        .options(selectinload(Organisation.countries))
+        .order_by(Organisation.name)
+    )
+    return jsonify(
+        items=[
+            {
+                "id": o.id,
+                "name": o.name,
+                "slug": o.slug,
+                "description": o.description,
+                "website": o.website,
+                "country": o.country_code,
+                "countries": [c.iso2 for c in o.countries],
+                "url": url_for("organisations.show", slug=o.slug, _external=True),
+            }
+            for o in rows
+        ]
+    )

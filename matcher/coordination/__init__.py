@@ -1,0 +1,1 @@
+"""Coordinators' screens: organisations waiting for verification, claims on organisations."""

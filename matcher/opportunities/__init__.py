@@ -1,0 +1,1 @@
+"""Opportunity pages: search, details, and the organisation's editing screens."""

@@ -1,0 +1,139 @@
+"""The opportunity form; the domain rules are checked again in services.opportunities."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher.services.opportunities import OpportunityData
+from matcher.web import choices
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LanguageRow(Form):
+    language = SelectField("Language", validators=[Optional()])
+    level = SelectField("Level", validators=[Optional()])
+
+
+class OpportunityForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give the opportunity a title."), Length(max=200)])
+    type = SelectField("Type", validators=[DataRequired("Choose a type.")])
+    description = TextAreaField(
+        "Description",
+        validators=[DataRequired("Describe the opportunity."), Length(max=20000)],
+        description="Plain text. Leave an empty line between paragraphs.",
+    )
+    host_institution = StringField(
+        "Host institution", validators=[DataRequired("Name the host institution."), Length(max=200)]
+    )
+    city = StringField("City", validators=[DataRequired("Name the city."), Length(max=100)])
+    country_code = SelectField("Country", validators=[DataRequired("Choose a country.")])
+    level_min = SelectField("Lowest training level accepted", validators=[DataRequired()])
+    level_max = SelectField("Highest training level accepted", validators=[DataRequired()])
+    interests = MultiCheckboxField("Interests", validators=[DataRequired("Choose at least one interest.")])
+    starts_on = DateField("Start date", validators=[InputRequired("Give a start date.")])
+    ends_on = DateField("End date", validators=[InputRequired("Give an end date.")])
+    flexible = BooleanField("Flexible: the applicant chooses their dates within this window")
+    min_weeks = IntegerField(
+        "Minimum length (weeks)", validators=[Optional(), NumberRange(1, 104, "Between 1 and 104 weeks.")]
+    )
+    capacity = IntegerField(
+        "Places",
+        validators=[InputRequired("Give the number of places."), NumberRange(1, 1000, "From 1 to 1000.")],
+    )
+    languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=3)
+    fee_amount = DecimalField(
+        "Fee", places=2, validators=[Optional(), NumberRange(0, 1_000_000, "Not negative.")]
+    )
+    fee_currency = StringField(
+        "Currency", validators=[Optional(), Length(3, 3, "A three-letter code such as USD.")]
+    )
+    accommodation_provided = BooleanField("Accommodation provided")
+    stipend_provided = BooleanField("Stipend provided")
+    deadline = DateField("Application deadline", validators=[Optional()])
+    requirements = TextAreaField("Other requirements", validators=[Optional(), Length(max=5000)])
+    needs_visa = BooleanField("Visa needed")
+    needs_temporary_licence = BooleanField("Temporary medical licence needed")
+    needs_indemnity = BooleanField("Indemnity cover needed")
+    needs_immunisations = BooleanField("Immunisations needed")
+    contact_name = StringField("Contact name", validators=[Optional(), Length(max=120)])
+    contact_email = EmailField(
+        "Contact email", validators=[Optional(), Email("Enter a valid email address.")]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.type.choices = choices.type_choices()
+        self.country_code.choices = choices.country_choices()
+        levels = choices.level_choices()
+        self.level_min.choices, self.level_max.choices = levels, levels
+        self.interests.choices = choices.interest_choices()
+        for row in self.languages:
+            row.form.language.choices = choices.language_choices()
+            row.form.level.choices = choices.language_level_choices()
+
+    def load(self, opportunity) -> None:
+        """Fill the form from an existing opportunity (GET of the edit page)."""
+        for name in OpportunityData.__dataclass_fields__:
+            if name in ("interests", "languages", "level_min", "level_max"):
+                continue
+            getattr(self, name).data = getattr(opportunity, name)
+        self.level_min.data, self.level_max.data = str(opportunity.level_min), str(opportunity.level_max)
+        self.interests.data = [i.slug for i in opportunity.interests]
+        for row, lang in zip(self.languages, opportunity.languages, strict=False):
+            row.form.language.data, row.form.level.data = lang.language, lang.level
+
+    def to_data(self) -> OpportunityData:
+        languages = [
+            (row.form.language.data, row.form.level.data or "conversational")
+            for row in self.languages
+            if row.form.language.data
+        ]
+        return OpportunityData(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            type=self.type.data,
+            host_institution=(self.host_institution.data or "").strip(),
+            city=(self.city.data or "").strip(),
+            country_code=self.country_code.data,
+            level_min=int(self.level_min.data),
+            level_max=int(self.level_max.data),
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            capacity=self.capacity.data,
+            interests=list(self.interests.data or []),
+            languages=languages,
+            flexible=bool(self.flexible.data),
+            min_weeks=self.min_weeks.data,
+            fee_amount=self.fee_amount.data,
+            fee_currency=(self.fee_currency.data or "").strip() or None,
+            accommodation_provided=bool(self.accommodation_provided.data),
+            stipend_provided=bool(self.stipend_provided.data),
+            deadline=self.deadline.data,
+            requirements=(self.requirements.data or "").strip(),
+            needs_visa=bool(self.needs_visa.data),
+            needs_temporary_licence=bool(self.needs_temporary_licence.data),
+            needs_indemnity=bool(self.needs_indemnity.data),
+            needs_immunisations=bool(self.needs_immunisations.data),
+            contact_name=(self.contact_name.data or "").strip(),
+            contact_email=(self.contact_email.data or "").strip(),
+        )

@@ -1,0 +1,174 @@
+"""Opportunity pages: public search and details; create, edit and status changes for members."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from matcher.auth.forms import EmptyForm
+from matcher.extensions import db
+from matcher.models import Country, Interest, Opportunity, Organisation, TrainingLevel
+from matcher.opportunities.feed import atom_feed
+from matcher.opportunities.forms import OpportunityForm
+from matcher.services import opportunities as service
+from matcher.services.errors import DomainError
+from matcher.services.search import language_name, parse_filters, search
+from matcher.web import choices
+from matcher.web.access import can_act_for
+from matcher.web.forms import show_error
+
+bp = Blueprint("opportunities", __name__)
+
+
+def _load(opportunity_id: int) -> Opportunity:
+    opportunity = db.session.scalar(
+        select(Opportunity)
+        .where(Opportunity.id == opportunity_id)
+        .options(
+            selectinload(Opportunity.organisation),
+            selectinload(Opportunity.interests),
+            selectinload(Opportunity.languages),
+            selectinload(Opportunity.country),
+        )
+    )
+    if opportunity is None or not service.visible_to(db.session, opportunity, current_user):
+        abort(404)
+    return opportunity
+
+
+def _load_for_editing(opportunity_id: int) -> Opportunity:
+    opportunity = _load(opportunity_id)
+    if not can_act_for(current_user, opportunity.organisation):
+        abort(403)
+    return opportunity
+
+
+def _filter_options() -> dict:
+    rows = db.session.execute(select(Country.region, Country.subregion).distinct().order_by(Country.region))
+    regions: dict[str, list[str]] = {}
+    for region, subregion in rows:
+        regions.setdefault(region, []).append(subregion)
+    return {
+        "regions": {r: sorted(s) for r, s in regions.items()},
+        "countries": choices.country_choices(blank="Any country"),
+        "types": choices.type_choices(),
+        "levels": db.session.scalars(select(TrainingLevel).order_by(TrainingLevel.rank)).all(),
+        "interests": db.session.scalars(select(Interest).order_by(Interest.position)).all(),
+        "languages": choices.language_choices(blank="Any language"),
+    }
+
+
+@bp.get("/opportunities")
+def index():
+    filters, errors = parse_filters(db.session, request.args)
+    page = search(db.session, filters, date.today())
+    return render_template(
+        "opportunities/index.html",
+        page=page,
+        filters=filters,
+        errors=errors.by_param,
+        options=_filter_options(),
+        language_name=language_name,
+    ), 400 if errors else 200
+
+
+@bp.get("/opportunities/feed.atom")
+def feed():
+    filters, errors = parse_filters(db.session, request.args)
+    if errors:
+        abort(400)
+    response = atom_feed(db.session, filters)
+    response.headers["Access-Control-Allow-Origin"] = "*"  # partners embed the feed
+    return response
+
+
+@bp.get("/opportunities/<int:opportunity_id>")
+def show(opportunity_id: int):
+    opportunity = _load(opportunity_id)
+    return render_template(
+        "opportunities/detail.html",
+        opportunity=opportunity,
+        can_edit=can_act_for(current_user, opportunity.organisation),
+        action_form=EmptyForm(),
+        levels={lv.rank: lv for lv in db.session.scalars(select(TrainingLevel))},
+        language_name=language_name,
+    )
+
+
+@bp.route("/organisations/<slug>/opportunities/new", methods=["GET", "POST"])
+@login_required
+def create(slug: str):
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug)) or abort(404)
+    if not can_act_for(current_user, organisation):
+        abort(403)
+    form = OpportunityForm()
+    if form.validate_on_submit():
+        try:
+            opportunity = service.create(db.session, current_user, organisation, form.to_data())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The opportunity is saved as a draft. Publish it when it is ready.", "success")
+            return redirect(url_for("opportunities.show", opportunity_id=opportunity.id))
+    return render_template(
+        "opportunities/form.html", form=form, organisation=organisation, opportunity=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/opportunities/<int:opportunity_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(opportunity_id: int):
+    opportunity = _load_for_editing(opportunity_id)
+    form = OpportunityForm()
+    if request.method == "GET":
+        form.load(opportunity)
+    elif form.validate_on_submit():
+        try:
+            service.update(db.session, current_user, opportunity, form.to_data())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved.", "success")
+            return redirect(url_for("opportunities.show", opportunity_id=opportunity.id))
+    return render_template(
+        "opportunities/form.html", form=form, organisation=opportunity.organisation, opportunity=opportunity
+    ), 422 if form.errors else 200
+
+
+@bp.post("/opportunities/<int:opportunity_id>/<any(publish, close, archive):action>")
+@login_required
+def change_status(opportunity_id: int, action: str):
+    opportunity = _load_for_editing(opportunity_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.transition(db.session, current_user, opportunity, action)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"The opportunity is now {opportunity.status}.", "success")
+    return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
+
+
+@bp.post("/opportunities/<int:opportunity_id>/duplicate")
+@login_required
+def duplicate(opportunity_id: int):
+    opportunity = _load_for_editing(opportunity_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    copy = service.duplicate(db.session, current_user, opportunity)
+    db.session.commit()
+    flash(
+        "A draft copy for the next intake is ready, with its dates moved on by a year. Check them.", "success"
+    )
+    return redirect(url_for("opportunities.edit", opportunity_id=copy.id))

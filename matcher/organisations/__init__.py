@@ -1,0 +1,1 @@
+"""The organisation directory, organisation pages, profile editing and invitations."""

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+
+from matcher.services.accounts import MIN_PASSWORD_LENGTH
+from matcher.web import choices
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the organisation's name."), Length(max=160)])
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=5000)],
+        description="A few factual sentences: who you are and what you do in IR.",
+    )
+    website = StringField(
+        "Website",
+        validators=[
+            Optional(),
+            Length(max=300),
+            URL(require_tld=True, message="Give the full address, e.g. https://example.org"),
+        ],
+    )
+    social_handle = StringField("Social media handle", validators=[Optional(), Length(max=100)])
+    country_code = SelectField("Based in", validators=[Optional()])
+    countries = SelectMultipleField(
+        "Countries you work in",
+        validators=[Optional()],
+        description="Hold Ctrl (or Cmd) to choose several.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_code.choices = choices.country_choices(blank="—")
+        self.countries.choices = choices.country_choices(blank=None)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        "Colleague's email",
+        validators=[
+            DataRequired("Enter an email address."),
+            Email("Enter a valid email address."),
+            Length(max=254),
+        ],
+    )
+
+
+class AcceptInviteForm(FlaskForm):
+    """For an invited person without an account: the email comes from the invitation."""
+
+    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=256,
+                message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
+    )
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired("Say why, so the contact can put it right."), Length(max=2000)]
+    )

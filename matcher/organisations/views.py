@@ -1,0 +1,171 @@
+"""Organisation directory and pages; editing and invitations for the organisation's members."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from matcher.auth.forms import EmptyForm
+from matcher.extensions import db
+from matcher.models import Opportunity, OpportunityStatus, Organisation
+from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
+from matcher.security import TokenError
+from matcher.services import organisations as service
+from matcher.services.errors import DomainError
+from matcher.services.permissions import is_staff
+from matcher.services.search import public_opportunities
+from matcher.web.access import can_act_for
+from matcher.web.forms import show_error
+
+bp = Blueprint("organisations", __name__)
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.slug == slug).options(selectinload(Organisation.countries))
+    )
+    if organisation is None:
+        abort(404)
+    # Unverified organisations are known only to their members and to coordinators.
+    if not organisation.is_verified and not can_act_for(current_user, organisation):
+        abort(404)
+    return organisation
+
+
+@bp.get("/organisations")
+def index():
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.verified_at.is_not(None))
+        .options(selectinload(Organisation.countries))
+        .order_by(Organisation.name)
+    ).all()
+    return render_template("organisations/index.html", organisations=organisations)
+
+
+@bp.get("/organisations/<slug>")
+def show(slug: str):
+    organisation = _organisation(slug)
+    editor = can_act_for(current_user, organisation)
+    published = db.session.scalars(
+        public_opportunities()
+        .where(Opportunity.organisation_id == organisation.id)
+        .options(selectinload(Opportunity.country))
+        .order_by(Opportunity.starts_on)
+    ).all()
+    others = []
+    if editor:
+        others = db.session.scalars(
+            select(Opportunity)
+            .where(
+                Opportunity.organisation_id == organisation.id,
+                Opportunity.status != OpportunityStatus.PUBLISHED,
+            )
+            .order_by(Opportunity.status, Opportunity.starts_on)
+        ).all()
+    return render_template(
+        "organisations/show.html",
+        organisation=organisation,
+        published=published,
+        others=others,
+        editor=editor,
+        invite_form=InviteForm(),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    organisation = _organisation(slug)
+    if not can_act_for(current_user, organisation):
+        abort(403)
+    form = OrganisationForm(obj=organisation)
+    if request.method == "GET":
+        form.countries.data = [c.iso2 for c in organisation.countries]
+    if form.validate_on_submit():
+        data = service.OrganisationProfile(
+            name=form.name.data,
+            description=form.description.data or "",
+            website=(form.website.data or "").strip() or None,
+            social_handle=(form.social_handle.data or "").strip() or None,
+            country_code=form.country_code.data or None,
+            countries=list(form.countries.data or []),
+        )
+        try:
+            service.update_profile(db.session, current_user, organisation, data)
+            if organisation.rejected_at is not None:
+                service.resubmit(db.session, current_user, organisation)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The organisation's page is updated.", "success")
+            return redirect(url_for("organisations.show", slug=organisation.slug))
+    return render_template("organisations/edit.html", form=form, organisation=organisation), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/organisations/<slug>/invite")
+@login_required
+def invite(slug: str):
+    organisation = _organisation(slug)
+    if not can_act_for(current_user, organisation):
+        abort(403)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            service.invite(db.session, current_user, organisation, form.email.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
+                "success",
+            )
+    else:
+        flash(" ".join(form.email.errors) or "Enter a valid email address.", "error")
+    return redirect(url_for("organisations.show", slug=organisation.slug))
+
+
+@bp.route("/invites/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    try:
+        invitation = service.invite_for_token(db.session, token)
+    except TokenError as error:
+        return render_template("auth/link_problem.html", reason=error.reason), 400
+    signed_in = current_user.is_authenticated
+    form = EmptyForm() if signed_in else AcceptInviteForm()
+    if form.validate_on_submit():
+        fields = {} if signed_in else {"name": form.name.data, "password": form.password.data}
+        actor = current_user._get_current_object() if signed_in else None
+        try:
+            user = service.accept_invite(db.session, token, actor, **fields)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            if not signed_in:
+                login_user(user)
+            flash(f"Welcome to {invitation.organisation.name}.", "success")
+            return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
+    return render_template(
+        "organisations/accept_invite.html", form=form, invitation=invitation, signed_in=signed_in
+    ), 422 if form.errors else 200
+
+
+@bp.app_template_global()
+def can_edit_organisation(organisation: Organisation) -> bool:
+    return can_act_for(current_user, organisation)
+
+
+@bp.app_template_global()
+def is_coordinator() -> bool:
+    return is_staff(current_user)

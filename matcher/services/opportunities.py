@@ -1,0 +1,207 @@
+"""Opportunities: create, edit, duplicate, and move through draft → published → closed → archived."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.db import utcnow
+from matcher.models import (
+    Country,
+    Interest,
+    LanguageLevel,
+    Opportunity,
+    OpportunityLanguage,
+    OpportunityStatus,
+    OpportunityType,
+    Organisation,
+    TrainingLevel,
+    User,
+)
+from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
+from matcher.services.permissions import can_act_for, is_staff
+
+S = OpportunityStatus
+# Which status each action may start from.
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "publish": ({S.DRAFT, S.CLOSED}, S.PUBLISHED),
+    "close": ({S.PUBLISHED}, S.CLOSED),
+    "archive": ({S.DRAFT, S.CLOSED}, S.ARCHIVED),
+}
+
+
+@dataclass
+class OpportunityData:
+    """What an organisation member fills in; checked here, whatever form or API sent it."""
+
+    title: str
+    description: str
+    type: str
+    host_institution: str
+    city: str
+    country_code: str
+    level_min: int
+    level_max: int
+    starts_on: date
+    ends_on: date
+    capacity: int
+    interests: list[str]
+    languages: list[tuple[str, str]]
+    flexible: bool = False
+    min_weeks: int | None = None
+    fee_amount: Decimal | None = None
+    fee_currency: str | None = None
+    accommodation_provided: bool = False
+    stipend_provided: bool = False
+    deadline: date | None = None
+    requirements: str = ""
+    needs_visa: bool = False
+    needs_temporary_licence: bool = False
+    needs_indemnity: bool = False
+    needs_immunisations: bool = False
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+SIMPLE_FIELDS = [f.name for f in fields(OpportunityData) if f.name not in ("interests", "languages")]
+
+
+def validate(session: Session, data: OpportunityData, places_filled: int = 0) -> None:
+    """Raise DomainError on the first field that breaks a rule of the domain."""
+    title = data.title.strip()
+    if not title:
+        raise DomainError("Give the opportunity a title.", field="title")
+    if len(title) > 200:
+        raise DomainError("Keep the title to 200 characters.", field="title")
+    if data.type not in {t.value for t in OpportunityType}:
+        raise DomainError("Choose a type from the list.", field="type")
+    if session.get(Country, data.country_code or "") is None:
+        raise DomainError("Choose a country from the list.", field="country_code")
+    ranks = set(session.scalars(select(TrainingLevel.rank)))
+    if data.level_min not in ranks or data.level_max not in ranks:
+        raise DomainError("Choose training levels from the list.", field="level_min")
+    if data.level_min > data.level_max:
+        raise DomainError("The lowest level accepted must not be above the highest.", field="level_max")
+    if data.ends_on < data.starts_on:
+        raise DomainError("The end date must not be before the start date.", field="ends_on")
+    if data.flexible:
+        if not data.min_weeks or data.min_weeks < 1:
+            raise DomainError("Give the minimum length in weeks for a flexible window.", field="min_weeks")
+        if data.starts_on + timedelta(weeks=data.min_weeks) > data.ends_on + timedelta(days=1):
+            raise DomainError("The window is shorter than the minimum length.", field="min_weeks")
+    if data.capacity < 1:
+        raise DomainError("Offer at least one place.", field="capacity")
+    if data.capacity < places_filled:
+        taken = f"{places_filled} places are already taken; capacity cannot be lower."
+        raise DomainError(taken, field="capacity")
+    if data.deadline and data.deadline > data.starts_on:
+        raise DomainError("The application deadline must be on or before the start date.", field="deadline")
+    if data.fee_amount is not None and data.fee_amount < 0:
+        raise DomainError("A fee cannot be negative.", field="fee_amount")
+    if data.fee_amount and not data.fee_currency:
+        raise DomainError("Give the currency of the fee.", field="fee_currency")
+    if not data.interests:
+        raise DomainError("Choose at least one interest.", field="interests")
+    known = set(session.scalars(select(Interest.slug).where(Interest.slug.in_(data.interests))))
+    if known != set(data.interests):
+        raise DomainError("Choose interests from the list.", field="interests")
+    codes = [code for code, _ in data.languages]
+    if len(codes) != len(set(codes)):
+        raise DomainError("List each language once.", field="languages")
+    if any(level not in {v.value for v in LanguageLevel} for _, level in data.languages):
+        raise DomainError("Choose a language level from the list.", field="languages")
+
+
+def _apply(session: Session, opportunity: Opportunity, data: OpportunityData) -> None:
+    for name in SIMPLE_FIELDS:
+        setattr(opportunity, name, getattr(data, name))
+    opportunity.title = data.title.strip()
+    opportunity.min_weeks = data.min_weeks if data.flexible else None
+    opportunity.fee_currency = (data.fee_currency or "").upper() or None
+    opportunity.interests = list(session.scalars(select(Interest).where(Interest.slug.in_(data.interests))))
+    by_code = {lang.language: lang for lang in opportunity.languages}
+    opportunity.languages = [_language(by_code.get(code), code, level) for code, level in data.languages]
+
+
+def _language(existing: OpportunityLanguage | None, code: str, level: str) -> OpportunityLanguage:
+    row = existing or OpportunityLanguage(language=code)
+    row.level = level
+    return row
+
+
+def require_editor(session: Session, actor: User, organisation: Organisation) -> None:
+    if not can_act_for(session, actor, organisation):
+        raise PermissionDenied("You do not act for this organisation.")
+
+
+def create(session: Session, actor: User, organisation: Organisation, data: OpportunityData) -> Opportunity:
+    """A new draft of the organisation."""
+    require_editor(session, actor, organisation)
+    validate(session, data)
+    opportunity = Opportunity(organisation=organisation, created_by_id=actor.id, status=S.DRAFT)
+    _apply(session, opportunity, data)
+    session.add(opportunity)
+    session.flush()
+    return opportunity
+
+
+def update(session: Session, actor: User, opportunity: Opportunity, data: OpportunityData) -> None:
+    require_editor(session, actor, opportunity.organisation)
+    if opportunity.status == S.ARCHIVED:
+        raise Conflict("An archived opportunity cannot be edited. Duplicate it instead.")
+    validate(session, data, places_filled=opportunity.places_filled)
+    _apply(session, opportunity, data)
+
+
+def duplicate(session: Session, actor: User, opportunity: Opportunity) -> Opportunity:
+    """A draft copy for the next intake, its dates moved on by a year."""
+    require_editor(session, actor, opportunity.organisation)
+    copy = Opportunity(organisation=opportunity.organisation, created_by_id=actor.id, status=S.DRAFT)
+    for name in SIMPLE_FIELDS:
+        setattr(copy, name, getattr(opportunity, name))
+    copy.starts_on, copy.ends_on = _next_year(opportunity.starts_on), _next_year(opportunity.ends_on)
+    copy.deadline = _next_year(opportunity.deadline) if opportunity.deadline else None
+    copy.interests = list(opportunity.interests)
+    copy.languages = [OpportunityLanguage(language=x.language, level=x.level) for x in opportunity.languages]
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def _next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def transition(session: Session, actor: User, opportunity: Opportunity, action: str) -> None:
+    """Publish, close or archive; publishing needs a verified organisation."""
+    require_editor(session, actor, opportunity.organisation)
+    if action not in TRANSITIONS:
+        raise NotFound("Unknown action.")
+    sources, target = TRANSITIONS[action]
+    if opportunity.status not in sources:
+        raise Conflict(f"A {opportunity.status} opportunity cannot be {target}.")
+    if target == S.PUBLISHED:
+        if not opportunity.organisation.is_verified:
+            raise Conflict(
+                "Your organisation is not verified yet, so its opportunities cannot be published. "
+                "A coordinator will review it soon."
+            )
+        opportunity.published_at = opportunity.published_at or utcnow()
+    opportunity.status = target
+
+
+PUBLIC_STATUSES = frozenset({S.PUBLISHED, S.CLOSED})
+
+
+def visible_to(session: Session, opportunity: Opportunity, viewer: User) -> bool:
+    """Published (or closed) ones of verified organisations are public; the rest only to editors."""
+    if opportunity.status in PUBLIC_STATUSES and opportunity.organisation.is_verified:
+        return True
+    return is_staff(viewer) or can_act_for(session, viewer, opportunity.organisation)
