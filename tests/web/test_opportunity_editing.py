@@ -1,0 +1,192 @@
+"""Organisation members create, edit, duplicate and move opportunities through their statuses."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from matcher.extensions import db
+from matcher.models import Opportunity, OpportunityStatus
+
+START = date.today() + timedelta(days=90)
+
+
+def form_data(**changes):
+    data = {
+        "title": "IR elective at Bugando",
+        "type": "clinical_elective",
+        "description": "Four weeks with the IR team.\n\nLong days, good teaching.",
+        "host_institution": "Bugando Medical Centre",
+        "city": "Mwanza",
+        "country_code": "TZ",
+        "level_min": "4",
+        "level_max": "6",
+        "interests": ["abscess-drainage", "nephrostomy"],
+        "starts_on": START.isoformat(),
+        "ends_on": (START + timedelta(days=27)).isoformat(),
+        "capacity": "3",
+        "deadline": (START - timedelta(days=30)).isoformat(),
+        "languages-0-language": "en",
+        "languages-0-level": "professional",
+        "languages-1-language": "sw",
+        "languages-1-level": "basic",
+        "fee_amount": "150",
+        "fee_currency": "usd",
+        "needs_visa": "y",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def member(auth, users):
+    organisation = users.organisation(name="Road2IR", slug="road2ir")
+    user = auth.login("org_member", organisation=organisation)
+    return user, organisation
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Opportunity))
+
+
+def test_member_creates_a_draft_then_publishes_it(client, member):
+    _, organisation = member
+    response = client.post("/organisations/road2ir/opportunities/new", data=form_data())
+    assert response.status_code == 302
+    opportunity = db.session.scalars(select(Opportunity)).one()
+    assert opportunity.status == "draft" and opportunity.organisation_id == organisation.id
+    assert [i.slug for i in opportunity.interests] == ["abscess-drainage", "nephrostomy"]
+    assert {(lang.language, lang.level) for lang in opportunity.languages} == {
+        ("en", "professional"),
+        ("sw", "basic"),
+    }
+    assert opportunity.fee_currency == "USD" and opportunity.needs_visa
+    client.post(f"/opportunities/{opportunity.id}/publish")
+    assert db.session.get(Opportunity, opportunity.id).status == "published"
+    page = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
+    assert "Four weeks with the IR team.</p>" in page and "3 of 3 left" in page
+
+
+def test_publishing_is_refused_for_an_unverified_organisation(client, auth, users):
+    organisation = users.organisation(name="New Org", slug="new-org", verified=False)
+    auth.login("org_member", organisation=organisation)
+    client.post("/organisations/new-org/opportunities/new", data=form_data())
+    opportunity = db.session.scalars(select(Opportunity)).one()
+    response = client.post(f"/opportunities/{opportunity.id}/publish", follow_redirects=True)
+    assert "not verified yet" in response.get_data(as_text=True)
+    assert db.session.get(Opportunity, opportunity.id).status == "draft"
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "result"),
+    [
+        ("draft", "publish", "published"),
+        ("published", "close", "closed"),
+        ("closed", "publish", "published"),
+        ("closed", "archive", "archived"),
+        ("draft", "archive", "archived"),
+        ("draft", "close", "draft"),
+        ("published", "archive", "published"),
+        ("archived", "publish", "archived"),
+    ],
+)
+def test_status_transitions(client, member, users, start, action, result):
+    _, organisation = member
+    opportunity = users.opportunity(organisation, status=start)
+    client.post(f"/opportunities/{opportunity.id}/{action}")
+    assert db.session.get(Opportunity, opportunity.id).status == result
+
+
+def test_duplicate_makes_a_draft_for_next_year(client, member, users):
+    _, organisation = member
+    original = users.opportunity(organisation, title="Yearly elective", interests=("tace",))
+    response = client.post(f"/opportunities/{original.id}/duplicate")
+    copy = db.session.scalars(select(Opportunity).where(Opportunity.id != original.id)).one()
+    assert response.headers["Location"].endswith(f"/opportunities/{copy.id}/edit")
+    assert copy.status == "draft" and copy.title == "Yearly elective"
+    assert copy.starts_on == original.starts_on.replace(year=original.starts_on.year + 1)
+    assert [i.slug for i in copy.interests] == ["tace"]
+
+
+def test_edit_page_shows_and_saves_the_current_values(client, member, users):
+    _, organisation = member
+    opportunity = users.opportunity(organisation, title="Before", capacity=2)
+    page = client.get(f"/opportunities/{opportunity.id}/edit").get_data(as_text=True)
+    assert 'value="Before"' in page
+    client.post(f"/opportunities/{opportunity.id}/edit", data=form_data(title="After", capacity="5"))
+    saved = db.session.get(Opportunity, opportunity.id)
+    assert (saved.title, saved.capacity) == ("After", 5)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"ends_on": (START - timedelta(days=1)).isoformat()}, "ends_on", "must not be before the start"),
+        ({"capacity": "0"}, "capacity", "From 1 to 1000."),
+        ({"capacity": "-3"}, "capacity", "From 1 to 1000."),
+        ({"deadline": (START + timedelta(days=1)).isoformat()}, "deadline", "on or before the start date"),
+        ({"country_code": "XX"}, "country_code", "Not a valid choice"),
+        ({"level_min": "10", "level_max": "4"}, "level_max", "must not be above the highest"),
+        ({"title": "x" * 5000}, "title", "Field cannot be longer than 200 characters."),
+        ({"interests": None}, "interests", "Choose at least one interest."),
+        ({"flexible": "y", "min_weeks": None}, "min_weeks", "minimum length in weeks"),
+        ({"flexible": "y", "min_weeks": "8"}, "min_weeks", "shorter than the minimum length"),
+        ({"starts_on": "31/02/2027"}, "starts_on", "Not a valid date value."),
+        ({"languages-1-language": "en"}, "languages", "List each language once."),
+    ],
+)
+def test_bad_input_gets_a_field_error_and_saves_nothing(client, member, changes, field, message):
+    response = client.post("/organisations/road2ir/opportunities/new", data=form_data(**changes))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in page and message in page, page[page.find('class="error"') - 200 :][:600]
+    assert count() == 0
+
+
+def test_capacity_cannot_drop_below_places_already_taken(client, member, users):
+    _, organisation = member
+    opportunity = users.opportunity(organisation, capacity=3, places_filled=2)
+    response = client.post(f"/opportunities/{opportunity.id}/edit", data=form_data(capacity="1"))
+    assert "2 places are already taken" in response.get_data(as_text=True)
+    assert db.session.get(Opportunity, opportunity.id).capacity == 3
+
+
+def test_a_member_of_one_organisation_cannot_touch_another_s_opportunity(client, member, users):
+    other = users.organisation(name="Other", slug="other")
+    theirs = users.opportunity(other, title="Theirs")
+    assert client.get(f"/opportunities/{theirs.id}/edit").status_code == 403
+    assert (
+        client.post(f"/opportunities/{theirs.id}/edit", data=form_data(title="Mine now")).status_code == 403
+    )
+    assert client.post(f"/opportunities/{theirs.id}/close").status_code == 403
+    assert client.post(f"/opportunities/{theirs.id}/duplicate").status_code == 403
+    assert client.get("/organisations/other/opportunities/new").status_code == 403
+    assert db.session.get(Opportunity, theirs.id).title == "Theirs"
+    draft = users.opportunity(other, status=OpportunityStatus.DRAFT)
+    assert client.get(f"/opportunities/{draft.id}").status_code == 404
+
+
+def test_students_cannot_post_opportunities(client, auth, users):
+    users.organisation(name="Road2IR", slug="road2ir")
+    auth.login("student")
+    assert client.post("/organisations/road2ir/opportunities/new", data=form_data()).status_code == 403
+    assert count() == 0
+
+
+def test_description_html_is_shown_as_text(client, member, users):
+    _, organisation = member
+    opportunity = users.opportunity(organisation, description="<script>alert(1)</script>\n\n<b>bold</b>")
+    page = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold</b>" not in page
+
+
+def test_mass_assignment_of_status_or_organisation_is_ignored(client, member, users):
+    other = users.organisation(name="Other", slug="other")
+    client.post(
+        "/organisations/road2ir/opportunities/new",
+        data=form_data(status="published", organisation_id=str(other.id), places_filled="3"),
+    )
+    opportunity = db.session.scalars(select(Opportunity)).one()
+    assert opportunity.status == "draft" and opportunity.organisation_id != other.id
+    assert opportunity.places_filled == 0
