@@ -7,7 +7,7 @@ FLASK := MATCHER_ENV=development $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev chromium clean
+.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +31,17 @@ run: install
 
 ## The whole suite: SQLite, then PostgreSQL (skipped with a note when unreachable, unless CI=true).
 test: install-dev
-	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+## Static checks: ruff, bandit over matcher/, pip-audit (a warning when the advisory service is unreachable).
+check: lint
+	$(BIN)/bandit -ll -q -r matcher
+	$(BIN)/python scripts/audit_dependencies.py
 
 test-sqlite: install-dev
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from flask import url_for
 from sqlalchemy import func, select
@@ -44,9 +45,22 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "organisation"
 
 
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords, from the list bundled with zxcvbn."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if password.lower() in _common_passwords():
+        raise DomainError(
+            "This password is one of the most common ones, so it is easy to guess. Choose another.",
+            field="password",
+        )
 
 
 def find_by_email(session: Session, email: str) -> User | None:

@@ -116,3 +116,12 @@ def test_all_field_errors_show_at_once(client):
 def test_spaces_around_a_pasted_email_are_ignored(client):
     client.post("/signup", data={**GOOD, "email": "  spaced@example.org ", "role": "student"})
     assert db.session.scalar(select(User.email)) == "spaced@example.org"
+
+
+def test_a_common_password_is_refused(client):
+    response = client.post(
+        "/signup", data={**GOOD, "role": "student", "password": "Password123", "confirm": "Password123"}
+    )
+    assert response.status_code == 422
+    assert "one of the most common" in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None
