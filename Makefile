@@ -7,7 +7,7 @@ FLASK := MATCHER_ENV=development $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean
+.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean bench-engine
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ test-postgres: install-dev
 	else \
 		echo "SKIPPED the PostgreSQL run: nothing answers at $(PG_TEST_URL) (set PG_TEST_URL to point elsewhere)."; \
 	fi
+
+## Benchmark the matching engine against PyPI `matching` (own venv, not the app's requirements).
+bench-engine: bench/.venv/.installed
+	bench/.venv/bin/python bench/engine.py
+
+bench/.venv/.installed: bench/requirements.txt
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache

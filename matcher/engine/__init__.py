@@ -1,0 +1,70 @@
+"""The pure matching engine: explainable scores and a stable allocation with capacities.
+
+Standard library and numpy only (numba, when installed, compiles the allocation kernels); nothing
+here knows about Flask, the database or the rest of `matcher`.
+"""
+
+from matcher.engine.allocation import (
+    Allocation,
+    ArrayAllocation,
+    Refusal,
+    RefusalReason,
+    allocate,
+    allocate_arrays,
+    is_stable,
+)
+from matcher.engine.candidates import (
+    ApplicantIndex,
+    OpportunityIndex,
+    rank_applicants,
+    recommend,
+    round_scores,
+)
+from matcher.engine.preferences import (
+    Preferences,
+    allocate_from_scores,
+    csr_from_scores,
+    lottery,
+    preferences_from_scores,
+)
+from matcher.engine.profiles import (
+    ApplicantProfile,
+    LanguageReq,
+    OpportunitySpec,
+    Proficiency,
+    Taxonomy,
+    Window,
+)
+from matcher.engine.scoring import DEFAULT_WEIGHTS, Ineligibility, Score, ScorePart, Weights, score
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Allocation",
+    "ApplicantIndex",
+    "ApplicantProfile",
+    "ArrayAllocation",
+    "Ineligibility",
+    "LanguageReq",
+    "OpportunityIndex",
+    "OpportunitySpec",
+    "Preferences",
+    "Proficiency",
+    "Refusal",
+    "RefusalReason",
+    "Score",
+    "ScorePart",
+    "Taxonomy",
+    "Weights",
+    "Window",
+    "allocate",
+    "allocate_arrays",
+    "allocate_from_scores",
+    "csr_from_scores",
+    "is_stable",
+    "lottery",
+    "preferences_from_scores",
+    "rank_applicants",
+    "recommend",
+    "round_scores",
+    "score",
+]

@@ -1,0 +1,201 @@
+"""The two allocation back-ends behind one function, and the choice between them.
+
+`solve` takes the engine's internal form: compressed sparse rows (CSR) of ranked ids.
+Applicant i ranks opportunities ``app_opp[app_indptr[i]:app_indptr[i + 1]]``, most preferred
+first; opportunity j ranks applicants ``opp_app[opp_indptr[j]:opp_indptr[j + 1]]``.
+
+The compiled back-end (numba) and the pure-Python one run the same algorithm. Applicant-proposing
+deferred acceptance has a unique outcome whatever the order of proposals, so both give the same
+matching and the same number of proposals; the tests check it on random instances.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+Backend = Literal["auto", "compiled", "python"]
+BACKEND_ENV = "MATCHER_ENGINE_BACKEND"
+
+# Error codes returned by the build step: (code, row, value).
+_APP_INDEX, _OPP_INDEX, _APP_DUPLICATE, _OPP_DUPLICATE = 1, 2, 3, 4
+
+
+class BuildError(Exception):
+    """A structural problem in the integer preference lists, located by row and value."""
+
+    def __init__(self, kind: str, row: int, value: int) -> None:
+        super().__init__(kind, row, value)
+        self.kind, self.row, self.value = kind, row, value
+
+
+_KINDS = {
+    _APP_INDEX: "applicant_index",
+    _OPP_INDEX: "opportunity_index",
+    _APP_DUPLICATE: "applicant_duplicate",
+    _OPP_DUPLICATE: "opportunity_duplicate",
+}
+
+
+class Solved(NamedTuple):
+    """A kernel run: assignment per applicant (-1 = unmatched), proposals, and where time went."""
+
+    assignment: np.ndarray
+    proposals: int
+    build_seconds: float  # ranks and validation, before the first proposal
+    allocate_seconds: float  # deferred acceptance itself
+
+
+def compiled_available() -> bool:
+    """Whether the numba back-end can be imported."""
+    try:
+        import numba  # noqa: F401  (checked first: the kernels' modules may already be loaded)
+
+        from matcher.engine import _fast, _fastids  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def resolve_backend(backend: Backend | None) -> Literal["compiled", "python"]:
+    """Pick a back-end: the argument, else $MATCHER_ENGINE_BACKEND, else compiled when installed."""
+    choice = backend or os.environ.get(BACKEND_ENV, "auto") or "auto"
+    if choice not in ("auto", "compiled", "python"):
+        raise ValueError(f"unknown engine backend {choice!r}; use 'auto', 'compiled' or 'python'")
+    if choice == "auto":
+        return "compiled" if compiled_available() else "python"
+    if choice == "compiled" and not compiled_available():
+        raise RuntimeError("the compiled engine backend needs numba, which is not installed")
+    return choice
+
+
+def solve(
+    app_indptr: np.ndarray,
+    app_opp: np.ndarray,
+    opp_indptr: np.ndarray,
+    opp_app: np.ndarray,
+    capacity: np.ndarray,
+    backend: Literal["compiled", "python"],
+) -> Solved:
+    """Run deferred acceptance on the CSR instance with the chosen back-end.
+
+    Arrays must already have the engine's dtypes (int64 pointers, int32 ids, int64 capacities).
+    Raises BuildError for out-of-range ids and duplicates.
+    """
+    if backend == "compiled":
+        return _solve_compiled(app_indptr, app_opp, opp_indptr, opp_app, capacity)
+    return _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity)
+
+
+def _solve_compiled(app_indptr, app_opp, opp_indptr, opp_app, capacity):
+    from matcher.engine import _fast
+
+    n_app, n_opp = len(app_indptr) - 1, len(opp_indptr) - 1
+    started = time.perf_counter()
+    app_rank = np.empty(len(app_opp), np.int32)
+    code, row, value = _fast.build_ranks(
+        app_indptr,
+        app_opp,
+        opp_indptr,
+        opp_app,
+        app_rank,
+        np.empty(n_app + 1, np.int64),
+        np.empty(len(opp_app), np.int32),
+        np.empty(len(opp_app), np.int32),
+        np.empty(n_opp, np.int64),
+        np.empty(n_opp, np.int32),
+    )
+    if code:
+        raise BuildError(_KINDS[code], int(row), int(value))
+    built = time.perf_counter()
+    assign = np.empty(n_app, np.int32)
+    proposals = _fast.deferred_acceptance(
+        app_indptr,
+        app_opp,
+        app_rank,
+        opp_indptr,
+        opp_app,
+        capacity,
+        assign,
+        np.empty(n_app, np.int64),
+        np.empty(n_app, np.int32),
+        np.empty(len(opp_app), np.bool_),
+        np.empty(n_opp, np.int64),
+        np.empty(n_opp, np.int64),
+    )
+    return Solved(assign, int(proposals), built - started, time.perf_counter() - built)
+
+
+def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
+    n_app, n_opp = len(app_indptr) - 1, len(opp_indptr) - 1
+    started = time.perf_counter()
+    a_ptr, a_opp = app_indptr.tolist(), app_opp.tolist()
+    o_ptr, o_app = opp_indptr.tolist(), opp_app.tolist()
+    caps = capacity.tolist()
+
+    # rank_of[o][a]: the rank opportunity o gives applicant a (only for the applicants it lists).
+    rank_of: list[dict[int, int]] = []
+    for o in range(n_opp):
+        ranks: dict[int, int] = {}
+        for r, a in enumerate(o_app[o_ptr[o] : o_ptr[o + 1]]):
+            if not 0 <= a < n_app:
+                raise BuildError("opportunity_index", o, a)
+            if a in ranks:
+                raise BuildError("opportunity_duplicate", o, a)
+            ranks[a] = r
+        rank_of.append(ranks)
+    # Each applicant's list as (opportunity, rank it gives the applicant), acceptable pairs only.
+    proposals_of: list[list[tuple[int, int]]] = []
+    for a in range(n_app):
+        listed: set[int] = set()
+        acceptable = []
+        for o in a_opp[a_ptr[a] : a_ptr[a + 1]]:
+            if not 0 <= o < n_opp:
+                raise BuildError("applicant_index", a, o)
+            if o in listed:
+                raise BuildError("applicant_duplicate", a, o)
+            listed.add(o)
+            r = rank_of[o].get(a)
+            if r is not None:
+                acceptable.append((o, r))
+        proposals_of.append(acceptable)
+
+    built = time.perf_counter()
+    # held[o] is the set of ranks o holds; worst[o] the largest of them (-1 when empty).
+    held: list[set[int]] = [set() for _ in range(n_opp)]
+    worst = [-1] * n_opp
+    nxt = [0] * n_app
+    assign = [-1] * n_app
+    free = list(range(n_app - 1, -1, -1))
+    proposals = 0
+    while free:
+        a = free.pop()
+        choices = proposals_of[a]
+        i = nxt[a]
+        while i < len(choices):
+            o, r = choices[i]
+            i += 1
+            proposals += 1
+            cap = caps[o]
+            holding = held[o]
+            if len(holding) < cap:
+                holding.add(r)
+                worst[o] = max(worst[o], r)
+                assign[a] = o
+                break
+            if cap and r < worst[o]:
+                w = worst[o]
+                holding.remove(w)
+                evicted = o_app[o_ptr[o] + w]
+                assign[evicted] = -1
+                free.append(evicted)
+                holding.add(r)
+                worst[o] = max(holding)
+                assign[a] = o
+                break
+        nxt[a] = i
+    assignment = np.array(assign, dtype=np.int32)
+    return Solved(assignment, proposals, built - started, time.perf_counter() - built)

@@ -1,0 +1,160 @@
+"""Ranked lists from scores, with ties broken by a seeded lottery, and allocation from them.
+
+Tie-breaking is "single": one lottery order over all applicants, used by every opportunity, and
+one over all opportunities, used by every applicant. Single tie-breaking wastes fewer places than
+a fresh lottery per opportunity (Abdulkadiroglu, Pathak and Roth 2009) and keeps a run
+reproducible from its seed alone. The lottery is drawn over the sorted ids, so it does not depend
+on the order in which the caller happens to list them.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.engine._kernels import Backend
+from matcher.engine.allocation import Allocation, allocate
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Both sides' ranked lists, ready for `allocate`, and the seed that broke their ties."""
+
+    applicants: dict[str, list[str]]
+    opportunities: dict[str, list[str]]
+    seed: int
+    # Pairs an applicant ranked although they are not eligible (no score): kept to explain.
+    ineligible: frozenset[tuple[str, str]] = frozenset()
+
+
+def lottery(ids: Iterable[str], seed: int) -> dict[str, int]:
+    """A seeded random order over ids (0 = drawn first), independent of the order given."""
+    ordered = sorted(set(ids))
+    draw = np.random.default_rng(seed).permutation(len(ordered))
+    return dict(zip(ordered, draw.tolist(), strict=True))
+
+
+def preferences_from_scores(
+    scores: Mapping[tuple[str, str], float],
+    *,
+    seed: int,
+    applicants: Iterable[str] = (),
+    opportunities: Iterable[str] = (),
+    applicant_ranks: Mapping[str, Sequence[str]] | None = None,
+    opportunity_ranks: Mapping[str, Sequence[str]] | None = None,
+) -> Preferences:
+    """Rank lists from (applicant, opportunity) -> score for the eligible pairs.
+
+    An applicant's own ranked list, where given, replaces the score order; a host's ranking of
+    applicants likewise (keeping only eligible applicants). Equal scores are ordered by the lottery.
+    ``applicants``/``opportunities`` add ids that have no eligible pair (they get empty lists).
+    """
+    applicant_ranks = applicant_ranks or {}
+    opportunity_ranks = opportunity_ranks or {}
+    by_applicant: dict[str, list[tuple[float, str]]] = {a: [] for a in (*applicants, *applicant_ranks)}
+    by_opportunity: dict[str, list[tuple[float, str]]] = {o: [] for o in opportunities}
+    for (applicant, opportunity), value in scores.items():
+        if not isinstance(value, numbers.Real) or math.isnan(value):
+            raise ValueError(f"score of ({applicant!r}, {opportunity!r}) is not a number: {value!r}")
+        by_applicant.setdefault(applicant, []).append((value, opportunity))
+        by_opportunity.setdefault(opportunity, []).append((value, applicant))
+    applicant_draw = lottery(by_applicant, seed)
+    opportunity_draw = lottery(by_opportunity, seed + 1)
+
+    ineligible = set()
+    ranked_applicants = {}
+    for applicant, options in by_applicant.items():
+        if applicant in applicant_ranks:
+            # Kept whole: the opportunity does not list an ineligible applicant, so the pair is
+            # unacceptable anyway, and the allocation can still say why that choice failed.
+            own = applicant_ranks[applicant]
+            ranked_applicants[applicant] = list(own)
+            ineligible.update((applicant, o) for o in own if (applicant, o) not in scores)
+        else:
+            options.sort(key=lambda pair: (-pair[0], opportunity_draw[pair[1]]))
+            ranked_applicants[applicant] = [o for _, o in options]
+    ranked_opportunities = {}
+    for opportunity, candidates in by_opportunity.items():
+        if opportunity in opportunity_ranks:
+            own = opportunity_ranks[opportunity]
+            ranked_opportunities[opportunity] = [a for a in own if (a, opportunity) in scores]
+        else:
+            candidates.sort(key=lambda pair: (-pair[0], applicant_draw[pair[1]]))
+            ranked_opportunities[opportunity] = [a for _, a in candidates]
+    return Preferences(ranked_applicants, ranked_opportunities, seed, frozenset(ineligible))
+
+
+def allocate_from_scores(
+    scores: Mapping[tuple[str, str], float],
+    capacities: Mapping[str, int],
+    *,
+    seed: int,
+    applicants: Iterable[str] = (),
+    applicant_ranks: Mapping[str, Sequence[str]] | None = None,
+    opportunity_ranks: Mapping[str, Sequence[str]] | None = None,
+    backend: Backend | None = None,
+) -> Allocation:
+    """Build both sides' lists from scores (see `preferences_from_scores`) and allocate.
+
+    The opportunities are the keys of ``capacities``; ``applicants`` adds those with no eligible pair.
+    """
+    prefs = preferences_from_scores(
+        scores,
+        seed=seed,
+        applicants=applicants,
+        opportunities=capacities,
+        applicant_ranks=applicant_ranks,
+        opportunity_ranks=opportunity_ranks,
+    )
+    result = allocate(prefs.applicants, prefs.opportunities, capacities, seed=seed, backend=backend)
+    return Allocation(
+        result.assignments,
+        result.proposals,
+        seed,
+        result.backend,
+        result.timings,
+        result.applicants,
+        result.opportunities,
+        result.capacities,
+        prefs.ineligible,
+    )
+
+
+def csr_from_scores(
+    applicant: np.ndarray,
+    opportunity: np.ndarray,
+    score: np.ndarray,
+    n_applicants: int,
+    n_opportunities: int,
+    *,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`preferences_from_scores` on positions, for `allocate_arrays`; one entry per eligible pair.
+
+    Returns (applicant_indptr, applicant_prefs, opportunity_indptr, opportunity_prefs). With ids
+    whose sorted order is their position, it gives the same lists as the dict version.
+    """
+    applicant = np.asarray(applicant, np.int64)
+    opportunity = np.asarray(opportunity, np.int64)
+    score = np.asarray(score, np.float64)
+    if np.isnan(score).any():
+        raise ValueError("scores must not be NaN")
+    applicant_draw = np.random.default_rng(seed).permutation(n_applicants)
+    opportunity_draw = np.random.default_rng(seed + 1).permutation(n_opportunities)
+    # lexsort sorts by the last key first: row, then best score, then lottery.
+    by_applicant = np.lexsort((opportunity_draw[opportunity], -score, applicant))
+    by_opportunity = np.lexsort((applicant_draw[applicant], -score, opportunity))
+    applicant_indptr = np.zeros(n_applicants + 1, np.int64)
+    np.cumsum(np.bincount(applicant, minlength=n_applicants), out=applicant_indptr[1:])
+    opportunity_indptr = np.zeros(n_opportunities + 1, np.int64)
+    np.cumsum(np.bincount(opportunity, minlength=n_opportunities), out=opportunity_indptr[1:])
+    return (
+        applicant_indptr,
+        opportunity[by_applicant].astype(np.int32),
+        opportunity_indptr,
+        applicant[by_opportunity].astype(np.int32),
+    )
