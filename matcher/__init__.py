@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, g
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides everything else (tests pass theirs here)."""
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -83,14 +86,22 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from matcher.web.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from matcher.admin.views import bp as admin_bp
     from matcher.api.views import bp as api_bp
+    from matcher.applications.views import bp as applications_bp
     from matcher.auth.views import bp as auth_bp
     from matcher.coordination.views import bp as coordination_bp
     from matcher.errors import register_error_handlers
     from matcher.main.views import bp as main_bp
+    from matcher.notifications.views import bp as notifications_bp
     from matcher.opportunities.views import bp as opportunities_bp
     from matcher.organisations.views import bp as organisations_bp
+    from matcher.placements.views import bp as placements_bp
+    from matcher.profiles.views import bp as profiles_bp
+    from matcher.rounds.views import bp as rounds_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -99,21 +110,33 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(coordination_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(rounds_bp)
+    app.register_blueprint(placements_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(profiles_bp)
+    app.register_blueprint(applications_bp)
     register_error_handlers(app)
 
 
 def register_hooks(app: Flask) -> None:
+    from matcher.audit import record_denials
     from matcher.web.forms import csrf_input
     from matcher.web.headers import set_security_headers
 
     app.add_template_global(csrf_input)
+    from matcher.web.input_guard import refuse_null_characters
+
+    app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
+    app.after_request(record_denials)
 
     if app.config["MAIL_DELIVER_ON_COMMIT"]:
 
         @app.after_request
         def deliver_queued_mail(response):
             # Only the development server does this; production runs `flask mail worker`.
+            from flask import g
+
             if g.pop("outbox_queued", False):
                 from matcher.extensions import db
                 from matcher.notifications.delivery import deliver_due

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy.engine import URL
 
 from matcher.extensions import db
 from matcher.models import Role
@@ -16,6 +17,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(reference)
     app.cli.add_command(mail_group)
+    app.cli.add_command(match_group)
+    app.cli.add_command(notify_group)
+    app.cli.add_command(backup)
 
 
 @click.command("seed-demo")
@@ -97,3 +101,103 @@ def mail_worker(interval: float) -> None:
         run_worker(db.session, interval)
     except KeyboardInterrupt:
         click.echo("Mail worker stopped.")
+
+
+match_group = AppGroup("match", help="Match rounds: run the engine, expire overdue replies.")
+
+
+@match_group.command("run")
+@click.argument("round_id", type=int)
+@click.option("--seed", type=int, default=None, help="Reproduce an earlier run with its seed.")
+@click.option("--as", "email", required=True, help="The coordinator recorded as running it.")
+def match_run(round_id: int, seed: int | None, email: str) -> None:
+    """Run a match round (the same as the button on the round's page)."""
+    from matcher.models.matching import MatchRound
+    from matcher.services.accounts import find_by_email
+    from matcher.services.rounds import run_round
+
+    actor = find_by_email(db.session, email)
+    match_round = db.session.get(MatchRound, round_id)
+    if actor is None or match_round is None:
+        raise click.ClickException("Unknown coordinator email or round id.")
+    try:
+        run = run_round(db.session, actor, match_round, seed=seed)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in run.counts.items())
+    click.echo(f"Run {run.number} of round {round_id} (seed {run.seed}): {counts}.")
+
+
+@match_group.command("expire")
+def match_expire() -> None:
+    """Expire published matches whose reply deadline has passed (run daily from cron)."""
+    from datetime import date
+
+    from matcher.services.placements import expire_overdue
+
+    count = expire_overdue(db.session, date.today())
+    db.session.commit()
+    click.echo(f"{count} match{'es' if count != 1 else ''} expired; their places go to the waitlist.")
+
+
+notify_group = AppGroup("notify", help="Digests and reminders: safe to run from cron at any frequency.")
+
+
+@notify_group.command("digests")
+def notify_digests() -> None:
+    """Send the daily and weekly digests that are due (at most one per user and period)."""
+    from datetime import date
+
+    from matcher.notifications.digests import send_digests
+
+    count = send_digests(db.session, date.today())
+    db.session.commit()
+    click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")
+
+
+@notify_group.command("reminders")
+def notify_reminders() -> None:
+    """Remind applicants 3 days and 1 day before their reply deadline (once each)."""
+    from datetime import date
+
+    from matcher.notifications.digests import send_reminders
+
+    count = send_reminders(db.session, date.today())
+    db.session.commit()
+    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+
+
+def pg_dump_argv(url: URL, path: str) -> list[str]:
+    """The pg_dump command that backs up the PostgreSQL database at `url` (password not shown)."""
+    target = url.set(drivername="postgresql").render_as_string(hide_password=True)
+    return ["pg_dump", "--format=custom", "--no-owner", f"--file={path}", target]
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path: str) -> None:
+    """Copy the SQLite database to PATH while the app keeps running; for PostgreSQL, say how."""
+    import shlex
+    import sqlite3
+    from pathlib import Path
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        click.echo("PostgreSQL is backed up with its own tool (the password comes from ~/.pgpass):")
+        click.echo("  " + shlex.join(pg_dump_argv(url, path)))
+        click.echo("and restored into an empty database with:")
+        click.echo("  " + shlex.join(["pg_restore", "--no-owner", "--dbname=DATABASE_URL", path]))
+        raise click.exceptions.Exit(1)  # nothing was written: a cron job must notice
+    target = Path(path)
+    if target.exists():
+        raise click.ClickException(f"{path} exists already; a backup never overwrites a file.")
+    # SQLite's online backup API copies a consistent snapshot page by page, even while the app writes.
+    with db.engine.connect() as connection:
+        destination = sqlite3.connect(target)
+        try:
+            connection.connection.driver_connection.backup(destination)
+        finally:
+            destination.close()
+    click.echo(f"Backed up {url.database} to {path} ({target.stat().st_size} bytes).")

@@ -51,6 +51,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Number of trusted reverse proxies in front of the app (0: none). Behind one, set 1 so that
         # rate limits and the audit log see the client's address rather than the proxy's.
         "PROXY_FIX_X_FOR": 0,
+        # JSON lines of logins, denials, role changes, verifications and match decisions
+        # (matcher.audit); empty: the normal log only.
+        "AUDIT_LOG_PATH": os.path.join(instance_path, "audit.log"),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

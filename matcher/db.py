@@ -47,11 +47,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Writers queue for up to 30 s rather than fail (a mail worker and the web app share the file);
+    # WAL lets readers go on while one writer works.
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
+    # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then writes
+    # fails at once with "database is locked" when another writer got there first; this way it
+    # waits (busy_timeout) instead, so concurrent requests on the SQLite default queue up.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.demo_applicants import seed_applicants
 from matcher.demo_opportunities import seed_opportunities
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.reference.sync import sync_reference_data
@@ -82,6 +83,7 @@ def seed(session: Session, password: str) -> list[tuple[str, str]]:
             )
     session.flush()
     seed_opportunities(session, date.today())
+    seed_applicants(session, password, date.today())
     return [(email, role.value) for email, _, role, _ in PEOPLE]
 
 

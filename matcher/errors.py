@@ -60,6 +60,9 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         detail = None
+        # A description given at abort() time says more than the generic page text.
+        if error.description and error.description != type(error).description and error.code != 429:
+            detail = error.description
         if error.code == 429 and error.description:
             detail = (
                 f"You have tried too often (the limit is {error.description}). Wait a while and try again."
@@ -74,6 +77,9 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        from matcher.extensions import db
+
+        db.session.rollback()  # the page below may need the database again
         try:
             return render_error(InternalServerError.code)
         except Exception:  # the page itself needs what failed (e.g. the database)

@@ -32,6 +32,8 @@ BASE_TEST_CONFIG: dict[str, Any] = {
     "ARGON2_TIME_COST": 1,
     "MAIL_SERVER": None,
     "MAIL_DELIVER_ON_COMMIT": False,
+    # No audit file in instance/ from tests; tests of the audit log point it at tmp_path.
+    "AUDIT_LOG_PATH": None,
 }
 
 
@@ -175,3 +177,25 @@ def _no_stray_smtp(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureReque
 @pytest.fixture(scope="session")
 def ci() -> bool:
     return os.environ.get("CI") == "true"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "expect_500: the test provokes a 500 on purpose")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_500(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Any 500 answered by any app during the test fails it, even if the test did not look."""
+    from flask import request as flask_request
+    from flask import request_finished
+
+    seen: list[str] = []
+
+    def check(sender: Flask, response, **extra: Any) -> None:
+        if response.status_code == 500:
+            seen.append(f"{flask_request.method} {flask_request.full_path}")
+
+    with request_finished.connected_to(check):
+        yield seen
+    if seen and request.node.get_closest_marker("expect_500") is None:
+        pytest.fail("The app answered 500 to: " + "; ".join(seen[:10]), pytrace=False)

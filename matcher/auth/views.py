@@ -12,6 +12,7 @@ from flask_login import (
     logout_user,
 )
 
+from matcher import audit
 from matcher.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -79,10 +80,12 @@ def login():
         if user is None:
             db.session.rollback()
             record_failed_login(form.email.data)
+            audit.record("login_failed", email=form.email.data)
             form.password.errors = ["The email or the password is not right."]
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
+            audit.record("login", user, remember=bool(form.remember.data))
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -237,4 +240,5 @@ def confirm_email_change(token: str):
 
 @bp.app_context_processor
 def _forms_for_layout() -> dict:
-    return {"logout_form": EmptyForm}
+    # The layout's forms never read the request body: on a 413 page, reading it raises again.
+    return {"logout_form": lambda: EmptyForm(formdata=None)}

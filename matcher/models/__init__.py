@@ -1,5 +1,23 @@
 """The typed models, one module per aggregate; imported here so Alembic sees them all."""
 
+from matcher.models.application import MAX_APPLICATIONS, Application
+from matcher.models.matching import (
+    Match,
+    MatchEvent,
+    MatchRound,
+    MatchRun,
+    MatchStatus,
+    RoundMode,
+    RoundStatus,
+    Suggestion,
+)
+from matcher.models.notification import (
+    Category,
+    DigestItem,
+    Frequency,
+    NotificationPreference,
+    SentOnce,
+)
 from matcher.models.opportunity import (
     LanguageLevel,
     Opportunity,
@@ -9,16 +27,35 @@ from matcher.models.opportunity import (
 )
 from matcher.models.organisation import Membership, MembershipRole, Organisation, OrganisationInvite
 from matcher.models.outbox import OutboxMessage, OutboxStatus
+from matcher.models.profile import (
+    AvailabilityWindow,
+    PlaceOfInterest,
+    PlaceScope,
+    Profile,
+    ProfileLanguage,
+)
 from matcher.models.reference import Country, IncomeGroup, Interest, TrainingLevel
 from matcher.models.user import Role, User
 
 __all__ = [
+    "MAX_APPLICATIONS",
+    "Application",
+    "AvailabilityWindow",
+    "Category",
     "Country",
+    "DigestItem",
+    "Frequency",
     "IncomeGroup",
     "Interest",
     "LanguageLevel",
+    "Match",
+    "MatchEvent",
+    "MatchRound",
+    "MatchRun",
+    "MatchStatus",
     "Membership",
     "MembershipRole",
+    "NotificationPreference",
     "Opportunity",
     "OpportunityLanguage",
     "OpportunityStatus",
@@ -27,7 +64,15 @@ __all__ = [
     "OrganisationInvite",
     "OutboxMessage",
     "OutboxStatus",
+    "PlaceOfInterest",
+    "PlaceScope",
+    "Profile",
+    "ProfileLanguage",
     "Role",
+    "RoundMode",
+    "RoundStatus",
+    "SentOnce",
+    "Suggestion",
     "TrainingLevel",
     "User",
 ]

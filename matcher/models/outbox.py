@@ -16,12 +16,13 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # the last try failed temporarily; retried at next_attempt_at
     DEAD = "dead"  # permanent failure or retries exhausted; an admin may retry it
+    SKIPPED = "skipped"  # the recipient turned this kind of email off before it was sent
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'dead')", name="status_known"),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'dead', 'skipped')", name="status_known"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
@@ -36,6 +37,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # One-click unsubscribe (RFC 8058) for non-essential mail; None for account and security mail.
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import smtplib
+import socket
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
 from matcher.extensions import mail
-from matcher.models import OutboxMessage, OutboxStatus
+from matcher.models import OutboxMessage, OutboxStatus, User
+from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
+from matcher.notifications.preferences import frequency_for
 
 log = logging.getLogger("matcher.mail")
 
@@ -28,11 +31,12 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+    skipped: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def attempted(self) -> int:
-        return self.sent + self.failed + self.dead
+        return self.sent + self.failed + self.dead + self.skipped
 
 
 class TimeoutConnection(Connection):
@@ -42,6 +46,9 @@ class TimeoutConnection(Connection):
         state, timeout = self.mail, current_app.config["MAIL_TIMEOUT"]
         smtp_class = smtplib.SMTP_SSL if state.use_ssl else smtplib.SMTP
         host = smtp_class(state.server, state.port, timeout=timeout)
+        # Small request/response commands: without this, Nagle's algorithm and delayed ACKs add
+        # tens of milliseconds to every message.
+        host.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if state.use_tls:
             host.starttls()
         if state.username and state.password:
@@ -55,16 +62,19 @@ def _mail_settings():
     return mail.init_mail(app.config, app.debug, app.testing)
 
 
-def claim_next(session: Session, now: datetime) -> OutboxMessage | None:
-    """Lock the oldest due row; on PostgreSQL other workers skip it rather than wait."""
+BATCH_SIZE = 25
+
+
+def claim_due(session: Session, now: datetime, size: int = BATCH_SIZE) -> list[OutboxMessage]:
+    """Lock a batch of due rows; on PostgreSQL other workers skip them rather than wait."""
     stmt = (
         select(OutboxMessage)
         .where(OutboxMessage.status.in_(DUE_STATUSES), OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
+        .limit(size)
         .with_for_update(skip_locked=True)
     )
-    return session.scalars(stmt).first()
+    return list(session.scalars(stmt))
 
 
 def build_message(row: OutboxMessage) -> Message:
@@ -76,7 +86,26 @@ def build_message(row: OutboxMessage) -> Message:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
     )
     message.msgId = row.message_id  # stable across retries, so receivers can de-duplicate
+    if row.unsubscribe_url:
+        message.extra_headers = {
+            "List-Unsubscribe": f"<{row.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     return message
+
+
+def _still_wanted(session: Session, row: OutboxMessage) -> bool:
+    """Preferences count at send time too: a category turned off (or to a digest) since queueing."""
+    if row.user_id is None or row.category in ESSENTIAL:
+        return True
+    user = session.get(User, row.user_id)
+    frequency = frequency_for(session, user, row.category) if user else Frequency.OFF
+    if frequency == Frequency.IMMEDIATE:
+        return True
+    if frequency in (Frequency.DAILY, Frequency.WEEKLY):
+        session.add(DigestItem(user_id=row.user_id, category=row.category, text=row.subject))
+    row.status, row.last_error = OutboxStatus.SKIPPED, f"recipient chose {frequency.value} for {row.category}"
+    return False
 
 
 def backoff(attempts: int) -> timedelta:
@@ -117,40 +146,50 @@ def _log_instead_of_sending(row: OutboxMessage) -> None:
 
 
 def deliver_due(session: Session, limit: int | None = None) -> DeliveryReport:
-    """Send due rows until none is left (or `limit` were tried); commits after each row."""
+    """Send due rows in locked batches until none is left (or `limit` were tried).
+
+    Each batch is committed once its rows are sent: a crash can at worst resend part of one
+    batch, and the stable Message-ID lets receivers drop such a duplicate.
+    """
     report = DeliveryReport()
     config = current_app.config
     use_smtp = bool(config["MAIL_SERVER"]) and not config.get("MAIL_SUPPRESS_SEND")
     connection: TimeoutConnection | None = None
+    server_down = False
     try:
-        while limit is None or report.attempted < limit:
+        while not server_down and (limit is None or report.attempted < limit):
             now = utcnow()
-            row = claim_next(session, now)
-            if row is None:
+            size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit - report.attempted)
+            batch = claim_due(session, now, size)
+            if not batch:
                 break
-            try:
-                if use_smtp:
-                    if connection is None:
-                        connection = TimeoutConnection(_mail_settings())
-                        connection.host = connection.configure_host()
-                    connection.send(build_message(row))
-                else:
-                    _log_instead_of_sending(row)
-            except (smtplib.SMTPException, OSError) as exc:
-                if _record_failure(row, exc, now) == OutboxStatus.DEAD:
-                    report.dead += 1
-                else:
-                    report.failed += 1
-                report.errors.append(row.last_error or "")
-                session.commit()
-                connection = _close(connection)
-                if not _is_permanent(exc):
-                    break  # the server is unwell: leave the rest for the next pass
-                continue
-            row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
-            row.attempts += 1
+            for row in batch:
+                if not _still_wanted(session, row):
+                    report.skipped += 1
+                    continue
+                try:
+                    if use_smtp:
+                        if connection is None:
+                            connection = TimeoutConnection(_mail_settings())
+                            connection.host = connection.configure_host()
+                        connection.send(build_message(row))
+                    else:
+                        _log_instead_of_sending(row)
+                except (smtplib.SMTPException, OSError) as exc:
+                    if _record_failure(row, exc, now) == OutboxStatus.DEAD:
+                        report.dead += 1
+                    else:
+                        report.failed += 1
+                    report.errors.append(row.last_error or "")
+                    connection = _close(connection)
+                    if not _is_permanent(exc):
+                        server_down = True  # leave the rest of the batch for the next pass
+                        break
+                    continue
+                row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
+                row.attempts += 1
+                report.sent += 1
             session.commit()
-            report.sent += 1
     finally:
         _close(connection)
         session.rollback()

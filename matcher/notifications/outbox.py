@@ -1,4 +1,4 @@
-"""Queue an email: render it and add an outbox row to the caller's transaction."""
+"""Queue an email: render it and add an outbox row (or a digest line) to the caller's transaction."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from flask import current_app, g, render_template
 from sqlalchemy.orm import Session
 
 from matcher.models import OutboxMessage, User
+from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
+from matcher.notifications.preferences import frequency_for, unsubscribe_url
 
 _LINE_BREAK = re.compile(r"[\r\n]")
 
@@ -37,13 +39,37 @@ def queue_email(
     subject: str,
     category: str,
     context: dict[str, Any] | None = None,
-) -> OutboxMessage:
-    """Render templates/email/<template>.txt and .html and stage the message for delivery."""
+    digest_line: str | None = None,
+) -> OutboxMessage | None:
+    """Render templates/email/<template>.txt and .html and stage the message for delivery.
+
+    For a user who chose a daily or weekly digest for this category, a digest line is staged
+    instead (``digest_line``, or the subject); for one who turned the category off, nothing.
+    """
+    context = context or {}
     if isinstance(to, User):
         user_id, address, name = to.id, to.email, to.name
+        frequency = frequency_for(session, to, category)
+        if frequency == Frequency.OFF:
+            return None
+        if frequency in (Frequency.DAILY, Frequency.WEEKLY):
+            session.add(
+                DigestItem(
+                    user_id=to.id,
+                    category=category,
+                    text=_header_safe(digest_line or subject, "digest line"),
+                    link=context.get("link"),
+                )
+            )
+            return None
     else:
         user_id, (address, name) = None, to
-    ctx = {"recipient_name": name, "subject": subject, **(context or {})}
+    ctx = {"recipient_name": name, "subject": subject, **context}
+    unsubscribe = (
+        unsubscribe_url(to, category) if isinstance(to, User) and category not in ESSENTIAL else None
+    )
+    if unsubscribe:
+        ctx["unsubscribe_url"] = unsubscribe
     message = OutboxMessage(
         message_id=new_message_id(),
         category=category,
@@ -52,10 +78,17 @@ def queue_email(
         to_address=_header_safe(address, "address"),
         to_name=_header_safe(name, "recipient name"),
         subject=_header_safe(subject, "subject"),
-        body_text=render_template(f"email/{template}.txt", **ctx),
+        body_text=render_template(f"email/{template}.txt", **ctx) + _text_footer(unsubscribe),
         body_html=render_template(f"email/{template}.html", **ctx),
+        unsubscribe_url=unsubscribe,
     )
     session.add(message)
     # Lets `make run` deliver right after the request commits (see notifications.delivery).
     g.outbox_queued = True
     return message
+
+
+def _text_footer(unsubscribe: str | None) -> str:
+    if not unsubscribe:
+        return ""
+    return f"\n\n--\nTo stop emails like this one, open: {unsubscribe}\n"

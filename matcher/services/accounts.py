@@ -9,11 +9,13 @@ from functools import cache
 
 from flask import url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from matcher import audit
 from matcher.db import utcnow
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.notifications.outbox import queue_email
+from matcher.notifications.people import tell_coordinators
 from matcher.security import (
     EMAIL_CHANGE,
     EMAIL_VERIFICATION,
@@ -115,6 +117,17 @@ def _join_or_create_organisation(session: Session, user: User, name: str) -> Mem
     if organisation is None:
         organisation = Organisation(name=name, slug=_free_slug(session, slug))
         session.add(organisation)
+        session.flush()
+        tell_coordinators(
+            session,
+            template="organisation_awaiting",
+            subject=f"New organisation to verify: {name}",
+            context={
+                "organisation": organisation,
+                "contact": user,
+                "link": url_for("coordination.organisations", _external=True),
+            },
+        )
         membership = Membership(
             user=user, organisation=organisation, role=MembershipRole.OWNER, approved_at=utcnow()
         )
@@ -225,6 +238,7 @@ def _set_password(user: User, new_password: str) -> None:
     check_password_policy(new_password)
     user.password_hash = hash_password(new_password)
     user.rotate_session_token()
+    audit.on_commit(object_session(user), "password_changed", user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -282,6 +296,7 @@ def set_role(session: Session, actor: User, user: User, role: Role) -> None:
         admins = session.scalar(select(func.count()).where(User.role == Role.ADMIN))
         if admins <= 1:
             raise Conflict("This is the last administrator; make another one first.", field="role")
+    audit.on_commit(session, "role_changed", actor, target_user_id=user.id, old=user.role, new=str(role))
     user.role = role
     # The new role takes effect at once: old sessions must log in again.
     user.rotate_session_token()

@@ -8,6 +8,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher import audit
 from matcher.db import utcnow
 from matcher.models import (
     Country,
@@ -87,6 +88,7 @@ def verify(session: Session, actor: User, organisation: Organisation) -> None:
     if organisation.is_verified:
         raise Conflict(f"{organisation.name} is already verified.")
     organisation.verified_at, organisation.verified_by_id = utcnow(), actor.id
+    audit.on_commit(session, "organisation_verified", actor, organisation_id=organisation.id)
     organisation.rejected_at = organisation.rejection_reason = None
     for user in owners(organisation):
         queue_email(
@@ -108,6 +110,7 @@ def reject(session: Session, actor: User, organisation: Organisation, reason: st
     if not reason:
         raise DomainError("Say why, so the contact can put it right.", field="reason")
     organisation.rejected_at, organisation.rejection_reason = utcnow(), reason
+    audit.on_commit(session, "organisation_rejected", actor, organisation_id=organisation.id, reason=reason)
     organisation.verified_at = organisation.verified_by_id = None
     for user in owners(organisation):
         queue_email(
@@ -135,6 +138,13 @@ def decide_claim(session: Session, actor: User, membership: Membership, approve:
     _require_coordinator(actor)
     if membership.is_approved:
         raise Conflict("This claim was already approved.")
+    audit.on_commit(
+        session,
+        "membership_approved" if approve else "membership_refused",
+        actor,
+        target_user_id=membership.user_id,
+        organisation_id=membership.organisation_id,
+    )
     if approve:
         membership.approved_at = utcnow()
     else:

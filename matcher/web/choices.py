@@ -68,3 +68,15 @@ def language_choices(blank: str | None = "—") -> list[SelectChoice]:
 
 def language_level_choices() -> list[SelectChoice]:
     return [SelectChoice(level.value, level.value.capitalize()) for level in LanguageLevel]
+
+
+def region_choices() -> tuple[list[SelectChoice], list[SelectChoice]]:
+    rows = db.session.execute(
+        select(Country.region, Country.subregion).distinct().order_by(Country.region, Country.subregion)
+    )
+    pairs = list(rows)
+    regions = sorted({r for r, _ in pairs})
+    return (
+        [SelectChoice(r, r) for r in regions],
+        [SelectChoice(s, s, optgroup=r) for r, s in pairs],
+    )

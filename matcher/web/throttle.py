@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, current_app
 from limits import RateLimitItem, parse_many
 
+from matcher import audit
 from matcher.extensions import limiter
 from matcher.web.client import client_ip
 
@@ -30,6 +31,7 @@ def check_login_allowed(email: str) -> None:
         return
     for item in _limits():
         if not limiter.limiter.test(item, NAMESPACE, _key(email)):
+            audit.record("login_throttled", email=email, limit=str(item))
             abort(429, description=str(item))
 
 

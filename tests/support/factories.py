@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
 from matcher.models import (
+    Application,
+    AvailabilityWindow,
     Interest,
     Membership,
     MembershipRole,
@@ -18,6 +20,9 @@ from matcher.models import (
     OpportunityLanguage,
     OpportunityStatus,
     Organisation,
+    PlaceOfInterest,
+    Profile,
+    ProfileLanguage,
     Role,
     User,
 )
@@ -115,3 +120,57 @@ class UserFactory:
         self.session.add(opportunity)
         self.session.commit()
         return opportunity
+
+    def profile(
+        self,
+        user: User | None = None,
+        *,
+        complete: bool = True,
+        interests: tuple[str, ...] = ("pph-embolisation",),
+        subregions: tuple[str, ...] = ("Eastern Africa",),
+        availability: tuple[tuple[date, date], ...] | None = None,
+        languages: tuple[tuple[str, str], ...] = (("en", "professional"),),
+        **fields: Any,
+    ) -> Profile:
+        """A complete profile of a year-5 student from Kenya, unless told otherwise."""
+        user = user or self.create(role=Role.STUDENT)
+        profile = Profile(user_id=user.id, institution="", statement="")
+        if complete:
+            start = date.today() + timedelta(days=90)
+            profile.level_rank = 5 if user.role == Role.STUDENT else 9
+            profile.institution = "University of Nairobi"
+            profile.home_country_code = "KE"
+            profile.statement = "I want to learn IR where it is needed most."
+            profile.interests = list(
+                self.session.scalars(select(Interest).where(Interest.slug.in_(interests)))
+            )
+            profile.places = [PlaceOfInterest(scope="subregion", name=name) for name in subregions]
+            windows = availability if availability is not None else ((start, start + timedelta(days=60)),)
+            profile.availability = [AvailabilityWindow(starts_on=a, ends_on=b) for a, b in windows]
+            profile.languages = [ProfileLanguage(language=code, level=level) for code, level in languages]
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        self.session.add(profile)
+        self.session.commit()
+        return profile
+
+    def application(
+        self,
+        applicant: User,
+        opportunity: Opportunity | None = None,
+        *,
+        rank: int | None = None,
+        **fields: Any,
+    ) -> Application:
+        """An application at the end of the applicant's list, unless a rank is given."""
+        if rank is None:
+            ranks = self.session.scalars(
+                select(Application.rank).where(Application.applicant_id == applicant.id)
+            )
+            rank = max(ranks, default=0) + 1
+        application = Application(
+            applicant_id=applicant.id, opportunity=opportunity or self.opportunity(), rank=rank, **fields
+        )
+        self.session.add(application)
+        self.session.commit()
+        return application

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage as Message
+from functools import cached_property
 
 from aiosmtpd.controller import Controller
 
@@ -16,7 +18,12 @@ from aiosmtpd.controller import Controller
 class Received:
     mail_from: str
     rcpt_tos: list[str]
-    message: Message
+    raw: bytes
+
+    @cached_property
+    def message(self) -> Message:
+        """Parsed on first use: the server thread only stores bytes, so it stays fast."""
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
 
     def _part(self, content_type: str) -> str:
         part = self.message.get_body(preferencelist=(content_type,))
@@ -44,10 +51,14 @@ class _Handler:
                 Received(
                     envelope.mail_from,
                     list(envelope.rcpt_tos),
-                    email.message_from_bytes(envelope.content, policy=email.policy.default),
+                    envelope.content,
                 )
             )
         return "250 Message accepted for delivery"
+
+
+# aiosmtpd logs every SMTP command at INFO: noise in test output, and slow.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:
@@ -62,13 +73,17 @@ class SmtpSink:
         self.received: list[Received] = []
         self.scripted_replies: list[str] = []
         self.lock = threading.Lock()
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller: Controller | None = None
 
     def start(self) -> None:
+        """Listen on the sink's port (again, after stop(): that is how tests simulate an outage)."""
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def config(self) -> dict[str, object]:
         return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5}

@@ -48,6 +48,7 @@ def test_error_pages_have_the_site_style(app, code):
     assert response.status_code == code and "site.css" in response.get_data(as_text=True)
 
 
+@pytest.mark.expect_500
 def test_unexpected_error_shows_500_page_without_traceback(app):
     def explode():
         raise RuntimeError("secret internals")
@@ -90,3 +91,19 @@ def test_security_headers_are_set(client):
 def test_pages_with_personal_data_are_not_cached(auth, client):
     auth.login("student")
     assert client.get("/dashboard").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/opportunities/99999999999", "/api/v1/opportunities/99999999999", "/coordination/runs/99999999999"],
+)
+def test_ids_too_large_for_the_database_are_404_not_500(client, auth, path):
+    auth.login("coordinator")
+    assert client.get(path).status_code == 404
+
+
+def test_a_null_character_in_a_form_gets_a_clear_400(client):
+    response = client.post("/signup", data={"name": "A\x00B", "email": "a@example.org"})
+    assert response.status_code == 400
+    assert "null character" in response.get_data(as_text=True)
+    assert client.get("/opportunities?q=%00").status_code == 400

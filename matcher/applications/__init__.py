@@ -1,0 +1,1 @@
+"""Ranked applications: apply, reorder, withdraw; the organisation's view of its applicants."""

@@ -1,0 +1,47 @@
+"""Application forms: the motivation, and the organisation's order of its applicants."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+
+from matcher.services.applications import MAX_MOTIVATION
+
+
+class MotivationForm(FlaskForm):
+    motivation = TextAreaField(
+        "Motivation (optional)",
+        validators=[Length(max=MAX_MOTIVATION, message=f"At most {MAX_MOTIVATION} characters.")],
+        description=f"Why this opportunity, in a few sentences; up to {MAX_MOTIVATION} characters. "
+        "The organisation reads it with your profile.",
+    )
+
+
+class HostOrderForm(FlaskForm):
+    """One number per applicant, named after the application.
+
+    One form part per applicant (no hidden ids) keeps long lists within MAX_FORM_PARTS, and a
+    number posted for an application that is no longer there is simply not read.
+    """
+
+    @classmethod
+    def for_applications(cls, application_ids: list[int], **kwargs) -> HostOrderForm:
+        fields = {
+            f"position_{application_id}": IntegerField(
+                "Your order", validators=[Optional(), NumberRange(1, 999, "A whole number from 1 to 999.")]
+            )
+            for application_id in application_ids
+        }
+        return type("HostOrderForm", (cls,), fields)(**kwargs)
+
+    def position(self, application_id: int):
+        return self[f"position_{application_id}"]
+
+    def positions(self) -> dict[int, int | None]:
+        """application id -> the number given (None when left empty)."""
+        return {
+            int(name.removeprefix("position_")): field.data
+            for name, field in self._fields.items()
+            if name.startswith("position_")
+        }

@@ -1,0 +1,191 @@
+"""Match rounds: runs of the engine, the matches they propose, and every decision on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matcher.db import db, utcnow
+
+if TYPE_CHECKING:
+    from matcher.models.opportunity import Opportunity
+    from matcher.models.user import User
+
+
+class RoundMode(StrEnum):
+    RANKED = "ranked"  # deferred acceptance over applications and the hosts' orders
+    RECOMMENDATION = "recommendation"  # top-N suggestions for applicants who have not applied
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"  # runs may be made and reviewed
+    PUBLISHED = "published"  # one run's approved matches are out
+    CLOSED = "closed"
+
+
+class MatchStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PUBLISHED = "published"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+# Statuses in which a match holds one of the opportunity's places.
+HOLDS_PLACE = frozenset(
+    {MatchStatus.APPROVED, MatchStatus.PUBLISHED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED}
+)
+# Allowed moves; anything else is refused by services.rounds.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    MatchStatus.PROPOSED: frozenset({MatchStatus.APPROVED, MatchStatus.REJECTED}),
+    MatchStatus.APPROVED: frozenset({MatchStatus.PROPOSED, MatchStatus.PUBLISHED, MatchStatus.REJECTED}),
+    MatchStatus.REJECTED: frozenset({MatchStatus.PROPOSED, MatchStatus.APPROVED}),
+    MatchStatus.PUBLISHED: frozenset(
+        {MatchStatus.ACCEPTED, MatchStatus.DECLINED, MatchStatus.EXPIRED, MatchStatus.CANCELLED}
+    ),
+    MatchStatus.ACCEPTED: frozenset({MatchStatus.COMPLETED, MatchStatus.CANCELLED}),
+    MatchStatus.DECLINED: frozenset(),
+    MatchStatus.EXPIRED: frozenset(),
+    MatchStatus.COMPLETED: frozenset(),
+    MatchStatus.CANCELLED: frozenset(),
+}
+
+
+def _in(values: type[StrEnum]) -> str:
+    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
+
+
+class MatchRound(db.Model):
+    __tablename__ = "match_rounds"
+    __table_args__ = (
+        CheckConstraint(f"mode IN {_in(RoundMode)}", name="mode_known"),
+        CheckConstraint(f"status IN {_in(RoundStatus)}", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    mode: Mapped[str] = mapped_column(String(20))
+    # {"regions": [...], "subregions": [...], "types": [...], "starts_after": "...", "ends_before": "..."}
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default=RoundStatus.OPEN)
+    response_deadline: Mapped[date | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+
+    runs: Mapped[list[MatchRun]] = relationship(
+        back_populates="round", foreign_keys="MatchRun.round_id", order_by="MatchRun.number"
+    )
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class MatchRun(db.Model):
+    """One run of the engine: enough is stored to reproduce it exactly."""
+
+    __tablename__ = "match_runs"
+    __table_args__ = (UniqueConstraint("round_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_rounds.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    algorithm_version: Mapped[str] = mapped_column(String(40))
+    seed: Mapped[int]
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    ran_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ran_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]  # set on the one run of the round that was published
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {applicant_id: [[opportunity_id, reason], ...]} and {opportunity_id: [applicant ids]} (waitlists)
+    unmatched: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    waitlists: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    round: Mapped[MatchRound] = relationship(back_populates="runs", foreign_keys=[round_id])
+    ran_by: Mapped[User | None] = relationship(foreign_keys=[ran_by_id])
+
+
+class Match(db.Model):
+    """A proposed pair and its life: approval, publication, the applicant's answer, the placement."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        CheckConstraint(f"status IN {_in(MatchStatus)}", name="status_known"),
+        CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_in_range"),
+        UniqueConstraint("run_id", "applicant_id"),
+        Index("ix_matches_run_status", "run_id", "status"),
+        Index("ix_matches_opportunity_status", "opportunity_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"))
+    # NULL once the applicant deleted their account: the placement stays, anonymised.
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12), default=MatchStatus.PROPOSED)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    # [{"name", "value", "weight", "reason"}, ...] from the engine, for "Why this match".
+    breakdown: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    applicant_rank: Mapped[int | None]
+    host_rank: Mapped[int | None]
+    from_waitlist: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    response_deadline: Mapped[date | None]
+    responded_at: Mapped[datetime | None]
+    rating: Mapped[int | None]
+    feedback: Mapped[str | None] = mapped_column(Text)
+    attendance_confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    run: Mapped[MatchRun] = relationship()
+    applicant: Mapped[User | None] = relationship()
+    opportunity: Mapped[Opportunity] = relationship()
+    events: Mapped[list[MatchEvent]] = relationship(
+        back_populates="match", cascade="all, delete-orphan", order_by="MatchEvent.id"
+    )
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in HOLDS_PLACE
+
+
+class MatchEvent(db.Model):
+    """The audit trail: who moved a match from which status to which, when and why."""
+
+    __tablename__ = "match_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    match: Mapped[Match] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Suggestion(db.Model):
+    """A recommendation-round result: shown to the applicant, not a match."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (UniqueConstraint("run_id", "applicant_id", "opportunity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    score: Mapped[float] = mapped_column(Float)
+    breakdown: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    opportunity: Mapped[Opportunity] = relationship()

@@ -1,0 +1,77 @@
+"""What each person wants to hear about, and how often; digests waiting to be sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matcher.db import db, utcnow
+
+
+class Category(StrEnum):
+    ACCOUNT = "account"  # verification, password, email changes: always sent, at once
+    ORGANISATION = "organisation"  # verification decisions, applications to your opportunities
+    MATCHING = "matching"  # matches, reminders, answers, waitlist offers, cancellations
+    COORDINATION = "coordination"  # rounds that finished, organisations awaiting verification
+    ALERTS = "alerts"  # new opportunities matching your interests (digests only)
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.ACCOUNT: "Account and security",
+    Category.ORGANISATION: "Your organisation and applications to its opportunities",
+    Category.MATCHING: "Matches and placements",
+    Category.COORDINATION: "Coordination: rounds and organisations to verify",
+    Category.ALERTS: "New opportunities that match your interests",
+}
+ESSENTIAL = frozenset({Category.ACCOUNT})
+
+
+class Frequency(StrEnum):
+    IMMEDIATE = "immediate"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    OFF = "off"
+
+
+class NotificationPreference(db.Model):
+    __tablename__ = "notification_preferences"
+    __table_args__ = (
+        UniqueConstraint("user_id", "category"),
+        CheckConstraint("frequency IN ('immediate', 'daily', 'weekly', 'off')", name="frequency_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    frequency: Mapped[str] = mapped_column(String(10))
+
+
+class DigestItem(db.Model):
+    """One line waiting for the recipient's next daily or weekly digest."""
+
+    __tablename__ = "digest_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    digested_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SentOnce(db.Model):
+    """Keys of notifications that must go out at most once (a digest period, a reminder)."""
+
+    __tablename__ = "sent_once"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,50 @@
+"""Who is told about what: coordinators, an organisation's members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.models import Organisation, Role, User
+from matcher.models.notification import Category
+from matcher.notifications.outbox import queue_email
+
+
+def coordinators(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.role == Role.COORDINATOR).order_by(User.id)))
+
+
+def tell_coordinators(session: Session, *, template: str, subject: str, context: dict[str, Any]) -> None:
+    for person in coordinators(session):
+        queue_email(
+            session,
+            to=person,
+            template=template,
+            subject=subject,
+            category=Category.COORDINATION,
+            context=context,
+        )
+
+
+def tell_organisation(
+    session: Session,
+    organisation: Organisation,
+    *,
+    template: str,
+    subject: str,
+    context: dict[str, Any],
+    digest_line: str | None = None,
+) -> None:
+    for membership in organisation.memberships:
+        if membership.is_approved:
+            queue_email(
+                session,
+                to=membership.user,
+                template=template,
+                subject=subject,
+                category=Category.ORGANISATION,
+                context=context,
+                digest_line=digest_line,
+            )

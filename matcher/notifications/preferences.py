@@ -1,0 +1,79 @@
+"""Preferences per category, and signed one-click unsubscribe links."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.models import User
+from matcher.models.notification import ESSENTIAL, Category, Frequency, NotificationPreference
+
+DEFAULTS = {
+    Category.ACCOUNT: Frequency.IMMEDIATE,
+    Category.ORGANISATION: Frequency.IMMEDIATE,
+    Category.MATCHING: Frequency.IMMEDIATE,
+    Category.COORDINATION: Frequency.IMMEDIATE,
+    Category.ALERTS: Frequency.WEEKLY,
+}
+# Alerts come only as digests: one email per new opportunity would be noise.
+ALLOWED = {
+    category: (
+        (Frequency.DAILY, Frequency.WEEKLY, Frequency.OFF)
+        if category == Category.ALERTS
+        else tuple(Frequency)
+    )
+    for category in Category
+}
+
+
+def frequency_for(session: Session, user: User, category: str) -> Frequency:
+    if category in ESSENTIAL or category not in DEFAULTS:
+        return Frequency.IMMEDIATE
+    chosen = session.scalar(
+        select(NotificationPreference.frequency).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.category == category
+        )
+    )
+    return Frequency(chosen) if chosen else DEFAULTS[Category(category)]
+
+
+def all_for(session: Session, user: User) -> dict[Category, Frequency]:
+    return {c: frequency_for(session, user, c) for c in Category if c not in ESSENTIAL}
+
+
+def set_frequency(session: Session, user: User, category: str, frequency: str) -> None:
+    if category in ESSENTIAL:
+        raise ValueError("Account and security emails cannot be turned off.")
+    category, frequency = Category(category), Frequency(frequency)
+    if frequency not in ALLOWED[category]:
+        raise ValueError(f"{category.label} cannot be sent {frequency.value}.")
+    row = session.scalar(
+        select(NotificationPreference).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.category == category
+        )
+    )
+    if row is None:
+        row = NotificationPreference(user_id=user.id, category=category)
+        session.add(row)
+    row.frequency = frequency
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_url(user: User, category: str) -> str:
+    token = _serializer().dumps({"uid": user.id, "cat": str(category)})
+    return url_for("notifications.unsubscribe", token=token, _external=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("cat") not in {c.value for c in Category} - ESSENTIAL:
+        return None
+    return int(data["uid"]), data["cat"]

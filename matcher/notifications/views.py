@@ -1,0 +1,110 @@
+"""Notification settings, one-click unsubscribe, and the admins' view of the outbox."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, update
+
+from matcher.auth.forms import EmptyForm
+from matcher.db import utcnow
+from matcher.extensions import csrf, db
+from matcher.models import OutboxMessage, OutboxStatus, Role, User
+from matcher.models.notification import CATEGORY_LABELS, ESSENTIAL, Category, Frequency
+from matcher.notifications import preferences
+from matcher.web.access import role_required
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            for category in Category:
+                if category in ESSENTIAL:
+                    continue
+                chosen = request.form.get(category.value)
+                if chosen is not None:
+                    preferences.set_frequency(db.session, current_user, category, chosen)
+        except ValueError as error:
+            db.session.rollback()
+            flash(str(error) if "cannot" in str(error) else "Choose one of the listed options.", "error")
+            return redirect(url_for("notifications.settings"))
+        db.session.commit()
+        flash("Your email settings are saved.", "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template(
+        "notifications/settings.html",
+        form=form,
+        current=preferences.all_for(db.session, current_user),
+        allowed=preferences.ALLOWED,
+        labels=CATEGORY_LABELS,
+        frequencies=list(Frequency),
+    )
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the credential; mail clients POST here without a session (RFC 8058)
+def unsubscribe(token: str):
+    found = preferences.read_unsubscribe_token(token)
+    user = db.session.get(User, found[0]) if found else None
+    if user is None:
+        return render_template("auth/link_problem.html", reason="This unsubscribe link is not valid."), 404
+    category = Category(found[1])
+    if request.method == "POST":
+        preferences.set_frequency(db.session, user, category, Frequency.OFF)
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html", label=category.label, email=user.email)
+    return render_template("notifications/unsubscribe.html", label=category.label, email=user.email)
+
+
+@bp.get("/admin/outbox")
+@role_required(Role.ADMIN)
+def outbox():
+    counts = dict(
+        db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    )
+    dead = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.DEAD)
+        .order_by(OutboxMessage.id.desc())
+        .limit(100)
+    ).all()
+    failing = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .order_by(OutboxMessage.next_attempt_at)
+        .limit(50)
+    ).all()
+    return render_template(
+        "notifications/outbox.html",
+        counts=counts,
+        statuses=list(OutboxStatus),
+        dead=dead,
+        failing=failing,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/admin/outbox/retry")
+@role_required(Role.ADMIN)
+def retry_dead():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = [int(x) for x in request.form.getlist("message_id") if x.isdigit()]
+    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
+    if ids:
+        stmt = stmt.where(OutboxMessage.id.in_(ids))
+    result = db.session.execute(
+        stmt.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow()).execution_options(
+            synchronize_session=False
+        )
+    )
+    db.session.commit()
+    flash(f"{result.rowcount} message{'s' if result.rowcount != 1 else ''} will be tried again.", "success")
+    return redirect(url_for("notifications.outbox"))

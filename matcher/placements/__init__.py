@@ -1,0 +1,1 @@
+"""Placements as applicants and hosts see them: reply, cancel, confirm, feedback, calendar."""

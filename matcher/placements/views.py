@@ -1,0 +1,255 @@
+"""The applicant's placements and the host's view of the placements at an opportunity."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from matcher.auth.forms import EmptyForm
+from matcher.extensions import db
+from matcher.models import Opportunity, Role, User
+from matcher.models.matching import Match, MatchStatus, Suggestion
+from matcher.security import fingerprint
+from matcher.services import placements
+from matcher.services.errors import DomainError
+from matcher.web.access import can_act_for, role_required
+
+bp = Blueprint("placements", __name__)
+VISIBLE = [
+    MatchStatus.PUBLISHED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.DECLINED,
+    MatchStatus.EXPIRED,
+    MatchStatus.COMPLETED,
+    MatchStatus.CANCELLED,
+]
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired("Give the reason; the applicant will read it."), Length(max=2000)]
+    )
+
+
+class FeedbackForm(FlaskForm):
+    rating = IntegerField(
+        "Rating (1 to 5)",
+        validators=[DataRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 to 5.")],
+    )
+    feedback = TextAreaField(
+        "What went well, and what could be better?", validators=[Optional(), Length(max=5000)]
+    )
+
+
+def _calendar_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="placements-calendar")
+
+
+def calendar_token(user: User) -> str:
+    # Bound to the password hash: changing the password revokes old calendar links.
+    return _calendar_serializer().dumps({"uid": user.id, "pw": fingerprint(user.password_hash)})
+
+
+@bp.get("/placements")
+@role_required(Role.STUDENT, Role.TRAINEE)
+def mine():
+    matches = db.session.scalars(
+        select(Match)
+        .where(Match.applicant_id == current_user.id, Match.status.in_(VISIBLE))
+        .options(selectinload(Match.opportunity).selectinload(Opportunity.organisation))
+        .order_by(Match.created_at.desc())
+    ).all()
+    latest = db.session.scalar(
+        select(Suggestion.run_id)
+        .where(Suggestion.applicant_id == current_user.id)
+        .order_by(Suggestion.run_id.desc())
+    )
+    suggestions = (
+        db.session.scalars(
+            select(Suggestion)
+            .where(Suggestion.run_id == latest, Suggestion.applicant_id == current_user.id)
+            .options(selectinload(Suggestion.opportunity))
+            .order_by(Suggestion.position)
+        ).all()
+        if latest
+        else []
+    )
+    return render_template(
+        "placements/mine.html",
+        matches=matches,
+        suggestions=suggestions,
+        action_form=EmptyForm(),
+        feedback_form=FeedbackForm(),
+        today=date.today(),
+        calendar_url=url_for("placements.calendar", token=calendar_token(current_user), _external=True),
+    )
+
+
+@bp.post("/placements/<int:match_id>/<any(accept, decline):answer>")
+@role_required(Role.STUDENT, Role.TRAINEE)
+def respond(match_id: int, answer: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        placements.respond(db.session, current_user, match_id, answer == "accept", date.today())
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            "Thank you: your place is confirmed."
+            if answer == "accept"
+            else "You declined the place. The host is told.",
+            "success",
+        )
+    return redirect(url_for("placements.mine"))
+
+
+@bp.post("/placements/<int:match_id>/feedback")
+@role_required(Role.STUDENT, Role.TRAINEE)
+def feedback(match_id: int):
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(url_for("placements.mine"))
+    try:
+        placements.give_feedback(
+            db.session, current_user, match_id, form.rating.data, form.feedback.data or ""
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Thank you for your feedback.", "success")
+    return redirect(url_for("placements.mine"))
+
+
+@bp.get("/placements/calendar/<token>.ics")
+def calendar(token: str):
+    try:
+        data = _calendar_serializer().loads(token)
+    except BadSignature:
+        abort(404)
+    user = db.session.get(User, data.get("uid"))
+    if user is None or fingerprint(user.password_hash) != data.get("pw"):
+        abort(404)
+    matches = db.session.scalars(
+        select(Match)
+        .where(Match.applicant_id == user.id, Match.status.in_([MatchStatus.ACCEPTED, MatchStatus.COMPLETED]))
+        .options(selectinload(Match.opportunity).selectinload(Opportunity.organisation))
+    ).all()
+    return Response(
+        ical(matches),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="placements.ics"'},
+    )
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r", "")
+        .replace("\n", "\\n")
+    )
+
+
+def ical(matches: list[Match]) -> str:
+    """An iCalendar (RFC 5545) file with one all-day event per accepted placement."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//IR Opportunity Matcher//Placements//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    for match in matches:
+        o = match.opportunity
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:placement-{match.id}@ir-opportunity-matcher",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{o.starts_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{date.fromordinal(o.ends_on.toordinal() + 1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(o.title)}",
+            f"LOCATION:{_ics_text(f'{o.host_institution}, {o.city}')}",
+            f"DESCRIPTION:{_ics_text(o.organisation.name)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
+
+
+@bp.get("/opportunities/<int:opportunity_id>/placements")
+@login_required
+def for_opportunity(opportunity_id: int):
+    opportunity = db.session.get(Opportunity, opportunity_id) or abort(404)
+    if not can_act_for(current_user, opportunity.organisation):
+        abort(403)
+    matches = db.session.scalars(
+        select(Match)
+        .where(Match.opportunity_id == opportunity.id, Match.status.in_(VISIBLE))
+        .options(selectinload(Match.applicant))
+        .order_by(Match.status, Match.id)
+    ).all()
+    return render_template(
+        "placements/host.html",
+        opportunity=opportunity,
+        matches=matches,
+        reason_form=ReasonForm(),
+        action_form=EmptyForm(),
+        today=date.today(),
+    )
+
+
+def _host_action(match_id: int, action) -> Response:
+    match = db.session.get(Match, match_id) or abort(404)
+    if not can_act_for(current_user, match.opportunity.organisation):
+        abort(403)
+    try:
+        action(match)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Done.", "success")
+    return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
+
+
+@bp.post("/placements/<int:match_id>/cancel")
+@login_required
+def cancel(match_id: int):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Give the reason; the applicant will read it.", "error")
+        match = db.session.get(Match, match_id) or abort(404)
+        return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
+    return _host_action(
+        match_id, lambda m: placements.cancel(db.session, current_user, m.id, form.reason.data)
+    )
+
+
+@bp.post("/placements/<int:match_id>/confirm")
+@login_required
+def confirm(match_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _host_action(
+        match_id, lambda m: placements.confirm_attendance(db.session, current_user, m.id, date.today())
+    )

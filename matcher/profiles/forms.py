@@ -1,0 +1,178 @@
+"""Profile forms. Shapes are checked here; the rules of the domain in services.profiles."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matcher.extensions import db
+from matcher.models import Profile, Role
+from matcher.models.profile import MAX_TEACHING_WEEKS
+from matcher.services import profiles
+from matcher.services.profiles import MAX_INSTITUTION, MAX_LANGUAGES, MAX_STATEMENT, MAX_WINDOWS, ProfileData
+from matcher.web import choices
+
+NOT_A_LEVEL = -1  # anything that is not a number; the service refuses it with a clear message
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes; an unknown value reaches the service, which names the problem."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, validate_choice=False, **kwargs)
+
+
+class WindowRow(Form):
+    starts_on = DateField("From", validators=[Optional()])
+    ends_on = DateField("To", validators=[Optional()])
+
+
+class LanguageRow(Form):
+    language = SelectField("Language", validate_choice=False)
+    level = SelectField("Level", validate_choice=False)
+
+
+class ProfileForm(FlaskForm):
+    level = SelectField("Training level", validate_choice=False)
+    institution = StringField(
+        "Medical school or hospital",
+        validators=[Length(max=MAX_INSTITUTION, message=f"At most {MAX_INSTITUTION} characters.")],
+    )
+    home_country = SelectField("Home country", validate_choice=False)
+    regions = MultiCheckboxField("Whole regions")
+    subregions = MultiCheckboxField("Sub-regions")
+    interests = MultiCheckboxField("Interests")
+    availability = FieldList(FormField(WindowRow), min_entries=3, max_entries=MAX_WINDOWS)
+    languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=MAX_LANGUAGES)
+    statement = TextAreaField(
+        "Statement",
+        validators=[Length(max=MAX_STATEMENT, message=f"At most {MAX_STATEMENT} characters.")],
+        description=f"Why IR, and what you hope to learn or give; up to {MAX_STATEMENT} characters.",
+    )
+    volunteers_to_teach = BooleanField("I volunteer to teach")
+    teaching_interests = MultiCheckboxField("What I can teach")
+    teaching_weeks = IntegerField(
+        "Weeks I can give in a year",
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_TEACHING_WEEKS, f"From 1 to {MAX_TEACHING_WEEKS} weeks."),
+        ],
+    )
+
+    def __init__(self, role: Role | str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.level.choices = [SelectChoice("", "Choose your level")] + [
+            SelectChoice(str(lv.rank), lv.label) for lv in profiles.levels_for(db.session, role)
+        ]
+        self.home_country.choices = choices.country_choices(blank="Choose a country")
+        self.places = profiles.places(db.session)
+        self.regions.choices = [SelectChoice(r, r) for r in self.places]
+        self.subregions.choices = [
+            SelectChoice(s, s, optgroup=r) for r, subs in self.places.items() for s in subs
+        ]
+        interests = choices.interest_choices()
+        self.interests.choices = interests
+        self.teaching_interests.choices = interests
+        for row in self.languages:
+            self._language_choices(row)
+
+    @staticmethod
+    def _language_choices(row) -> None:
+        row.form.language.choices = choices.language_choices(blank="—")
+        row.form.level.choices = [SelectChoice("", "—"), *choices.language_level_choices()]
+
+    def load(self, profile: Profile | None) -> None:
+        """Fill the form from the saved profile (GET of the edit page)."""
+        if profile is None:
+            return
+        self.level.data = str(profile.level_rank) if profile.level_rank else ""
+        self.institution.data = profile.institution
+        self.home_country.data = profile.home_country_code or ""
+        self.regions.data, self.subregions.data = profile.regions, profile.subregions
+        self.interests.data = [i.slug for i in profile.interests]
+        self.statement.data = profile.statement
+        self.volunteers_to_teach.data = profile.volunteers_to_teach
+        self.teaching_interests.data = [i.slug for i in profile.teaching_interests]
+        self.teaching_weeks.data = profile.teaching_weeks
+        _fill(
+            self.availability,
+            [{"starts_on": w.starts_on, "ends_on": w.ends_on} for w in profile.availability],
+        )
+        _fill(self.languages, [{"language": x.language, "level": x.level} for x in profile.languages])
+        for row in self.languages:
+            self._language_choices(row)
+
+    def to_data(self) -> ProfileData:
+        windows = [
+            (row.form.starts_on.data, row.form.ends_on.data)
+            for row in self.availability
+            if row.form.starts_on.data or row.form.ends_on.data
+        ]
+        languages = [
+            (row.form.language.data, row.form.level.data or "")
+            for row in self.languages
+            if row.form.language.data
+        ]
+        return ProfileData(
+            level_rank=_level(self.level.data),
+            institution=self.institution.data or "",
+            home_country_code=self.home_country.data or None,
+            regions=list(self.regions.data or []),
+            subregions=list(self.subregions.data or []),
+            interests=list(self.interests.data or []),
+            availability=windows,
+            languages=languages,
+            statement=self.statement.data or "",
+            volunteers_to_teach=bool(self.volunteers_to_teach.data),
+            teaching_interests=list(self.teaching_interests.data or []),
+            teaching_weeks=self.teaching_weeks.data,
+        )
+
+
+def _level(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return NOT_A_LEVEL
+
+
+def _fill(rows: FieldList, values: list[dict]) -> None:
+    """Saved values first, then blank rows to add more, up to the field's maximum."""
+    while len(rows) < min(len(values) + 1, rows.max_entries):
+        rows.append_entry()
+    for row, value in zip(rows, values, strict=False):
+        for name, data in value.items():
+            row.form[name].data = data
+
+
+class CvForm(FlaskForm):
+    cv = FileField(
+        "CV",
+        validators=[FileRequired("Choose a PDF file to upload.")],
+        description="A PDF of at most 5 MB. It replaces the CV you uploaded before, if any.",
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password to confirm.")])

@@ -1,0 +1,184 @@
+"""Profile pages: your own (edit, CV, data export, account deletion) and others' when allowed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from matcher import uploads
+from matcher.auth.forms import EmptyForm
+from matcher.extensions import db
+from matcher.models import Profile, Role, User
+from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
+from matcher.services import privacy, profiles
+from matcher.services.errors import DomainError, NotFound
+from matcher.web.access import role_required
+from matcher.web.forms import show_error
+
+bp = Blueprint("profiles", __name__)
+APPLICANTS = (Role.STUDENT, Role.TRAINEE)
+
+
+def _own_page(cv_form: CvForm | None = None, status: int = 200):
+    profile = profiles.profile_of(db.session, current_user)
+    return render_template(
+        "profiles/mine.html",
+        profile=profile,
+        applicant=current_user,
+        completeness=profiles.completeness(profile),
+        cv_form=cv_form or CvForm(),
+        action_form=EmptyForm(),
+        language_name=profiles.language_name,
+    ), status
+
+
+@bp.get("/profile")
+@role_required(*APPLICANTS)
+def mine():
+    return _own_page()
+
+
+@bp.route("/profile/edit", methods=["GET", "POST"])
+@role_required(*APPLICANTS)
+def edit():
+    form = ProfileForm(current_user.role)
+    if form.validate_on_submit():
+        try:
+            profile = profiles.update(db.session, current_user, form.to_data(), date.today())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            complete = profiles.is_complete(profile)
+            db.session.commit()
+            flash(
+                "Your profile is saved and complete."
+                if complete
+                else "Your profile is saved. Fill in the rest so that the matching can use it.",
+                "success",
+            )
+            return redirect(url_for("profiles.mine"))
+    elif not form.is_submitted():
+        form.load(profiles.profile_of(db.session, current_user))
+    return render_template("profiles/edit.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/profile/cv")
+@role_required(*APPLICANTS)
+def upload_cv():
+    form = CvForm()
+    if form.validate_on_submit():
+        upload = form.cv.data
+        try:
+            profiles.replace_cv(db.session, current_user, upload.stream, upload.filename)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your CV is uploaded.", "success")
+            return redirect(url_for("profiles.mine"))
+    return _own_page(cv_form=form, status=422)
+
+
+@bp.post("/profile/cv/delete")
+@role_required(*APPLICANTS)
+def delete_cv():
+    if EmptyForm().validate_on_submit():
+        try:
+            profiles.remove_cv(db.session, current_user)
+        except NotFound as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Your CV is deleted.", "success")
+    return redirect(url_for("profiles.mine"))
+
+
+@bp.get("/profile/cv")
+@role_required(*APPLICANTS)
+def own_cv():
+    return _send_cv(current_user.id)
+
+
+@bp.get("/profiles/<int:user_id>")
+@login_required
+def show(user_id: int):
+    if user_id == current_user.id and current_user.is_applicant:
+        return redirect(url_for("profiles.mine"))
+    try:
+        applicant, profile = profiles.applicant_for_viewer(db.session, current_user, user_id)
+    except NotFound:
+        abort(404)
+    return render_template(
+        "profiles/show.html",
+        applicant=applicant,
+        profile=profile,
+        completeness=profiles.completeness(profile),
+        applications=profiles.applications_seen_by(db.session, current_user, applicant),
+        language_name=profiles.language_name,
+    )
+
+
+@bp.get("/profiles/<int:user_id>/cv")
+@login_required
+def cv(user_id: int):
+    return _send_cv(user_id)
+
+
+def _send_cv(user_id: int) -> Response:
+    try:
+        profile: Profile = profiles.cv_for_viewer(db.session, current_user, user_id)
+    except NotFound:
+        abort(404)
+    path = uploads.path_of(profile.cv_filename)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=profile.cv_original_name or "cv.pdf",
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/profile/data.json")
+@role_required(*APPLICANTS)
+def export():
+    data = privacy.export(db.session, current_user)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    filename = f"ir-matcher-my-data-{date.today().isoformat()}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/profile/delete", methods=["GET", "POST"])
+@role_required(*APPLICANTS)
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user: User = current_user._get_current_object()
+        try:
+            privacy.delete_account(db.session, user, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(
+                "Your account and everything in it are deleted. Thank you for using the matcher.", "success"
+            )
+            return redirect(url_for("main.index"))
+    return render_template("profiles/delete.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""Coordinators' match rounds: create, run, compare, review, approve and publish."""

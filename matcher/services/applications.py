@@ -1,0 +1,458 @@
+"""Applications: apply to up to ten opportunities, order them, withdraw; the host's own order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from matcher.models import (
+    MAX_APPLICATIONS,
+    Application,
+    Membership,
+    Opportunity,
+    OpportunityStatus,
+    Profile,
+    User,
+)
+from matcher.notifications.people import tell_organisation
+from matcher.services import profiles
+from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
+from matcher.services.permissions import can_act_for
+
+MAX_MOTIVATION = 2000
+_table = Application.__table__
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def applications_of(session: Session, applicant: User) -> list[Application]:
+    """The applicant's applications, first choice first."""
+    return list(
+        session.scalars(
+            select(Application)
+            .where(Application.applicant_id == applicant.id)
+            .options(selectinload(Application.opportunity).selectinload(Opportunity.organisation))
+            .order_by(Application.rank)
+        )
+    )
+
+
+def own_application(session: Session, applicant: User, application_id: int) -> Application:
+    application = session.get(Application, application_id)
+    if application is None or application.applicant_id != applicant.id:
+        raise NotFound("You have no such application.")
+    return application
+
+
+@dataclass(frozen=True)
+class ApplicationStatus:
+    key: str  # open | deadline_passed | closed | unavailable
+    label: str
+
+
+def status_of(application: Application, today: date) -> ApplicationStatus:
+    """What the applicant should know about an application now."""
+    # ISSUE 6: matched / not matched / placement states come first once match rounds exist.
+    opportunity = application.opportunity
+    if opportunity.status == OpportunityStatus.CLOSED:
+        return ApplicationStatus("closed", "Closed by the organisation")
+    if opportunity.status != OpportunityStatus.PUBLISHED:
+        return ApplicationStatus("unavailable", "No longer offered")
+    if application.deadline_passed(today):
+        return ApplicationStatus("deadline_passed", "Deadline passed: waiting for the match")
+    return ApplicationStatus("open", "Open: you can change your order until the deadline")
+
+
+@dataclass(frozen=True)
+class ApplyState:
+    """What the "Apply" box on an opportunity's page shows to this visitor."""
+
+    kind: str  # anonymous | other_role | host | applied | can_apply | not_open | deadline_passed | list_full
+    application: Application | None = None
+    count: int = 0
+    profile_complete: bool = False
+    level_accepted: bool | None = None  # None: the profile gives no level yet
+
+
+def apply_state(session: Session, viewer: User, opportunity: Opportunity, today: date) -> ApplyState:
+    if not viewer.is_authenticated:
+        return ApplyState("anonymous")
+    if not viewer.is_applicant:
+        if can_act_for(session, viewer, opportunity.organisation):
+            received = session.scalar(
+                select(func.count()).where(Application.opportunity_id == opportunity.id)
+            )
+            return ApplyState("host", count=received)
+        return ApplyState("other_role")
+    mine = session.scalars(select(Application).where(Application.applicant_id == viewer.id)).all()
+    profile = profiles.profile_of(session, viewer)
+    common = {
+        "count": len(mine),
+        "profile_complete": profiles.is_complete(profile),
+        "level_accepted": _level_accepted(profile, opportunity),
+    }
+    existing = next((a for a in mine if a.opportunity_id == opportunity.id), None)
+    if existing is not None:
+        return ApplyState("applied", application=existing, **common)
+    if not _takes_applications(opportunity):
+        return ApplyState("not_open", **common)
+    if _deadline_passed(opportunity, today):
+        return ApplyState("deadline_passed", **common)
+    if len(mine) >= MAX_APPLICATIONS:
+        return ApplyState("list_full", **common)
+    return ApplyState("can_apply", **common)
+
+
+def _level_accepted(profile: Profile | None, opportunity: Opportunity) -> bool | None:
+    if profile is None or profile.level_rank is None:
+        return None
+    return opportunity.level_min <= profile.level_rank <= opportunity.level_max
+
+
+def _takes_applications(opportunity: Opportunity) -> bool:
+    return opportunity.status == OpportunityStatus.PUBLISHED and opportunity.organisation.is_verified
+
+
+def is_public(opportunity: Opportunity) -> bool:
+    """Drafts and archived opportunities are not shown to applicants at all."""
+    public = (OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED)
+    return opportunity.status in public and opportunity.organisation.is_verified
+
+
+def _deadline_passed(opportunity: Opportunity, today: date) -> bool:
+    return opportunity.deadline is not None and today > opportunity.deadline
+
+
+# ---------------------------------------------------------------------------------------------
+# The applicant's list
+
+
+def _lock_list(session: Session, applicant: User) -> list[Application]:
+    """Lock the applicant's row, so that their changes to the list happen one at a time.
+
+    On PostgreSQL this is a row lock; SQLite serialises writers anyway. The unique constraints on
+    (applicant, rank) and (applicant, opportunity) stay the last line of defence.
+    """
+    session.execute(select(User.id).where(User.id == applicant.id).with_for_update())
+    return applications_of(session, applicant)
+
+
+def apply(
+    session: Session, applicant: User, opportunity_id: int, motivation: str, today: date
+) -> Application:
+    """Add the opportunity at the end of the applicant's list."""
+    if not applicant.is_applicant:
+        raise PermissionDenied("Only medical students and trainees can apply.")
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None or not is_public(opportunity):
+        raise NotFound("There is no such opportunity.")
+    if not _takes_applications(opportunity):
+        raise Conflict("This opportunity no longer takes applications.")
+    if _deadline_passed(opportunity, today):
+        raise Conflict(f"The deadline for applications was {_day(opportunity.deadline)}.")
+    motivation = _check_motivation(motivation)
+    current = _lock_list(session, applicant)
+    if any(a.opportunity_id == opportunity.id for a in current):
+        raise Conflict("You have already applied to this opportunity.")
+    if len(current) >= MAX_APPLICATIONS:
+        raise Conflict(
+            f"You already have {MAX_APPLICATIONS} applications, the most there can be. "
+            "Withdraw one to make room for this one."
+        )
+    _compact(session, current)
+    application = Application(
+        applicant_id=applicant.id,
+        opportunity_id=opportunity.id,
+        rank=len(current) + 1,
+        motivation=motivation,
+    )
+    session.add(application)
+    try:
+        session.flush()
+    except IntegrityError as error:  # a simultaneous request won the race for this rank
+        raise Conflict("Your list changed in the meantime. Reload the page and try again.") from error
+    tell_organisation(
+        session,
+        opportunity.organisation,
+        template="application_received",
+        subject=f"New application: {opportunity.title}",
+        context={
+            "opportunity": opportunity,
+            "applicant": applicant,
+            "link": url_for("applications.applicants", opportunity_id=opportunity.id, _external=True),
+        },
+        digest_line=f"{applicant.name} applied to {opportunity.title}",
+    )
+    return application
+
+
+def update_motivation(
+    session: Session, applicant: User, application_id: int, motivation: str, today: date
+) -> Application:
+    application = own_application(session, applicant, application_id)
+    if application.deadline_passed(today):
+        raise Conflict("The deadline has passed, so this application can no longer change.")
+    application.motivation = _check_motivation(motivation)
+    return application
+
+
+def _check_motivation(motivation: str | None) -> str:
+    motivation = profiles.check_text(motivation or "", "motivation")
+    if len(motivation) > MAX_MOTIVATION:
+        raise DomainError(f"Keep your motivation to {MAX_MOTIVATION} characters.", field="motivation")
+    return motivation
+
+
+def withdraw(session: Session, applicant: User, application_id: int) -> Opportunity:
+    """Remove the application; the ones after it move up a place, so a slot is free again."""
+    # ISSUE 6: once a match for this application is approved, withdrawing becomes declining.
+    current = _lock_list(session, applicant)
+    application = next((a for a in current if a.id == application_id), None)
+    if application is None:
+        raise NotFound("You have no such application.")
+    opportunity = application.opportunity
+    session.execute(delete(_table).where(_table.c.id == application.id))
+    session.expunge(application)
+    _compact(session, [a for a in current if a.id != application.id])
+    tell_organisation(
+        session,
+        opportunity.organisation,
+        template="application_withdrawn",
+        subject=f"Application withdrawn: {opportunity.title}",
+        context={
+            "opportunity": opportunity,
+            "applicant": applicant,
+            "link": url_for("applications.applicants", opportunity_id=opportunity.id, _external=True),
+        },
+        digest_line=f"{applicant.name} withdrew from {opportunity.title}",
+    )
+    return opportunity
+
+
+def move(session: Session, applicant: User, application_id: int, direction: str, today: date) -> None:
+    """Swap an application with its neighbour above ("up") or below ("down")."""
+    current = _lock_list(session, applicant)
+    index = next((i for i, a in enumerate(current) if a.id == application_id), None)
+    if index is None:
+        raise NotFound("You have no such application.")
+    other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
+    if other is None or not 0 <= other < len(current):
+        raise DomainError("That application cannot move further.")
+    order = [a.id for a in current]
+    order[index], order[other] = order[other], order[index]
+    _reorder_locked(session, current, order, today)
+
+
+def reorder(session: Session, applicant: User, ordered_ids: list[int], today: date) -> None:
+    """Put the applicant's applications in this order (first choice first)."""
+    current = _lock_list(session, applicant)
+    _reorder_locked(session, current, ordered_ids, today)
+
+
+def _reorder_locked(
+    session: Session, current: list[Application], ordered_ids: list[int], today: date
+) -> None:
+    if sorted(ordered_ids) != sorted(a.id for a in current):
+        raise Conflict("Your list changed in the meantime. Reload the page and try again.")
+    by_id = {a.id: a for a in current}
+    wanted = {app_id: rank for rank, app_id in enumerate(ordered_ids, 1)}
+    for app_id, rank in wanted.items():
+        application = by_id[app_id]
+        if application.rank != rank and application.deadline_passed(today):
+            raise Conflict(
+                f"The deadline for “{application.opportunity.title}” has passed, "
+                "so its place in your list can no longer change."
+            )
+    _rewrite_ranks(session, current, wanted)
+
+
+def _compact(session: Session, current: list[Application]) -> None:
+    """Close gaps (left by a withdrawal or a deleted opportunity), keeping the order."""
+    ordered = sorted(current, key=lambda a: a.rank)
+    _rewrite_ranks(session, ordered, {a.id: n for n, a in enumerate(ordered, 1)})
+
+
+def _rewrite_ranks(session: Session, current: list[Application], wanted: Mapping[int, int]) -> None:
+    """Give each application its wanted rank, one row at a time, in an order that never puts
+    two applications of the applicant at the same rank.
+
+    The unique constraint on (applicant, rank) is checked row by row on both databases, so a
+    swap needs a spare rank to park one row on. With ten applications there is none in 1..10,
+    and the CHECK allows nothing else: then the parked row is deleted and inserted again with
+    the same id and data. Nothing refers to applications.id; if something comes to, it must
+    survive that (or this must change).
+    """
+    held_by = {a.rank: a.id for a in current}
+    rank_of = {a.id: a.rank for a in current}
+    pending = {app_id: rank for app_id, rank in wanted.items() if rank_of[app_id] != rank}
+    parked_rows: dict[int, dict] = {}
+
+    def place(app_id: int, rank: int) -> None:
+        if app_id in parked_rows:
+            session.execute(insert(_table).values(**{**parked_rows.pop(app_id), "rank": rank}))
+        else:
+            session.execute(update(_table).where(_table.c.id == app_id).values(rank=rank))
+            del held_by[rank_of[app_id]]
+        held_by[rank] = app_id
+        rank_of[app_id] = rank
+
+    while pending:
+        ready = [app_id for app_id, rank in pending.items() if rank not in held_by]
+        for app_id in ready:
+            place(app_id, pending.pop(app_id))
+        if ready:
+            continue
+        # Every wanted rank is held by another row that must move too: a cycle. Park one row.
+        app_id = next(iter(pending))
+        spare = next((r for r in range(1, MAX_APPLICATIONS + 1) if r not in held_by), None)
+        if spare is not None:
+            place(app_id, spare)
+        else:
+            row = session.execute(select(_table).where(_table.c.id == app_id)).mappings().one()
+            session.execute(delete(_table).where(_table.c.id == app_id))
+            parked_rows[app_id] = dict(row)
+            del held_by[rank_of.pop(app_id)]
+    for application in current:
+        session.expire(application)
+
+
+def _day(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The organisation's side
+
+
+@dataclass(frozen=True)
+class ApplicantRow:
+    application: Application
+    applicant: User
+    profile: Profile | None
+    profile_complete: bool
+    match_score: float | None
+
+
+def match_score(application: Application) -> float | None:
+    """HOOK for the engine (issue 6): the applicant-opportunity score, once matching is wired in.
+
+    Until then there is no score, and the page says so rather than showing a made-up number.
+    """
+    return None
+
+
+def _require_host(session: Session, actor: User, opportunity: Opportunity) -> None:
+    # 404 rather than 403: who applied where is nobody else's business, even its existence.
+    if not can_act_for(session, actor, opportunity.organisation):
+        raise NotFound("There is no such page.")
+
+
+def opportunity_for_host(session: Session, actor: User, opportunity_id: int) -> Opportunity:
+    opportunity = session.get(Opportunity, opportunity_id)
+    if opportunity is None:
+        raise NotFound("There is no such opportunity.")
+    _require_host(session, actor, opportunity)
+    return opportunity
+
+
+def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> list[ApplicantRow]:
+    """The opportunity's applicants, in the organisation's order, then by date of application."""
+    _require_host(session, actor, opportunity)
+    applications = session.scalars(
+        select(Application)
+        .where(Application.opportunity_id == opportunity.id)
+        .options(selectinload(Application.applicant))
+        .order_by(Application.host_rank.is_(None), Application.host_rank, Application.created_at)
+    ).all()
+    found = session.scalars(
+        select(Profile)
+        .where(Profile.user_id.in_([a.applicant_id for a in applications]))
+        .options(
+            selectinload(Profile.places),
+            selectinload(Profile.interests),
+            selectinload(Profile.availability),
+            selectinload(Profile.languages),
+            selectinload(Profile.level),
+        )
+    )
+    by_user = {p.user_id: p for p in found}
+    return [
+        ApplicantRow(
+            application=a,
+            applicant=a.applicant,
+            profile=by_user.get(a.applicant_id),
+            profile_complete=profiles.is_complete(by_user.get(a.applicant_id)),
+            match_score=match_score(a),
+        )
+        for a in applications
+    ]
+
+
+def set_host_order(
+    session: Session, actor: User, opportunity: Opportunity, positions: Mapping[int, int | None]
+) -> None:
+    """The organisation's order of its applicants (1 = most wanted); None leaves one unranked.
+
+    The numbers given only need to be distinct: they are stored as 1, 2, 3... in their order.
+    """
+    _require_host(session, actor, opportunity)
+    ids = set(session.scalars(select(Application.id).where(Application.opportunity_id == opportunity.id)))
+    if not set(positions) <= ids:
+        raise Conflict("The list of applicants changed in the meantime. Reload the page and try again.")
+    given = [(position, app_id) for app_id, position in positions.items() if position is not None]
+    if any(position < 1 for position, _ in given):
+        raise DomainError("Use whole numbers from 1 upwards.", field="order")
+    duplicates = _duplicates(position for position, _ in given)
+    if duplicates:
+        raise DomainError(
+            f"Give each applicant a different number: {duplicates[0]} is used more than once.", field="order"
+        )
+    # Clear first, so that no two rows ever hold the same host rank on the way.
+    session.execute(update(_table).where(_table.c.opportunity_id == opportunity.id).values(host_rank=None))
+    for host_rank, (_, app_id) in enumerate(sorted(given), 1):
+        session.execute(update(_table).where(_table.c.id == app_id).values(host_rank=host_rank))
+    session.expire_all()
+
+
+def _duplicates(values: Iterable[int]) -> list[int]:
+    seen: set[int] = set()
+    repeated = []
+    for value in values:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return sorted(repeated)
+
+
+@dataclass(frozen=True)
+class OpportunityCounts:
+    opportunity: Opportunity
+    applications: int
+
+
+def counts_for_member(session: Session, member: User) -> list[OpportunityCounts]:
+    """The opportunities of the member's organisations, with their numbers of applications."""
+    count = func.count(Application.id)
+    rows = session.execute(
+        select(Opportunity, count)
+        .join(
+            Membership,
+            (Membership.organisation_id == Opportunity.organisation_id)
+            & (Membership.user_id == member.id)
+            & Membership.approved_at.is_not(None),
+        )
+        .outerjoin(Application, Application.opportunity_id == Opportunity.id)
+        .where(Opportunity.status != OpportunityStatus.ARCHIVED)
+        .group_by(Opportunity.id)
+        .options(selectinload(Opportunity.organisation))
+        .order_by(Opportunity.starts_on, Opportunity.id)
+    ).all()
+    return [OpportunityCounts(opportunity, n) for opportunity, n in rows]

@@ -1,0 +1,144 @@
+"""An applicant's data: everything we hold about them, as JSON, and deleting their account."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from matcher import uploads
+from matcher.models import Application, Membership, OutboxMessage, Profile, User
+from matcher.security import verify_password
+from matcher.services import applications, profiles
+from matcher.services.errors import DomainError, PermissionDenied
+
+EXPORT_FORMAT = 1
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export(session: Session, user: User) -> dict[str, Any]:
+    """Everything stored about the user, in a form they can read and take elsewhere.
+
+    The password hash and session token are left out: they are secrets, not information about
+    the person, and a copy of them would only weaken the account.
+    """
+    _require_applicant(user)
+    profile = profiles.profile_of(session, user)
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _iso(datetime.now(UTC)),
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "email_verified_at": _iso(user.email_verified_at),
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+        },
+        "profile": _profile(profile),
+        "applications": [_application(a) for a in applications.applications_of(session, user)],
+        "organisation_memberships": [
+            {"organisation": m.organisation.name, "role": m.role, "approved_at": _iso(m.approved_at)}
+            for m in session.scalars(select(Membership).where(Membership.user_id == user.id))
+        ],
+        "emails": [
+            {
+                "subject": m.subject,
+                "to": m.to_address,
+                "category": m.category,
+                "status": m.status,
+                "created_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+                # Account emails carry one-time links (reset, confirm): a copy must not be a key.
+                "body": m.body_text if m.category != "account" else "(left out: it held a one-time link)",
+            }
+            for m in session.scalars(
+                select(OutboxMessage).where(_emails_of(user)).order_by(OutboxMessage.created_at)
+            )
+        ],
+        # ISSUE 6: add the user's matches and placements here.
+    }
+
+
+def _profile(profile: Profile | None) -> dict[str, Any] | None:
+    if profile is None:
+        return None
+    return {
+        "training_level": profile.level.label if profile.level else None,
+        "training_level_rank": profile.level_rank,
+        "institution": profile.institution,
+        "home_country": profile.home_country_code,
+        "regions_of_interest": profile.regions,
+        "subregions_of_interest": profile.subregions,
+        "interests": [i.slug for i in profile.interests],
+        "availability": [{"from": _iso(w.starts_on), "to": _iso(w.ends_on)} for w in profile.availability],
+        "languages": [{"language": lang.language, "level": lang.level} for lang in profile.languages],
+        "statement": profile.statement,
+        "volunteers_to_teach": profile.volunteers_to_teach,
+        "can_teach": [i.slug for i in profile.teaching_interests],
+        "teaching_weeks": profile.teaching_weeks,
+        "cv": (
+            {
+                "file_name": profile.cv_original_name,
+                "size_bytes": profile.cv_size,
+                "uploaded_at": _iso(profile.cv_uploaded_at),
+                "note": "Download the file itself from your profile page.",
+            }
+            if profile.has_cv
+            else None
+        ),
+        "complete": profiles.is_complete(profile),
+        "created_at": _iso(profile.created_at),
+        "updated_at": _iso(profile.updated_at),
+    }
+
+
+def _application(application: Application) -> dict[str, Any]:
+    opportunity = application.opportunity
+    return {
+        "rank": application.rank,
+        "opportunity": {
+            "id": opportunity.id,
+            "title": opportunity.title,
+            "organisation": opportunity.organisation.name,
+        },
+        "motivation": application.motivation,
+        "organisation_order": application.host_rank,
+        "created_at": _iso(application.created_at),
+        "updated_at": _iso(application.updated_at),
+    }
+
+
+def _emails_of(user: User):
+    return or_(OutboxMessage.user_id == user.id, OutboxMessage.to_address == user.email)
+
+
+def _require_applicant(user: User) -> None:
+    if not user.is_applicant:
+        raise PermissionDenied("Only medical students and trainees can do this here; ask an administrator.")
+
+
+def delete_account(session: Session, user: User, password: str) -> None:
+    """Delete the account with its profile, CV and applications, once the password is confirmed.
+
+    The CV file goes only when the deletion commits. Emails to the user are deleted too: they
+    hold the address and what was said to it.
+    """
+    _require_applicant(user)
+    if not verify_password(user.password_hash, password):
+        raise DomainError("That is not your password.", field="password")
+    profile = profiles.profile_of(session, user)
+    if profile is not None:
+        uploads.delete_after_commit(session, profile.cv_filename)
+    # ISSUE 6: approved matches must stay, anonymised, so that coordinators' records stay true:
+    # they must refer to the user with ON DELETE SET NULL (or be detached here), never cascade.
+    session.execute(delete(Application).where(Application.applicant_id == user.id))
+    session.execute(delete(Profile).where(Profile.user_id == user.id))
+    session.execute(delete(OutboxMessage).where(_emails_of(user)))
+    session.delete(user)
+    session.flush()

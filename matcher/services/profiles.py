@@ -1,0 +1,392 @@
+"""Applicant profiles: fill in, check, show completeness, and decide who may see them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import BinaryIO
+
+import pycountry
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from matcher import uploads
+from matcher.db import utcnow
+from matcher.models import (
+    Application,
+    AvailabilityWindow,
+    Country,
+    Interest,
+    LanguageLevel,
+    Membership,
+    Opportunity,
+    PlaceOfInterest,
+    PlaceScope,
+    Profile,
+    ProfileLanguage,
+    Role,
+    TrainingLevel,
+    User,
+)
+from matcher.models.profile import MAX_TEACHING_WEEKS
+from matcher.services.errors import DomainError, NotFound, PermissionDenied
+from matcher.services.permissions import is_staff
+
+MAX_WINDOWS = 6
+MAX_LANGUAGES = 8
+MAX_STATEMENT = 2000
+MAX_INSTITUTION = 200
+# Further ahead than this is a typing mistake, not a plan.
+HORIZON = timedelta(days=3 * 365)
+# Medical students choose among the student years; trainees among the levels after graduation.
+STUDENT_LEVEL_PREFIX = "ms"
+
+
+@dataclass
+class ProfileData:
+    """What an applicant fills in; checked here, whatever form or API sent it."""
+
+    level_rank: int | None = None
+    institution: str = ""
+    home_country_code: str | None = None
+    regions: list[str] = field(default_factory=list)
+    subregions: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    availability: list[tuple[date, date]] = field(default_factory=list)
+    languages: list[tuple[str, str]] = field(default_factory=list)
+    statement: str = ""
+    volunteers_to_teach: bool = False
+    teaching_interests: list[str] = field(default_factory=list)
+    teaching_weeks: int | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness: the matching uses complete profiles only.
+
+COMPLETENESS_PARTS: tuple[tuple[str, str], ...] = (
+    ("level", "Your training level"),
+    ("institution", "Your medical school or hospital"),
+    ("home_country", "Your home country"),
+    ("places", "Regions or sub-regions you would like to go to"),
+    ("interests", "Your interests"),
+    ("availability", "When you are available"),
+    ("languages", "The languages you speak"),
+    ("statement", "A short statement"),
+)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    done: tuple[str, ...]
+    missing: tuple[str, ...]  # labels of the parts still to fill in
+
+    @property
+    def percent(self) -> int:
+        return round(100 * len(self.done) / (len(self.done) + len(self.missing)))
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+
+def completeness(profile: Profile | None) -> Completeness:
+    """Which parts of the profile are filled in. A missing profile has nothing filled in."""
+    if profile is None:
+        return Completeness((), tuple(label for _, label in COMPLETENESS_PARTS))
+    filled = {
+        "level": profile.level_rank is not None,
+        "institution": bool(profile.institution.strip()),
+        "home_country": profile.home_country_code is not None,
+        "places": bool(profile.places),
+        "interests": bool(profile.interests),
+        "availability": bool(profile.availability),
+        "languages": bool(profile.languages),
+        "statement": bool(profile.statement.strip()),
+    }
+    done = tuple(label for key, label in COMPLETENESS_PARTS if filled[key])
+    missing = tuple(label for key, label in COMPLETENESS_PARTS if not filled[key])
+    return Completeness(done, missing)
+
+
+def is_complete(profile: Profile | None) -> bool:
+    """Whether the matching may use this profile (the CV is welcome but not required)."""
+    return completeness(profile).is_complete
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+
+def profile_of(session: Session, user: User) -> Profile | None:
+    return session.scalar(select(Profile).where(Profile.user_id == user.id))
+
+
+def levels_for(session: Session, role: Role | str) -> list[TrainingLevel]:
+    """The training levels an applicant of this role may choose."""
+    levels = session.scalars(select(TrainingLevel).order_by(TrainingLevel.rank)).all()
+    is_student = Role(role) == Role.STUDENT
+    return [lv for lv in levels if lv.code.startswith(STUDENT_LEVEL_PREFIX) == is_student]
+
+
+def places(session: Session) -> dict[str, list[str]]:
+    """Regions and their sub-regions, as the country reference data names them."""
+    rows = session.execute(
+        select(Country.region, Country.subregion).distinct().order_by(Country.region, Country.subregion)
+    )
+    grouped: dict[str, list[str]] = {}
+    for region, subregion in rows:
+        if region:
+            grouped.setdefault(region, []).append(subregion)
+    return grouped
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_2=code) if code else None
+    return language.name.replace(" (macrolanguage)", "") if language else code
+
+
+def can_view(session: Session, viewer: User, applicant: User) -> bool:
+    """Coordinators see every profile; an organisation only its applicants'; nobody else any."""
+    if not viewer.is_authenticated or not applicant.is_applicant:
+        return False
+    if viewer.id == applicant.id or is_staff(viewer):
+        return True
+    if viewer.role_enum != Role.ORG_MEMBER:
+        return False
+    # ISSUE 6: a match with one of the viewer's organisations must grant access too, even
+    # without an application (recommendation rounds); add that condition here.
+    return bool(session.scalar(select(_applied_to_viewers_organisation(viewer, applicant))))
+
+
+def _applied_to_viewers_organisation(viewer: User, applicant: User):
+    return exists().where(
+        Application.applicant_id == applicant.id,
+        Application.opportunity_id == Opportunity.id,
+        Membership.organisation_id == Opportunity.organisation_id,
+        Membership.user_id == viewer.id,
+        Membership.approved_at.is_not(None),
+    )
+
+
+def applicant_for_viewer(session: Session, viewer: User, applicant_id: int) -> tuple[User, Profile | None]:
+    """The applicant and their profile, or NotFound for anyone who may not know they exist."""
+    applicant = session.get(User, applicant_id)
+    if applicant is None or not can_view(session, viewer, applicant):
+        raise NotFound("There is no profile here.")
+    return applicant, profile_of(session, applicant)
+
+
+def applications_seen_by(session: Session, viewer: User, applicant: User) -> list[Application]:
+    """The applicant's applications the viewer may see: all for staff and the applicant, else
+    only those to opportunities of the viewer's own organisations."""
+    stmt = (
+        select(Application)
+        .join(Application.opportunity)
+        .where(Application.applicant_id == applicant.id)
+        .order_by(Application.rank)
+    )
+    if not (viewer.id == applicant.id or is_staff(viewer)):
+        stmt = stmt.join(Membership, Membership.organisation_id == Opportunity.organisation_id).where(
+            Membership.user_id == viewer.id, Membership.approved_at.is_not(None)
+        )
+    return list(session.scalars(stmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+
+
+def _require_applicant(user: User) -> None:
+    if not user.is_applicant:
+        raise PermissionDenied("Only medical students and trainees have a profile.")
+
+
+def get_or_create(session: Session, user: User) -> Profile:
+    _require_applicant(user)
+    profile = profile_of(session, user)
+    if profile is None:
+        profile = Profile(user_id=user.id, institution="", statement="")
+        session.add(profile)
+        session.flush()
+    return profile
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def check_text(value: str, field_name: str) -> str:
+    """Refuse invisible control characters (PostgreSQL cannot even store NUL); strip the ends."""
+    if _CONTROL_CHARACTERS.search(value):
+        raise DomainError("This text contains invisible control characters: retype it.", field=field_name)
+    return value.strip()
+
+
+def validate(session: Session, user: User, data: ProfileData, today: date) -> None:
+    """Raise DomainError on the first field that breaks a rule of the domain.
+
+    Chosen values are compared with the known ones in Python, so that what a browser sends never
+    reaches a query unchecked.
+    """
+    if data.level_rank is not None and data.level_rank not in {
+        lv.rank for lv in levels_for(session, user.role)
+    }:
+        raise DomainError("Choose your training level from the list.", field="level")
+    if len(check_text(data.institution, "institution")) > MAX_INSTITUTION:
+        raise DomainError(f"Keep the institution to {MAX_INSTITUTION} characters.", field="institution")
+    if data.home_country_code and data.home_country_code not in set(session.scalars(select(Country.iso2))):
+        raise DomainError("Choose your home country from the list.", field="home_country")
+    known_places = places(session)
+    if not set(data.regions) <= set(known_places):
+        raise DomainError("Choose regions from the list.", field="regions")
+    if not set(data.subregions) <= {s for subs in known_places.values() for s in subs}:
+        raise DomainError("Choose sub-regions from the list.", field="subregions")
+    _check_interests(session, data.interests, "interests")
+    _check_windows(data.availability, today)
+    _check_languages(data.languages)
+    if len(check_text(data.statement, "statement")) > MAX_STATEMENT:
+        raise DomainError(f"Keep the statement to {MAX_STATEMENT} characters.", field="statement")
+    if data.volunteers_to_teach:
+        _check_teaching(session, user, data)
+
+
+def _check_interests(session: Session, slugs: list[str], field_name: str) -> None:
+    if not set(slugs) <= set(session.scalars(select(Interest.slug))):
+        raise DomainError("Choose interests from the list.", field=field_name)
+
+
+def _check_windows(windows: list[tuple[date, date]], today: date) -> None:
+    if len(windows) > MAX_WINDOWS:
+        raise DomainError(f"Give at most {MAX_WINDOWS} periods.", field="availability")
+    for n, (start, end) in enumerate(windows, 1):
+        if start is None or end is None:
+            raise DomainError(f"Period {n}: give both the first and the last day.", field="availability")
+        if end < start:
+            raise DomainError(f"Period {n} ends before it starts.", field="availability")
+        if end < today:
+            raise DomainError(f"Period {n} is already over: remove it.", field="availability")
+        if end > today + HORIZON:
+            raise DomainError(f"Period {n} goes more than three years ahead.", field="availability")
+    ordered = sorted(windows)
+    for (start_a, end_a), (start_b, end_b) in pairwise(ordered):
+        if start_b <= end_a:
+            raise DomainError(
+                f"The periods {_day(start_a)} to {_day(end_a)} and {_day(start_b)} to {_day(end_b)} "
+                "overlap: make them one period.",
+                field="availability",
+            )
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _check_languages(languages: list[tuple[str, str]]) -> None:
+    if len(languages) > MAX_LANGUAGES:
+        raise DomainError(f"List at most {MAX_LANGUAGES} languages.", field="languages")
+    seen: set[str] = set()
+    for code, level in languages:
+        if not _is_language_code(code):
+            raise DomainError("Choose languages from the list.", field="languages")
+        if level not in {lv.value for lv in LanguageLevel}:
+            raise DomainError(f"Choose how well you speak {language_name(code)}.", field="languages")
+        if code in seen:
+            raise DomainError(f"{language_name(code)} is listed twice: list each language once.", "languages")
+        seen.add(code)
+
+
+def _is_language_code(code: str | None) -> bool:
+    language = pycountry.languages.get(alpha_2=code) if code else None
+    return language is not None and language.alpha_2 == code
+
+
+def _check_teaching(session: Session, user: User, data: ProfileData) -> None:
+    if user.role_enum != Role.TRAINEE:
+        # The section is not on a student's form, so the message belongs to the whole form.
+        raise DomainError("Only trainees and consultants can volunteer to teach.")
+    if not data.teaching_interests:
+        raise DomainError("Choose what you can teach.", field="teaching_interests")
+    _check_interests(session, data.teaching_interests, "teaching_interests")
+    if data.teaching_weeks is None or not 1 <= data.teaching_weeks <= MAX_TEACHING_WEEKS:
+        raise DomainError(
+            f"Give the number of weeks you can teach, from 1 to {MAX_TEACHING_WEEKS}.", field="teaching_weeks"
+        )
+
+
+def update(session: Session, user: User, data: ProfileData, today: date) -> Profile:
+    """Save the applicant's own profile; all of it or, on any error, none of it."""
+    _require_applicant(user)
+    validate(session, user, data, today)
+    profile = get_or_create(session, user)
+    profile.level_rank = data.level_rank
+    profile.institution = data.institution.strip()
+    profile.home_country_code = data.home_country_code or None
+    profile.statement = data.statement.strip()
+    profile.interests = _interests(session, data.interests)
+    wanted_places = {(PlaceScope.REGION.value, name) for name in data.regions} | {
+        (PlaceScope.SUBREGION.value, name) for name in data.subregions
+    }
+    kept = [p for p in profile.places if (p.scope, p.name) in wanted_places]
+    have = {(p.scope, p.name) for p in kept}
+    profile.places = kept + [
+        PlaceOfInterest(scope=scope, name=name) for scope, name in sorted(wanted_places - have)
+    ]
+    windows = {(w.starts_on, w.ends_on): w for w in profile.availability}
+    profile.availability = [
+        windows.get((start, end)) or AvailabilityWindow(starts_on=start, ends_on=end)
+        for start, end in sorted(set(data.availability))
+    ]
+    spoken = {lang.language: lang for lang in profile.languages}
+    profile.languages = [_language(spoken.get(code), code, level) for code, level in data.languages]
+    teaching_interests = _interests(session, data.teaching_interests) if data.volunteers_to_teach else []
+    # Weeks before the flag: a CHECK allows weeks only for volunteers, at every flush.
+    profile.teaching_weeks = data.teaching_weeks if data.volunteers_to_teach else None
+    profile.volunteers_to_teach = data.volunteers_to_teach
+    profile.teaching_interests = teaching_interests
+    profile.updated_at = utcnow()
+    session.flush()
+    return profile
+
+
+def _interests(session: Session, slugs: list[str]) -> list[Interest]:
+    return list(session.scalars(select(Interest).where(Interest.slug.in_(slugs)).order_by(Interest.position)))
+
+
+def _language(existing: ProfileLanguage | None, code: str, level: str) -> ProfileLanguage:
+    row = existing or ProfileLanguage(language=code)
+    row.level = level
+    return row
+
+
+def replace_cv(session: Session, user: User, stream: BinaryIO, filename: str | None) -> Profile:
+    """Check and store a new CV; the old file is deleted once this commits, the new one if not."""
+    _require_applicant(user)
+    content = uploads.read_pdf(stream, field="cv")
+    profile = get_or_create(session, user)
+    # Locked, so that two uploads at once cannot both think they replace the same old file.
+    old_file = session.scalar(select(Profile.cv_filename).where(Profile.id == profile.id).with_for_update())
+    uploads.delete_after_commit(session, old_file)
+    profile.cv_filename = uploads.store(session, content)
+    profile.cv_original_name = uploads.display_name(filename)
+    profile.cv_size = len(content)
+    profile.cv_uploaded_at = utcnow()
+    session.flush()
+    return profile
+
+
+def remove_cv(session: Session, user: User) -> None:
+    profile = profile_of(session, user)
+    if profile is None or profile.cv_filename is None:
+        raise NotFound("You have not uploaded a CV.")
+    uploads.delete_after_commit(session, profile.cv_filename)
+    profile.cv_filename = profile.cv_original_name = None
+    profile.cv_size = profile.cv_uploaded_at = None
+
+
+def cv_for_viewer(session: Session, viewer: User, applicant_id: int) -> Profile:
+    """The profile whose CV the viewer may download, or NotFound."""
+    _, profile = applicant_for_viewer(session, viewer, applicant_id)
+    if profile is None or profile.cv_filename is None:
+        raise NotFound("There is no CV here.")
+    return profile

@@ -1,0 +1,356 @@
+"""Match rounds: create, run the engine, and keep the run's inputs so it can be reproduced."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from matcher.engine import allocate_from_scores
+from matcher.engine.candidates import OpportunityIndex, recommend
+from matcher.engine.scoring import score
+from matcher.models import (
+    Application,
+    Country,
+    Opportunity,
+    OpportunityStatus,
+    OpportunityType,
+    Organisation,
+    User,
+)
+from matcher.models.matching import (
+    Match,
+    MatchEvent,
+    MatchRound,
+    MatchRun,
+    MatchStatus,
+    RoundMode,
+    RoundStatus,
+    Suggestion,
+)
+from matcher.models.profile import Profile
+from matcher.notifications.people import tell_coordinators
+from matcher.services import engine_input
+from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.permissions import is_staff
+from matcher.services.profiles import is_complete
+
+ALGORITHM_VERSION = "deferred-acceptance-hr/1"
+DEFAULT_TOP_N = 5
+
+
+@dataclass(frozen=True)
+class Scope:
+    regions: tuple[str, ...] = ()
+    subregions: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    starts_after: date | None = None
+    ends_before: date | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "regions": list(self.regions),
+            "subregions": list(self.subregions),
+            "types": list(self.types),
+            "starts_after": self.starts_after.isoformat() if self.starts_after else None,
+            "ends_before": self.ends_before.isoformat() if self.ends_before else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Scope:
+        def day(key: str) -> date | None:
+            return date.fromisoformat(data[key]) if data.get(key) else None
+
+        return cls(
+            tuple(data.get("regions") or ()),
+            tuple(data.get("subregions") or ()),
+            tuple(data.get("types") or ()),
+            day("starts_after"),
+            day("ends_before"),
+        )
+
+
+def require_coordinator(actor: User) -> None:
+    if not is_staff(actor):
+        raise PermissionDenied("Only coordinators run and decide match rounds.")
+
+
+def create_round(
+    session: Session, actor: User, *, name: str, mode: str, scope: Scope, response_deadline: date | None
+) -> MatchRound:
+    require_coordinator(actor)
+    if not name.strip():
+        raise DomainError("Name the round.", field="name")
+    if mode not in {m.value for m in RoundMode}:
+        raise DomainError("Choose ranked allocation or recommendation.", field="mode")
+    if scope.starts_after and scope.ends_before and scope.ends_before < scope.starts_after:
+        raise DomainError("The window ends before it starts.", field="ends_before")
+    unknown_types = set(scope.types) - {t.value for t in OpportunityType}
+    if unknown_types:
+        raise DomainError("Choose types from the list.", field="types")
+    known_regions = set(session.scalars(select(Country.region).distinct()))
+    known_subregions = set(session.scalars(select(Country.subregion).distinct()))
+    if not set(scope.regions) <= known_regions or not set(scope.subregions) <= known_subregions:
+        raise DomainError("Choose regions from the list.", field="regions")
+    match_round = MatchRound(
+        name=name.strip(),
+        mode=mode,
+        scope=scope.as_json(),
+        response_deadline=response_deadline,
+        created_by_id=actor.id,
+    )
+    session.add(match_round)
+    session.flush()
+    return match_round
+
+
+def opportunities_in_scope(session: Session, scope: Scope) -> list[Opportunity]:
+    """Published (or closed to new applications) opportunities of verified organisations, with places."""
+    stmt = (
+        select(Opportunity)
+        .join(Organisation, Opportunity.organisation_id == Organisation.id)
+        .join(Country, Opportunity.country_code == Country.iso2)
+        .where(
+            Organisation.verified_at.is_not(None),
+            Opportunity.status.in_([OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED]),
+            Opportunity.places_filled < Opportunity.capacity,
+        )
+        .options(
+            selectinload(Opportunity.country),
+            selectinload(Opportunity.interests),
+            selectinload(Opportunity.languages),
+        )
+        .order_by(Opportunity.id)
+    )
+    if scope.regions or scope.subregions:
+        stmt = stmt.where(or_(Country.region.in_(scope.regions), Country.subregion.in_(scope.subregions)))
+    if scope.types:
+        stmt = stmt.where(Opportunity.type.in_(scope.types))
+    if scope.starts_after:
+        stmt = stmt.where(Opportunity.ends_on >= scope.starts_after)
+    if scope.ends_before:
+        stmt = stmt.where(Opportunity.starts_on <= scope.ends_before)
+    return list(session.scalars(stmt))
+
+
+def _profiles(session: Session, user_ids: set[int] | None) -> dict[int, Profile]:
+    stmt = select(Profile).options(
+        selectinload(Profile.interests),
+        selectinload(Profile.teaching_interests),
+        selectinload(Profile.places),
+        selectinload(Profile.availability),
+        selectinload(Profile.languages),
+    )
+    if user_ids is not None:
+        stmt = stmt.where(Profile.user_id.in_(user_ids))
+    return {p.user_id: p for p in session.scalars(stmt) if is_complete(p)}
+
+
+def _busy_applicants(session: Session, match_round: MatchRound) -> set[int]:
+    """Applicants already holding a place from another round: they are not matched twice."""
+    from matcher.models.matching import HOLDS_PLACE
+
+    rows = session.scalars(
+        select(Match.applicant_id)
+        .join(MatchRun, Match.run_id == MatchRun.id)
+        .where(MatchRun.round_id != match_round.id, Match.status.in_(list(HOLDS_PLACE)))
+    )
+    return {a for a in rows if a is not None}
+
+
+def _inputs_hash(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def run_round(
+    session: Session,
+    actor: User,
+    match_round: MatchRound,
+    *,
+    seed: int | None = None,
+    top_n: int = DEFAULT_TOP_N,
+) -> MatchRun:
+    """Run the engine over the round's scope and store the run with one row per proposal."""
+    require_coordinator(actor)
+    if match_round.status != RoundStatus.OPEN:
+        raise Conflict("This round is already published; create a new round for further matching.")
+    seed = secrets.randbelow(2**31) if seed is None else int(seed)
+    number = (
+        session.scalar(select(func.max(MatchRun.number)).where(MatchRun.round_id == match_round.id)) or 0
+    ) + 1
+    run = MatchRun(
+        round=match_round,
+        number=number,
+        algorithm_version=ALGORITHM_VERSION,
+        seed=seed,
+        parameters={"top_n": top_n} if match_round.mode == RoundMode.RECOMMENDATION else {},
+        ran_by_id=actor.id,
+        inputs_hash="",
+    )
+    session.add(run)
+    session.flush()
+    opportunities = opportunities_in_scope(session, Scope.from_json(match_round.scope))
+    if match_round.mode == RoundMode.RECOMMENDATION:
+        _recommend(session, run, opportunities, top_n)
+    else:
+        _allocate(session, match_round, run, opportunities)
+    session.flush()
+    tell_coordinators(
+        session,
+        template="round_finished",
+        subject=f"{match_round.name}: run {run.number} finished",
+        context={
+            "round": match_round,
+            "run": run,
+            "link": url_for("rounds.review", run_id=run.id, _external=True),
+        },
+    )
+    return run
+
+
+def _allocate(
+    session: Session, match_round: MatchRound, run: MatchRun, opportunities: list[Opportunity]
+) -> None:
+    by_id = {o.id: o for o in opportunities}
+    applications = list(
+        session.scalars(
+            select(Application).where(Application.opportunity_id.in_(by_id)).order_by(Application.rank)
+        )
+    )
+    busy = _busy_applicants(session, match_round)
+    profiles = _profiles(session, {a.applicant_id for a in applications} - busy)
+    taxonomy = engine_input.taxonomy(session)
+    specs = {o.id: engine_input.opportunity_spec(o) for o in opportunities}
+
+    ranked: dict[int, list[int]] = {}
+    host_ranked: dict[int, list[tuple[int, int]]] = {}
+    for application in applications:
+        if application.applicant_id in profiles:
+            ranked.setdefault(application.applicant_id, []).append(application.opportunity_id)
+            if application.host_rank is not None:
+                host_ranked.setdefault(application.opportunity_id, []).append(
+                    (application.host_rank, application.applicant_id)
+                )
+    scores, details = {}, {}
+    for applicant_id, choices in ranked.items():
+        spec = engine_input.applicant_spec(profiles[applicant_id], choices)
+        for opportunity_id in choices:
+            # Hosts order applicants by a score without the applicant's own rank (see engine.score).
+            result = score(spec, specs[opportunity_id], taxonomy, include_rank=False)
+            details[(applicant_id, opportunity_id)] = result
+            if result.eligible:
+                scores[(str(applicant_id), str(opportunity_id))] = round(result.total, 6)
+    applicant_ranks = {str(a): [str(o) for o in choices] for a, choices in ranked.items()}
+    opportunity_ranks = {str(o): [str(a) for _, a in sorted(pairs)] for o, pairs in host_ranked.items()}
+    capacities = {str(o.id): o.places_left for o in opportunities}
+    allocation = allocate_from_scores(
+        scores,
+        capacities,
+        seed=run.seed,
+        applicants=applicant_ranks,
+        applicant_ranks=applicant_ranks,
+        opportunity_ranks=opportunity_ranks,
+    )
+    run.inputs_hash = _inputs_hash(
+        {
+            "applicants": applicant_ranks,
+            "hosts": opportunity_ranks,
+            "capacities": capacities,
+            "scores": {f"{a}:{o}": v for (a, o), v in sorted(scores.items())},
+        }
+    )
+    titles = {str(o.id): o.title for o in opportunities}
+    matched = 0
+    for applicant, opportunity in sorted(allocation.assignments.items(), key=lambda kv: int(kv[0])):
+        if opportunity is None:
+            continue
+        a, o = int(applicant), int(opportunity)
+        host_order = allocation.opportunities[opportunity]
+        match = Match(
+            run=run,
+            status=MatchStatus.PROPOSED,
+            applicant_id=a,
+            opportunity_id=o,
+            score=round(details[(a, o)].total, 4),
+            breakdown=engine_input.breakdown(details[(a, o)]),
+            applicant_rank=ranked[a].index(o) + 1,
+            host_rank=host_order.index(applicant) + 1,
+        )
+        session.add(match)
+        session.add(
+            MatchEvent(
+                match=match, actor_id=run.ran_by_id, to_status=match.status, reason=f"run {run.number}"
+            )
+        )
+        matched += 1
+    unmatched = {}
+    for applicant, opportunity in allocation.assignments.items():
+        if opportunity is None:
+            unmatched[applicant] = [
+                [
+                    int(r.opportunity),
+                    r.message.replace(r.opportunity, titles.get(r.opportunity, r.opportunity), 1),
+                ]
+                for r in allocation.why_unmatched(applicant)
+            ]
+    placed = {o: set(a) for o, a in allocation.placements.items()}
+    run.unmatched = unmatched
+    run.waitlists = {
+        o: [int(a) for a in order if a not in placed[o] and allocation.assignments.get(a) is None]
+        for o, order in allocation.opportunities.items()
+    }
+    places = sum(capacities.values())
+    run.counts = {
+        "applicants": len(ranked),
+        "opportunities": len(opportunities),
+        "places": places,
+        "proposed": matched,
+        "unmatched": len(unmatched),
+        "unfilled_places": places - matched,
+        "excluded_incomplete_or_placed": len({a.applicant_id for a in applications} - set(ranked)),
+    }
+
+
+def _recommend(session: Session, run: MatchRun, opportunities: list[Opportunity], top_n: int) -> None:
+    taxonomy = engine_input.taxonomy(session)
+    index = OpportunityIndex([engine_input.opportunity_spec(o) for o in opportunities], taxonomy)
+    profiles = _profiles(session, None)
+    suggested = 0
+    for user_id, profile in sorted(profiles.items()):
+        spec = engine_input.applicant_spec(profile)
+        for position, result in enumerate(recommend(spec, index, top_n, taxonomy=taxonomy), start=1):
+            session.add(
+                Suggestion(
+                    run_id=run.id,
+                    applicant_id=user_id,
+                    opportunity_id=int(result.opportunity_id),
+                    position=position,
+                    score=round(result.total, 4),
+                    breakdown=engine_input.breakdown(result),
+                )
+            )
+            suggested += 1
+    run.inputs_hash = _inputs_hash(
+        {"profiles": sorted(profiles), "opportunities": [o.id for o in opportunities], "top_n": top_n}
+    )
+    run.counts = {"applicants": len(profiles), "opportunities": len(opportunities), "suggestions": suggested}
+
+
+def log_event(session: Session, match: Match, actor: User | None, to_status: str, reason: str | None) -> None:
+    session.add(
+        MatchEvent(
+            match=match,
+            actor_id=actor.id if actor else None,
+            from_status=match.status,
+            to_status=to_status,
+            reason=(reason or "").strip() or None,
+        )
+    )
+    match.status = to_status

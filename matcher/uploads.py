@@ -1,0 +1,119 @@
+"""CV files: checked by content, stored under a random name, removed in step with the database.
+
+A file is written before the transaction that refers to it commits. So that nothing is half-saved,
+a new file is deleted if that transaction rolls back, and a replaced file only once it commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.utils import secure_filename
+
+from matcher.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+MAX_CV_BYTES = 5 * 1024 * 1024
+CV_DIRECTORY = "cv"
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+_PDF_HEADER = re.compile(rb"^%PDF-[12]\.\d")
+_TAIL_BYTES = 2048
+
+_DELETE_ON_COMMIT = "uploads.delete_on_commit"
+_DELETE_ON_ROLLBACK = "uploads.delete_on_rollback"
+
+
+def read_pdf(stream: BinaryIO, field: str = "cv") -> bytes:
+    """The upload's bytes if they are a PDF of at most 5 MB; else a DomainError on `field`."""
+    data = stream.read(MAX_CV_BYTES + 1)
+    if len(data) > MAX_CV_BYTES:
+        raise DomainError("The file is larger than 5 MB. Make it smaller and try again.", field=field)
+    if not data:
+        raise DomainError("The file is empty.", field=field)
+    if not looks_like_pdf(data):
+        raise DomainError("This file is not a PDF. Save your CV as a PDF and upload that.", field=field)
+    return data
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """A PDF header at the start, and the trailer a PDF reader looks for at the end.
+
+    The name and the browser's content type prove nothing; a renamed Word file or image fails here.
+    """
+    if not _PDF_HEADER.match(data):
+        return False
+    tail = data[-_TAIL_BYTES:]
+    return b"%%EOF" in tail and b"startxref" in tail
+
+
+def display_name(filename: str | None) -> str:
+    """A harmless name for the download, from whatever the browser sent."""
+    name = secure_filename(filename or "")[:150]
+    stem = name[:-4] if name.lower().endswith(".pdf") else name
+    return f"{stem or 'cv'}.pdf"
+
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / CV_DIRECTORY
+
+
+def path_of(stored_name: str) -> Path:
+    """The file's path; refuses any name this module did not make."""
+    if not _STORED_NAME.match(stored_name):
+        raise ValueError(f"not a stored CV name: {stored_name!r}")
+    return _folder() / stored_name
+
+
+def store(session: Session, data: bytes) -> str:
+    """Write the file under a new random name; it is removed again if `session` rolls back."""
+    folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16) + ".pdf"
+    final = folder / stored_name
+    partial = folder / (stored_name + ".part")
+    with open(partial, "xb") as out:
+        out.write(data)
+    os.replace(partial, final)
+    _pending(session, _DELETE_ON_ROLLBACK).append(final)
+    return stored_name
+
+
+def delete_after_commit(session: Session, stored_name: str | None) -> None:
+    """Remove a file once the transaction that stops referring to it has committed."""
+    if stored_name:
+        _pending(session, _DELETE_ON_COMMIT).append(path_of(stored_name))
+
+
+def _pending(session: Session, key: str) -> list[Path]:
+    return session.info.setdefault(key, [])
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # the row is already gone; a stray file is logged, never fatal
+            log.exception("could not remove %s", path)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop(_DELETE_ON_ROLLBACK, None)
+    _remove(session.info.pop(_DELETE_ON_COMMIT, []))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # Only the outermost transaction decides; a commit has already cleared the list above.
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_DELETE_ON_COMMIT, None)
+        _remove(session.info.pop(_DELETE_ON_ROLLBACK, []))
