@@ -30,10 +30,23 @@ run: install
 	MATCHER_MAIL_DELIVER_ON_COMMIT=true $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite, then PostgreSQL (skipped with a note when unreachable, unless CI=true).
-test: install-dev
+test: install-dev browser-deps
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+## Chromium (apt-get, as root on Debian/Ubuntu) and axe-core (npm ci) for tests/e2e; one line when it cannot.
+.PHONY: browser-deps
+browser-deps:
+	@chromium="$${MATCHER_CHROMIUM:-/usr/bin/chromium}"; \
+	if [ ! -x "$$chromium" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+			&& grep -qiE '^ID(_LIKE)?=.*(debian|ubuntu)' /etc/os-release; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; \
+	fi; \
+	[ -x "$$chromium" ] || echo "browser-deps: no Chromium at $$chromium, so the browser tests are skipped" \
+		"(a failure with CI=true); as root on Debian/Ubuntu this target installs it, or set MATCHER_CHROMIUM."
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent >/dev/null 2>&1 \
+		|| echo "browser-deps: 'npm ci' could not install axe-core, so the browser tests are skipped (a failure with CI=true)."
 
 lint: install-dev
 	$(BIN)/ruff check .

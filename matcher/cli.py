@@ -12,6 +12,18 @@ from matcher.models import Role
 from matcher.services.errors import DomainError
 
 
+def with_site_url(command):
+    """Run a command inside a request context for MATCHER_BASE_URL, so emails get absolute links."""
+    from functools import wraps
+
+    @wraps(command)
+    def wrapped(*args, **kwargs):
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            return command(*args, **kwargs)
+
+    return wrapped
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
@@ -36,6 +48,11 @@ def seed_demo(force: bool) -> None:
     width = max(len(email) for email, _ in logins)
     for email, role in logins:
         click.echo(f"  {email:<{width}}  {role:<12}  password: {current_app.config['DEMO_PASSWORD']}")
+    click.echo(
+        "  and 40 applicants with complete profiles and ranked applications, "
+        "applicant01@demo.irmatch.org to applicant40@demo.irmatch.org (same password)."
+    )
+    click.echo("Open http://127.0.0.1:5000 in your browser.")
 
 
 @click.command("create-user")
@@ -110,6 +127,7 @@ match_group = AppGroup("match", help="Match rounds: run the engine, expire overd
 @click.argument("round_id", type=int)
 @click.option("--seed", type=int, default=None, help="Reproduce an earlier run with its seed.")
 @click.option("--as", "email", required=True, help="The coordinator recorded as running it.")
+@with_site_url
 def match_run(round_id: int, seed: int | None, email: str) -> None:
     """Run a match round (the same as the button on the round's page)."""
     from matcher.models.matching import MatchRound
@@ -131,6 +149,7 @@ def match_run(round_id: int, seed: int | None, email: str) -> None:
 
 
 @match_group.command("expire")
+@with_site_url
 def match_expire() -> None:
     """Expire published matches whose reply deadline has passed (run daily from cron)."""
     from datetime import date
@@ -146,6 +165,7 @@ notify_group = AppGroup("notify", help="Digests and reminders: safe to run from 
 
 
 @notify_group.command("digests")
+@with_site_url
 def notify_digests() -> None:
     """Send the daily and weekly digests that are due (at most one per user and period)."""
     from datetime import date
@@ -158,6 +178,7 @@ def notify_digests() -> None:
 
 
 @notify_group.command("reminders")
+@with_site_url
 def notify_reminders() -> None:
     """Remind applicants 3 days and 1 day before their reply deadline (once each)."""
     from datetime import date

@@ -58,6 +58,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "5 per minute;20 per hour",
+        # The site's address, for links in emails written outside a request (worker, cron).
+        "BASE_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,

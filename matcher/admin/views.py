@@ -13,6 +13,7 @@ from matcher.models import Role, User
 from matcher.services import accounts
 from matcher.services.errors import DomainError
 from matcher.web.access import role_required
+from matcher.web.converters import as_id
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -22,7 +23,7 @@ PER_PAGE = 50
 @role_required(Role.ADMIN)
 def users():
     query = (request.args.get("q") or "").strip()[:100]
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=as_id) or 1
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if query:
         like = contains_pattern(query.lower())

@@ -26,7 +26,7 @@ from matcher.models.opportunity import (
     OpportunityType,
 )
 from matcher.models.organisation import Membership, MembershipRole, Organisation, OrganisationInvite
-from matcher.models.outbox import OutboxMessage, OutboxStatus
+from matcher.models.outbox import OutboxJob, OutboxMessage, OutboxStatus
 from matcher.models.profile import (
     AvailabilityWindow,
     PlaceOfInterest,
@@ -62,6 +62,7 @@ __all__ = [
     "OpportunityType",
     "Organisation",
     "OrganisationInvite",
+    "OutboxJob",
     "OutboxMessage",
     "OutboxStatus",
     "PlaceOfInterest",

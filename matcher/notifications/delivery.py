@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_mail import Connection, Message
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from matcher.db import utcnow
 from matcher.extensions import mail
 from matcher.models import OutboxMessage, OutboxStatus, User
 from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
+from matcher.notifications.jobs import expand_jobs
 from matcher.notifications.preferences import frequency_for
 
 log = logging.getLogger("matcher.mail")
@@ -151,6 +152,11 @@ def deliver_due(session: Session, limit: int | None = None) -> DeliveryReport:
     Each batch is committed once its rows are sent: a crash can at worst resend part of one
     batch, and the stable Message-ID lets receivers drop such a duplicate.
     """
+    # Links in emails need the site's address even when no request is being served (the worker).
+    if not has_request_context():
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            return deliver_due(session, limit)
+    expand_jobs(session)
     report = DeliveryReport()
     config = current_app.config
     use_smtp = bool(config["MAIL_SERVER"]) and not config.get("MAIL_SUPPRESS_SEND")

@@ -40,16 +40,18 @@ def queue_email(
     category: str,
     context: dict[str, Any] | None = None,
     digest_line: str | None = None,
+    frequency: Frequency | None = None,
 ) -> OutboxMessage | None:
     """Render templates/email/<template>.txt and .html and stage the message for delivery.
 
     For a user who chose a daily or weekly digest for this category, a digest line is staged
     instead (``digest_line``, or the subject); for one who turned the category off, nothing.
+    Callers writing many emails may pass the recipient's ``frequency`` they already looked up.
     """
     context = context or {}
     if isinstance(to, User):
         user_id, address, name = to.id, to.email, to.name
-        frequency = frequency_for(session, to, category)
+        frequency = frequency or frequency_for(session, to, category)
         if frequency == Frequency.OFF:
             return None
         if frequency in (Frequency.DAILY, Frequency.WEEKLY):

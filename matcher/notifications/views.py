@@ -13,6 +13,7 @@ from matcher.models import OutboxMessage, OutboxStatus, Role, User
 from matcher.models.notification import CATEGORY_LABELS, ESSENTIAL, Category, Frequency
 from matcher.notifications import preferences
 from matcher.web.access import role_required
+from matcher.web.converters import ids_from
 
 bp = Blueprint("notifications", __name__)
 
@@ -96,7 +97,7 @@ def outbox():
 def retry_dead():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ids = [int(x) for x in request.form.getlist("message_id") if x.isdigit()]
+    ids = ids_from(request.form.getlist("message_id"))
     stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
     if ids:
         stmt = stmt.where(OutboxMessage.id.in_(ids))

@@ -25,6 +25,7 @@ from matcher.services import placements, rounds
 from matcher.services.errors import DomainError
 from matcher.services.search import SearchPage
 from matcher.web.access import role_required
+from matcher.web.converters import as_id, ids_from
 from matcher.web.csv_export import csv_response
 from matcher.web.forms import show_error
 
@@ -126,7 +127,7 @@ def _review_query(run: MatchRun):
         .join(Country, Opportunity.country_code == Country.iso2)
     )
     region = request.args.get("region", "").strip()
-    organisation = request.args.get("organisation", type=int)
+    organisation = request.args.get("organisation", type=as_id)
     status = request.args.get("status", "").strip()
     band = request.args.get("band", "").strip()
     if region:
@@ -162,7 +163,7 @@ def review(run_id: int):
         )
         return render_template("rounds/suggestions.html", run=run, suggestions=suggestions, names=names)
     stmt, filters = _review_query(run)
-    page_number = max(request.args.get("page", 1, type=int) or 1, 1)
+    page_number = max(request.args.get("page", 1, type=as_id) or 1, 1)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     matches = db.session.scalars(
         stmt.options(
@@ -221,7 +222,7 @@ def decide(run_id: int):
     run = _run(run_id)
     form = DecisionForm()
     action = request.form.get("action", "")
-    ids = [int(x) for x in request.form.getlist("match_id") if x.isdigit()]
+    ids = ids_from(request.form.getlist("match_id"))
     if not form.validate_on_submit() or action not in ("approve", "reject"):
         abort(400)
     if not ids:
@@ -363,7 +364,7 @@ def export_placements():
 @bp.get("/compare")
 @role_required(*STAFF)
 def compare():
-    a, b = _run(request.args.get("a", type=int) or 0), _run(request.args.get("b", type=int) or 0)
+    a, b = _run(request.args.get("a", type=as_id) or 0), _run(request.args.get("b", type=as_id) or 0)
     if a.round_id != b.round_id:
         abort(400)
 

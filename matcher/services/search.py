@@ -175,7 +175,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         raw = text(name, 6)
         if raw is None:
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= ceiling:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= ceiling:
             errors.by_param[name] = f"must be a whole number from 1 to {ceiling}"
         else:
             values[name] = int(raw)

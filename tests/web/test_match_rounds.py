@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.models import Match, MatchEvent, MatchRun, Opportunity, OutboxMessage
+from matcher.models import Match, MatchEvent, MatchRun, Opportunity, OutboxJob, OutboxMessage
 from matcher.models.matching import MatchRound
+from matcher.notifications.jobs import expand_jobs
 
 TODAY = date.today()
 
@@ -95,7 +96,7 @@ def approve_all(client, run_: MatchRun) -> None:
     assert response.status_code == 302
 
 
-def test_whole_loop_approve_publish_accept_decline_and_waitlist(client, auth, users, world):
+def test_whole_loop_approve_publish_accept_decline_and_waitlist(app, client, auth, users, world):
     coordinator = auth.login("coordinator")
     match_round = create_round(client)
     first = run(client, match_round)
@@ -105,6 +106,10 @@ def test_whole_loop_approve_publish_accept_decline_and_waitlist(client, auth, us
     client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": deadline.isoformat()})
     published = list(db.session.scalars(select(Match).where(Match.run_id == first.id)))
     assert {m.status for m in published} == {"published"}
+    # Publication records one job in its transaction; the mail worker writes the emails from it.
+    assert db.session.scalars(select(OutboxJob.kind)).all() == ["run_published"]
+    with app.test_request_context():
+        expand_jobs(db.session)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "match_published")).all()
     assert sorted(m.to_address for m in mails) == sorted(m.applicant.email for m in published)
     assert db.session.scalar(

@@ -1,0 +1,91 @@
+"""Expand outbox jobs into outbox rows, a chunk per transaction, resumable after a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from matcher.db import utcnow
+from matcher.models import Membership, OutboxJob
+from matcher.models.matching import Match, MatchStatus
+from matcher.models.notification import Category, Frequency, NotificationPreference
+from matcher.models.opportunity import Opportunity
+from matcher.models.organisation import Organisation
+from matcher.notifications.preferences import DEFAULTS
+
+CHUNK = 500
+
+
+def _run_published(session: Session, job: OutboxJob) -> bool:
+    """Emails for a published run: one to each applicant and to the host's members."""
+    from matcher.services.placements import notify_published
+
+    matches = list(
+        session.scalars(
+            select(Match)
+            .where(
+                Match.run_id == job.payload["run_id"],
+                Match.id > job.progress,
+                Match.from_waitlist.is_(False),
+                Match.status != MatchStatus.PROPOSED,
+            )
+            .options(
+                selectinload(Match.applicant),
+                selectinload(Match.opportunity)
+                .selectinload(Opportunity.organisation)
+                .selectinload(Organisation.memberships)
+                .selectinload(Membership.user),
+            )
+            .order_by(Match.id)
+            .limit(CHUNK)
+        )
+    )
+    people = {m.applicant_id for m in matches} | {
+        ms.user_id for m in matches for ms in m.opportunity.organisation.memberships
+    }
+    frequencies = matching_frequencies(session, people)
+    with session.no_autoflush:
+        for match in matches:
+            # Answered or cancelled since publication: the news is still true and useful.
+            if match.applicant is not None:
+                notify_published(session, match, frequencies=frequencies)
+            job.progress = match.id
+    return len(matches) < CHUNK
+
+
+def matching_frequencies(session: Session, user_ids: set[int | None]) -> dict[int, Frequency]:
+    """Everyone's choice for "matching" emails in one query (the default where none was made)."""
+    chosen = dict(
+        session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.frequency).where(
+                NotificationPreference.category == Category.MATCHING,
+                NotificationPreference.user_id.in_([u for u in user_ids if u is not None]),
+            )
+        ).all()
+    )
+    default = DEFAULTS[Category.MATCHING]
+    return {u: Frequency(chosen.get(u, default)) for u in user_ids if u is not None}
+
+
+HANDLERS: dict[str, Callable[[Session, OutboxJob], bool]] = {"run_published": _run_published}
+
+
+def expand_jobs(session: Session) -> int:
+    """Turn pending jobs into outbox rows; returns how many chunks were written."""
+    chunks = 0
+    while True:
+        job = session.scalar(
+            select(OutboxJob)
+            .where(OutboxJob.done_at.is_(None))
+            .order_by(OutboxJob.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if job is None:
+            return chunks
+        if HANDLERS[job.kind](session, job):
+            job.done_at = utcnow()
+        session.commit()
+        chunks += 1
