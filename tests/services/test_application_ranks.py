@@ -58,7 +58,7 @@ def test_reordering_keeps_ids_motivation_and_the_hosts_order(app, ten):
     assert (again.rank, again.motivation, again.host_rank) == (10, "Kept", 3)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_permutation_of_any_list_is_stored_exactly(app, users, data):
     student = users.create(role="student")

@@ -100,7 +100,7 @@ def brute_force(pairs):
     return sorted(eligible, key=lambda s: (-s.total, s.opportunity_id, s.applicant_id))
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=30, deadline=None, database=None)
 @given(market(10, 4), st.integers(1, 5))
 def test_recommend_equals_scoring_every_opportunity(case, n):
     opportunities, applicants = case
@@ -110,7 +110,7 @@ def test_recommend_equals_scoring_every_opportunity(case, n):
         assert recommend(applicant, index, n) == expected
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=30, deadline=None, database=None)
 @given(market(3, 12), st.integers(1, 5))
 def test_rank_applicants_equals_scoring_every_applicant(case, n):
     opportunities, applicants = case
