@@ -270,19 +270,23 @@ def publish(run_id: int):
     return redirect(url_for("rounds.review", run_id=run_id))
 
 
-@bp.get("/runs/<int:run_id>/matches.csv")
-@role_required(*STAFF)
-def export_run(run_id: int):
-    run = _run(run_id)
-    matches = db.session.scalars(
+def _matches_for_export(condition):
+    return db.session.scalars(
         select(Match)
-        .where(Match.run_id == run.id)
+        .where(condition)
         .options(
             selectinload(Match.applicant),
             selectinload(Match.opportunity).selectinload(Opportunity.organisation),
         )
         .order_by(Match.id)
     )
+
+
+@bp.get("/runs/<int:run_id>/matches.csv")
+@role_required(*STAFF)
+def export_run(run_id: int):
+    run = _run(run_id)
+    matches = _matches_for_export(Match.run_id == run.id)
     rows = (
         [
             m.id,
@@ -326,15 +330,7 @@ def export_placements():
         MatchStatus.EXPIRED,
         MatchStatus.CANCELLED,
     ]
-    matches = db.session.scalars(
-        select(Match)
-        .where(Match.status.in_(held))
-        .options(
-            selectinload(Match.applicant),
-            selectinload(Match.opportunity).selectinload(Opportunity.organisation),
-        )
-        .order_by(Match.id)
-    )
+    matches = _matches_for_export(Match.status.in_(held))
     rows = (
         [
             m.id,

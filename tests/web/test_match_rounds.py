@@ -223,7 +223,8 @@ def test_publishing_an_empty_run_is_refused(client, auth, world):
     assert db.session.get(MatchRound, run_.round_id).status == "open"
 
 
-def test_accepting_after_the_deadline_is_refused(client, auth, users, world):
+def published_then_overdue(client, auth) -> Match:
+    """A run approved and published, one of its matches past its reply deadline."""
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     approve_all(client, run_)
@@ -231,6 +232,11 @@ def test_accepting_after_the_deadline_is_refused(client, auth, users, world):
     match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()
     match.response_deadline = TODAY - timedelta(days=1)
     db.session.commit()
+    return match
+
+
+def test_accepting_after_the_deadline_is_refused(client, auth, users, world):
+    match = published_then_overdue(client, auth)
     auth.logout()
     auth.login_as(match.applicant)
     response = client.post(f"/placements/{match.id}/accept", follow_redirects=True)
@@ -239,13 +245,7 @@ def test_accepting_after_the_deadline_is_refused(client, auth, users, world):
 
 
 def test_expiry_frees_the_place(client, auth, runner, world):
-    auth.login("coordinator")
-    run_ = run(client, create_round(client))
-    approve_all(client, run_)
-    client.post(f"/coordination/runs/{run_.id}/publish", data={"response_deadline": TODAY.isoformat()})
-    match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()
-    match.response_deadline = TODAY - timedelta(days=1)
-    db.session.commit()
+    match = published_then_overdue(client, auth)
     filled = db.session.get(Opportunity, match.opportunity_id).places_filled
     result = runner.invoke(args=["match", "expire"])
     assert "1 match expired" in result.output
