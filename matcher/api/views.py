@@ -62,6 +62,10 @@ def bad_request(errors: dict[str, str]):
 @bp.get("/opportunities")
 def opportunities():
     filters, errors = parse_filters(db.session, request.args)
+    if filters.sort == "score":
+        errors.by_param["sort"] = (
+            "the API sorts by start, deadline or newest; score needs a logged-in applicant"
+        )
     if errors:
         return bad_request(errors.by_param)
     page = search(db.session, filters, date.today())

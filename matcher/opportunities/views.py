@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,7 +17,8 @@ from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.forms import OpportunityForm
 from matcher.services import opportunities as service
 from matcher.services.errors import DomainError
-from matcher.services.search import language_name, parse_filters, search
+from matcher.services.profiles import is_complete, profile_of
+from matcher.services.search import language_name, parse_filters, scored_search, search
 from matcher.web import choices
 from matcher.web.access import can_act_for
 from matcher.web.forms import show_error
@@ -65,9 +67,20 @@ def _filter_options() -> dict:
 @bp.get("/opportunities")
 def index():
     filters, errors = parse_filters(db.session, request.args)
-    page = search(db.session, filters, date.today())
+    profile = profile_of(db.session, current_user) if current_user.is_authenticated else None
+    can_score = is_complete(profile)
+    if filters.sort == "score" and can_score:
+        page = scored_search(db.session, filters, date.today(), profile)
+    else:
+        if filters.sort == "score":
+            errors.by_param["sort"] = (
+                "sorting by match score needs a logged-in applicant with a complete profile"
+            )
+            filters = replace(filters, sort="start")
+        page = search(db.session, filters, date.today())
     return render_template(
         "opportunities/index.html",
+        can_score=can_score,
         page=page,
         filters=filters,
         errors=errors.by_param,

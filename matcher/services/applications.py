@@ -341,12 +341,23 @@ class ApplicantRow:
     match_score: float | None
 
 
-def match_score(application: Application) -> float | None:
-    """HOOK for the engine (issue 6): the applicant-opportunity score, once matching is wired in.
+def match_score(session: Session, profile: Profile | None, opportunity: Opportunity) -> float | None:
+    """The engine's compatibility score (without the applicant's own rank); None for incomplete profiles.
 
-    Until then there is no score, and the page says so rather than showing a made-up number.
+    An ineligible pair scores 0: the organisation sees that the engine would not place them.
     """
-    return None
+    if not profiles.is_complete(profile):
+        return None
+    from matcher.engine.scoring import score
+    from matcher.services import engine_input
+
+    result = score(
+        engine_input.applicant_spec(profile),
+        engine_input.opportunity_spec(opportunity),
+        engine_input.taxonomy(session),
+        include_rank=False,
+    )
+    return round(result.total, 2)
 
 
 def _require_host(session: Session, actor: User, opportunity: Opportunity) -> None:
@@ -381,6 +392,7 @@ def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> l
             selectinload(Profile.availability),
             selectinload(Profile.languages),
             selectinload(Profile.level),
+            selectinload(Profile.teaching_interests),
         )
     )
     by_user = {p.user_id: p for p in found}
@@ -390,7 +402,7 @@ def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> l
             applicant=a.applicant,
             profile=by_user.get(a.applicant_id),
             profile_complete=profiles.is_complete(by_user.get(a.applicant_id)),
-            match_score=match_score(a),
+            match_score=match_score(session, by_user.get(a.applicant_id), opportunity),
         )
         for a in applications
     ]

@@ -25,7 +25,8 @@ from matcher.models.opportunity import opportunity_interests
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-SORTS = ("start", "deadline", "newest")
+SORTS = ("start", "deadline", "newest", "score")
+MAX_SCORED = 1000  # sorting by match score scores at most this many filtered results
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -288,3 +289,36 @@ def search(session: Session, filters: OpportunityFilters, today: date) -> Search
     )
     items = list(session.scalars(stmt))
     return SearchPage(items=items, total=total or 0, page=filters.page, per_page=filters.per_page)
+
+
+def scored_search(session: Session, filters: OpportunityFilters, today: date, profile: Any) -> SearchPage:
+    """Like `search`, best match first for this applicant's (complete) profile."""
+    from matcher.engine.scoring import score
+    from matcher.services import engine_input
+
+    base = apply_filters(public_opportunities(), session, filters, today)
+    found = list(
+        session.scalars(
+            _ordered(base, "start")
+            .options(
+                selectinload(Opportunity.organisation),
+                selectinload(Opportunity.country),
+                selectinload(Opportunity.interests),
+                selectinload(Opportunity.languages),
+            )
+            .limit(MAX_SCORED)
+        )
+    )
+    applicant, taxonomy = engine_input.applicant_spec(profile), engine_input.taxonomy(session)
+    totals = {
+        o.id: score(applicant, engine_input.opportunity_spec(o), taxonomy, include_rank=False).total
+        for o in found
+    }
+    found.sort(key=lambda o: (-totals[o.id], o.starts_on, o.id))
+    start = (filters.page - 1) * filters.per_page
+    return SearchPage(
+        items=found[start : start + filters.per_page],
+        total=len(found),
+        page=filters.page,
+        per_page=filters.per_page,
+    )

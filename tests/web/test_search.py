@@ -187,3 +187,28 @@ def test_bad_filters_on_the_page_are_explained_not_500(client, catalogue):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "unknown country code" in page and "unknown training level" in page and "must be a date" in page
+
+
+def test_a_logged_in_applicant_can_sort_by_match_score(client, auth, users):
+    org = users.organisation()
+    far = users.opportunity(org, title="Far from my interests", interests=("tace",), country_code="VN")
+    near = users.opportunity(
+        org,
+        title="Just what I want",
+        interests=("pph-embolisation",),
+        starts_on=far.starts_on + timedelta(days=1),
+        ends_on=far.ends_on + timedelta(days=1),
+    )
+    student = auth.login("student")
+    users.profile(student, interests=("pph-embolisation",), subregions=("Eastern Africa",))
+    assert titles(client, "") == [far.title, near.title]  # by start date
+    page = client.get("/opportunities?sort=score").get_data(as_text=True)
+    assert page.index("Just what I want") < page.index("Far from my interests")
+    assert "Best match for my profile" in page
+
+
+def test_sorting_by_score_needs_an_applicant_profile(client):
+    response = client.get("/opportunities?sort=score")
+    assert response.status_code == 400 and "needs a logged-in applicant" in response.get_data(as_text=True)
+    api = client.get("/api/v1/opportunities?sort=score")
+    assert api.status_code == 400 and api.get_json()["error"]["problems"][0]["parameter"] == "sort"
