@@ -61,7 +61,7 @@ test-sqlite: install-dev
 
 test-postgres: install-dev
 	@if $(BIN)/python -m tests.support.pg_ready "$(PG_TEST_URL)"; then \
-		MATCHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -n 2 --ignore=tests/unit $(PYTEST_ARGS); \
+		MATCHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -n 2 --ignore=tests/unit --ignore=tests/e2e $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is unreachable, and CI=true makes that a failure."; exit 1; \
 	else \

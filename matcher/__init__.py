@@ -124,8 +124,9 @@ def register_hooks(app: Flask) -> None:
     from matcher.web.headers import set_security_headers
 
     app.add_template_global(csrf_input)
-    from matcher.web.input_guard import refuse_null_characters
+    from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
 
+    app.before_request(limit_urlencoded_forms)  # first: before anything parses the form
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
     app.after_request(record_denials)

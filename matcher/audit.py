@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 from werkzeug.wrappers import Response
 
 log = logging.getLogger("matcher.audit")
@@ -98,13 +98,19 @@ def record(action: str, user: Any = None, **details: Any) -> None:
     write(entry(action, user, **details))
 
 
-def on_commit(session: Session | None, action: str, user: Any = None, **details: Any) -> None:
+def on_commit(
+    session: Session | scoped_session | None, action: str, user: Any = None, **details: Any
+) -> None:
     """Write an entry once `session` commits; nothing if it rolls back."""
     data = entry(action, user, **details)
     if session is None:
         write(data)
-    else:
-        session.info.setdefault(_PENDING, []).append(data)
+        return
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.begin()  # the entry belongs to a transaction, so that a rollback can drop it
+    session.info.setdefault(_PENDING, []).append(data)
 
 
 @event.listens_for(Session, "after_commit")

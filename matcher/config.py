@@ -29,7 +29,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
-        "MAX_FORM_PARTS": 200,
+        # Fields per form: the host's order of applicants has one per applicant (up to 999).
+        "MAX_FORM_PARTS": 1000,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": True,

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app, g, render_template
 from sqlalchemy.orm import Session
 
-from matcher.models import OutboxMessage, User
+from matcher.models import OutboxJob, OutboxMessage, User
 from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
 from matcher.notifications.preferences import frequency_for, unsubscribe_url
 
@@ -94,3 +94,11 @@ def _text_footer(unsubscribe: str | None) -> str:
     if not unsubscribe:
         return ""
     return f"\n\n--\nTo stop emails like this one, open: {unsubscribe}\n"
+
+
+def queue_job(session: Session, kind: str, payload: dict[str, Any]) -> OutboxJob:
+    """Record many emails to be written by the mail worker (see notifications.jobs)."""
+    job = OutboxJob(kind=kind, payload=payload)
+    session.add(job)
+    g.outbox_queued = True  # in-process delivery (make run) expands it after the commit, too
+    return job

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from matcher import audit
 from matcher.db import utcnow
-from matcher.models import Opportunity, OutboxJob, User
+from matcher.models import Opportunity, User
 from matcher.models.matching import (
     HOLDS_PLACE,
     TRANSITIONS,
@@ -29,7 +29,7 @@ from matcher.models.matching import (
     RoundStatus,
 )
 from matcher.models.notification import Frequency
-from matcher.notifications.outbox import queue_email
+from matcher.notifications.outbox import queue_email, queue_job
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.rounds import log_event, require_coordinator
@@ -180,9 +180,12 @@ def publish(session: Session, actor: User, run: MatchRun, response_deadline: dat
         .execution_options(synchronize_session=False)
     )
     # The emails are written by the mail worker from this job, in the same commit as the change.
-    session.add(OutboxJob(kind="run_published", payload={"run_id": run.id}))
+    queue_job(session, "run_published", {"run_id": run.id})
     match_round.status, run.published_at = RoundStatus.PUBLISHED, now
     match_round.response_deadline, match_round.published_at = deadline, now
+    audit.on_commit(
+        session, "matches_published", actor, run_id=run.id, round_id=match_round.id, count=approved
+    )
     session.flush()
     session.expire_all()
     return approved

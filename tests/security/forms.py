@@ -1,0 +1,70 @@
+"""Valid form data for the security tests: a request must get past validation to meet the access rule."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+START = date.today() + timedelta(days=90)
+
+
+def opportunity_form(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": "IR elective at Bugando",
+        "type": "clinical_elective",
+        "description": "Four weeks with the IR team.",
+        "host_institution": "Bugando Medical Centre",
+        "city": "Mwanza",
+        "country_code": "TZ",
+        "level_min": "4",
+        "level_max": "6",
+        "interests": ["abscess-drainage"],
+        "starts_on": START.isoformat(),
+        "ends_on": (START + timedelta(days=27)).isoformat(),
+        "capacity": "3",
+        "languages-0-language": "en",
+        "languages-0-level": "professional",
+        "requirements": "",
+        "contact_name": "",
+    }
+    data.update(changes)
+    return data
+
+
+def organisation_form(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Organisation A",
+        "description": "We run IR electives.",
+        "website": "https://example.org",
+        "social_handle": "@orga",
+        "country_code": "TZ",
+        "countries": ["TZ", "KE"],
+    }
+    data.update(changes)
+    return data
+
+
+def profile_form(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "level": "",
+        "institution": "University of Nairobi",
+        "home_country": "KE",
+        "subregions": ["Eastern Africa"],
+        "interests": ["pph-embolisation"],
+        "statement": "I want to learn IR.",
+        "languages-0-language": "en",
+        "languages-0-level": "professional",
+    }
+    data.update(changes)
+    return data
+
+
+def signup_form(email: str, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "role": "student",
+        "name": "New Person",
+        "email": email,
+        "password": "a long passphrase",
+        "confirm": "a long passphrase",
+    }
+    data.update(changes)
+    return data

@@ -1,0 +1,100 @@
+"""The password policy holds at every door, and hashes are argon2id at OWASP's parameters.
+
+Already proven elsewhere: sign-up refuses a common password (tests/web/test_signup.py), a reset
+refuses a short one (test_password_reset.py), create-user refuses a short one (test_commands.py),
+and login upgrades an old hash (test_login.py). These add the remaining doors and the production
+parameters themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from matcher.config import defaults
+from matcher.extensions import db
+from matcher.models import OrganisationInvite, User
+from matcher.security import ORGANISATION_INVITE, make_token
+from matcher.services.accounts import check_password_policy
+from matcher.services.errors import DomainError
+
+SHORT = "nine char"  # 9 characters
+COMMON = "Qwertyuiop"  # in the bundled list (compared case-insensitively)
+OWASP = "$argon2id$v=19$m=19456,t=2,p=1$"
+
+
+def test_the_boundary_is_ten_characters():
+    check_password_policy("ten chars!")
+    with pytest.raises(DomainError, match="at least 10"):
+        check_password_policy(SHORT)
+
+
+@pytest.mark.parametrize("password", ["qwertyuiop", "QWERTYUIOP", "1234567890", "password123"])
+def test_common_passwords_are_refused_whatever_their_case(password):
+    with pytest.raises(DomainError, match="most common"):
+        check_password_policy(password)
+
+
+@pytest.mark.parametrize(("password", "message"), [(SHORT, "Use"), (COMMON, "most common")])
+def test_changing_the_password_applies_the_policy(auth, client, users, password, message):
+    user = auth.login("student")
+    response = client.post(
+        "/account/password",
+        data={"pw-current_password": users.PASSWORD, "pw-password": password, "pw-confirm": password},
+    )
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.get(User, user.id).password_hash == user.password_hash
+
+
+@pytest.mark.parametrize(("password", "message"), [(SHORT, "Use"), (COMMON, "most common")])
+def test_accepting_an_invitation_applies_the_policy(client, users, password, message):
+    organisation = users.organisation()
+    invite = OrganisationInvite(organisation=organisation, email="new.colleague@example.org")
+    db.session.add(invite)
+    db.session.commit()
+    token = make_token(ORGANISATION_INVITE, {"invite": invite.id, "email": invite.email})
+    response = client.post(
+        f"/invites/{token}", data={"name": "New Colleague", "password": password, "confirm": password}
+    )
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == invite.email)) is None
+
+
+@pytest.mark.parametrize(("password", "message"), [(SHORT, "Use"), (COMMON, "most common")])
+def test_a_reset_applies_the_policy(client, users, password, message):
+    from matcher.security import PASSWORD_RESET, fingerprint
+
+    user = users.create()
+    token = make_token(PASSWORD_RESET, {"uid": user.id, "pw": fingerprint(user.password_hash)})
+    response = client.post(f"/reset/{token}", data={"password": password, "confirm": password})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+def test_production_defaults_are_owasp_argon2id(tmp_path):
+    settings = defaults(str(tmp_path))
+    assert (settings["ARGON2_MEMORY_COST"], settings["ARGON2_TIME_COST"], settings["ARGON2_PARALLELISM"]) == (
+        19456,
+        2,
+        1,
+    )
+
+
+def test_a_production_login_stores_an_owasp_argon2id_hash(production_app, users):
+    """The test suite's cheap hash is upgraded by a deployment's defaults at the next login."""
+    user = users.create(email="amina@example.org")
+    assert not user.password_hash.startswith(OWASP)
+    app = production_app()
+    browser = app.test_client()
+    page = browser.get("/login", base_url="https://matcher.test").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = browser.post(
+        "/login",
+        base_url="https://matcher.test",
+        headers={"Referer": "https://matcher.test/login"},
+        data={"email": user.email, "password": users.PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))
+    assert stored.startswith(OWASP)

@@ -1,0 +1,116 @@
+"""Request size limits answer 413 (never 500), and `next` only ever leads to a path on this site.
+
+tests/web/test_errors_and_health.py covers a body over MAX_CONTENT_LENGTH; tests/web/test_login.py
+covers four classic `next` tricks on the login form. These add the other two limits, multipart
+bodies, and the `next` tricks browsers are known to fall for, on every place that reads `next`.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.config import defaults
+from matcher.web.redirects import is_safe_next
+
+SITE = "https://matcher.test/login"
+
+
+def test_the_three_limits_are_set_by_default(app, tmp_path):
+    settings_ = defaults(str(tmp_path))
+    assert settings_["MAX_CONTENT_LENGTH"] == 6 * 1024 * 1024  # a 5 MB CV and the form around it
+    assert settings_["MAX_FORM_MEMORY_SIZE"] == 512 * 1024
+    assert settings_["MAX_FORM_PARTS"] == 1000
+    for key in ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE", "MAX_FORM_PARTS"):
+        assert app.config[key] == settings_[key]
+
+
+def _assert_too_large(response) -> None:
+    assert response.status_code == 413
+    assert "Too large" in response.get_data(as_text=True)
+
+
+def test_a_text_field_over_the_form_memory_limit_gets_413(client):
+    big = "x" * (512 * 1024 + 1)  # the whole body stays far below MAX_CONTENT_LENGTH
+    _assert_too_large(client.post("/login", data={"email": big, "password": "x"}))
+
+
+def test_a_multipart_text_field_over_the_form_memory_limit_gets_413(auth, client):
+    auth.login("student")
+    data = {"note": "x" * (512 * 1024 + 1), "cv": (io.BytesIO(b"%PDF-1.4"), "cv.pdf")}
+    _assert_too_large(client.post("/profile/cv", data=data, content_type="multipart/form-data"))
+
+
+def test_a_host_can_order_999_applicants_within_the_limits(client):
+    fields = {f"position_{n}": str(n) for n in range(1, 1000)}
+    assert client.post("/login", data={**fields, "email": "a@example.org"}).status_code != 413
+
+
+def test_too_many_fields_get_413(client):
+    fields = {f"field{n}": "x" for n in range(1001)}
+    _assert_too_large(client.post("/signup", data=fields))
+
+
+def test_too_many_multipart_parts_get_413(auth, client):
+    auth.login("student")
+    fields = {f"field{n}": "x" for n in range(1001)}
+    fields["cv"] = (io.BytesIO(b"%PDF-1.4"), "cv.pdf")
+    _assert_too_large(client.post("/profile/cv", data=fields, content_type="multipart/form-data"))
+
+
+def test_a_file_over_the_content_length_limit_gets_413(auth, client):
+    auth.login("student")
+    data = {"cv": (io.BytesIO(b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024)), "cv.pdf")}
+    _assert_too_large(client.post("/profile/cv", data=data, content_type="multipart/form-data"))
+
+
+def stays_on_this_site(location: str) -> bool:
+    """Where a browser would go: same host, and nothing a browser might read differently."""
+    if any(ch in location for ch in "\\\t\r\n") or location.startswith("//"):
+        return False
+    target = urlsplit(urljoin(SITE, location))
+    return target.scheme == "https" and target.netloc == "matcher.test"
+
+
+EVIL = [
+    "https://evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",  # browsers drop tabs and newlines: "//evil.example"
+    "/\n/evil.example",
+    " //evil.example",
+    "https:evil.example",
+    "http:/evil.example",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "@evil.example",
+    "/%2F%2Fevil.example",
+]
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_next_never_leaves_the_site_after_login(client, users, target):
+    user = users.create()
+    response = client.post("/login", data={"email": user.email, "password": users.PASSWORD, "next": target})
+    assert response.status_code == 302 and stays_on_this_site(response.headers["Location"]), target
+
+
+@pytest.mark.parametrize("target", EVIL)
+def test_next_never_leaves_the_site_for_someone_already_logged_in(auth, client, target):
+    auth.login("student")
+    response = client.get("/login", query_string={"next": target})
+    assert response.status_code == 302 and stays_on_this_site(response.headers["Location"]), target
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.one_of(st.text(max_size=40), st.text(alphabet="/\\:.@%2Fevilx \t\n?#", max_size=20)))
+def test_whatever_is_judged_safe_stays_on_this_site(target):
+    if is_safe_next(target):
+        assert stays_on_this_site(target), target
