@@ -11,7 +11,7 @@ from matcher.applications.forms import HostOrderForm, MotivationForm
 from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import MAX_APPLICATIONS, Opportunity, Role
-from matcher.services import applications, profiles
+from matcher.services import applications, hosting, profiles
 from matcher.services.errors import DomainError, NotFound
 from matcher.web.access import role_required
 from matcher.web.forms import show_error
@@ -127,10 +127,10 @@ def motivation(application_id: int):
 @role_required(*HOSTS)
 def applicants(opportunity_id: int):
     try:
-        opportunity = applications.opportunity_for_host(db.session, current_user, opportunity_id)
+        opportunity = hosting.opportunity_for_host(db.session, current_user, opportunity_id)
     except NotFound:
         abort(404)
-    rows = applications.applicants_for(db.session, current_user, opportunity)
+    rows = hosting.applicants_for(db.session, current_user, opportunity)
     ids = [row.application.id for row in rows]
     if request.method == "POST":
         form = HostOrderForm.for_applications(ids)
@@ -139,7 +139,7 @@ def applicants(opportunity_id: int):
         form = HostOrderForm.for_applications(ids, data=saved)
     if form.validate_on_submit():
         try:
-            applications.set_host_order(db.session, current_user, opportunity, form.positions())
+            hosting.set_host_order(db.session, current_user, opportunity, form.positions())
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -187,4 +187,4 @@ def _my_applications() -> dict:
 
 def _member_opportunity_counts() -> list:
     """For an organisation contact's dashboard."""
-    return applications.counts_for_member(db.session, current_user)
+    return hosting.counts_for_member(db.session, current_user)

@@ -13,7 +13,6 @@ from matcher.extensions import db
 from matcher.models import Country, Opportunity, Organisation, Role, User
 from matcher.models.matching import (
     Match,
-    MatchEvent,
     MatchRound,
     MatchRun,
     MatchStatus,
@@ -22,6 +21,7 @@ from matcher.models.matching import (
 )
 from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services import placements, rounds
+from matcher.services import round_reports as reports
 from matcher.services.errors import DomainError
 from matcher.services.search import SearchPage
 from matcher.web.access import role_required
@@ -119,31 +119,6 @@ def run(round_id: int):
     return redirect(url_for("rounds.review", run_id=new_run.id))
 
 
-def _review_query(run: MatchRun):
-    stmt = (
-        select(Match)
-        .where(Match.run_id == run.id)
-        .join(Opportunity, Match.opportunity_id == Opportunity.id)
-        .join(Country, Opportunity.country_code == Country.iso2)
-    )
-    region = request.args.get("region", "").strip()
-    organisation = request.args.get("organisation", type=as_id)
-    status = request.args.get("status", "").strip()
-    band = request.args.get("band", "").strip()
-    if region:
-        stmt = stmt.where((Country.region == region) | (Country.subregion == region))
-    if organisation:
-        stmt = stmt.where(Opportunity.organisation_id == organisation)
-    if status in {s.value for s in MatchStatus}:
-        stmt = stmt.where(Match.status == status)
-    bands = {"high": (0.75, 1.01), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
-    if band in bands:
-        low, high = bands[band]
-        stmt = stmt.where(Match.score >= low, Match.score < high)
-    filters = {"region": region, "organisation": organisation, "status": status, "band": band}
-    return stmt, {k: v for k, v in filters.items() if v}
-
-
 @bp.get("/runs/<int:run_id>")
 @role_required(*STAFF)
 def review(run_id: int):
@@ -162,7 +137,14 @@ def review(run_id: int):
             ).all()
         )
         return render_template("rounds/suggestions.html", run=run, suggestions=suggestions, names=names)
-    stmt, filters = _review_query(run)
+    filters = {
+        "region": request.args.get("region", "").strip(),
+        "organisation": request.args.get("organisation", type=as_id),
+        "status": request.args.get("status", "").strip(),
+        "band": request.args.get("band", "").strip(),
+    }
+    stmt = reports.review_query(run, **filters)
+    filters = {k: v for k, v in filters.items() if v}
     page_number = max(request.args.get("page", 1, type=as_id) or 1, 1)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     matches = db.session.scalars(
@@ -178,7 +160,7 @@ def review(run_id: int):
     page = SearchPage(items=list(matches), total=total or 0, page=page_number, per_page=PER_PAGE)
     unmatched_ids = [int(a) for a in (run.unmatched or {})][:200]
     unmatched_users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(unmatched_ids)))}
-    unfilled = _unfilled(run)
+    unfilled = reports.unfilled(db.session, run)
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
     ).all()
@@ -199,21 +181,6 @@ def review(run_id: int):
         if unmatched_ids
         else {},
     )
-
-
-def _unfilled(run: MatchRun) -> list[tuple[Opportunity, int]]:
-    """Opportunities of the run with places that neither a held place nor a proposal covers."""
-    proposed = dict(
-        db.session.execute(
-            select(Match.opportunity_id, func.count())
-            .where(Match.run_id == run.id, Match.status == MatchStatus.PROPOSED)
-            .group_by(Match.opportunity_id)
-        ).all()
-    )
-    ids = [int(o) for o in (run.waitlists or {})]
-    found = db.session.scalars(select(Opportunity).where(Opportunity.id.in_(ids)).order_by(Opportunity.title))
-    rows = [(o, o.capacity - o.places_filled - proposed.get(o.id, 0)) for o in found]
-    return [(o, free) for o, free in rows if free > 0]
 
 
 @bp.post("/runs/<int:run_id>/decide")
@@ -270,23 +237,11 @@ def publish(run_id: int):
     return redirect(url_for("rounds.review", run_id=run_id))
 
 
-def _matches_for_export(condition):
-    return db.session.scalars(
-        select(Match)
-        .where(condition)
-        .options(
-            selectinload(Match.applicant),
-            selectinload(Match.opportunity).selectinload(Opportunity.organisation),
-        )
-        .order_by(Match.id)
-    )
-
-
 @bp.get("/runs/<int:run_id>/matches.csv")
 @role_required(*STAFF)
 def export_run(run_id: int):
     run = _run(run_id)
-    matches = _matches_for_export(Match.run_id == run.id)
+    matches = reports.matches_for_export(db.session, Match.run_id == run.id)
     rows = (
         [
             m.id,
@@ -330,7 +285,7 @@ def export_placements():
         MatchStatus.EXPIRED,
         MatchStatus.CANCELLED,
     ]
-    matches = _matches_for_export(Match.status.in_(held))
+    matches = reports.matches_for_export(db.session, Match.status.in_(held))
     rows = (
         [
             m.id,
@@ -364,42 +319,18 @@ def compare():
     if a.round_id != b.round_id:
         abort(400)
 
-    def pairs(run: MatchRun) -> dict[int, int]:
-        return dict(
-            db.session.execute(
-                select(Match.applicant_id, Match.opportunity_id).where(Match.run_id == run.id)
-            ).all()
-        )
-
-    left, right = pairs(a), pairs(b)
-    changed = sorted(k for k in set(left) | set(right) if left.get(k) != right.get(k) and k is not None)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(changed)))}
-    ids = set(left.values()) | set(right.values())
-    opportunities = {
-        o.id: o
-        for o in db.session.scalars(
-            select(Opportunity).where(Opportunity.id.in_(ids)).options(selectinload(Opportunity.country))
-        )
-    }
-
-    def per_region(run_pairs: dict[int, int]) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for opportunity_id in run_pairs.values():
-            region = opportunities[opportunity_id].country.subregion
-            counts[region] = counts.get(region, 0) + 1
-        return counts
-
+    comparison = reports.compare_runs(db.session, a, b)
     return render_template(
         "rounds/compare.html",
         a=a,
         b=b,
-        changed=changed,
-        left=left,
-        right=right,
-        users=users,
-        opportunities=opportunities,
-        regions_a=per_region(left),
-        regions_b=per_region(right),
+        changed=comparison.changed,
+        left=comparison.left,
+        right=comparison.right,
+        users=comparison.users,
+        opportunities=comparison.opportunities,
+        regions_a=comparison.per_subregion(comparison.left),
+        regions_b=comparison.per_subregion(comparison.right),
     )
 
 
@@ -414,42 +345,11 @@ def match_history(match_id: int):
 @role_required(*STAFF)
 def round_audit(round_id: int):
     match_round = _round(round_id)
-    events = db.session.scalars(
-        select(MatchEvent)
-        .join(Match, MatchEvent.match_id == Match.id)
-        .join(MatchRun, Match.run_id == MatchRun.id)
-        .where(MatchRun.round_id == match_round.id)
-        .order_by(MatchEvent.id)
-        .limit(2000)
-        .options(selectinload(MatchEvent.actor), selectinload(MatchEvent.match))
-    ).all()
+    events = reports.round_events(db.session, match_round)
     return render_template("rounds/audit.html", round=match_round, events=events)
 
 
 @bp.get("/dashboard")
 @role_required(*STAFF)
 def dashboard():
-    by_status = dict(db.session.execute(select(Match.status, func.count()).group_by(Match.status)).all())
-    by_region = db.session.execute(
-        select(Country.region, func.sum(Opportunity.capacity), func.sum(Opportunity.places_filled))
-        .join(Opportunity, Opportunity.country_code == Country.iso2)
-        .where(Opportunity.status.in_(["published", "closed"]))
-        .group_by(Country.region)
-        .order_by(Country.region)
-    ).all()
-    open_rounds = db.session.scalars(
-        select(MatchRound).where(MatchRound.status == RoundStatus.OPEN).order_by(MatchRound.created_at.desc())
-    ).all()
-    pending_orgs = db.session.scalar(
-        select(func.count())
-        .select_from(Organisation)
-        .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
-    )
-    return render_template(
-        "rounds/dashboard.html",
-        by_status=by_status,
-        statuses=[s.value for s in MatchStatus],
-        by_region=[(region, int(capacity or 0), int(filled or 0)) for region, capacity, filled in by_region],
-        open_rounds=open_rounds,
-        pending_orgs=pending_orgs,
-    )
+    return render_template("rounds/dashboard.html", **reports.dashboard_figures(db.session))

@@ -1,8 +1,8 @@
-"""Applications: apply to up to ten opportunities, order them, withdraw; the host's own order."""
+"""Applications: apply to up to ten opportunities, order them, withdraw (the host's side: hosting.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, selectinload
 from matcher.models import (
     MAX_APPLICATIONS,
     Application,
-    Membership,
     Opportunity,
     OpportunityStatus,
     Profile,
@@ -326,145 +325,3 @@ def _rewrite_ranks(session: Session, current: list[Application], wanted: Mapping
 
 def _day(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
-
-
-# ---------------------------------------------------------------------------------------------
-# The organisation's side
-
-
-@dataclass(frozen=True)
-class ApplicantRow:
-    application: Application
-    applicant: User
-    profile: Profile | None
-    profile_complete: bool
-    match_score: float | None
-
-
-def match_score(session: Session, profile: Profile | None, opportunity: Opportunity) -> float | None:
-    """The engine's compatibility score (without the applicant's own rank); None for incomplete profiles.
-
-    An ineligible pair scores 0: the organisation sees that the engine would not place them.
-    """
-    if not profiles.is_complete(profile):
-        return None
-    from matcher.engine.scoring import score
-    from matcher.services import engine_input
-
-    result = score(
-        engine_input.applicant_spec(profile),
-        engine_input.opportunity_spec(opportunity),
-        engine_input.taxonomy(session),
-        include_rank=False,
-    )
-    return round(result.total, 2)
-
-
-def _require_host(session: Session, actor: User, opportunity: Opportunity) -> None:
-    # 404 rather than 403: who applied where is nobody else's business, even its existence.
-    if not can_act_for(session, actor, opportunity.organisation):
-        raise NotFound("There is no such page.")
-
-
-def opportunity_for_host(session: Session, actor: User, opportunity_id: int) -> Opportunity:
-    opportunity = session.get(Opportunity, opportunity_id)
-    if opportunity is None:
-        raise NotFound("There is no such opportunity.")
-    _require_host(session, actor, opportunity)
-    return opportunity
-
-
-def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> list[ApplicantRow]:
-    """The opportunity's applicants, in the organisation's order, then by date of application."""
-    _require_host(session, actor, opportunity)
-    applications = session.scalars(
-        select(Application)
-        .where(Application.opportunity_id == opportunity.id)
-        .options(selectinload(Application.applicant))
-        .order_by(Application.host_rank.is_(None), Application.host_rank, Application.created_at)
-    ).all()
-    found = session.scalars(
-        select(Profile)
-        .where(Profile.user_id.in_([a.applicant_id for a in applications]))
-        .options(
-            selectinload(Profile.places),
-            selectinload(Profile.interests),
-            selectinload(Profile.availability),
-            selectinload(Profile.languages),
-            selectinload(Profile.level),
-            selectinload(Profile.teaching_interests),
-        )
-    )
-    by_user = {p.user_id: p for p in found}
-    return [
-        ApplicantRow(
-            application=a,
-            applicant=a.applicant,
-            profile=by_user.get(a.applicant_id),
-            profile_complete=profiles.is_complete(by_user.get(a.applicant_id)),
-            match_score=match_score(session, by_user.get(a.applicant_id), opportunity),
-        )
-        for a in applications
-    ]
-
-
-def set_host_order(
-    session: Session, actor: User, opportunity: Opportunity, positions: Mapping[int, int | None]
-) -> None:
-    """The organisation's order of its applicants (1 = most wanted); None leaves one unranked.
-
-    The numbers given only need to be distinct: they are stored as 1, 2, 3... in their order.
-    """
-    _require_host(session, actor, opportunity)
-    ids = set(session.scalars(select(Application.id).where(Application.opportunity_id == opportunity.id)))
-    if not set(positions) <= ids:
-        raise Conflict("The list of applicants changed in the meantime. Reload the page and try again.")
-    given = [(position, app_id) for app_id, position in positions.items() if position is not None]
-    if any(position < 1 for position, _ in given):
-        raise DomainError("Use whole numbers from 1 upwards.", field="order")
-    duplicates = _duplicates(position for position, _ in given)
-    if duplicates:
-        raise DomainError(
-            f"Give each applicant a different number: {duplicates[0]} is used more than once.", field="order"
-        )
-    # Clear first, so that no two rows ever hold the same host rank on the way.
-    session.execute(update(_table).where(_table.c.opportunity_id == opportunity.id).values(host_rank=None))
-    for host_rank, (_, app_id) in enumerate(sorted(given), 1):
-        session.execute(update(_table).where(_table.c.id == app_id).values(host_rank=host_rank))
-    session.expire_all()
-
-
-def _duplicates(values: Iterable[int]) -> list[int]:
-    seen: set[int] = set()
-    repeated = []
-    for value in values:
-        if value in seen and value not in repeated:
-            repeated.append(value)
-        seen.add(value)
-    return sorted(repeated)
-
-
-@dataclass(frozen=True)
-class OpportunityCounts:
-    opportunity: Opportunity
-    applications: int
-
-
-def counts_for_member(session: Session, member: User) -> list[OpportunityCounts]:
-    """The opportunities of the member's organisations, with their numbers of applications."""
-    count = func.count(Application.id)
-    rows = session.execute(
-        select(Opportunity, count)
-        .join(
-            Membership,
-            (Membership.organisation_id == Opportunity.organisation_id)
-            & (Membership.user_id == member.id)
-            & Membership.approved_at.is_not(None),
-        )
-        .outerjoin(Application, Application.opportunity_id == Opportunity.id)
-        .where(Opportunity.status != OpportunityStatus.ARCHIVED)
-        .group_by(Opportunity.id)
-        .options(selectinload(Opportunity.organisation))
-        .order_by(Opportunity.starts_on, Opportunity.id)
-    ).all()
-    return [OpportunityCounts(opportunity, n) for opportunity, n in rows]
