@@ -26,6 +26,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.matching import (
+    HOLDS_PLACE,
     Match,
     MatchEvent,
     MatchRound,
@@ -155,8 +156,6 @@ def _profiles(session: Session, user_ids: set[int] | None) -> dict[int, Profile]
 
 def _busy_applicants(session: Session, match_round: MatchRound) -> set[int]:
     """Applicants already holding a place from another round: they are not matched twice."""
-    from matcher.models.matching import HOLDS_PLACE
-
     rows = session.scalars(
         select(Match.applicant_id)
         .join(MatchRun, Match.run_id == MatchRun.id)
