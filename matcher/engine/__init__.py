@@ -22,7 +22,9 @@ from matcher.engine.candidates import (
 )
 from matcher.engine.preferences import (
     Preferences,
+    RoundLists,
     allocate_from_scores,
+    csr_from_choices,
     csr_from_scores,
     lottery,
     preferences_from_scores,
@@ -51,6 +53,7 @@ __all__ = [
     "Proficiency",
     "Refusal",
     "RefusalReason",
+    "RoundLists",
     "Score",
     "ScorePart",
     "Taxonomy",
@@ -59,6 +62,7 @@ __all__ = [
     "allocate",
     "allocate_arrays",
     "allocate_from_scores",
+    "csr_from_choices",
     "csr_from_scores",
     "is_stable",
     "lottery",

@@ -158,3 +158,88 @@ def csr_from_scores(
         opportunity_indptr,
         applicant[by_opportunity].astype(np.int32),
     )
+
+
+@dataclass(frozen=True)
+class RoundLists:
+    """Both sides' lists of a ranked round as CSR arrays, with the way back to the caller's entries.
+
+    ``applicant_entry[k]`` is the caller's entry behind slot k of ``applicant_prefs``;
+    ``opportunity_entry`` likewise for ``opportunity_prefs``.
+    """
+
+    applicant_indptr: np.ndarray
+    applicant_prefs: np.ndarray
+    opportunity_indptr: np.ndarray
+    opportunity_prefs: np.ndarray
+    applicant_entry: np.ndarray
+    opportunity_entry: np.ndarray
+
+
+def csr_from_choices(
+    applicant: np.ndarray,
+    opportunity: np.ndarray,
+    choice_rank: np.ndarray,
+    eligible: np.ndarray,
+    score: np.ndarray,
+    host_rank: np.ndarray,
+    n_applicants: int,
+    n_opportunities: int,
+    *,
+    seed: int,
+) -> RoundLists:
+    """The lists of a round where applicants ranked their choices and hosts may have ranked them.
+
+    One entry per application, on positions. Applicants keep all their choices in their own order
+    (``choice_rank``), eligible or not: an opportunity never lists an ineligible applicant, so such
+    a choice cannot be taken, and it stays to be explained. An opportunity lists its eligible
+    applicants in the host's order (``host_rank``, negative for "not ranked") when the host ranked
+    any of them, leaving out those it did not rank; otherwise by score, best first, equal scores in
+    the order of a lottery over applicant positions drawn from ``seed`` (single tie-breaking, as in
+    `csr_from_scores`).
+    """
+    applicant = np.asarray(applicant, np.int64)
+    opportunity = np.asarray(opportunity, np.int64)
+    choice_rank = np.asarray(choice_rank, np.int64)
+    eligible = np.asarray(eligible, bool)
+    score = np.asarray(score, np.float64)
+    host_rank = np.asarray(host_rank, np.int64)
+    if (
+        not len(applicant)
+        == len(opportunity)
+        == len(choice_rank)
+        == len(eligible)
+        == len(score)
+        == len(host_rank)
+    ):
+        raise ValueError(
+            "every entry needs an applicant, an opportunity, a rank, eligibility, score, host rank"
+        )
+    if np.isnan(score).any():
+        raise ValueError("scores must not be NaN")
+    hosted = host_rank >= 0
+    host_ranks_any = np.zeros(n_opportunities, bool)
+    host_ranks_any[opportunity[hosted]] = True
+    listed = eligible & (hosted | ~host_ranks_any[opportunity])
+    applicant_draw = np.random.default_rng(seed).permutation(n_applicants)
+
+    applicant_entry = np.lexsort((choice_rank, applicant))
+    opp_key = np.where(host_ranks_any[opportunity], host_rank, 0)
+    on_list = np.flatnonzero(listed)
+    order = np.lexsort(
+        (applicant_draw[applicant[on_list]], -score[on_list], opp_key[on_list], opportunity[on_list])
+    )
+    opportunity_entry = on_list[order]
+
+    applicant_indptr = np.zeros(n_applicants + 1, np.int64)
+    np.cumsum(np.bincount(applicant, minlength=n_applicants), out=applicant_indptr[1:])
+    opportunity_indptr = np.zeros(n_opportunities + 1, np.int64)
+    np.cumsum(np.bincount(opportunity[on_list], minlength=n_opportunities), out=opportunity_indptr[1:])
+    return RoundLists(
+        applicant_indptr,
+        opportunity[applicant_entry].astype(np.int32),
+        opportunity_indptr,
+        applicant[opportunity_entry].astype(np.int32),
+        applicant_entry,
+        opportunity_entry,
+    )

@@ -146,6 +146,9 @@ class Taxonomy:
     interest_groups: Mapping[str, str] = field(default_factory=dict)  # interest slug -> group name
     labels: Mapping[str, str] = field(default_factory=dict)  # any code or slug -> display name
     level_names: Mapping[int, str] = field(default_factory=dict)
+    _groups_cache: dict[frozenset[str], frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def label(self, code: str) -> str:
         return self.labels.get(code) or LANGUAGE_NAMES.get(code) or code
@@ -155,3 +158,11 @@ class Taxonomy:
 
     def group(self, slug: str) -> str | None:
         return self.interest_groups.get(slug)
+
+    def groups_of(self, slugs: frozenset[str]) -> frozenset[str]:
+        """The groups of a set of interests, remembered per set (profiles share few distinct sets)."""
+        groups = self._groups_cache.get(slugs)
+        if groups is None:
+            groups = frozenset(g for g in map(self.interest_groups.get, slugs) if g)
+            self._groups_cache[slugs] = groups
+        return groups

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
@@ -95,15 +96,39 @@ def completeness(profile: Profile | None) -> Completeness:
     """Which parts of the profile are filled in. A missing profile has nothing filled in."""
     if profile is None:
         return Completeness((), tuple(label for _, label in COMPLETENESS_PARTS))
+    return completeness_of(
+        level_rank=profile.level_rank,
+        institution=profile.institution,
+        home_country_code=profile.home_country_code,
+        places=profile.places,
+        interests=profile.interests,
+        availability=profile.availability,
+        languages=profile.languages,
+        statement=profile.statement,
+    )
+
+
+def completeness_of(
+    *,
+    level_rank: int | None,
+    institution: str,
+    home_country_code: str | None,
+    places: Sized,
+    interests: Sized,
+    availability: Sized,
+    languages: Sized,
+    statement: str,
+) -> Completeness:
+    """`completeness` on plain values, for callers that read profiles as rows (rounds at scale)."""
     filled = {
-        "level": profile.level_rank is not None,
-        "institution": bool(profile.institution.strip()),
-        "home_country": profile.home_country_code is not None,
-        "places": bool(profile.places),
-        "interests": bool(profile.interests),
-        "availability": bool(profile.availability),
-        "languages": bool(profile.languages),
-        "statement": bool(profile.statement.strip()),
+        "level": level_rank is not None,
+        "institution": bool(institution.strip()),
+        "home_country": home_country_code is not None,
+        "places": bool(places),
+        "interests": bool(interests),
+        "availability": bool(availability),
+        "languages": bool(languages),
+        "statement": bool(statement.strip()),
     }
     done = tuple(label for key, label in COMPLETENESS_PARTS if filled[key])
     missing = tuple(label for key, label in COMPLETENESS_PARTS if not filled[key])

@@ -10,14 +10,11 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from matcher.engine import allocate_from_scores
 from matcher.engine.candidates import OpportunityIndex, recommend
-from matcher.engine.scoring import score
 from matcher.models import (
-    Application,
     Country,
     Opportunity,
     OpportunityStatus,
@@ -31,7 +28,6 @@ from matcher.models.matching import (
     MatchEvent,
     MatchRound,
     MatchRun,
-    MatchStatus,
     RoundMode,
     RoundStatus,
     Suggestion,
@@ -42,8 +38,9 @@ from matcher.services import engine_input
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
 from matcher.services.permissions import is_staff
 from matcher.services.profiles import is_complete
+from matcher.services.round_allocation import allocate_ranked
 
-ALGORITHM_VERSION = "deferred-acceptance-hr/1"
+ALGORITHM_VERSION = "deferred-acceptance-hr/2"  # 2: lottery over applicant ids in numeric order
 DEFAULT_TOP_N = 5
 
 
@@ -115,7 +112,21 @@ def create_round(
 def opportunities_in_scope(session: Session, scope: Scope) -> list[Opportunity]:
     """Published (or closed to new applications) opportunities of verified organisations, with places."""
     stmt = (
-        select(Opportunity)
+        scope_query(scope)
+        .options(
+            selectinload(Opportunity.country),
+            selectinload(Opportunity.interests),
+            selectinload(Opportunity.languages),
+        )
+        .order_by(Opportunity.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def scope_query(scope: Scope, *columns: Any) -> Select[Any]:
+    """The opportunities of a round's scope (or the given columns of them), as a statement."""
+    stmt = (
+        select(*(columns or (Opportunity,)))
         .join(Organisation, Opportunity.organisation_id == Organisation.id)
         .join(Country, Opportunity.country_code == Country.iso2)
         .where(
@@ -123,12 +134,6 @@ def opportunities_in_scope(session: Session, scope: Scope) -> list[Opportunity]:
             Opportunity.status.in_([OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED]),
             Opportunity.places_filled < Opportunity.capacity,
         )
-        .options(
-            selectinload(Opportunity.country),
-            selectinload(Opportunity.interests),
-            selectinload(Opportunity.languages),
-        )
-        .order_by(Opportunity.id)
     )
     if scope.regions or scope.subregions:
         stmt = stmt.where(or_(Country.region.in_(scope.regions), Country.subregion.in_(scope.subregions)))
@@ -138,7 +143,7 @@ def opportunities_in_scope(session: Session, scope: Scope) -> list[Opportunity]:
         stmt = stmt.where(Opportunity.ends_on >= scope.starts_after)
     if scope.ends_before:
         stmt = stmt.where(Opportunity.starts_on <= scope.ends_before)
-    return list(session.scalars(stmt))
+    return stmt
 
 
 def _profiles(session: Session, user_ids: set[int] | None) -> dict[int, Profile]:
@@ -199,7 +204,13 @@ def run_round(
     if match_round.mode == RoundMode.RECOMMENDATION:
         _recommend(session, run, opportunities, top_n)
     else:
-        _allocate(session, match_round, run, opportunities)
+        run.phase_timings = allocate_ranked(
+            session,
+            run,
+            opportunities,
+            scope_query(Scope.from_json(match_round.scope), Opportunity.id),
+            _busy_applicants(session, match_round),
+        )
     session.flush()
     tell_coordinators(
         session,
@@ -212,109 +223,6 @@ def run_round(
         },
     )
     return run
-
-
-def _allocate(
-    session: Session, match_round: MatchRound, run: MatchRun, opportunities: list[Opportunity]
-) -> None:
-    by_id = {o.id: o for o in opportunities}
-    applications = list(
-        session.scalars(
-            select(Application).where(Application.opportunity_id.in_(by_id)).order_by(Application.rank)
-        )
-    )
-    busy = _busy_applicants(session, match_round)
-    profiles = _profiles(session, {a.applicant_id for a in applications} - busy)
-    taxonomy = engine_input.taxonomy(session)
-    specs = {o.id: engine_input.opportunity_spec(o) for o in opportunities}
-
-    ranked: dict[int, list[int]] = {}
-    host_ranked: dict[int, list[tuple[int, int]]] = {}
-    for application in applications:
-        if application.applicant_id in profiles:
-            ranked.setdefault(application.applicant_id, []).append(application.opportunity_id)
-            if application.host_rank is not None:
-                host_ranked.setdefault(application.opportunity_id, []).append(
-                    (application.host_rank, application.applicant_id)
-                )
-    scores, details = {}, {}
-    for applicant_id, choices in ranked.items():
-        spec = engine_input.applicant_spec(profiles[applicant_id], choices)
-        for opportunity_id in choices:
-            # Hosts order applicants by a score without the applicant's own rank (see engine.score).
-            result = score(spec, specs[opportunity_id], taxonomy, include_rank=False)
-            details[(applicant_id, opportunity_id)] = result
-            if result.eligible:
-                scores[(str(applicant_id), str(opportunity_id))] = round(result.total, 6)
-    applicant_ranks = {str(a): [str(o) for o in choices] for a, choices in ranked.items()}
-    opportunity_ranks = {str(o): [str(a) for _, a in sorted(pairs)] for o, pairs in host_ranked.items()}
-    capacities = {str(o.id): o.places_left for o in opportunities}
-    allocation = allocate_from_scores(
-        scores,
-        capacities,
-        seed=run.seed,
-        applicants=applicant_ranks,
-        applicant_ranks=applicant_ranks,
-        opportunity_ranks=opportunity_ranks,
-    )
-    run.inputs_hash = _inputs_hash(
-        {
-            "applicants": applicant_ranks,
-            "hosts": opportunity_ranks,
-            "capacities": capacities,
-            "scores": {f"{a}:{o}": v for (a, o), v in sorted(scores.items())},
-        }
-    )
-    titles = {str(o.id): o.title for o in opportunities}
-    matched = 0
-    for applicant, opportunity in sorted(allocation.assignments.items(), key=lambda kv: int(kv[0])):
-        if opportunity is None:
-            continue
-        a, o = int(applicant), int(opportunity)
-        host_order = allocation.opportunities[opportunity]
-        match = Match(
-            run=run,
-            status=MatchStatus.PROPOSED,
-            applicant_id=a,
-            opportunity_id=o,
-            score=round(details[(a, o)].total, 4),
-            breakdown=engine_input.breakdown(details[(a, o)]),
-            applicant_rank=ranked[a].index(o) + 1,
-            host_rank=host_order.index(applicant) + 1,
-        )
-        session.add(match)
-        session.add(
-            MatchEvent(
-                match=match, actor_id=run.ran_by_id, to_status=match.status, reason=f"run {run.number}"
-            )
-        )
-        matched += 1
-    unmatched = {}
-    for applicant, opportunity in allocation.assignments.items():
-        if opportunity is None:
-            unmatched[applicant] = [
-                [
-                    int(r.opportunity),
-                    r.message.replace(r.opportunity, titles.get(r.opportunity, r.opportunity), 1),
-                ]
-                for r in allocation.why_unmatched(applicant)
-            ]
-    placed = {o: set(a) for o, a in allocation.placements.items()}
-    run.unmatched = unmatched
-    run.waitlists = {
-        o: [int(a) for a in order if a not in placed[o] and allocation.assignments.get(a) is None]
-        for o, order in allocation.opportunities.items()
-    }
-    places = sum(capacities.values())
-    run.counts = {
-        "applicants": len(ranked),
-        "opportunities": len(opportunities),
-        "places": places,
-        "proposed": matched,
-        "unmatched": len(unmatched),
-        "unfilled_places": places - matched,
-        "excluded_incomplete_or_placed": len({a.applicant_id for a in applications} - set(ranked)),
-    }
 
 
 def _recommend(session: Session, run: MatchRun, opportunities: list[Opportunity], top_n: int) -> None:

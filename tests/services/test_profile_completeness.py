@@ -44,3 +44,46 @@ def test_each_missing_part_makes_a_profile_incomplete(users, part, label):
 def test_the_cv_is_not_needed_for_matching(users):
     profile = users.profile()
     assert profile.cv_filename is None and is_complete(profile)
+
+
+@pytest.mark.parametrize(
+    "part",
+    ["level_rank", "institution", "home_country_code", "places", "interests", "availability", "languages"],
+)
+def test_the_rounds_row_loader_reads_profiles_as_the_orm_path_does(users, part):
+    """A round at scale reads profiles as rows; it must pick and describe them exactly as one by one."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from matcher.engine.profiles import LanguageReq, Proficiency
+    from matcher.models import Interest
+    from matcher.models.profile import PlaceOfInterest, Profile
+    from matcher.services.engine_input import applicant_spec
+    from matcher.services.round_inputs import applicant_specs
+
+    teacher = users.create(role="trainee")
+    rich = users.profile(
+        teacher,
+        interests=("pph-embolisation", "tace"),
+        subregions=("Eastern Africa",),
+        availability=((date(2027, 1, 1), date(2027, 2, 1)), (date(2027, 5, 1), date(2027, 6, 30))),
+        languages=(("en", "professional"), ("fr", "basic")),
+        volunteers_to_teach=True,
+    )
+    rich.places.append(PlaceOfInterest(scope="region", name="Asia"))
+    rich.teaching_interests = list(db.session.scalars(select(Interest).where(Interest.slug == "tace")))
+    broken = users.profile()
+    blank = {"level_rank": None, "home_country_code": None, "institution": "  "}
+    setattr(broken, part, blank.get(part, []))
+    db.session.commit()
+    other = users.profile()  # not selected by the subquery
+
+    wanted = select(Profile.user_id).where(Profile.user_id.in_([teacher.id, broken.user_id]))
+    specs = applicant_specs(db.session, wanted)
+    assert set(specs) == {teacher.id}  # the incomplete one is left out, the unselected one too
+    assert specs[teacher.id] == applicant_spec(rich)
+    assert specs[teacher.id].can_teach == frozenset({"tace"})
+    assert specs[teacher.id].regions_of_interest == frozenset({"Asia"})
+    assert LanguageReq("fr", Proficiency.BASIC) in specs[teacher.id].languages
+    assert other.user_id not in specs

@@ -1,0 +1,143 @@
+"""The service layer's path (`csr_from_choices`) equals the dict path; `explain=False` keeps the values."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.engine import allocate_arrays, allocate_from_scores, csr_from_choices
+from matcher.engine.profiles import Taxonomy
+from matcher.engine.scoring import GROUP_CREDIT, interest_overlap, score
+from tests.unit.engine.test_candidates import GROUPS, TAXONOMY, applicant_profiles, opportunity_specs
+
+
+@st.composite
+def ranked_rounds(draw):
+    """Applicants' ranked choices, eligibility, scores with ties, and some hosts' own orders."""
+    n_app, n_opp = draw(st.integers(1, 7)), draw(st.integers(1, 5))
+    entries = []
+    for a in range(n_app):
+        choices = draw(st.lists(st.integers(0, n_opp - 1), unique=True, max_size=n_opp))
+        for rank, o in enumerate(choices, start=1):
+            entries.append(
+                (a, o, rank, draw(st.booleans() | st.just(True)), draw(st.sampled_from([0.2, 0.5, 0.9])))
+            )
+    hosts_rank = draw(st.lists(st.booleans(), min_size=n_opp, max_size=n_opp))
+    host_rank = []
+    for o in range(n_opp):
+        mine = [k for k, e in enumerate(entries) if e[1] == o]
+        order = draw(st.permutations(mine)) if hosts_rank[o] else []
+        # A host that ranks may leave some applicants out.
+        kept = order[: draw(st.integers(0, len(order)))] if order else []
+        host_rank.append({k: r for r, k in enumerate(kept, start=1)})
+    capacities = draw(st.lists(st.integers(0, 2), min_size=n_opp, max_size=n_opp))
+    return n_app, n_opp, entries, host_rank, capacities, draw(st.integers(0, 2**31 - 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(ranked_rounds())
+def test_choices_on_arrays_give_the_matching_of_the_dict_path(instance):
+    n_app, n_opp, entries, host_rank, capacities, seed = instance
+    ranks = [next((hr[k] for hr in host_rank if k in hr), -1) for k in range(len(entries))]
+    lists = csr_from_choices(
+        [e[0] for e in entries],
+        [e[1] for e in entries],
+        [e[2] for e in entries],
+        [e[3] for e in entries],
+        [e[4] for e in entries],
+        ranks,
+        n_app,
+        n_opp,
+        seed=seed,
+    )
+    arrays = allocate_arrays(
+        lists.applicant_indptr,
+        lists.applicant_prefs,
+        lists.opportunity_indptr,
+        lists.opportunity_prefs,
+        np.array(capacities),
+    )
+
+    # The same round through the dict path; zero-padded ids sort as their positions do.
+    def a_id(a: int) -> str:
+        return f"a{a:03d}"
+
+    def o_id(o: int) -> str:
+        return f"o{o:03d}"
+
+    applicant_ranks = {a_id(a): [] for a in range(n_app)}
+    for a, o, _, _, _ in sorted(entries, key=lambda e: (e[0], e[2])):
+        applicant_ranks[a_id(a)].append(o_id(o))
+    scores = {(a_id(a), o_id(o)): s for a, o, _, ok, s in entries if ok}
+    opportunity_ranks = {
+        o_id(o): [a_id(entries[k][0]) for k in sorted(hr, key=hr.get)] for o, hr in enumerate(host_rank) if hr
+    }
+    expected = allocate_from_scores(
+        scores,
+        {o_id(o): c for o, c in enumerate(capacities)},
+        seed=seed,
+        applicants=applicant_ranks,
+        applicant_ranks=applicant_ranks,
+        opportunity_ranks=opportunity_ranks,
+    )
+    got = {a_id(a): (o_id(int(o)) if o >= 0 else None) for a, o in enumerate(arrays.assignment)}
+    assert got == expected.assignments
+    # Every slot leads back to its entry.
+    for slot, entry in enumerate(lists.applicant_entry):
+        assert entries[entry][1] == lists.applicant_prefs[slot]
+    for slot, entry in enumerate(lists.opportunity_entry):
+        assert entries[entry][0] == lists.opportunity_prefs[slot] and entries[entry][3]
+
+
+def test_hosts_order_wins_and_unranked_applicants_are_left_out():
+    # o0's host ranked applicant 1 only; o1 has no host order, so its list follows the scores.
+    lists = csr_from_choices(
+        applicant=[0, 0, 1, 1, 2],
+        opportunity=[0, 1, 0, 1, 1],
+        choice_rank=[1, 2, 1, 2, 1],
+        eligible=[True, True, True, True, False],
+        score=[0.9, 0.3, 0.1, 0.8, 1.0],
+        host_rank=[-1, -1, 1, -1, -1],
+        n_applicants=3,
+        n_opportunities=2,
+        seed=5,
+    )
+    assert lists.opportunity_prefs[: lists.opportunity_indptr[1]].tolist() == [1]
+    assert lists.opportunity_prefs[lists.opportunity_indptr[1] :].tolist() == [1, 0]  # 2 is ineligible
+    assert lists.applicant_prefs.tolist() == [0, 1, 0, 1, 1]  # every choice kept, to be explained
+
+
+@settings(max_examples=300, deadline=None)
+@given(opportunity_specs(0), applicant_profiles(0), st.booleans())
+def test_score_without_words_has_the_same_values(opportunity, applicant, include_rank):
+    full = score(applicant, opportunity, TAXONOMY, include_rank=include_rank)
+    quick = score(applicant, opportunity, TAXONOMY, include_rank=include_rank, explain=False)
+    assert (quick.eligible, quick.total) == (full.eligible, full.total)
+    assert [(p.name, p.value, p.weight) for p in quick.parts] == [
+        (p.name, p.value, p.weight) for p in full.parts
+    ]
+    assert [f.constraint for f in quick.failures] == [f.constraint for f in full.failures][:1]
+    assert all(p.reason for p in full.parts)
+
+
+def reference_overlap(mine: frozenset[str], theirs: frozenset[str], taxonomy: Taxonomy) -> float:
+    """The weighted Jaccard written out over explicit vectors: each key's min over its max."""
+    vectors = []
+    for interests in (mine, theirs):
+        vector = {("interest", s): 1.0 for s in interests}
+        vector.update({("group", taxonomy.group(s)): GROUP_CREDIT for s in interests if taxonomy.group(s)})
+        vectors.append(vector)
+    keys = vectors[0].keys() | vectors[1].keys()
+    union = sum(max(vectors[0].get(k, 0.0), vectors[1].get(k, 0.0)) for k in keys)
+    common = sum(min(vectors[0].get(k, 0.0), vectors[1].get(k, 0.0)) for k in keys)
+    return common / union if union else 0.0
+
+
+@given(
+    st.frozensets(st.sampled_from([*sorted(GROUPS), "ungrouped"])),
+    st.frozensets(st.sampled_from([*sorted(GROUPS), "ungrouped"])),
+)
+def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
+    taxonomy = Taxonomy(interest_groups=GROUPS)
+    assert interest_overlap(mine, theirs, taxonomy) == reference_overlap(mine, theirs, taxonomy)
