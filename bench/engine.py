@@ -96,6 +96,29 @@ def as_dicts(arrays):
     return applicants, opportunities, dict(zip(opp_ids, capacities.tolist(), strict=True))
 
 
+def as_entries(arrays):
+    """The same instance as the service layer holds it: one entry per application, on positions.
+
+    Each entry has the applicant's rank of it; half the hosts give their own order (host_rank),
+    the other half are ordered by a score that falls along the instance's list, so the lists
+    `csr_from_choices` builds are the instance's lists and the matching must be the same.
+    """
+    app_indptr, app_prefs, opp_indptr, opp_prefs, _ = arrays
+    n_app, n_opp = len(app_indptr) - 1, len(opp_indptr) - 1
+    applicant = np.repeat(np.arange(n_app), np.diff(app_indptr))
+    choice_rank = np.arange(len(app_prefs)) - app_indptr[applicant] + 1
+    opp_row = np.repeat(np.arange(n_opp), np.diff(opp_indptr))
+    place = np.arange(len(opp_prefs)) - opp_indptr[opp_row] + 1
+    opp_key = opp_prefs.astype(np.int64) * n_opp + opp_row
+    by_key = np.argsort(opp_key)
+    where = by_key[np.searchsorted(opp_key, applicant * n_opp + app_prefs, sorter=by_key)]
+    host_place = place[where]
+    host_rank = np.where(app_prefs % 2 == 0, host_place, -1)
+    score = 1.0 - host_place / (len(opp_prefs) + 1.0)
+    eligible = np.ones(len(app_prefs), bool)
+    return applicant, app_prefs.astype(np.int64), choice_rank, eligible, score, host_rank, n_app, n_opp
+
+
 def reset_peak_rss() -> None:
     """Forget the peak so far (Linux >= 4.0), so that the peak we read is the engine's calls'."""
     with open("/proc/self/clear_refs", "w") as clear_refs:
@@ -117,13 +140,49 @@ def worker_ours(spec: dict) -> dict:
     """Time one path (array or dict) on one instance: the first call, then the best warm call."""
     engine = load_engine()
     arrays = generate(spec["n_app"], spec["n_opp"], spec["k"])
+    # The array path's matching, which the other paths must equal: computed after the timed calls
+    # (it would warm them), from arrays kept aside (so RSS0 includes them on every path).
+    arrays_kept = arrays
+
+    def reference() -> np.ndarray:
+        return engine.allocate_arrays(*arrays_kept, backend=spec["backend"]).assignment
+
     if spec["path"] == "dict":
         instance = as_dicts(arrays)
-        del arrays
 
         def run():
             return engine.allocate(*instance, backend=spec["backend"])
+
+        def same(result) -> bool:
+            expected = reference().tolist()
+            return all(
+                result.assignments[f"a{i}"] == (f"o{j}" if j >= 0 else None) for i, j in enumerate(expected)
+            )
+    elif spec["path"] == "service":
+        entries = as_entries(arrays)
+        capacities = arrays[4]
+
+        def run():
+            started = time.perf_counter()
+            lists = engine.csr_from_choices(*entries, seed=1, backend=spec["backend"])
+            listed = time.perf_counter() - started
+            result = engine.allocate_arrays(
+                lists.applicant_indptr,
+                lists.applicant_prefs,
+                lists.opportunity_indptr,
+                lists.opportunity_prefs,
+                capacities,
+                backend=spec["backend"],
+            )
+            result.timings["build"] += listed
+            return result
+
+        def same(result) -> bool:
+            return bool(np.array_equal(result.assignment, reference()))
     else:
+
+        def same(result) -> bool:
+            return bool(np.array_equal(result.assignment, reference()))
 
         def run():
             return engine.allocate_arrays(*arrays, backend=spec["backend"])
@@ -155,6 +214,7 @@ def worker_ours(spec: dict) -> dict:
         "build": build,
         "allocate": allocate,
         "proposals": result.proposals,
+        "same": same(result),
         "entries": int(spec["entries"]),
         "baseline_mb": baseline,  # the process with its instance, before the engine runs
         "peak_rss_mb": peak_rss,
@@ -235,7 +295,7 @@ def spawn(kind: str, spec: dict, timeout: float | None = None, env: dict | None 
 ENGINE_COLUMNS = [
     ("applicants/opps", 15),
     ("k", 3),
-    ("path", 5),
+    ("path", 7),
     ("entries", 9),
     ("build ms", 9),
     ("alloc ms", 9),
@@ -247,6 +307,7 @@ ENGINE_COLUMNS = [
     ("RSS0 MB", 7),
     ("peak MB", 7),
     ("traced", 6),
+    ("same", 4),
 ]
 PEER_COLUMNS = [
     ("applicants/opps", 15),
@@ -273,7 +334,7 @@ def engine_table(sizes: list[tuple[int, int]]) -> dict[tuple, dict]:
     for n_app, n_opp in sizes:
         for k in KS:
             entries = len(generate(n_app, n_opp, k)[1])
-            for path in ("array", "dict"):
+            for path in ("array", "service", "dict"):
                 spec = {"n_app": n_app, "n_opp": n_opp, "k": k, "path": path, "backend": "compiled"}
                 r = results[(n_app, n_opp, k, path)] = spawn("ours", {**spec, "entries": entries})
                 values = [
@@ -291,6 +352,7 @@ def engine_table(sizes: list[tuple[int, int]]) -> dict[tuple, dict]:
                     f"{r['baseline_mb']:.0f}",
                     f"{r['peak_rss_mb']:.0f}",
                     f"{r['engine_peak_mb']:.1f}",
+                    "yes" if r["same"] else "NO",
                 ]
                 print(row(ENGINE_COLUMNS, values), flush=True)
     return results

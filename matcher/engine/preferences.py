@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.engine._kernels import Backend
+from matcher.engine._kernels import Backend, resolve_backend
+from matcher.engine._order import order_rows
 from matcher.engine.allocation import Allocation, allocate
 
 
@@ -187,6 +188,7 @@ def csr_from_choices(
     n_opportunities: int,
     *,
     seed: int,
+    backend: Backend | None = None,
 ) -> RoundLists:
     """The lists of a round where applicants ranked their choices and hosts may have ranked them.
 
@@ -222,12 +224,25 @@ def csr_from_choices(
     host_ranks_any[opportunity[hosted]] = True
     listed = eligible & (hosted | ~host_ranks_any[opportunity])
     applicant_draw = np.random.default_rng(seed).permutation(n_applicants)
+    compiled = resolve_backend(backend) == "compiled"
 
-    applicant_entry = np.lexsort((choice_rank, applicant))
-    opp_key = np.where(host_ranks_any[opportunity], host_rank, 0)
+    if len(applicant) and np.all(
+        (np.diff(applicant) > 0) | ((np.diff(applicant) == 0) & (np.diff(choice_rank) > 0))
+    ):
+        applicant_entry = np.arange(len(applicant))  # already in order, as the service reads them
+    else:
+        nothing = np.zeros(len(applicant))
+        applicant_entry = order_rows(applicant, n_applicants, choice_rank, nothing, choice_rank, compiled)
     on_list = np.flatnonzero(listed)
-    order = np.lexsort(
-        (applicant_draw[applicant[on_list]], -score[on_list], opp_key[on_list], opportunity[on_list])
+    listed_opportunity = opportunity[on_list]
+    opp_key = np.where(host_ranks_any[listed_opportunity], host_rank[on_list], 0)
+    order = order_rows(
+        listed_opportunity,
+        n_opportunities,
+        opp_key,
+        score[on_list],
+        applicant_draw[applicant[on_list]],
+        compiled,
     )
     opportunity_entry = on_list[order]
 

@@ -141,3 +141,26 @@ def reference_overlap(mine: frozenset[str], theirs: frozenset[str], taxonomy: Ta
 def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
     taxonomy = Taxonomy(interest_groups=GROUPS)
     assert interest_overlap(mine, theirs, taxonomy) == reference_overlap(mine, theirs, taxonomy)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4), st.integers(0, 3), st.sampled_from([0.1, 0.5, 0.5, 0.9]), st.integers(0, 3)
+        ),
+        max_size=300,
+    )
+)
+def test_compiled_row_order_equals_numpy_lexsort_ties_included(entries):
+    from matcher.engine._order import order_rows
+
+    row = np.array([e[0] for e in entries], np.int64)
+    first = np.array([e[1] for e in entries], np.int64)
+    second = np.array([e[2] for e in entries], np.float64)
+    third = np.array([e[3] for e in entries], np.int64)
+    compiled = order_rows(row, 5, first, second, third, compiled=True)
+    python = order_rows(row, 5, first, second, third, compiled=False)
+    keys = [(int(row[e]), int(first[e]), -float(second[e]), int(third[e])) for e in compiled]
+    assert keys == sorted(keys)  # in order, and stable: equal entries keep their input order
+    assert compiled.tolist() == python.tolist()

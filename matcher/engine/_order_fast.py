@@ -1,0 +1,102 @@
+"""Compiled kernel of `_order.order_rows`: counting sort by row, then a merge sort inside each row."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_jit = numba.njit(cache=True, nogil=True, boundscheck=False)
+_RUN = 16  # rows shorter than this, and the first runs of longer ones, are insertion-sorted
+
+
+@_jit
+def _before(a, b, first, second, third):
+    """Whether entry a sorts before entry b (strictly): first up, second down, third up."""
+    if first[a] != first[b]:
+        return first[a] < first[b]
+    if second[a] != second[b]:
+        return second[a] > second[b]
+    return third[a] < third[b]
+
+
+@_jit
+def _insertion(order, lo, hi, first, second, third):
+    for i in range(lo + 1, hi):
+        entry = order[i]
+        j = i - 1
+        while j >= lo and _before(entry, order[j], first, second, third):
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = entry
+
+
+@_jit
+def _merge_sort(order, scratch, lo, hi, first, second, third):
+    """Stable bottom-up merge sort of order[lo:hi]; scratch is work space of the same size."""
+    for start in range(lo, hi, _RUN):
+        _insertion(order, start, min(start + _RUN, hi), first, second, third)
+    width = _RUN
+    in_scratch = False  # where the sorted runs are now
+    while width < hi - lo:
+        if in_scratch:
+            _merge_pass(scratch, order, lo, hi, width, first, second, third)
+        else:
+            _merge_pass(order, scratch, lo, hi, width, first, second, third)
+        in_scratch = not in_scratch
+        width *= 2
+    if in_scratch:
+        for k in range(lo, hi):
+            order[k] = scratch[k]
+
+
+@_jit
+def _merge_pass(source, target, lo, hi, width, first, second, third):
+    """Merge each pair of neighbouring runs of ``width`` from source into target."""
+    for left in range(lo, hi, 2 * width):
+        mid, right = min(left + width, hi), min(left + 2 * width, hi)
+        i, j, k = left, mid, left
+        while i < mid and j < right:
+            # Take from the right run only when strictly before: equal entries keep their order.
+            if _before(source[j], source[i], first, second, third):
+                target[k] = source[j]
+                j += 1
+            else:
+                target[k] = source[i]
+                i += 1
+            k += 1
+        while i < mid:
+            target[k] = source[i]
+            i += 1
+            k += 1
+        while j < right:
+            target[k] = source[j]
+            j += 1
+            k += 1
+
+
+@_jit
+def order_rows(row, n_rows, first, second, third, order, scratch, starts):
+    """Fill order with the entries by row (a stable counting sort), then sort each row's entries.
+
+    The keys are first gathered into row order, so that each row's comparisons read a short
+    contiguous stretch of memory instead of entries scattered over the whole input.
+    """
+    n = row.shape[0]
+    for e in range(n):
+        starts[row[e] + 1] += 1
+    for r in range(n_rows):
+        starts[r + 1] += starts[r]
+    free = starts[:-1].copy()  # each row's next free slot
+    grouped = scratch
+    for e in range(n):
+        r = row[e]
+        grouped[free[r]] = e
+        free[r] += 1
+    local_first, local_second, local_third = first[grouped], second[grouped], third[grouped]
+    position = np.arange(n)
+    work = np.empty(n, np.int64)
+    for r in range(n_rows):
+        if starts[r + 1] - starts[r] > 1:
+            _merge_sort(position, work, starts[r], starts[r + 1], local_first, local_second, local_third)
+    for k in range(n):
+        order[k] = grouped[position[k]]
