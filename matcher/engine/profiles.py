@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
+from functools import cached_property
 
 TEACHING_VISIT = "teaching_visit"
 
@@ -98,8 +99,16 @@ class ApplicantProfile:
         return bool(self.countries_of_interest or self.subregions_of_interest or self.regions_of_interest)
 
     def speaks(self, code: str) -> Proficiency | None:
-        levels = [spoken.level for spoken in self.languages if spoken.code == code]
-        return max(levels, default=None)
+        return self._spoken.get(code)
+
+    @cached_property
+    def _spoken(self) -> dict[str, Proficiency]:
+        """Each language at the best level the applicant lists it (computed once per profile)."""
+        spoken: dict[str, Proficiency] = {}
+        for language in self.languages:
+            if language.code not in spoken or language.level > spoken[language.code]:
+                spoken[language.code] = language.level
+        return spoken
 
 
 @dataclass(frozen=True)

@@ -97,13 +97,14 @@ def score(
     most the first failure: for ranking a million pairs and explaining only the ones proposed.
     """
     taxonomy = taxonomy or Taxonomy()
-    constraints = _hard_constraints(applicant, opportunity, taxonomy)
+    best = _best_overlap(applicant, opportunity)
+    constraints = _hard_constraints(applicant, opportunity, taxonomy, best)
     failures = tuple(constraints) if explain else tuple(islice(constraints, 1))
     parts = [
         _region(applicant, opportunity, taxonomy, weights, explain),
         _interests(applicant, opportunity, taxonomy, weights, explain),
         _level(applicant, opportunity, taxonomy, weights, explain),
-        _dates(applicant, opportunity, weights, explain),
+        _dates(applicant, opportunity, weights, explain, best),
     ]
     if opportunity.is_teaching:
         parts.append(_teaching(applicant, opportunity, taxonomy, weights, explain))
@@ -114,8 +115,15 @@ def score(
     return Score(applicant.id, opportunity.id, total, not failures, tuple(parts), failures)
 
 
+def eligible(
+    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy | None = None
+) -> bool:
+    """Whether the pair passes every hard constraint: `score(...).eligible`, without the soft parts."""
+    return next(_hard_constraints(applicant, opportunity, taxonomy or Taxonomy()), None) is None
+
+
 def _hard_constraints(
-    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy
+    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy, best: int | None = None
 ) -> Iterable[Ineligibility]:
     if not opportunity.is_open:
         yield Ineligibility("closed", f"{opportunity.name} is not open for applications")
@@ -126,7 +134,8 @@ def _hard_constraints(
         yield Ineligibility(
             "level", f"accepts {_level_range(opportunity, taxonomy)}; your profile says {yours}"
         )
-    best = _best_overlap(applicant, opportunity)
+    if best is None:
+        best = _best_overlap(applicant, opportunity)
     if opportunity.min_days is None and best == 0:
         yield Ineligibility("dates", f"runs {opportunity.dates}; {_no_overlap(applicant)}")
     elif opportunity.min_days is not None and best < opportunity.min_days:
@@ -238,8 +247,15 @@ def _level(
     return ScorePart("level", value, weights.level, reason)
 
 
-def _dates(applicant: ApplicantProfile, opportunity: OpportunitySpec, weights: Weights, explain: bool = True):
-    best = _best_overlap(applicant, opportunity)
+def _dates(
+    applicant: ApplicantProfile,
+    opportunity: OpportunitySpec,
+    weights: Weights,
+    explain: bool = True,
+    best: int | None = None,
+):
+    if best is None:
+        best = _best_overlap(applicant, opportunity)
     if opportunity.min_days is None:
         wanted = opportunity.dates.days
         reason = f"You are free for {best} of its {wanted} days" if explain else ""

@@ -104,9 +104,10 @@ class MatchRun(db.Model):
     ran_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]  # set on the one run of the round that was published
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # {applicant_id: [[opportunity_id, reason], ...]} and {opportunity_id: [applicant ids]} (waitlists)
-    unmatched: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    waitlists: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {applicant_id: [[opportunity_id, reason], ...]} and {opportunity_id: [applicant ids]} (waitlists).
+    # Megabytes in a national run: loaded only when used; pages read slices in SQL (round_reports).
+    unmatched: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
+    waitlists: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, deferred=True)
 
     round: Mapped[MatchRound] = relationship(back_populates="runs", foreign_keys=[round_id])
     ran_by: Mapped[User | None] = relationship(foreign_keys=[ran_by_id])

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Integer, Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from matcher.engine import Refusal, RefusalReason, allocate_arrays, csr_from_choices
+from matcher.engine.scoring import eligible as is_eligible
 from matcher.engine.scoring import score
 from matcher.models import Application, Opportunity
 from matcher.models.matching import Match, MatchEvent, MatchRun, MatchStatus
@@ -68,14 +69,14 @@ def allocate_ranked(
     n = len(rows)
     eligible = np.zeros(n, bool)
     totals = np.zeros(n, np.float64)
+    # Where the host gave its own order, that order replaces the scores: only eligibility counts.
+    host_ordered = {opportunity_id for _, opportunity_id, _, host_rank in rows if host_rank is not None}
     for k, (applicant_id, opportunity_id, _, _) in enumerate(rows):
-        result = score(
-            specs[applicant_id],
-            opp_specs[opp_pos[opportunity_id]],
-            taxonomy,
-            include_rank=False,
-            explain=False,
-        )
+        applicant, opportunity = specs[applicant_id], opp_specs[opp_pos[opportunity_id]]
+        if opportunity_id in host_ordered:
+            eligible[k] = is_eligible(applicant, opportunity, taxonomy)
+            continue
+        result = score(applicant, opportunity, taxonomy, include_rank=False, explain=False)
         if result.eligible:
             eligible[k] = True
             totals[k] = round(result.total, 6)
@@ -137,20 +138,18 @@ def allocate_ranked(
     clock.lap("explain")
 
     if proposals:
-        ids = session.scalars(
-            insert(Match).returning(Match.id, sort_by_parameter_order=True), proposals
-        ).all()
+        session.execute(insert(Match), proposals)
         session.execute(
-            insert(MatchEvent),
-            [
-                {
-                    "match_id": match_id,
-                    "actor_id": run.ran_by_id,
-                    "to_status": MatchStatus.PROPOSED.value,
-                    "reason": f"run {run.number}",
-                }
-                for match_id in ids
-            ],
+            insert(MatchEvent).from_select(
+                ["match_id", "actor_id", "to_status", "reason", "created_at"],
+                select(
+                    Match.id,
+                    literal(run.ran_by_id, Integer),
+                    literal(MatchStatus.PROPOSED.value),
+                    literal(f"run {run.number}"),
+                    Match.created_at,
+                ).where(Match.run_id == run.id),
+            )
         )
     clock.lap("store")
 
