@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from matcher.api.views import bp as api_bp
     from matcher.applications.views import bp as applications_bp
     from matcher.auth.views import bp as auth_bp
+    from matcher.coordination.reading import bp as reading_bp
     from matcher.coordination.views import bp as coordination_bp
     from matcher.errors import register_error_handlers
     from matcher.main.views import bp as main_bp
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(opportunities_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(coordination_bp)
+    app.register_blueprint(reading_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(placements_bp)
@@ -120,10 +122,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from matcher.audit import record_denials
+    from matcher.timezones import localtime
     from matcher.web.forms import csrf_input
     from matcher.web.headers import set_security_headers
 
     app.add_template_global(csrf_input)
+    app.add_template_filter(localtime)
     from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
 
     app.before_request(limit_urlencoded_forms)  # first: before anything parses the form

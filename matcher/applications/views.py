@@ -160,7 +160,6 @@ def applicants(opportunity_id: int):
 def _application_helpers() -> dict:
     return {
         "application_box": _application_box,
-        "my_applications": _my_applications,
         "member_opportunity_counts": _member_opportunity_counts,
     }
 
@@ -170,18 +169,6 @@ def _application_box(opportunity: Opportunity) -> dict:
     return {
         "state": applications.apply_state(db.session, current_user, opportunity, date.today()),
         "form": MotivationForm(formdata=None),
-    }
-
-
-def _my_applications() -> dict:
-    """For the applicant's dashboard: their list with statuses, and their profile's completeness."""
-    mine = applications.applications_of(db.session, current_user)
-    today = date.today()
-    return {
-        "applications": mine,
-        "statuses": {a.id: applications.status_of(a, today) for a in mine},
-        "completeness": profiles.completeness(profiles.profile_of(db.session, current_user)),
-        "max_applications": MAX_APPLICATIONS,
     }
 
 

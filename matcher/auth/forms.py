@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from matcher.models import Role
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
+from matcher.timezones import is_known_zone, zone_choices
 
 _email = [DataRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)]
 
@@ -89,6 +98,20 @@ class ChangePasswordForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     new_email = EmailField("New email", validators=_email, filters=[_strip])
     password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+
+
+class TimezoneForm(FlaskForm):
+    # Checked below with a message of our own rather than WTForms' "Not a valid choice".
+    timezone = SelectField(
+        "Time zone",
+        choices=zone_choices,
+        validate_choice=False,
+        description="Dates and times on this site are shown in this zone.",
+    )
+
+    def validate_timezone(self, field: SelectField) -> None:
+        if not is_known_zone(field.data):
+            raise ValidationError("Choose a time zone from the list.")
 
 
 class EmptyForm(FlaskForm):

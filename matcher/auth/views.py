@@ -21,6 +21,7 @@ from matcher.auth.forms import (
     LoginForm,
     ResetPasswordForm,
     SignupForm,
+    TimezoneForm,
 )
 from matcher.extensions import db, limiter
 from matcher.models import Role
@@ -171,14 +172,38 @@ def reset_password(token: str):
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
+def _account_page(**forms):
+    """The account page; `forms` replaces the blank form of the section that was sent."""
+    blank = {
+        "password_form": lambda: ChangePasswordForm(prefix="pw"),
+        "email_form": lambda: ChangeEmailForm(prefix="em"),
+        "timezone_form": lambda: TimezoneForm(prefix="tz", formdata=None, timezone=current_user.timezone),
+    }
+    context = {name: forms[name] if name in forms else make() for name, make in blank.items()}
+    return render_template("auth/account.html", **context)
+
+
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    return render_template(
-        "auth/account.html",
-        password_form=ChangePasswordForm(prefix="pw"),
-        email_form=ChangeEmailForm(prefix="em"),
-    )
+    return _account_page()
+
+
+@bp.post("/account/timezone")
+@login_required
+def change_timezone():
+    form = TimezoneForm(prefix="tz")
+    if form.validate_on_submit():
+        try:
+            accounts.set_timezone(current_user, form.timezone.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Dates and times are now shown in the {form.timezone.data} time zone.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(timezone_form=form), 422
 
 
 @bp.post("/account/password")
@@ -197,9 +222,7 @@ def change_password():
             _start_session(current_user._get_current_object(), remember=False)
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em")
-    ), 422
+    return _account_page(password_form=form), 422
 
 
 @bp.post("/account/email")
@@ -220,9 +243,7 @@ def change_email():
                 "success",
             )
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", password_form=ChangePasswordForm(prefix="pw"), email_form=form
-    ), 422
+    return _account_page(email_form=form), 422
 
 
 @bp.get("/account/email/confirm/<token>")

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
-from matcher.models import Membership, Organisation
+from matcher.models import MAX_APPLICATIONS, Membership, Opportunity, Organisation, Role
+from matcher.services import applications, dashboards, profiles, reading
+from matcher.services.search import public_opportunities
 
 bp = Blueprint("main", __name__)
 log = logging.getLogger(__name__)
+LATEST = 6
 
 
 @bp.get("/")
@@ -21,16 +26,42 @@ def index():
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
     ).all()
-    return render_template("main/index.html", organisations=organisations)
+    latest = db.session.scalars(
+        public_opportunities()
+        .options(selectinload(Opportunity.country), selectinload(Opportunity.organisation))
+        .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
+        .limit(LATEST)
+    ).all()
+    return render_template(
+        "main/index.html", organisations=organisations, latest=latest, links=reading.links(db.session)
+    )
 
 
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.user_id == current_user.id).join(Membership.organisation)
-    ).all()
-    return render_template("main/dashboard.html", memberships=memberships)
+    today = date.today()
+    context = {}
+    if current_user.is_applicant:
+        mine = applications.applications_of(db.session, current_user)
+        profile = profiles.profile_of(db.session, current_user)
+        context["mine"] = {
+            "applications": mine,
+            "statuses": {a.id: applications.status_of(a, today) for a in mine},
+            "completeness": profiles.completeness(profile),
+            "max_applications": MAX_APPLICATIONS,
+        }
+        context["todo"] = dashboards.applicant_todo(db.session, current_user, today, mine, profile)
+    elif current_user.role_enum == Role.ORG_MEMBER:
+        context["memberships"] = db.session.scalars(
+            select(Membership)
+            .where(Membership.user_id == current_user.id)
+            .options(selectinload(Membership.organisation))
+        ).all()
+        context["todo"] = dashboards.host_todo(db.session, current_user, today)
+    else:
+        context["todo"] = dashboards.staff_todo(db.session)
+    return render_template("main/dashboard.html", today=today, **context)
 
 
 @bp.get("/healthz")

@@ -34,6 +34,7 @@ from matcher.models.profile import (
     Profile,
     ProfileLanguage,
 )
+from matcher.models.reading import ReadingLink
 from matcher.models.reference import Country, IncomeGroup, Interest, TrainingLevel
 from matcher.models.user import Role, User
 
@@ -69,6 +70,7 @@ __all__ = [
     "PlaceScope",
     "Profile",
     "ProfileLanguage",
+    "ReadingLink",
     "Role",
     "RoundMode",
     "RoundStatus",

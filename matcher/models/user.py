@@ -62,6 +62,8 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None]
     # Changes on logout and password change: every cookie carrying the old one stops working.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # An IANA zone name (e.g. "Africa/Dar_es_Salaam"): timestamps are shown in it.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -29,6 +29,7 @@ from matcher.security import (
     verify_password,
 )
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.timezones import is_known_zone
 
 SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.ORG_MEMBER)
 MIN_PASSWORD_LENGTH = 10
@@ -245,6 +246,13 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not verify_password(user.password_hash, current_password):
         raise DomainError("That is not your current password.", field="current_password")
     _set_password(user, new_password)
+
+
+def set_timezone(user: User, name: str) -> None:
+    """The zone the user's dates and times are shown in."""
+    if not is_known_zone(name):
+        raise DomainError("Choose a time zone from the list.", field="timezone")
+    user.timezone = name
 
 
 def request_email_change(session: Session, user: User, password: str, new_email: str) -> None:

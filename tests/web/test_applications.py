@@ -410,8 +410,9 @@ def test_an_organisations_dashboard_counts_applications_and_places(auth, client,
     auth.login("org_member", organisation=organisation)
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Applications to your opportunities" in page
-    busy_row = page[page.index("Busy elective") :]
+    table = page[page.index("Applications to your opportunities") :]  # the next steps name them too
+    busy_row = table[table.index("Busy elective") :]
     assert "2 applications" in busy_row[:600] and "0 of 3 filled" in busy_row[:600]
-    quiet_row = page[page.index("Quiet elective") :]
+    quiet_row = table[table.index("Quiet elective") :]
     assert "0 applications" in quiet_row[:600] and "0 of 1 filled" in quiet_row[:600]
     assert "Old elective" not in page

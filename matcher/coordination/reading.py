@@ -1,0 +1,101 @@
+"""Coordinators keep the home page's further-reading links: add, edit, delete, move up and down."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from matcher.auth.forms import EmptyForm
+from matcher.coordination.forms import ReadingLinkForm
+from matcher.extensions import db
+from matcher.models import ReadingLink, Role
+from matcher.services import reading
+from matcher.services.errors import DomainError, NotFound
+from matcher.web.access import role_required
+from matcher.web.forms import show_error
+
+bp = Blueprint("reading", __name__, url_prefix="/coordination/reading")
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _data(form: ReadingLinkForm) -> reading.LinkData:
+    return reading.LinkData(form.title.data or "", form.url.data or "", form.description.data or "")
+
+
+def _list_page(form: ReadingLinkForm, status: int = 200):
+    return render_template(
+        "coordination/reading.html", links=reading.links(db.session), form=form, action_form=EmptyForm()
+    ), status
+
+
+@bp.get("")
+@role_required(*STAFF)
+def index():
+    return _list_page(ReadingLinkForm(formdata=None))
+
+
+@bp.post("")
+@role_required(*STAFF)
+def add():
+    form = ReadingLinkForm()
+    if form.validate_on_submit():
+        try:
+            link = reading.add(db.session, current_user, _data(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            title = link.title
+            db.session.commit()
+            flash(f"“{title}” is added to the further reading.", "success")
+            return redirect(url_for("reading.index"))
+    return _list_page(form, 422)
+
+
+@bp.route("/<int:link_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit(link_id: int):
+    link = db.session.get(ReadingLink, link_id) or abort(404)
+    form = ReadingLinkForm(obj=link)
+    if form.validate_on_submit():
+        try:
+            reading.update(db.session, current_user, link_id, _data(form))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash("The link is saved.", "success")
+            return redirect(url_for("reading.index"))
+    return render_template(
+        "coordination/reading_edit.html", link=link, form=form
+    ), 422 if form.errors else 200
+
+
+@bp.post("/<int:link_id>/delete")
+@role_required(*STAFF)
+def delete(link_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        title = reading.delete(db.session, current_user, link_id)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(f"“{title}” is removed from the further reading.", "success")
+    return redirect(url_for("reading.index"))
+
+
+@bp.post("/<int:link_id>/move/<any(up, down):direction>")
+@role_required(*STAFF)
+def move(link_id: int, direction: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        reading.move(db.session, current_user, link_id, direction)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("reading.index", _anchor=f"link-{link_id}"))

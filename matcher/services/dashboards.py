@@ -1,0 +1,253 @@
+"""The next thing each person should do, for the dashboards.
+
+Every figure comes from an aggregate query (COUNT, a scalar subquery, a GROUP BY), so a dashboard
+sends the same few SQL statements whether there are three applications or three thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from matcher.models import (
+    Application,
+    Match,
+    MatchRound,
+    MatchRun,
+    MatchStatus,
+    Membership,
+    Opportunity,
+    OpportunityStatus,
+    Organisation,
+    OutboxMessage,
+    OutboxStatus,
+    Profile,
+    RoundStatus,
+    User,
+)
+from matcher.services import applications as applications_service
+from matcher.services import profiles
+
+# A deadline this close is worth a line on the organisation's dashboard.
+DEADLINE_SOON = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One line on a dashboard: about an opportunity, a match or a round, with a number or a day."""
+
+    id: int
+    title: str
+    count: int = 0
+    day: date | None = None
+
+
+# --- applicants ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicantTodo:
+    verified: bool
+    missing: tuple[str, ...]  # labels of the profile parts still to fill in
+    has_cv: bool
+    applications: int
+    changeable: int  # applications whose place in the list can still change
+    order_until: date | None  # the nearest deadline among those
+    offers: list[Task]  # published matches waiting for the applicant's answer; day = reply by
+    feedback_due: list[Task]  # completed placements the applicant has not rated yet
+
+    def __bool__(self) -> bool:
+        """Whether there is anything to do (the dashboard says so when there is not)."""
+        return bool(
+            self.offers
+            or not self.verified
+            or self.missing
+            or not self.has_cv
+            or not self.applications
+            or self.changeable
+            or self.feedback_due
+        )
+
+
+def applicant_todo(
+    session: Session,
+    applicant: User,
+    today: date,
+    applications: Sequence[Application],
+    profile: Profile | None,
+) -> ApplicantTodo:
+    """From the list and profile the dashboard has loaded already, plus one query for matches."""
+    open_ones = [a for a in applications if applications_service.status_of(a, today).key == "open"]
+    deadlines = [a.opportunity.deadline for a in open_ones if a.opportunity.deadline is not None]
+    rows = session.execute(
+        select(Match.id, Match.status, Match.response_deadline, Opportunity.title)
+        .join(Opportunity, Match.opportunity_id == Opportunity.id)
+        .where(
+            Match.applicant_id == applicant.id,
+            (Match.status == MatchStatus.PUBLISHED)
+            | ((Match.status == MatchStatus.COMPLETED) & Match.rating.is_(None)),
+        )
+        .order_by(Match.response_deadline, Match.id)
+    ).all()
+    return ApplicantTodo(
+        verified=applicant.is_verified,
+        missing=profiles.completeness(profile).missing,
+        has_cv=profile is not None and profile.has_cv,
+        applications=len(applications),
+        changeable=len(open_ones),
+        order_until=min(deadlines, default=None),
+        offers=[
+            Task(r.id, r.title, day=r.response_deadline) for r in rows if r.status == MatchStatus.PUBLISHED
+        ],
+        feedback_due=[Task(r.id, r.title) for r in rows if r.status == MatchStatus.COMPLETED],
+    )
+
+
+# --- organisation contacts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HostTodo:
+    to_order: list[Task]  # opportunities with applicants the host has not put in order; count = how many
+    drafts: list[Task]
+    closing: list[Task]  # published, deadline within DEADLINE_SOON; day = deadline
+    to_confirm: list[Task]  # started opportunities with accepted placements to confirm; count = how many
+    open_rounds: int
+
+    @property
+    def unordered(self) -> int:
+        return sum(task.count for task in self.to_order)
+
+    def __bool__(self) -> bool:
+        return bool(self.to_order or self.drafts or self.closing or self.to_confirm)
+
+
+def host_todo(session: Session, member: User, today: date) -> HostTodo:
+    """Two statements: the member's opportunities with their counts, and the number of open rounds."""
+    unranked = (
+        select(func.count(Application.id))
+        .where(Application.opportunity_id == Opportunity.id, Application.host_rank.is_(None))
+        .correlate(Opportunity)
+        .scalar_subquery()
+    )
+    accepted = (
+        select(func.count(Match.id))
+        .where(Match.opportunity_id == Opportunity.id, Match.status == MatchStatus.ACCEPTED)
+        .correlate(Opportunity)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Opportunity.id,
+            Opportunity.title,
+            Opportunity.status,
+            Opportunity.deadline,
+            Opportunity.starts_on,
+            Opportunity.places_filled < Opportunity.capacity,
+            unranked,
+            accepted,
+        )
+        .join(
+            Membership,
+            (Membership.organisation_id == Opportunity.organisation_id)
+            & (Membership.user_id == member.id)
+            & Membership.approved_at.is_not(None),
+        )
+        .where(Opportunity.status != OpportunityStatus.ARCHIVED)
+        .order_by(Opportunity.starts_on, Opportunity.id)
+    ).all()
+    matchable = (OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED)
+    open_rounds = session.scalar(
+        select(func.count(MatchRound.id)).where(MatchRound.status == RoundStatus.OPEN)
+    )
+    return HostTodo(
+        to_order=[
+            Task(id_, title, count=n)
+            for id_, title, status, _, _, has_room, n, _ in rows
+            if status in matchable and has_room and n
+        ],
+        drafts=[Task(id_, title) for id_, title, status, *_ in rows if status == OpportunityStatus.DRAFT],
+        closing=[
+            Task(id_, title, day=deadline)
+            for id_, title, status, deadline, *_ in rows
+            if status == OpportunityStatus.PUBLISHED
+            and deadline
+            and today <= deadline <= today + DEADLINE_SOON
+        ],
+        to_confirm=[
+            Task(id_, title, count=n)
+            for id_, title, _, _, starts_on, _, _, n in rows
+            if n and starts_on <= today
+        ],
+        open_rounds=open_rounds or 0,
+    )
+
+
+# --- coordinators and administrators ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundTask:
+    round_id: int
+    name: str
+    run_id: int | None  # the latest run, None before the first
+    run_number: int | None
+    proposed: int  # in the latest run, waiting for a decision
+    approved: int  # in the latest run, approved and not yet published
+
+
+@dataclass(frozen=True)
+class StaffTodo:
+    pending_organisations: int
+    pending_claims: int
+    dead_emails: int
+    rounds: list[RoundTask]
+
+    def __bool__(self) -> bool:
+        return bool(self.pending_organisations or self.pending_claims or self.dead_emails or self.rounds)
+
+
+def staff_todo(session: Session) -> StaffTodo:
+    """Two statements: three counts in one row, and the open rounds with their latest run's counts."""
+    counts = session.execute(
+        select(
+            select(func.count(Organisation.id))
+            .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
+            .scalar_subquery(),
+            select(func.count(Membership.id)).where(Membership.approved_at.is_(None)).scalar_subquery(),
+            select(func.count(OutboxMessage.id))
+            .where(OutboxMessage.status == OutboxStatus.DEAD)
+            .scalar_subquery(),
+        )
+    ).one()
+    latest = (
+        select(MatchRun.round_id, func.max(MatchRun.number).label("number"))
+        .group_by(MatchRun.round_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            MatchRound.id,
+            MatchRound.name,
+            MatchRun.id,
+            MatchRun.number,
+            func.count(case((Match.status == MatchStatus.PROPOSED, 1))),
+            func.count(case((Match.status == MatchStatus.APPROVED, 1))),
+        )
+        .outerjoin(latest, latest.c.round_id == MatchRound.id)
+        .outerjoin(MatchRun, (MatchRun.round_id == MatchRound.id) & (MatchRun.number == latest.c.number))
+        .outerjoin(Match, Match.run_id == MatchRun.id)
+        .where(MatchRound.status == RoundStatus.OPEN)
+        .group_by(MatchRound.id, MatchRound.name, MatchRun.id, MatchRun.number)
+        .order_by(MatchRound.id.desc())
+    ).all()
+    return StaffTodo(
+        pending_organisations=counts[0],
+        pending_claims=counts[1],
+        dead_emails=counts[2],
+        rounds=[RoundTask(*row) for row in rows],
+    )
