@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import URL
 
+from matcher.bulk import seed_bulk
 from matcher.extensions import db
 from matcher.models import Role
 from matcher.services.errors import DomainError
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_group)
     app.cli.add_command(notify_group)
     app.cli.add_command(backup)
+    app.cli.add_command(seed_bulk)
 
 
 @click.command("seed-demo")

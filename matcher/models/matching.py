@@ -123,6 +123,8 @@ class Match(db.Model):
         UniqueConstraint("run_id", "applicant_id"),
         Index("ix_matches_run_status", "run_id", "status"),
         Index("ix_matches_opportunity_status", "opportunity_id", "status"),
+        # The review page's order (from_waitlist DESC, score DESC, id DESC): read backwards, page by page.
+        Index("ix_matches_run_review", "run_id", "from_waitlist", "score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
