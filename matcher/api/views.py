@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from matcher.extensions import csrf, db
-from matcher.models import Opportunity, Organisation, TrainingLevel
-from matcher.services.search import parse_filters, public_opportunities, search
+from matcher.models import Opportunity, Organisation
+from matcher.services import reference
+from matcher.services.search import (
+    MAX_PER_PAGE,
+    parse_filters,
+    public_opportunities,
+    search,
+    with_listed_relations,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -27,7 +34,7 @@ def allow_cross_origin(response: Response) -> Response:
 
 
 def _level_codes() -> dict[int, str]:
-    return {rank: code for rank, code in db.session.execute(select(TrainingLevel.rank, TrainingLevel.code))}
+    return {lv.rank: lv.code for lv in reference.levels(db.session)}
 
 
 def serialise(opportunity: Opportunity, levels: dict[int, str]) -> dict:
@@ -81,24 +88,46 @@ def opportunities():
 @bp.get("/opportunities/<int:opportunity_id>")
 def opportunity(opportunity_id: int):
     found = db.session.scalar(
-        public_opportunities()
-        .where(Opportunity.id == opportunity_id)
-        .options(selectinload(Opportunity.interests), selectinload(Opportunity.languages))
+        with_listed_relations(public_opportunities()).where(Opportunity.id == opportunity_id)
     )
     if found is None:
         abort(404)
     return jsonify(serialise(found, _level_codes()))
 
 
+def _paging(args) -> tuple[int, int, dict[str, str]]:
+    """`page` and `per_page` as the opportunities endpoint reads them (MAX_PER_PAGE at most)."""
+    values, errors = {"page": 1, "per_page": MAX_PER_PAGE}, {}
+    for name, ceiling in (("page", 10_000), ("per_page", MAX_PER_PAGE)):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            continue
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= ceiling:
+            errors[name] = f"must be a whole number from 1 to {ceiling}"
+        else:
+            values[name] = int(raw)
+    return values["page"], values["per_page"], errors
+
+
 @bp.get("/organisations")
 def organisations():
+    page, per_page, errors = _paging(request.args)
+    if errors:
+        return bad_request(errors)
+    verified = select(Organisation).where(Organisation.verified_at.is_not(None))
+    total = db.session.scalar(
+        select(func.count()).select_from(verified.with_only_columns(Organisation.id).subquery())
+    )
     rows = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.verified_at.is_not(None))
-        .options(selectinload(Organisation.countries))
-        .order_by(Organisation.name)
+        verified.options(selectinload(Organisation.countries))
+        .order_by(Organisation.name, Organisation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     return jsonify(
+        page=page,
+        per_page=per_page,
+        total=total,
         items=[
             {
                 "id": o.id,
@@ -111,5 +140,5 @@ def organisations():
                 "url": url_for("organisations.show", slug=o.slug, _external=True),
             }
             for o in rows
-        ]
+        ],
     )

@@ -79,7 +79,7 @@ def outbox():
     failing = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.FAILED)
-        .order_by(OutboxMessage.next_attempt_at)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(50)
     ).all()
     return render_template(

@@ -8,16 +8,18 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
-from matcher.models import Country, Interest, Opportunity, Organisation, TrainingLevel
+from matcher.models import Opportunity, Organisation
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.forms import OpportunityForm
 from matcher.services import opportunities as service
+from matcher.services import reference
 from matcher.services.errors import DomainError
-from matcher.services.profiles import is_complete, profile_of
+from matcher.services.profile_reads import completeness_for, full_profile
+from matcher.services.profiles import is_complete
 from matcher.services.search import language_name, parse_filters, scored_search, search
 from matcher.web import choices
 from matcher.web.access import can_act_for
@@ -31,10 +33,10 @@ def _load(opportunity_id: int) -> Opportunity:
         select(Opportunity)
         .where(Opportunity.id == opportunity_id)
         .options(
-            selectinload(Opportunity.organisation),
+            joinedload(Opportunity.organisation),
+            joinedload(Opportunity.country),
             selectinload(Opportunity.interests),
             selectinload(Opportunity.languages),
-            selectinload(Opportunity.country),
         )
     )
     if opportunity is None or not service.visible_to(db.session, opportunity, current_user):
@@ -50,16 +52,12 @@ def _load_for_editing(opportunity_id: int) -> Opportunity:
 
 
 def _filter_options() -> dict:
-    rows = db.session.execute(select(Country.region, Country.subregion).distinct().order_by(Country.region))
-    regions: dict[str, list[str]] = {}
-    for region, subregion in rows:
-        regions.setdefault(region, []).append(subregion)
     return {
-        "regions": {r: sorted(s) for r, s in regions.items()},
+        "regions": reference.regions(db.session),
         "countries": choices.country_choices(blank="Any country"),
         "types": choices.type_choices(),
-        "levels": db.session.scalars(select(TrainingLevel).order_by(TrainingLevel.rank)).all(),
-        "interests": db.session.scalars(select(Interest).order_by(Interest.position)).all(),
+        "levels": reference.levels(db.session),
+        "interests": reference.interests(db.session),
         "languages": choices.language_choices(blank="Any language"),
     }
 
@@ -67,8 +65,12 @@ def _filter_options() -> dict:
 @bp.get("/opportunities")
 def index():
     filters, errors = parse_filters(db.session, request.args)
-    profile = profile_of(db.session, current_user) if current_user.is_authenticated else None
-    can_score = is_complete(profile)
+    applicant = current_user.is_authenticated and current_user.is_applicant
+    # Scoring needs the whole profile; otherwise one statement says whether it is complete.
+    profile = full_profile(db.session, current_user.id) if applicant and filters.sort == "score" else None
+    can_score = applicant and (
+        is_complete(profile) if profile else completeness_for(db.session, current_user).is_complete
+    )
     if filters.sort == "score" and can_score:
         page = scored_search(db.session, filters, date.today(), profile)
     else:
@@ -107,7 +109,7 @@ def show(opportunity_id: int):
         opportunity=opportunity,
         can_edit=can_act_for(current_user, opportunity.organisation),
         action_form=EmptyForm(),
-        levels={lv.rank: lv for lv in db.session.scalars(select(TrainingLevel))},
+        levels=reference.level_by_rank(db.session),
         language_name=language_name,
     )
 

@@ -15,7 +15,7 @@ from matcher.security import TokenError
 from matcher.services import organisations as service
 from matcher.services.errors import DomainError
 from matcher.services.permissions import is_staff
-from matcher.services.search import public_opportunities
+from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
 from matcher.web.forms import show_error
 
@@ -50,10 +50,9 @@ def show(slug: str):
     organisation = _organisation(slug)
     editor = can_act_for(current_user, organisation)
     published = db.session.scalars(
-        public_opportunities()
+        with_listed_relations(public_opportunities())
         .where(Opportunity.organisation_id == organisation.id)
-        .options(selectinload(Opportunity.country))
-        .order_by(Opportunity.starts_on)
+        .order_by(Opportunity.starts_on, Opportunity.id)
     ).all()
     others = []
     if editor:
@@ -63,7 +62,7 @@ def show(slug: str):
                 Opportunity.organisation_id == organisation.id,
                 Opportunity.status != OpportunityStatus.PUBLISHED,
             )
-            .order_by(Opportunity.status, Opportunity.starts_on)
+            .order_by(Opportunity.status, Opportunity.starts_on, Opportunity.id)
         ).all()
     return render_template(
         "organisations/show.html",

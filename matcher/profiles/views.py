@@ -15,6 +15,7 @@ from matcher.models import Profile, Role, User
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
 from matcher.services import privacy, profiles
 from matcher.services.errors import DomainError, NotFound
+from matcher.services.profile_reads import full_profile
 from matcher.web.access import role_required
 from matcher.web.forms import show_error
 
@@ -23,7 +24,7 @@ APPLICANTS = (Role.STUDENT, Role.TRAINEE)
 
 
 def _own_page(cv_form: CvForm | None = None, status: int = 200):
-    profile = profiles.profile_of(db.session, current_user)
+    profile = full_profile(db.session, current_user.id)
     return render_template(
         "profiles/mine.html",
         profile=profile,
@@ -114,6 +115,8 @@ def show(user_id: int):
         applicant, profile = profiles.applicant_for_viewer(db.session, current_user, user_id)
     except NotFound:
         abort(404)
+    if profile is not None:  # again, with all that the page shows of it
+        profile = full_profile(db.session, applicant.id)
     return render_template(
         "profiles/show.html",
         applicant=applicant,

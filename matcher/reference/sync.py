@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from matcher.models import Country, Interest, TrainingLevel
 from matcher.reference.taxonomy import INTERESTS, LEVELS
+from matcher.services import reference
 
 
 @dataclass(frozen=True)
@@ -65,4 +66,5 @@ def sync_reference_data(session: Session) -> SyncCounts:
         level.label = item.label
         session.add(level)
     session.flush()
+    reference.forget(session)
     return SyncCounts(len(rows), len(INTERESTS), len(LEVELS))

@@ -23,6 +23,7 @@ from matcher.notifications.people import tell_organisation
 from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for
+from matcher.services.profile_reads import completeness_for
 
 MAX_MOTIVATION = 2000
 _table = Application.__table__
@@ -38,7 +39,7 @@ def applications_of(session: Session, applicant: User) -> list[Application]:
         session.scalars(
             select(Application)
             .where(Application.applicant_id == applicant.id)
-            .options(selectinload(Application.opportunity).selectinload(Opportunity.organisation))
+            .options(selectinload(Application.opportunity).joinedload(Opportunity.organisation))
             .order_by(Application.rank)
         )
     )
@@ -92,11 +93,11 @@ def apply_state(session: Session, viewer: User, opportunity: Opportunity, today:
             return ApplyState("host", count=received)
         return ApplyState("other_role")
     mine = session.scalars(select(Application).where(Application.applicant_id == viewer.id)).all()
-    profile = profiles.profile_of(session, viewer)
+    level_rank = session.scalar(select(Profile.level_rank).where(Profile.user_id == viewer.id))
     common = {
         "count": len(mine),
-        "profile_complete": profiles.is_complete(profile),
-        "level_accepted": _level_accepted(profile, opportunity),
+        "profile_complete": completeness_for(session, viewer).is_complete,
+        "level_accepted": _level_accepted(level_rank, opportunity),
     }
     existing = next((a for a in mine if a.opportunity_id == opportunity.id), None)
     if existing is not None:
@@ -110,10 +111,10 @@ def apply_state(session: Session, viewer: User, opportunity: Opportunity, today:
     return ApplyState("can_apply", **common)
 
 
-def _level_accepted(profile: Profile | None, opportunity: Opportunity) -> bool | None:
-    if profile is None or profile.level_rank is None:
+def _level_accepted(level_rank: int | None, opportunity: Opportunity) -> bool | None:
+    if level_rank is None:  # no profile, or no level in it yet
         return None
-    return opportunity.level_min <= profile.level_rank <= opportunity.level_max
+    return opportunity.level_min <= level_rank <= opportunity.level_max
 
 
 def _takes_applications(opportunity: Opportunity) -> bool:

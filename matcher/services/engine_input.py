@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.engine.profiles import (
@@ -17,8 +16,9 @@ from matcher.engine.profiles import (
     Window,
 )
 from matcher.engine.scoring import Score
-from matcher.models import Country, Interest, Opportunity, OpportunityStatus, TrainingLevel
+from matcher.models import Opportunity, OpportunityStatus
 from matcher.models.profile import Profile
+from matcher.services import reference
 from matcher.services.search import language_name
 
 PROFICIENCY = {
@@ -30,10 +30,10 @@ PROFICIENCY = {
 
 def taxonomy(session: Session) -> Taxonomy:
     """Interest groups and the words the engine uses for codes, from the reference data."""
-    interests = list(session.scalars(select(Interest)))
-    levels = {lv.rank: lv.label for lv in session.scalars(select(TrainingLevel))}
+    interests = reference.interests(session)
+    levels = {lv.rank: lv.label for lv in reference.levels(session)}
     labels: dict[str, str] = {i.slug: i.label for i in interests}
-    labels.update(session.execute(select(Country.iso2, Country.name)).all())
+    labels.update((c.iso2, c.name) for c in reference.countries(session))
     return Taxonomy(interest_groups={i.slug: i.group for i in interests}, labels=labels, level_names=levels)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.models import Application, Membership, Opportunity, OpportunityStatus, Profile, User
 from matcher.services import profiles
@@ -25,23 +25,24 @@ class ApplicantRow:
     match_score: float | None
 
 
-def match_score(session: Session, profile: Profile | None, opportunity: Opportunity) -> float | None:
-    """The engine's compatibility score (without the applicant's own rank); None for incomplete profiles.
+def _scorer(session: Session, opportunity: Opportunity) -> Callable[[Profile | None], float | None]:
+    """The engine's compatibility score (without the applicant's own rank) against this opportunity,
+    its spec and the taxonomy read once for all profiles; None for incomplete profiles.
 
     An ineligible pair scores 0: the organisation sees that the engine would not place them.
     """
-    if not profiles.is_complete(profile):
-        return None
     from matcher.engine.scoring import score
     from matcher.services import engine_input
 
-    result = score(
-        engine_input.applicant_spec(profile),
-        engine_input.opportunity_spec(opportunity),
-        engine_input.taxonomy(session),
-        include_rank=False,
-    )
-    return round(result.total, 2)
+    spec, taxonomy = engine_input.opportunity_spec(opportunity), engine_input.taxonomy(session)
+
+    def scored(profile: Profile | None) -> float | None:
+        if not profiles.is_complete(profile):
+            return None
+        result = score(engine_input.applicant_spec(profile), spec, taxonomy, include_rank=False)
+        return round(result.total, 2)
+
+    return scored
 
 
 def _require_host(session: Session, actor: User, opportunity: Opportunity) -> None:
@@ -51,7 +52,17 @@ def _require_host(session: Session, actor: User, opportunity: Opportunity) -> No
 
 
 def opportunity_for_host(session: Session, actor: User, opportunity_id: int) -> Opportunity:
-    opportunity = session.get(Opportunity, opportunity_id)
+    """The opportunity with what scoring its applicants reads (country, interests, languages)."""
+    opportunity = session.get(
+        Opportunity,
+        opportunity_id,
+        options=[
+            joinedload(Opportunity.organisation),
+            joinedload(Opportunity.country),
+            selectinload(Opportunity.interests),
+            selectinload(Opportunity.languages),
+        ],
+    )
     if opportunity is None:
         raise NotFound("There is no such opportunity.")
     _require_host(session, actor, opportunity)
@@ -59,34 +70,41 @@ def opportunity_for_host(session: Session, actor: User, opportunity_id: int) -> 
 
 
 def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> list[ApplicantRow]:
-    """The opportunity's applicants, in the organisation's order, then by date of application."""
+    """The opportunity's applicants, in the organisation's order, then by date of application.
+
+    A fixed number of statements whatever the number of applicants: the applications with their
+    applicants, then the profiles with each of the lists the engine scores.
+    """
     _require_host(session, actor, opportunity)
     applications = session.scalars(
         select(Application)
         .where(Application.opportunity_id == opportunity.id)
-        .options(selectinload(Application.applicant))
-        .order_by(Application.host_rank.is_(None), Application.host_rank, Application.created_at)
+        .options(joinedload(Application.applicant))
+        .order_by(
+            Application.host_rank.is_(None), Application.host_rank, Application.created_at, Application.id
+        )
     ).all()
     found = session.scalars(
         select(Profile)
         .where(Profile.user_id.in_([a.applicant_id for a in applications]))
         .options(
+            joinedload(Profile.level),
             selectinload(Profile.places),
             selectinload(Profile.interests),
             selectinload(Profile.availability),
             selectinload(Profile.languages),
-            selectinload(Profile.level),
             selectinload(Profile.teaching_interests),
         )
     )
     by_user = {p.user_id: p for p in found}
+    scored = _scorer(session, opportunity)
     return [
         ApplicantRow(
             application=a,
             applicant=a.applicant,
             profile=by_user.get(a.applicant_id),
             profile_complete=profiles.is_complete(by_user.get(a.applicant_id)),
-            match_score=match_score(session, by_user.get(a.applicant_id), opportunity),
+            match_score=scored(by_user.get(a.applicant_id)),
         )
         for a in applications
     ]

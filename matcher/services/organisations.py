@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher import audit
 from matcher.db import utcnow
@@ -61,19 +61,25 @@ def owners(organisation: Organisation) -> list[User]:
 
 
 def pending_organisations(session: Session) -> list[Organisation]:
+    """Organisations waiting for a coordinator, oldest first, with their contacts."""
     return list(
         session.scalars(
             select(Organisation)
             .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
-            .order_by(Organisation.created_at)
+            .options(selectinload(Organisation.memberships).joinedload(Membership.user))
+            .order_by(Organisation.created_at, Organisation.id)
         )
     )
 
 
 def pending_claims(session: Session) -> list[Membership]:
+    """Claims to act for an organisation, oldest first, with who claims and what."""
     return list(
         session.scalars(
-            select(Membership).where(Membership.approved_at.is_(None)).order_by(Membership.created_at)
+            select(Membership)
+            .where(Membership.approved_at.is_(None))
+            .options(joinedload(Membership.user), joinedload(Membership.organisation))
+            .order_by(Membership.created_at, Membership.id)
         )
     )
 

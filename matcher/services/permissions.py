@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Membership, Organisation, Role, User
@@ -25,7 +25,30 @@ def approved_membership(session: Session, user: User, organisation: Organisation
 
 
 def can_act_for(session: Session, user: User, organisation: Organisation) -> bool:
-    """Coordinators and admins act for any organisation; members for their own."""
+    """Coordinators and admins act for any organisation; members for their own.
+
+    A page asks this several times (the view's guard, the service's, the template's buttons):
+    the answer is kept in the session until its next flush, commit or rollback.
+    """
     if not user.is_authenticated:
         return False
-    return is_staff(user) or approved_membership(session, user, organisation) is not None
+    if is_staff(user):
+        return True
+    if organisation.id is None:  # not saved yet: nobody is a member
+        return approved_membership(session, user, organisation) is not None
+    known = session.info.setdefault(_KEY, {})
+    key = (user.id, organisation.id)
+    if key not in known:
+        known[key] = approved_membership(session, user, organisation) is not None
+    return known[key]
+
+
+_KEY = "can_act_for"
+
+
+def _forget(session: Session, *args: object) -> None:
+    session.info.pop(_KEY, None)
+
+
+for _name in ("after_flush", "after_commit", "after_soft_rollback"):
+    event.listen(Session, _name, _forget)

@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from matcher import uploads
 from matcher.models import Application, Membership, OutboxMessage, Profile, User
 from matcher.security import verify_password
 from matcher.services import applications, profiles
 from matcher.services.errors import DomainError, PermissionDenied
+from matcher.services.profile_reads import full_profile
 
 EXPORT_FORMAT = 1
 
@@ -28,7 +29,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
     the person, and a copy of them would only weaken the account.
     """
     _require_applicant(user)
-    profile = profiles.profile_of(session, user)
+    profile = full_profile(session, user.id)
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _iso(datetime.now(UTC)),
@@ -44,7 +45,12 @@ def export(session: Session, user: User) -> dict[str, Any]:
         "applications": [_application(a) for a in applications.applications_of(session, user)],
         "organisation_memberships": [
             {"organisation": m.organisation.name, "role": m.role, "approved_at": _iso(m.approved_at)}
-            for m in session.scalars(select(Membership).where(Membership.user_id == user.id))
+            for m in session.scalars(
+                select(Membership)
+                .where(Membership.user_id == user.id)
+                .options(joinedload(Membership.organisation))
+                .order_by(Membership.id)
+            )
         ],
         "emails": [
             {

@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 import pycountry
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from matcher import uploads
 from matcher.db import utcnow
@@ -210,6 +210,7 @@ def applications_seen_by(session: Session, viewer: User, applicant: User) -> lis
         select(Application)
         .join(Application.opportunity)
         .where(Application.applicant_id == applicant.id)
+        .options(contains_eager(Application.opportunity).joinedload(Opportunity.organisation))
         .order_by(Application.rank)
     )
     if not (viewer.id == applicant.id or is_staff(viewer)):

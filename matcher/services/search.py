@@ -8,7 +8,7 @@ from typing import Any
 
 import pycountry
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from matcher.db import contains_pattern
 from matcher.models import (
@@ -22,6 +22,7 @@ from matcher.models import (
     TrainingLevel,
 )
 from matcher.models.opportunity import opportunity_interests
+from matcher.services import reference
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -97,19 +98,20 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             return None
         return raw or None
 
+    known_regions = reference.regions(session)
     region, subregion = text("region"), text("subregion")
-    if region and not session.scalar(select(Country.iso2).where(Country.region == region).limit(1)):
+    if region and region not in known_regions:
         errors.by_param["region"] = f"unknown region {region!r}"
     elif region:
         values["region"] = region
-    if subregion and not session.scalar(select(Country.iso2).where(Country.subregion == subregion).limit(1)):
+    if subregion and not any(subregion in subs for subs in known_regions.values()):
         errors.by_param["subregion"] = f"unknown sub-region {subregion!r}"
     elif subregion:
         values["subregion"] = subregion
 
     country = text("country")
     if country:
-        if session.get(Country, country.upper()) is None:
+        if country.upper() not in reference.country_by_code(session):
             errors.by_param["country"] = f"unknown country code {country!r} (use ISO 3166-1 alpha-2, e.g. TZ)"
         else:
             values["country"] = country.upper()
@@ -123,14 +125,14 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
 
     level = text("level")
     if level:
-        if session.scalar(select(TrainingLevel.rank).where(TrainingLevel.code == level)) is None:
+        if level not in {lv.code for lv in reference.levels(session)}:
             errors.by_param["level"] = f"unknown training level {level!r}"
         else:
             values["level"] = level
 
     slugs = tuple(dict.fromkeys(s.strip() for s in args.getlist("interest") if s.strip()))
     if slugs:
-        known = set(session.scalars(select(Interest.slug).where(Interest.slug.in_(slugs))))
+        known = {i.slug for i in reference.interests(session)}
         unknown = [s for s in slugs if s not in known]
         if unknown:
             errors.by_param["interest"] = "unknown interest " + ", ".join(repr(s[:60]) for s in unknown[:5])
@@ -272,23 +274,34 @@ class SearchPage:
         return self.page > 1
 
 
+def with_listed_relations(stmt: Select) -> Select:
+    """What a listing of opportunities shows with each: its organisation (already joined by
+    public_opportunities), country, interests and languages; four statements in all."""
+    return stmt.options(
+        contains_eager(Opportunity.organisation),
+        joinedload(Opportunity.country),
+        selectinload(Opportunity.interests),
+        selectinload(Opportunity.languages),
+    )
+
+
+def count_of(session: Session, stmt: Select) -> int:
+    """How many rows `stmt` would give, counting their ids without loading them."""
+    ids = stmt.with_only_columns(Opportunity.id).order_by(None).subquery()
+    return session.scalar(select(func.count()).select_from(ids)) or 0
+
+
 def search(session: Session, filters: OpportunityFilters, today: date) -> SearchPage:
-    """One page of public opportunities matching the filters, with a stable order."""
+    """One page of public opportunities matching the filters, in a stable order (ties by id)."""
     base = apply_filters(public_opportunities(), session, filters, today)
-    total = session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    total = count_of(session, base)
     stmt = (
-        _ordered(base, filters.sort)
-        .options(
-            selectinload(Opportunity.organisation),
-            selectinload(Opportunity.country),
-            selectinload(Opportunity.interests),
-            selectinload(Opportunity.languages),
-        )
+        with_listed_relations(_ordered(base, filters.sort))
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
     items = list(session.scalars(stmt))
-    return SearchPage(items=items, total=total or 0, page=filters.page, per_page=filters.per_page)
+    return SearchPage(items=items, total=total, page=filters.page, per_page=filters.per_page)
 
 
 def scored_search(session: Session, filters: OpportunityFilters, today: date, profile: Any) -> SearchPage:
@@ -297,18 +310,7 @@ def scored_search(session: Session, filters: OpportunityFilters, today: date, pr
     from matcher.services import engine_input
 
     base = apply_filters(public_opportunities(), session, filters, today)
-    found = list(
-        session.scalars(
-            _ordered(base, "start")
-            .options(
-                selectinload(Opportunity.organisation),
-                selectinload(Opportunity.country),
-                selectinload(Opportunity.interests),
-                selectinload(Opportunity.languages),
-            )
-            .limit(MAX_SCORED)
-        )
-    )
+    found = list(session.scalars(with_listed_relations(_ordered(base, "start")).limit(MAX_SCORED)))
     applicant, taxonomy = engine_input.applicant_spec(profile), engine_input.taxonomy(session)
     totals = {
         o.id: score(applicant, engine_input.opportunity_spec(o), taxonomy, include_rank=False).total

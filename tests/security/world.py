@@ -36,6 +36,7 @@ from matcher.models import (
     Organisation,
     OutboxMessage,
     Profile,
+    ReadingLink,
     User,
 )
 from matcher.services.rounds import Scope
@@ -73,6 +74,7 @@ class World:
     proposed: Match
     completed: Match
     accepted: Match
+    reading_link: ReadingLink
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -233,6 +235,8 @@ def build_world(app: Flask, users: UserFactory) -> World:
     )
     session.add_all([published_round, run, match, open_round, open_run, proposed])
     session.add_all([earlier_round, earlier_run, completed, accepted, dead_mail])
+    reading_link = ReadingLink(title="RAD-AID International", url="https://www.rad-aid.org/", position=1)
+    session.add_all([reading_link, ReadingLink(title="SIR", url="https://www.sirweb.org/", position=2)])
     session.commit()
     people["anonymous"] = None
     return World(
@@ -258,6 +262,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         proposed=proposed,
         completed=completed,
         accepted=accepted,
+        reading_link=reading_link,
         cv_files=cv_files,
     )
 

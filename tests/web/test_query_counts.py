@@ -1,0 +1,227 @@
+"""No N+1: every page and API endpoint sends a fixed number of SQL statements, whatever it lists.
+
+Each endpoint is requested twice by the same person: once with a few rows behind it, and once
+after the crowd grew to many (tests/support/crowd.py adds distinct related rows, so a relation
+loaded row by row shows up as more statements). Both counts must be at most the ceiling, and
+equal. The count leaves out the SAVEPOINTs of the tests' rollback scheme (tests/support/querycount.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+
+from matcher.extensions import db
+from matcher.models import OrganisationInvite
+from matcher.notifications.preferences import unsubscribe_url
+from matcher.placements.views import calendar_token
+from matcher.security import (
+    EMAIL_CHANGE,
+    EMAIL_VERIFICATION,
+    ORGANISATION_INVITE,
+    PASSWORD_RESET,
+    fingerprint,
+    make_token,
+)
+from tests.support.crowd import Crowd
+from tests.support.factories import UserFactory
+from tests.support.querycount import QueryLog, assert_at_most, counting_queries
+
+CEILING = 12
+FEW, MANY = 2, 30
+# Pages that score applicants with the engine read a whole profile: the row and its five lists
+# (places, interests, availability, languages, teaching interests), and the engine's taxonomy
+# (interests, levels, countries). That is a fixed cost, whatever the number of rows.
+SCORING = "scores with the engine: a profile's six statements and three reference tables"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    id: str
+    who: str  # anonymous | applicant | member | coordinator | admin
+    url: str | Callable[[Crowd], str]  # a string is formatted with c = the crowd
+    ceiling: int = CEILING
+    why: str = ""  # the reason for a ceiling above CEILING
+    shows: str = ""  # what the big crowd's page must contain (formatted with c), to prove it lists them
+    status: int = 200
+
+    def path(self, crowd: Crowd) -> str:
+        return self.url.format(c=crowd) if isinstance(self.url, str) else self.url(crowd)
+
+
+def _invite(crowd: Crowd) -> str:
+    invite = OrganisationInvite(organisation=crowd.org_a, email="colleague@example.org")
+    db.session.add(invite)
+    db.session.commit()
+    return "/invites/" + make_token(ORGANISATION_INVITE, {"invite": invite.id, "email": invite.email})
+
+
+def _reset(crowd: Crowd) -> str:
+    user = crowd.applicant
+    return "/reset/" + make_token(PASSWORD_RESET, {"uid": user.id, "pw": fingerprint(user.password_hash)})
+
+
+def _verify(crowd: Crowd) -> str:
+    user = crowd.applicant
+    return "/verify/" + make_token(EMAIL_VERIFICATION, {"uid": user.id, "email": user.email})
+
+
+def _confirm_email(crowd: Crowd) -> str:
+    user = crowd.applicant
+    payload = {"uid": user.id, "old": user.email, "new": f"moved{crowd.size}@example.org"}
+    return "/account/email/confirm/" + make_token(EMAIL_CHANGE, payload)
+
+
+def _unsubscribe(crowd: Crowd) -> str:
+    return unsubscribe_url(crowd.applicant, "alerts")
+
+
+def _calendar(crowd: Crowd) -> str:
+    return f"/placements/calendar/{calendar_token(crowd.applicant)}.ics"
+
+
+LAST = "{c.size:03}"  # in the names of the rows the crowd added last
+FILTERS = "region=Africa&type=clinical_elective&level=ms5&language=en&open=1&interest={c.interests[0].slug}"
+
+# fmt: off
+ENDPOINTS = [
+    Endpoint("home", "anonymous", "/", shows="Organisation " + LAST),
+    Endpoint("home-applicant", "applicant", "/"),
+    Endpoint("dashboard-applicant", "applicant", "/dashboard"),
+    Endpoint("dashboard-member", "member", "/dashboard"),
+    Endpoint("dashboard-coordinator", "coordinator", "/dashboard"),
+    Endpoint("healthz", "anonymous", "/healthz"),
+    Endpoint("signup", "anonymous", "/signup"),
+    Endpoint("login", "anonymous", "/login"),
+    Endpoint("forgot", "anonymous", "/forgot"),
+    Endpoint("account", "applicant", "/account"),
+    Endpoint("notification-settings", "applicant", "/account/notifications"),
+    Endpoint("unsubscribe", "anonymous", _unsubscribe),
+    Endpoint("invite", "anonymous", _invite),
+    Endpoint("reset-password", "anonymous", _reset),
+    Endpoint("verify-email", "anonymous", _verify, status=302),
+    Endpoint("confirm-email-change", "anonymous", _confirm_email, status=302),
+    # Opportunities
+    Endpoint("search", "anonymous", "/opportunities?per_page=100", shows="Opportunity " + LAST),
+    Endpoint("search-filtered", "anonymous", "/opportunities?per_page=100&" + FILTERS,
+             shows="Opportunity " + LAST),
+    Endpoint("search-newest", "member", "/opportunities?sort=newest&per_page=100"),
+    Endpoint("search-by-score", "applicant", "/opportunities?sort=score&per_page=100",
+             ceiling=13, why=SCORING, shows="Opportunity " + LAST),
+    Endpoint("feed", "anonymous", "/opportunities/feed.atom", shows="Opportunity " + LAST),
+    Endpoint("opportunity", "anonymous", "/opportunities/{c.opp_a.id}"),
+    Endpoint("opportunity-applicant", "applicant", "/opportunities/{c.opp_a.id}"),
+    Endpoint("opportunity-host", "member", "/opportunities/{c.opp_a.id}"),
+    Endpoint("opportunity-new", "member", "/organisations/{c.org_a.slug}/opportunities/new"),
+    Endpoint("opportunity-edit", "member", "/opportunities/{c.opp_a.id}/edit"),
+    Endpoint("apply", "applicant", "/opportunities/{c.opp_a.id}/apply"),
+    # Organisations
+    Endpoint("organisations", "anonymous", "/organisations", shows="Organisation " + LAST),
+    Endpoint("organisation", "anonymous", "/organisations/{c.org_a.slug}", shows="Opportunity " + LAST),
+    Endpoint("organisation-editor", "member", "/organisations/{c.org_a.slug}", shows="Draft " + LAST),
+    Endpoint("organisation-edit", "member", "/organisations/{c.org_a.slug}/edit"),
+    Endpoint("coordination-organisations", "coordinator", "/coordination/organisations",
+             shows="Claimant " + LAST),
+    # Applications and profiles
+    Endpoint("applications", "applicant", "/applications"),
+    Endpoint("motivation", "applicant", "/applications/{c.first_application_id}/motivation"),
+    Endpoint("applicants", "member", "/opportunities/{c.opp_a.id}/applicants",
+             ceiling=15, why=SCORING + ", and the opportunity with its interests and languages",
+             shows="Applicant " + LAST),
+    Endpoint("profile", "applicant", "/profile"),
+    Endpoint("profile-edit", "applicant", "/profile/edit"),
+    Endpoint("profile-export", "applicant", "/profile/data.json"),
+    Endpoint("profile-delete", "applicant", "/profile/delete"),
+    Endpoint("profile-seen-by-host", "member", "/profiles/{c.applicant.id}"),
+    Endpoint("profile-seen-by-coordinator", "coordinator", "/profiles/{c.applicant.id}"),
+    Endpoint("own-cv", "applicant", "/profile/cv"),
+    Endpoint("cv-seen-by-host", "member", "/profiles/{c.applicant.id}/cv"),
+    # Placements
+    Endpoint("placements", "applicant", "/placements", shows="Elsewhere " + LAST),
+    Endpoint("calendar", "anonymous", _calendar),
+    Endpoint("host-placements", "member", "/opportunities/{c.opp_a.id}/placements",
+             shows="Applicant " + LAST),
+    # Match rounds
+    Endpoint("coordination-dashboard", "coordinator", "/coordination/dashboard", shows="Next round " + LAST),
+    Endpoint("rounds", "coordinator", "/coordination/rounds", shows="Round " + LAST),
+    Endpoint("round-new", "coordinator", "/coordination/rounds/new"),
+    Endpoint("round", "coordinator", "/coordination/rounds/{c.round.id}"),
+    Endpoint("run-review", "coordinator", "/coordination/runs/{c.run.id}", shows="Elsewhere " + LAST),
+    Endpoint("run-review-filtered", "coordinator",
+             "/coordination/runs/{c.run.id}?region=Africa&status=proposed&band=low"),
+    Endpoint("run-unmatched", "coordinator", "/coordination/runs/{c.run.id}/unmatched"),
+    Endpoint("run-suggestions", "coordinator", "/coordination/runs/{c.recommendation_run.id}"),
+    Endpoint("run-csv", "coordinator", "/coordination/runs/{c.run.id}/matches.csv"),
+    Endpoint("placements-csv", "coordinator", "/coordination/placements.csv"),
+    Endpoint("compare", "coordinator", "/coordination/compare?a={c.run.id}&b={c.run_b.id}"),
+    Endpoint("match-history", "coordinator", "/coordination/matches/{c.history.id}",
+             shows="Coordinator " + LAST),
+    Endpoint("round-audit", "coordinator", "/coordination/rounds/{c.round.id}/audit"),
+    Endpoint("further-reading", "coordinator", "/coordination/reading"),
+    # Administration
+    Endpoint("admin-users", "admin", "/admin/users"),
+    Endpoint("admin-users-search", "admin", "/admin/users?q=crowd"),
+    Endpoint("outbox", "admin", "/admin/outbox", shows="mail{c.size}@example.org"),
+    # The public API
+    Endpoint("api-opportunities", "anonymous", "/api/v1/opportunities?per_page=100",
+             shows="Opportunity " + LAST),
+    Endpoint("api-opportunities-filtered", "anonymous", "/api/v1/opportunities?" + FILTERS),
+    Endpoint("api-opportunity", "anonymous", "/api/v1/opportunities/{c.opp_a.id}"),
+    Endpoint("api-organisations", "anonymous", "/api/v1/organisations", shows="Organisation " + LAST),
+]
+# fmt: on
+NOT_MEASURED = {
+    "static": "files from disk, no database",
+    "reading.edit": "a form for one link; their list, reading.index, is measured",
+}
+
+
+def _browser(app, crowd: Crowd, who: str) -> FlaskClient:
+    browser = app.test_client()
+    if who != "anonymous":
+        user = getattr(crowd, who)
+        response = browser.post("/login", data={"email": user.email, "password": UserFactory.PASSWORD})
+        assert response.status_code == 302, who
+    return browser
+
+
+def _measure(browser: FlaskClient, url: str, endpoint: Endpoint) -> tuple[QueryLog, bytes]:
+    with counting_queries() as log:
+        response = browser.get(url)
+    assert response.status_code == endpoint.status, (url, response.status_code)
+    return log, response.get_data()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.id for e in ENDPOINTS])
+def test_statements_do_not_grow_with_rows(app, endpoint: Endpoint):
+    assert endpoint.ceiling == CEILING or endpoint.why, "a higher ceiling needs its reason"
+    crowd = Crowd(db.session).grow(FEW)
+    browser = _browser(app, crowd, endpoint.who)
+    few, _ = _measure(browser, endpoint.path(crowd), endpoint)
+    crowd.grow(MANY - FEW)
+    many, page = _measure(browser, endpoint.path(crowd), endpoint)
+    print(f"{endpoint.id}: {few.count} statements with {FEW} rows, {many.count} with {MANY}")
+    if endpoint.shows:
+        assert endpoint.shows.format(c=crowd).encode() in page, "the big crowd's rows are not on the page"
+    assert_at_most(few, endpoint.ceiling, f"{endpoint.id} with {FEW} rows")
+    assert_at_most(many, endpoint.ceiling, f"{endpoint.id} with {MANY} rows")
+    assert many.count == few.count, (
+        f"{endpoint.id}: {few.count} statements with {FEW} rows, {many.count} with {MANY}.\n"
+        f"With {FEW}:\n{few.report()}\nWith {MANY}:\n{many.report()}"
+    )
+
+
+def test_every_page_is_measured(app):
+    """A new GET route fails this until it has an Endpoint above (or a reason not to)."""
+    adapter = app.url_map.bind("matcher.test")
+    crowd = Crowd(db.session).grow(1)
+    measured = set()
+    for endpoint in ENDPOINTS:
+        path = endpoint.path(crowd).removeprefix("http://matcher.test").split("?")[0]
+        measured.add(adapter.match(path, method="GET")[0])
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert not routes - measured - set(NOT_MEASURED), sorted(routes - measured - set(NOT_MEASURED))
+    assert not set(NOT_MEASURED) - routes, "a route listed in NOT_MEASURED is gone"
