@@ -7,12 +7,13 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
-from matcher.models import Country, Opportunity, Organisation, Role, User
+from matcher.models import Opportunity, Organisation, Role, User
 from matcher.models.matching import (
     Match,
+    MatchEvent,
     MatchRound,
     MatchRun,
     MatchStatus,
@@ -20,7 +21,7 @@ from matcher.models.matching import (
     Suggestion,
 )
 from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
-from matcher.services import placements, rounds
+from matcher.services import bulk_decisions, placements, reference, rounds
 from matcher.services import round_reports as reports
 from matcher.services.errors import DomainError
 from matcher.services.search import SearchPage
@@ -32,6 +33,7 @@ from matcher.web.forms import show_error
 bp = Blueprint("rounds", __name__, url_prefix="/coordination")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 PER_PAGE = 50
+UNMATCHED_SHOWN = 50  # on the review page; the rest page by page on the unmatched page
 
 
 def _round(round_id: int) -> MatchRound:
@@ -39,13 +41,17 @@ def _round(round_id: int) -> MatchRound:
 
 
 def _run(run_id: int) -> MatchRun:
-    return db.session.get(MatchRun, run_id) or abort(404)
+    return db.session.get(MatchRun, run_id, options=[joinedload(MatchRun.round)]) or abort(404)
 
 
 @bp.get("/rounds")
 @role_required(*STAFF)
 def index():
-    all_rounds = db.session.scalars(select(MatchRound).order_by(MatchRound.created_at.desc())).all()
+    all_rounds = db.session.scalars(
+        select(MatchRound)
+        .options(selectinload(MatchRound.runs))
+        .order_by(MatchRound.created_at.desc(), MatchRound.id.desc())
+    ).all()
     return render_template("rounds/index.html", rounds=all_rounds)
 
 
@@ -83,14 +89,17 @@ def create():
 @bp.get("/rounds/<int:round_id>")
 @role_required(*STAFF)
 def show(round_id: int):
-    match_round = _round(round_id)
-    opportunities = rounds.opportunities_in_scope(db.session, rounds.Scope.from_json(match_round.scope))
+    match_round = db.session.get(
+        MatchRound, round_id, options=[selectinload(MatchRound.runs).joinedload(MatchRun.ran_by)]
+    ) or abort(404)
+    scope = rounds.Scope.from_json(match_round.scope)
+    in_scope, places = db.session.execute(
+        rounds.scope_query(
+            scope, func.count(Opportunity.id), func.sum(Opportunity.capacity - Opportunity.places_filled)
+        )
+    ).one()
     return render_template(
-        "rounds/show.html",
-        round=match_round,
-        run_form=RunForm(),
-        in_scope=len(opportunities),
-        places=sum(o.places_left for o in opportunities),
+        "rounds/show.html", round=match_round, run_form=RunForm(), in_scope=in_scope, places=places or 0
     )
 
 
@@ -137,34 +146,22 @@ def review(run_id: int):
             ).all()
         )
         return render_template("rounds/suggestions.html", run=run, suggestions=suggestions, names=names)
-    filters = {
-        "region": request.args.get("region", "").strip(),
-        "organisation": request.args.get("organisation", type=as_id),
-        "status": request.args.get("status", "").strip(),
-        "band": request.args.get("band", "").strip(),
-    }
+    filters = _filters(request.args)
     stmt = reports.review_query(run, **filters)
     filters = {k: v for k, v in filters.items() if v}
     page_number = max(request.args.get("page", 1, type=as_id) or 1, 1)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    matches = db.session.scalars(
-        stmt.options(
-            selectinload(Match.applicant),
-            selectinload(Match.opportunity).selectinload(Opportunity.organisation),
-            selectinload(Match.opportunity).selectinload(Opportunity.country),
-        )
-        .order_by(Match.from_waitlist.desc(), Match.score.desc(), Match.id)
-        .limit(PER_PAGE)
-        .offset((page_number - 1) * PER_PAGE)
-    ).all()
+    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Match.id).subquery()))
+    matches = reports.review_page(db.session, stmt, page_number, PER_PAGE)
     page = SearchPage(items=list(matches), total=total or 0, page=page_number, per_page=PER_PAGE)
-    unmatched_ids = [int(a) for a in (run.unmatched or {})][:200]
-    unmatched_users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(unmatched_ids)))}
-    unfilled = reports.unfilled(db.session, run)
+    shown = reports.unmatched_slice(db.session, run, 0, UNMATCHED_SHOWN)
+    unmatched_users = {
+        u.id: u for u in db.session.scalars(select(User).where(User.id.in_([int(a) for a, _ in shown])))
+    }
+    unfilled, unfilled_total = reports.unfilled(db.session, run)
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
     ).all()
-    regions = db.session.scalars(select(Country.region).distinct().order_by(Country.region)).all()
+    regions = list(reference.regions(db.session))
     return render_template(
         "rounds/review.html",
         run=run,
@@ -172,14 +169,14 @@ def review(run_id: int):
         filters=filters,
         decision_form=DecisionForm(),
         publish_form=PublishForm(response_deadline=run.round.response_deadline),
-        unmatched=run.unmatched or {},
+        unmatched=shown,
+        unmatched_total=(run.counts or {}).get("unmatched", len(shown)),
         unmatched_users=unmatched_users,
         unfilled=unfilled,
+        unfilled_total=unfilled_total,
+        waitlist_lengths=reports.waitlist_lengths(db.session, run, [o.id for o, _ in unfilled]),
         organisations=organisations,
         regions=regions,
-        titles=dict(db.session.execute(select(Opportunity.id, Opportunity.title)).all())
-        if unmatched_ids
-        else {},
     )
 
 
@@ -208,6 +205,47 @@ def decide(run_id: int):
     for match_id, message in result.refused:
         flash(f"Match {match_id} was not {verb}: {message}", "error")
     return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
+
+
+def _filters(values) -> dict:
+    return {
+        "region": values.get("region", "").strip(),
+        "organisation": values.get("organisation", type=as_id),
+        "status": values.get("status", "").strip(),
+        "band": values.get("band", "").strip(),
+    }
+
+
+@bp.post("/runs/<int:run_id>/approve-all")
+@role_required(*STAFF)
+def approve_all(run_id: int):
+    """Approve every proposed match the review page's filters select, in a few statements."""
+    run = _run(run_id)
+    if not DecisionForm().validate_on_submit():
+        abort(400)
+    filters = _filters(request.form)
+    try:
+        result = bulk_decisions.approve_all(
+            db.session, current_user, run, reports.review_query(run, **filters)
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("rounds.review", run_id=run_id))
+    db.session.commit()
+    if not result.approved and not result.left_proposed:
+        flash("No proposed match fits these filters.", "error")
+    else:
+        flash(f"{result.approved} match{'es' if result.approved != 1 else ''} approved.", "success")
+    if result.left_proposed:
+        flash(
+            f"{result.left_proposed} proposed at {result.opportunities_short} "
+            f"opportunit{'ies' if result.opportunities_short != 1 else 'y'} without enough free places "
+            "stay proposed: decide them one by one.",
+            "error",
+        )
+    kept = {k: v for k, v in filters.items() if v}
+    return redirect(url_for("rounds.review", run_id=run_id, **kept))
 
 
 def _publish_waitlist_offers(run: MatchRun, approved_ids: list[int]) -> None:
@@ -337,7 +375,16 @@ def compare():
 @bp.get("/matches/<int:match_id>")
 @role_required(*STAFF)
 def match_history(match_id: int):
-    match = db.session.get(Match, match_id) or abort(404)
+    match = db.session.get(
+        Match,
+        match_id,
+        options=[
+            joinedload(Match.run),
+            joinedload(Match.applicant),
+            joinedload(Match.opportunity),
+            selectinload(Match.events).joinedload(MatchEvent.actor),
+        ],
+    ) or abort(404)
     return render_template("rounds/match.html", match=match)
 
 
@@ -353,3 +400,6 @@ def round_audit(round_id: int):
 @role_required(*STAFF)
 def dashboard():
     return render_template("rounds/dashboard.html", **reports.dashboard_figures(db.session))
+
+
+from matcher.rounds import unmatched_views  # noqa: E402, F401  (its routes join this blueprint)

@@ -1,0 +1,118 @@
+"""Approve every proposed match a filter selects: set-based, and still never past capacity."""
+
+from sqlalchemy import func, select
+
+from matcher.extensions import db
+from matcher.models import Match, MatchEvent, Opportunity
+from tests.web.test_match_rounds import create_round, run, world  # noqa: F401  (fixture)
+
+
+def statuses(run_) -> dict[str, str]:
+    rows = db.session.scalars(select(Match).where(Match.run_id == run_.id))
+    return {m.applicant.name: m.status for m in rows}
+
+
+def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, world):  # noqa: F811
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    assert set(statuses(run_).values()) == {"proposed"} and len(statuses(run_)) == 3
+    page = client.get(f"/coordination/runs/{run_.id}").get_data(as_text=True)
+    assert "Approve every proposed match of this run" in page
+
+    response = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
+    assert "3 matches approved." in response.get_data(as_text=True)
+    assert set(statuses(run_).values()) == {"approved"}
+    assert db.session.get(Opportunity, world["muhimbili"].id).places_filled == 1
+    assert db.session.get(Opportunity, world["kenyatta"].id).places_filled == 2
+    events = db.session.scalar(
+        select(func.count())
+        .select_from(MatchEvent)
+        .join(Match)
+        .where(
+            Match.run_id == run_.id, MatchEvent.to_status == "approved", MatchEvent.from_status == "proposed"
+        )
+    )
+    assert events == 3
+    # Nothing left to approve: said plainly, nothing changes.
+    again = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
+    assert "No proposed match fits these filters." in again.get_data(as_text=True)
+    assert db.session.get(Opportunity, world["kenyatta"].id).places_filled == 2
+
+
+def test_approve_all_follows_the_filters(client, auth, world):  # noqa: F811
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    west = client.post(f"/coordination/runs/{run_.id}/approve-all", data={"region": "Western Africa"})
+    assert west.status_code == 302 and "region=Western" in west.headers["Location"]
+    assert set(statuses(run_).values()) == {"proposed"}  # both electives are in Eastern Africa
+    client.post(f"/coordination/runs/{run_.id}/approve-all", data={"region": "Eastern Africa", "band": "x"})
+    assert set(statuses(run_).values()) == {"approved"}
+
+
+def test_an_opportunity_without_room_for_all_its_proposals_keeps_them_proposed(client, auth, world):  # noqa: F811
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    kenyatta = db.session.get(Opportunity, world["kenyatta"].id)
+    kenyatta.places_filled = 1  # another round's placement took one of its two places meanwhile
+    db.session.commit()
+    response = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "1 match approved." in text
+    assert "2 proposed at 1 opportunity without enough free places stay proposed" in text
+    by_place = {
+        m.opportunity.title: m.status
+        for m in db.session.scalars(select(Match).where(Match.run_id == run_.id))
+    }
+    assert by_place["Muhimbili elective"] == "approved" and by_place["Kenyatta elective"] == "proposed"
+    assert db.session.get(Opportunity, kenyatta.id).places_filled == 1
+
+
+def test_approve_all_needs_a_coordinator(app, client, auth, users, world):  # noqa: F811
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    auth.logout()
+    auth.login_as(world["amina"])
+    assert client.post(f"/coordination/runs/{run_.id}/approve-all", data={}).status_code == 403
+    assert set(statuses(run_).values()) == {"proposed"}
+
+
+def test_review_shows_the_first_unmatched_and_the_rest_page_by_page(client, auth, users, world, monkeypatch):  # noqa: F811
+    from matcher.rounds import unmatched_views, views
+
+    monkeypatch.setattr(views, "UNMATCHED_SHOWN", 1)
+    monkeypatch.setattr(unmatched_views, "PER_PAGE", 2)
+    for name in ("Zawadi", "Baraka"):
+        late = users.create(role="student", name=name)
+        users.profile(late, interests=("pph-embolisation",))
+        users.application(late, world["muhimbili"], rank=1)
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    assert run_.counts["unmatched"] == 3
+    review = client.get(f"/coordination/runs/{run_.id}").get_data(as_text=True)
+    assert "The first 1 of 3" in review and f"/coordination/runs/{run_.id}/unmatched" in review
+    first = client.get(f"/coordination/runs/{run_.id}/unmatched").get_data(as_text=True)
+    second = client.get(f"/coordination/runs/{run_.id}/unmatched?page=2").get_data(as_text=True)
+    assert "3 applicants without a proposal" in first and "Page 1 of 2" in first
+    names = {u.name for u in (world["amina"], world["lucas"], world["david"])} | {"Zawadi", "Baraka"}
+    listed = [n for n in names if f"<strong>{n}</strong>" in first] + [
+        n for n in names if f"<strong>{n}</strong>" in second
+    ]
+    assert len(listed) == 3 and len(set(listed)) == 3  # each unmatched applicant exactly once
+    assert "was full with 1 applicant it ranked higher" in first + second
+
+
+def test_review_lists_unfilled_places_with_their_waitlists(client, auth, world):  # noqa: F811
+    kenyatta = db.session.get(Opportunity, world["kenyatta"].id)
+    kenyatta.capacity = 5  # more places than applicants
+    db.session.commit()
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    at_kenyatta = db.session.scalar(
+        select(func.count())
+        .select_from(Match)
+        .where(Match.run_id == run_.id, Match.opportunity_id == kenyatta.id)
+    )
+    page = client.get(f"/coordination/runs/{run_.id}").get_data(as_text=True)
+    section = page[page.index("<h2>Unfilled places</h2>") :]
+    assert f"Kenyatta elective</a>: {5 - at_kenyatta} places; waitlist 0" in section
+    assert "Muhimbili elective" not in section  # its one place is proposed
