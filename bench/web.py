@@ -11,7 +11,7 @@ single  gunicorn (--workers 4, gthread) serving `wsgi:app`, and bench/web_hello.
         search only; the applicants' pages (anonymous search with random filters, opportunity
         pages, logged-in dashboards: each client logs in once through the real login form, with
         its CSRF token, as a distinct applicant); the same plus the coordinator's review page of
-        a large match run (--review-weight). The notes: bench/notes-web.md.
+        a large match run (--review-weight). Commands and one run: bench/README.md.
 multi   two gunicorn instances on two ports sharing PostgreSQL and Redis: every client logs in
         through one instance (GET /login there, POST to the other) and then alternates between
         them with the same session cookie; failed logins alternated across the instances must be
