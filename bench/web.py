@@ -689,20 +689,12 @@ def round_name(args: argparse.Namespace) -> str:
 def create_run(url: str, args: argparse.Namespace, workdir: Path) -> int:
     """A ranked round (over --run-types, else every opportunity), created with the service unless
     it exists, then run with the app's CLI."""
-    from matcher import create_app
     from matcher.extensions import db
     from matcher.models.matching import MatchRound
     from matcher.services.accounts import find_by_email
     from matcher.services.rounds import Scope, create_round
 
-    env_backup = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(clean_env())
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""})
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)
+    app = bench_app(url)
     with app.app_context():
         actor = find_by_email(db.session, args.coordinator)
         if actor is None:
@@ -1120,21 +1112,27 @@ def _message_id(raw: bytes) -> str:
     return _header(raw, b"Message-ID").decode()
 
 
-def queue_emails(url: str, n: int) -> None:
-    """n password-reset emails to n distinct addresses, through the app's own queue_email."""
+def bench_app(url: str):
+    """The app on ``url``, built under the servers' clean environment (not this shell's)."""
     from matcher import create_app
-    from matcher.extensions import db
-    from matcher.notifications.outbox import queue_email
-    from matcher.reference.sync import sync_reference_data
 
     env_backup = dict(os.environ)
     os.environ.clear()
     os.environ.update(clean_env())
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""})
+        return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""})
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
+
+
+def queue_emails(url: str, n: int) -> None:
+    """n password-reset emails to n distinct addresses, through the app's own queue_email."""
+    from matcher.extensions import db
+    from matcher.notifications.outbox import queue_email
+    from matcher.reference.sync import sync_reference_data
+
+    app = bench_app(url)
     with app.app_context(), app.test_request_context(base_url="http://127.0.0.1"):
         sync_reference_data(db.session)
         for i in range(n):

@@ -46,19 +46,15 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
             Profile.volunteers_to_teach,
         ).where(wanted)
     ).all()
-    interests = _grouped(
-        session,
-        select(profile_interests.c.profile_id, Interest.slug)
-        .join(Interest, Interest.id == profile_interests.c.interest_id)
-        .join(Profile, Profile.id == profile_interests.c.profile_id)
-        .where(wanted),
-    )
-    teaching = _grouped(
-        session,
-        select(profile_teaching_interests.c.profile_id, Interest.slug)
-        .join(Interest, Interest.id == profile_teaching_interests.c.interest_id)
-        .join(Profile, Profile.id == profile_teaching_interests.c.profile_id)
-        .where(wanted),
+    interests, teaching = (
+        _grouped(
+            session,
+            select(table.c.profile_id, Interest.slug)
+            .join(Interest, Interest.id == table.c.interest_id)
+            .join(Profile, Profile.id == table.c.profile_id)
+            .where(wanted),
+        )
+        for table in (profile_interests, profile_teaching_interests)
     )
     places = _grouped(
         session,
