@@ -119,7 +119,14 @@ def eligible(
     applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy | None = None
 ) -> bool:
     """Whether the pair passes every hard constraint: `score(...).eligible`, without the soft parts."""
-    return next(_hard_constraints(applicant, opportunity, taxonomy or Taxonomy()), None) is None
+    return first_failure(applicant, opportunity, taxonomy) is None
+
+
+def first_failure(
+    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy | None = None
+) -> Ineligibility | None:
+    """The first hard constraint the pair fails, in words, or None: `score(...).failures[0]`."""
+    return next(_hard_constraints(applicant, opportunity, taxonomy or Taxonomy()), None)
 
 
 def _hard_constraints(

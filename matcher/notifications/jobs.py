@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -16,6 +17,15 @@ from matcher.models.organisation import Organisation
 from matcher.notifications.preferences import DEFAULTS
 
 CHUNK = 500
+PUBLISHED_OR_LATER = (
+    MatchStatus.PUBLISHED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.DECLINED,
+    MatchStatus.EXPIRED,
+    MatchStatus.CANCELLED,
+    MatchStatus.COMPLETED,
+)
+log = logging.getLogger("matcher.mail")
 
 
 def _run_published(session: Session, job: OutboxJob) -> bool:
@@ -29,7 +39,8 @@ def _run_published(session: Session, job: OutboxJob) -> bool:
                 Match.run_id == job.payload["run_id"],
                 Match.id > job.progress,
                 Match.from_waitlist.is_(False),
-                Match.status != MatchStatus.PROPOSED,
+                # Published, or answered or ended since: never proposed, rejected or approved ones.
+                Match.status.in_(PUBLISHED_OR_LATER),
             )
             .options(
                 selectinload(Match.applicant),
@@ -73,19 +84,31 @@ HANDLERS: dict[str, Callable[[Session, OutboxJob], bool]] = {"run_published": _r
 
 
 def expand_jobs(session: Session) -> int:
-    """Turn pending jobs into outbox rows; returns how many chunks were written."""
+    """Turn pending jobs into outbox rows; returns how many chunks were written.
+
+    A job that fails is logged and left for the next pass, and the others go on: one broken job
+    must never hold back every other email.
+    """
     chunks = 0
+    failed: set[int] = set()
     while True:
         job = session.scalar(
             select(OutboxJob)
-            .where(OutboxJob.done_at.is_(None))
+            .where(OutboxJob.done_at.is_(None), OutboxJob.id.not_in(failed or {0}))
             .order_by(OutboxJob.id)
             .limit(1)
             .with_for_update(skip_locked=True)
         )
         if job is None:
             return chunks
-        if HANDLERS[job.kind](session, job):
-            job.done_at = utcnow()
-        session.commit()
+        job_id = job.id
+        try:
+            if HANDLERS[job.kind](session, job):
+                job.done_at = utcnow()
+            session.commit()
+        except Exception:
+            session.rollback()
+            failed.add(job_id)
+            log.exception("outbox job %s could not be expanded; it stays pending", job_id)
+            continue
         chunks += 1

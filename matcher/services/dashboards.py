@@ -88,7 +88,7 @@ def applicant_todo(
         .join(Opportunity, Match.opportunity_id == Opportunity.id)
         .where(
             Match.applicant_id == applicant.id,
-            (Match.status == MatchStatus.PUBLISHED)
+            (Match.status.in_([MatchStatus.PUBLISHED, MatchStatus.ACCEPTED]))
             | ((Match.status == MatchStatus.COMPLETED) & Match.rating.is_(None)),
         )
         .order_by(Match.response_deadline, Match.id)
@@ -98,7 +98,8 @@ def applicant_todo(
         missing=profiles.completeness(profile).missing,
         has_cv=profile is not None and profile.has_cv,
         applications=len(applications),
-        changeable=len(open_ones),
+        # Once a place is accepted, the order of the other applications no longer matters.
+        changeable=0 if any(r.status == MatchStatus.ACCEPTED for r in rows) else len(open_ones),
         order_until=min(deadlines, default=None),
         offers=[
             Task(r.id, r.title, day=r.response_deadline) for r in rows if r.status == MatchStatus.PUBLISHED

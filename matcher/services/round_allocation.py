@@ -19,8 +19,8 @@ from sqlalchemy import Integer, Select, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from matcher.engine import Refusal, RefusalReason, allocate_arrays, csr_from_choices
+from matcher.engine.scoring import Ineligibility, first_failure, score
 from matcher.engine.scoring import eligible as is_eligible
-from matcher.engine.scoring import score
 from matcher.models import Application, Opportunity
 from matcher.models.matching import Match, MatchEvent, MatchRun, MatchStatus
 from matcher.services import engine_input
@@ -161,7 +161,11 @@ def allocate_ranked(
     run.unmatched = {
         str(applicant_ids[i]): [
             _refusal(
-                opportunities[j], int(capacity[j]), bool(eligible[e]), bool(listed[e]), placed_at.get(j, [])
+                opportunities[j],
+                int(capacity[j]),
+                None if eligible[e] else first_failure(specs[applicant_ids[i]], opp_specs[j], taxonomy),
+                bool(listed[e]),
+                placed_at.get(j, []),
             )
             for j, e in zip(
                 lists.applicant_prefs[lists.applicant_indptr[i] : lists.applicant_indptr[i + 1]].tolist(),
@@ -199,14 +203,17 @@ def allocate_ranked(
 
 
 def _refusal(
-    opportunity: Opportunity, capacity: int, eligible: bool, listed: bool, placed: list[str]
+    opportunity: Opportunity, capacity: int, failure: Ineligibility | None, listed: bool, placed: list[str]
 ) -> list[Any]:
-    """[opportunity id, why it did not take the applicant], as `Allocation.why_unmatched` words it."""
+    """[opportunity id, why it did not take the applicant], as `Allocation.why_unmatched` words it.
+
+    ``failure`` is the hard constraint the pair fails (None when eligible): its words say which.
+    """
     key = str(opportunity.id)
     if capacity == 0:
         refusal = Refusal(key, RefusalReason.ZERO_CAPACITY)
-    elif not eligible:
-        refusal = Refusal(key, RefusalReason.NOT_ELIGIBLE)
+    elif failure is not None:
+        return [opportunity.id, f"{opportunity.title}: not eligible: {failure.reason}"]
     elif not listed:
         refusal = Refusal(key, RefusalReason.NOT_RANKED)
     else:

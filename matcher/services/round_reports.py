@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from matcher.models import Country, Opportunity, Organisation, User
 from matcher.models.matching import Match, MatchEvent, MatchRound, MatchRun, MatchStatus, RoundStatus
 
-SCORE_BANDS = {"high": (0.75, 1.01), "medium": (0.5, 0.75), "low": (0.0, 0.5)}
+# Bands of the score as the page shows it, to two decimals: 0.4987 shows as 0.50, so it is medium.
+SCORE_BANDS = {"high": (0.745, 1.01), "medium": (0.495, 0.745), "low": (0.0, 0.495)}
 # The review page's order: waitlist offers first, best score first, and the id last so that
 # pages never repeat or skip a match whose score ties with another's. All descending, so that
 # one backward scan of ix_matches_run_review gives a page without sorting the run.

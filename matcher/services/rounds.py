@@ -90,6 +90,10 @@ def create_round(
         raise DomainError("Choose ranked allocation or recommendation.", field="mode")
     if scope.starts_after and scope.ends_before and scope.ends_before < scope.starts_after:
         raise DomainError("The window ends before it starts.", field="ends_before")
+    if response_deadline is not None and response_deadline < date.today():
+        raise DomainError(
+            "The reply-by date has passed: choose today or a later day.", field="response_deadline"
+        )
     unknown_types = set(scope.types) - {t.value for t in OpportunityType}
     if unknown_types:
         raise DomainError("Choose types from the list.", field="types")

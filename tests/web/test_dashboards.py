@@ -92,6 +92,17 @@ def test_an_answered_match_is_no_longer_a_next_step(auth, client, users):
     assert "Accept your place" not in steps and "Someone else's" not in steps
 
 
+def test_an_applicant_who_accepted_a_place_is_no_longer_asked_to_order_applications(auth, client, users):
+    student = auth.login("student")
+    first, second = users.opportunity(title="First choice"), users.opportunity(title="Second choice")
+    users.application(student, first)
+    users.application(student, second)
+    assert "put them in your order of preference" in _dashboard(client)
+    _match(_run(_round("Spring", status="published")), student, first, "accepted")
+    db.session.commit()
+    assert "put them in your order of preference" not in _dashboard(client)
+
+
 # --- organisation contacts ----------------------------------------------------------------------
 
 

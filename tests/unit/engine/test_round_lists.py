@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from matcher.engine import allocate_arrays, allocate_from_scores, csr_from_choices
 from matcher.engine.profiles import Taxonomy
-from matcher.engine.scoring import GROUP_CREDIT, eligible, interest_overlap, score
+from matcher.engine.scoring import GROUP_CREDIT, eligible, first_failure, interest_overlap, score
 from tests.unit.engine.test_candidates import GROUPS, TAXONOMY, applicant_profiles, opportunity_specs
 
 
@@ -115,6 +115,7 @@ def test_score_without_words_has_the_same_values(opportunity, applicant, include
     quick = score(applicant, opportunity, TAXONOMY, include_rank=include_rank, explain=False)
     assert (quick.eligible, quick.total) == (full.eligible, full.total)
     assert eligible(applicant, opportunity, TAXONOMY) == full.eligible
+    assert first_failure(applicant, opportunity, TAXONOMY) == (full.failures[0] if full.failures else None)
     assert [(p.name, p.value, p.weight) for p in quick.parts] == [
         (p.name, p.value, p.weight) for p in full.parts
     ]

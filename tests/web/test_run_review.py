@@ -1,4 +1,4 @@
-"""Approve every proposed match a filter selects: set-based, and still never past capacity."""
+"""Reviewing a run: approve all a filter selects, score bands, unmatched and unfilled, emails after."""
 
 from sqlalchemy import func, select
 
@@ -116,3 +116,80 @@ def test_review_lists_unfilled_places_with_their_waitlists(client, auth, world):
     section = page[page.index("<h2>Unfilled places</h2>") :]
     assert f"Kenyatta elective</a>: {5 - at_kenyatta} places; waitlist 0" in section
     assert "Muhimbili elective" not in section  # its one place is proposed
+
+
+def test_a_rejected_match_gets_no_email_and_a_broken_job_holds_back_no_other(app, client, auth, world):  # noqa: F811
+    from datetime import date, timedelta
+
+    from matcher.models import OutboxJob, OutboxMessage
+    from matcher.notifications import jobs
+
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    rejected = db.session.scalars(select(Match).where(Match.run_id == run_.id).order_by(Match.id)).first()
+    client.post(
+        f"/coordination/runs/{run_.id}/decide", data={"match_id": [str(rejected.id)], "action": "reject"}
+    )
+    client.post(f"/coordination/runs/{run_.id}/approve-all", data={})
+    # A job of an unknown kind stands for any job that fails: it must not stop the run's emails.
+    db.session.add(OutboxJob(kind="broken", payload={}))
+    db.session.commit()
+    reply_by = (date.today() + timedelta(days=10)).isoformat()
+    response = client.post(
+        f"/coordination/runs/{run_.id}/publish", data={"response_deadline": reply_by}, follow_redirects=True
+    )
+    assert "Published 2 matches" in response.get_data(as_text=True)
+    db.session.commit()  # the test's own savepoint starts after the publication (see conftest)
+    with app.test_request_context():
+        jobs.expand_jobs(db.session)
+    told = set(
+        db.session.scalars(
+            select(OutboxMessage.to_address).where(OutboxMessage.template == "match_published")
+        )
+    )
+    published = db.session.scalars(
+        select(Match).where(Match.run_id == run_.id, Match.status == "published")
+    ).all()
+    assert told == {m.applicant.email for m in published} and len(told) == 2
+    assert db.session.get(Match, rejected.id).applicant.email not in told
+    kinds = dict(db.session.execute(select(OutboxJob.kind, OutboxJob.done_at.is_not(None))).all())
+    assert kinds == {"run_published": True, "broken": False}  # the broken one waits for a fix
+
+
+def test_a_round_cannot_be_created_with_a_reply_by_date_in_the_past(client, auth):
+    from matcher.models.matching import MatchRound
+
+    auth.login("coordinator")
+    before = db.session.scalar(select(func.count()).select_from(MatchRound))
+    response = client.post(
+        "/coordination/rounds/new",
+        data={"name": "Late", "mode": "ranked", "regions": ["Africa"], "response_deadline": "2020-01-01"},
+    )
+    assert response.status_code in (200, 422)
+    assert "The reply-by date has passed" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(MatchRound)) == before
+
+
+def test_unmatched_applicants_are_told_which_constraint_they_fail(client, auth, users, world):  # noqa: F811
+    resident = users.create(role="trainee", name="Rehema")
+    users.profile(resident)  # a resident: the electives take students only
+    users.application(resident, world["muhimbili"], rank=1)
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    page = client.get(f"/coordination/runs/{run_.id}/unmatched").get_data(as_text=True)
+    section = page[page.index("<strong>Rehema</strong>") :]
+    assert "Muhimbili elective: not eligible: accepts" in section[:600]
+    assert "your profile says" in section[:600]
+
+
+def test_score_bands_follow_the_score_as_shown(client, auth, world):  # noqa: F811
+    auth.login("coordinator")
+    run_ = run(client, create_round(client))
+    match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()
+    match.score = 0.4987  # shown as 0.50
+    db.session.commit()
+    low = client.get(f"/coordination/runs/{run_.id}?band=low").get_data(as_text=True)
+    medium = client.get(f"/coordination/runs/{run_.id}?band=medium").get_data(as_text=True)
+    checkbox = f'name="match_id" value="{match.id}"'
+    assert checkbox not in low and checkbox in medium
+    assert "<strong>0.50</strong>" in medium
