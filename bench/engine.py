@@ -13,6 +13,8 @@ applicant strength; total capacity equals the number of applicants, skewed towar
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
 import json
 import os
@@ -116,7 +118,23 @@ def as_entries(arrays):
     host_rank = np.where(app_prefs % 2 == 0, host_place, -1)
     score = 1.0 - host_place / (len(opp_prefs) + 1.0)
     eligible = np.ones(len(app_prefs), bool)
-    return applicant, app_prefs.astype(np.int64), choice_rank, eligible, score, host_rank, n_app, n_opp
+    # int32 positions and ranks, as the service layer holds them (allocate_ranked).
+    return (
+        applicant.astype(np.int32),
+        app_prefs.astype(np.int32),
+        choice_rank.astype(np.int32),
+        eligible,
+        score,
+        host_rank.astype(np.int32),
+        n_app,
+        n_opp,
+    )
+
+
+def trim_heap() -> None:
+    """Return freed heap memory to the system (glibc); elsewhere, nothing to do."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def reset_peak_rss() -> None:
@@ -188,6 +206,7 @@ def worker_ours(spec: dict) -> dict:
             return engine.allocate_arrays(*arrays, backend=spec["backend"])
 
     gc.collect()
+    trim_heap()  # what setting up the instance freed is given back, so RSS0 is what it holds
     baseline = rss_mb()
     reset_peak_rss()
     started = time.perf_counter()

@@ -34,3 +34,44 @@ def order_rows(
         np.zeros(n_rows + 1, np.int64),
     )
     return order
+
+
+def opportunity_lists(
+    listed: np.ndarray,
+    opportunity: np.ndarray,
+    host_rank: np.ndarray,
+    host_ranks_any: np.ndarray,
+    score: np.ndarray,
+    applicant: np.ndarray,
+    draw: np.ndarray,
+    n_opportunities: int,
+    compiled: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The listed entries in opportunity-list order, and how many each opportunity lists.
+
+    By opportunity, then the host's rank where the host ranked any (else 0), then score best
+    first, then ``draw[applicant]`` (the lottery). Returns (entry indices, count per opportunity).
+    """
+    if not compiled:
+        on_list = np.flatnonzero(listed)
+        rows = opportunity[on_list]
+        first = np.where(host_ranks_any[rows], host_rank[on_list], 0)
+        order = on_list[np.lexsort((draw[applicant[on_list]], -score[on_list], first, rows))]
+        return order, np.bincount(rows, minlength=n_opportunities)
+    from matcher.engine._order_fast import order_opportunity_lists as kernel
+
+    starts = np.zeros(n_opportunities + 1, np.int64)
+    order = np.empty(int(np.count_nonzero(listed)), np.int32 if len(listed) < 2**31 else np.int64)
+    kernel(
+        listed,
+        np.ascontiguousarray(opportunity),
+        np.ascontiguousarray(host_rank),
+        host_ranks_any,
+        np.ascontiguousarray(score, np.float64),
+        np.ascontiguousarray(applicant),
+        draw,
+        n_opportunities,
+        order,
+        starts,
+    )
+    return order, np.diff(starts)

@@ -100,3 +100,46 @@ def order_rows(row, n_rows, first, second, third, order, scratch, starts):
             _merge_sort(position, work, starts[r], starts[r + 1], local_first, local_second, local_third)
     for k in range(n):
         order[k] = grouped[position[k]]
+
+
+@_jit
+def order_opportunity_lists(
+    listed, opportunity, host_rank, host_ranks_any, score, applicant, draw, n_rows, order, starts
+):
+    """`_order.opportunity_lists` compiled: the listed entries by opportunity, then host rank (where
+    the host ranked), best score, lottery draw; order receives entry indices, starts the row starts.
+
+    The keys are built here, per listed entry and in row order, so that no full-length key array
+    is made in numpy: at 2M entries that saves about 100 MB.
+    """
+    n = listed.shape[0]
+    for e in range(n):
+        if listed[e]:
+            starts[opportunity[e] + 1] += 1
+    for r in range(n_rows):
+        starts[r + 1] += starts[r]
+    m = starts[n_rows]
+    free = starts[:-1].copy()
+    grouped = np.empty(m, np.int32)
+    for e in range(n):
+        if listed[e]:
+            r = opportunity[e]
+            grouped[free[r]] = e
+            free[r] += 1
+    first = np.empty(m, np.int32)
+    second = np.empty(m, np.float64)
+    third = np.empty(m, np.int32)
+    for k in range(m):
+        e = grouped[k]
+        first[k] = host_rank[e] if host_ranks_any[opportunity[e]] else 0
+        second[k] = score[e]
+        third[k] = draw[applicant[e]]
+    position = np.empty(m, np.int32)
+    for k in range(m):
+        position[k] = k
+    work = np.empty(m, np.int32)
+    for r in range(n_rows):
+        if starts[r + 1] - starts[r] > 1:
+            _merge_sort(position, work, starts[r], starts[r + 1], first, second, third)
+    for k in range(m):
+        order[k] = grouped[position[k]]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.engine._kernels import Backend, resolve_backend
-from matcher.engine._order import order_rows
+from matcher.engine._order import opportunity_lists, order_rows
 from matcher.engine.allocation import Allocation, allocate
 
 
@@ -200,12 +200,19 @@ def csr_from_choices(
     the order of a lottery over applicant positions drawn from ``seed`` (single tie-breaking, as in
     `csr_from_scores`).
     """
-    applicant = np.asarray(applicant, np.int64)
-    opportunity = np.asarray(opportunity, np.int64)
-    choice_rank = np.asarray(choice_rank, np.int64)
+    # Integer arrays are kept in their own width (the service passes int32): a 2M-entry round
+    # must not be copied to int64 on the way in.
+    applicant, opportunity, choice_rank, host_rank = (
+        _integers(values, name)
+        for values, name in (
+            (applicant, "applicant"),
+            (opportunity, "opportunity"),
+            (choice_rank, "choice_rank"),
+            (host_rank, "host_rank"),
+        )
+    )
     eligible = np.asarray(eligible, bool)
     score = np.asarray(score, np.float64)
-    host_rank = np.asarray(host_rank, np.int64)
     if (
         not len(applicant)
         == len(opportunity)
@@ -223,38 +230,61 @@ def csr_from_choices(
     host_ranks_any = np.zeros(n_opportunities, bool)
     host_ranks_any[opportunity[hosted]] = True
     listed = eligible & (hosted | ~host_ranks_any[opportunity])
-    applicant_draw = np.random.default_rng(seed).permutation(n_applicants)
+    del hosted
+    applicant_draw = np.random.default_rng(seed).permutation(n_applicants).astype(np.int32)
     compiled = resolve_backend(backend) == "compiled"
 
-    if len(applicant) and np.all(
-        (np.diff(applicant) > 0) | ((np.diff(applicant) == 0) & (np.diff(choice_rank) > 0))
-    ):
-        applicant_entry = np.arange(len(applicant))  # already in order, as the service reads them
+    if _in_applicant_order(applicant, choice_rank):
+        # Already in order, as the service reads them: the applicant side is the input itself.
+        applicant_entry = np.arange(len(applicant), dtype=np.int32 if len(applicant) < 2**31 else np.int64)
+        applicant_prefs = np.asarray(opportunity, np.int32)  # no copy when it is int32 already
     else:
         nothing = np.zeros(len(applicant))
         applicant_entry = order_rows(applicant, n_applicants, choice_rank, nothing, choice_rank, compiled)
-    on_list = np.flatnonzero(listed)
-    listed_opportunity = opportunity[on_list]
-    opp_key = np.where(host_ranks_any[listed_opportunity], host_rank[on_list], 0)
-    order = order_rows(
-        listed_opportunity,
+        applicant_prefs = opportunity[applicant_entry].astype(np.int32)
+    opportunity_entry, listed_per_opportunity = opportunity_lists(
+        listed,
+        opportunity,
+        host_rank,
+        host_ranks_any,
+        score,
+        applicant,
+        applicant_draw,
         n_opportunities,
-        opp_key,
-        score[on_list],
-        applicant_draw[applicant[on_list]],
         compiled,
     )
-    opportunity_entry = on_list[order]
 
     applicant_indptr = np.zeros(n_applicants + 1, np.int64)
     np.cumsum(np.bincount(applicant, minlength=n_applicants), out=applicant_indptr[1:])
     opportunity_indptr = np.zeros(n_opportunities + 1, np.int64)
-    np.cumsum(np.bincount(opportunity[on_list], minlength=n_opportunities), out=opportunity_indptr[1:])
+    np.cumsum(listed_per_opportunity, out=opportunity_indptr[1:])
     return RoundLists(
         applicant_indptr,
-        opportunity[applicant_entry].astype(np.int32),
+        applicant_prefs,
         opportunity_indptr,
-        applicant[opportunity_entry].astype(np.int32),
+        np.asarray(applicant[opportunity_entry], np.int32),
         applicant_entry,
         opportunity_entry,
     )
+
+
+def _integers(values: np.ndarray, name: str) -> np.ndarray:
+    array = np.ascontiguousarray(values)
+    if array.dtype.kind not in "iu":
+        array = np.ascontiguousarray(values, np.int64)  # lists and other sequences of ints
+    return array
+
+
+def _in_applicant_order(applicant: np.ndarray, choice_rank: np.ndarray) -> bool:
+    """Whether the entries already run by applicant, then by rank (checked in 1M-entry slices)."""
+    n = len(applicant)
+    if n == 0:
+        return False
+    step = 1 << 20
+    for start in range(0, n - 1, step):
+        stop = min(start + step + 1, n)
+        a, r = applicant[start:stop], choice_rank[start:stop]
+        same = a[1:] == a[:-1]
+        if np.any(a[1:] < a[:-1]) or np.any(same & (r[1:] <= r[:-1])):
+            return False
+    return True

@@ -84,10 +84,10 @@ def allocate_ranked(
 
     applicant_ids = sorted({r[0] for r in rows})
     app_pos = {a: i for i, a in enumerate(applicant_ids)}
-    applicant = np.fromiter((app_pos[r[0]] for r in rows), np.int64, n)
-    opportunity = np.fromiter((opp_pos[r[1]] for r in rows), np.int64, n)
-    choice_rank = np.fromiter((r[2] for r in rows), np.int64, n)
-    host_rank = np.fromiter((-1 if r[3] is None else r[3] for r in rows), np.int64, n)
+    applicant = np.fromiter((app_pos[r[0]] for r in rows), np.int32, n)
+    opportunity = np.fromiter((opp_pos[r[1]] for r in rows), np.int32, n)
+    choice_rank = np.fromiter((r[2] for r in rows), np.int32, n)
+    host_rank = np.fromiter((-1 if r[3] is None else r[3] for r in rows), np.int32, n)
     lists = csr_from_choices(
         applicant,
         opportunity,

@@ -166,3 +166,23 @@ def test_compiled_row_order_equals_numpy_lexsort_ties_included(entries):
     keys = [(int(row[e]), int(first[e]), -float(second[e]), int(third[e])) for e in compiled]
     assert keys == sorted(keys)  # in order, and stable: equal entries keep their input order
     assert compiled.tolist() == python.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(ranked_rounds(), st.booleans())
+def test_compiled_and_numpy_lists_are_the_same(instance, shuffled):
+    n_app, n_opp, entries, host_rank, _, seed = instance
+    if shuffled:  # entries not in applicant order take the sorting path on the applicant side too
+        entries = entries[::-1]
+        host_rank = [{len(entries) - 1 - k: r for k, r in hr.items()} for hr in host_rank]
+    ranks = [next((hr[k] for hr in host_rank if k in hr), -1) for k in range(len(entries))]
+    columns = [
+        np.array([e[i] for e in entries], np.int32 if i < 3 else (bool if i == 3 else float))
+        for i in range(5)
+    ]
+    args = (*columns, np.array(ranks, np.int32), n_app, n_opp)
+    compiled = csr_from_choices(*args, seed=seed, backend="compiled")
+    python = csr_from_choices(*args, seed=seed, backend="python")
+    for field in ("applicant_indptr", "applicant_prefs", "opportunity_indptr", "opportunity_prefs"):
+        assert getattr(compiled, field).tolist() == getattr(python, field).tolist(), field
+    assert compiled.opportunity_entry.tolist() == python.opportunity_entry.tolist()
