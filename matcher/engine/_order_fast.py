@@ -92,13 +92,21 @@ def order_rows(row, n_rows, first, second, third, order, scratch, starts):
         r = row[e]
         grouped[free[r]] = e
         free[r] += 1
-    local_first, local_second, local_third = first[grouped], second[grouped], third[grouped]
-    position = np.arange(n)
-    work = np.empty(n, np.int64)
+    _sort_within_rows(starts, n_rows, grouped, first[grouped], second[grouped], third[grouped], order)
+
+
+@_jit
+def _sort_within_rows(starts, n_rows, grouped, first, second, third, order):
+    """Sort each row's stretch of ``grouped`` by its keys (given in the same, grouped order) into order."""
+    m = grouped.shape[0]
+    position = np.empty(m, np.int32)  # positions within a row set; rounds stay far below 2**31
+    for k in range(m):
+        position[k] = k
+    work = np.empty_like(position)
     for r in range(n_rows):
         if starts[r + 1] - starts[r] > 1:
-            _merge_sort(position, work, starts[r], starts[r + 1], local_first, local_second, local_third)
-    for k in range(n):
+            _merge_sort(position, work, starts[r], starts[r + 1], first, second, third)
+    for k in range(m):
         order[k] = grouped[position[k]]
 
 
@@ -134,12 +142,4 @@ def order_opportunity_lists(
         first[k] = host_rank[e] if host_ranks_any[opportunity[e]] else 0
         second[k] = score[e]
         third[k] = draw[applicant[e]]
-    position = np.empty(m, np.int32)
-    for k in range(m):
-        position[k] = k
-    work = np.empty(m, np.int32)
-    for r in range(n_rows):
-        if starts[r + 1] - starts[r] > 1:
-            _merge_sort(position, work, starts[r], starts[r + 1], first, second, third)
-    for k in range(m):
-        order[k] = grouped[position[k]]
+    _sort_within_rows(starts, n_rows, grouped, first, second, third, order)

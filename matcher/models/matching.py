@@ -43,6 +43,15 @@ class MatchStatus(StrEnum):
 HOLDS_PLACE = frozenset(
     {MatchStatus.APPROVED, MatchStatus.PUBLISHED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED}
 )
+# Statuses of a match once published: answered, ended or still waiting, but never undecided.
+PUBLISHED_OR_LATER = (
+    MatchStatus.PUBLISHED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.DECLINED,
+    MatchStatus.EXPIRED,
+    MatchStatus.CANCELLED,
+    MatchStatus.COMPLETED,
+)
 # Allowed moves; anything else is refused by services.rounds.
 TRANSITIONS: dict[str, frozenset[str]] = {
     MatchStatus.PROPOSED: frozenset({MatchStatus.APPROVED, MatchStatus.REJECTED}),

@@ -10,21 +10,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from matcher.db import utcnow
 from matcher.models import Membership, OutboxJob
-from matcher.models.matching import Match, MatchStatus
+from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.models.notification import Category, Frequency, NotificationPreference
 from matcher.models.opportunity import Opportunity
 from matcher.models.organisation import Organisation
 from matcher.notifications.preferences import DEFAULTS
 
 CHUNK = 500
-PUBLISHED_OR_LATER = (
-    MatchStatus.PUBLISHED,
-    MatchStatus.ACCEPTED,
-    MatchStatus.DECLINED,
-    MatchStatus.EXPIRED,
-    MatchStatus.CANCELLED,
-    MatchStatus.COMPLETED,
-)
 log = logging.getLogger("matcher.mail")
 
 

@@ -16,21 +16,14 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import Opportunity, Role, User
-from matcher.models.matching import Match, MatchStatus, Suggestion
+from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Suggestion
 from matcher.security import fingerprint
 from matcher.services import placements
 from matcher.services.errors import DomainError
 from matcher.web.access import can_act_for, role_required
 
 bp = Blueprint("placements", __name__)
-VISIBLE = [
-    MatchStatus.PUBLISHED,
-    MatchStatus.ACCEPTED,
-    MatchStatus.DECLINED,
-    MatchStatus.EXPIRED,
-    MatchStatus.COMPLETED,
-    MatchStatus.CANCELLED,
-]
+VISIBLE = list(PUBLISHED_OR_LATER)  # applicants and hosts see a match once it is published
 
 
 class ReasonForm(FlaskForm):

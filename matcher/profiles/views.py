@@ -13,7 +13,7 @@ from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import Profile, Role, User
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
-from matcher.services import privacy, profiles
+from matcher.services import cvs, privacy, profiles
 from matcher.services.errors import DomainError, NotFound
 from matcher.services.profile_reads import full_profile
 from matcher.web.access import role_required
@@ -74,7 +74,7 @@ def upload_cv():
     if form.validate_on_submit():
         upload = form.cv.data
         try:
-            profiles.replace_cv(db.session, current_user, upload.stream, upload.filename)
+            cvs.replace_cv(db.session, current_user, upload.stream, upload.filename)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -90,7 +90,7 @@ def upload_cv():
 def delete_cv():
     if EmptyForm().validate_on_submit():
         try:
-            profiles.remove_cv(db.session, current_user)
+            cvs.remove_cv(db.session, current_user)
         except NotFound as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -135,7 +135,7 @@ def cv(user_id: int):
 
 def _send_cv(user_id: int) -> Response:
     try:
-        profile: Profile = profiles.cv_for_viewer(db.session, current_user, user_id)
+        profile: Profile = cvs.cv_for_viewer(db.session, current_user, user_id)
     except NotFound:
         abort(404)
     path = uploads.path_of(profile.cv_filename)

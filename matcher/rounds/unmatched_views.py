@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import User
-from matcher.rounds.views import STAFF, _run, bp
+from matcher.rounds.views import STAFF, bp, get_run
 from matcher.services import round_reports as reports
 from matcher.services.search import SearchPage
 from matcher.web.access import role_required
@@ -19,7 +19,7 @@ PER_PAGE = 100
 @bp.get("/runs/<int:run_id>/unmatched")
 @role_required(*STAFF)
 def unmatched(run_id: int):
-    run = _run(run_id)
+    run = get_run(run_id)
     number = max(request.args.get("page", 1, type=as_id) or 1, 1)
     shown = reports.unmatched_slice(db.session, run, (number - 1) * PER_PAGE, PER_PAGE)
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([int(a) for a, _ in shown])))}

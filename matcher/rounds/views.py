@@ -1,4 +1,7 @@
-"""Coordinator pages for match rounds: create, run, compare, review, decide, publish, export."""
+"""Coordinator pages for match rounds: create, run, compare, review, decide, publish.
+
+CSV exports are in `exports`, the unmatched applicants of a run in `unmatched_views`.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,6 @@ from matcher.models.matching import (
     MatchEvent,
     MatchRound,
     MatchRun,
-    MatchStatus,
     RoundStatus,
     Suggestion,
 )
@@ -27,7 +29,6 @@ from matcher.services.errors import DomainError
 from matcher.services.search import SearchPage
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
-from matcher.web.csv_export import csv_response
 from matcher.web.forms import show_error
 
 bp = Blueprint("rounds", __name__, url_prefix="/coordination")
@@ -40,7 +41,7 @@ def _round(round_id: int) -> MatchRound:
     return db.session.get(MatchRound, round_id) or abort(404)
 
 
-def _run(run_id: int) -> MatchRun:
+def get_run(run_id: int) -> MatchRun:
     return db.session.get(MatchRun, run_id, options=[joinedload(MatchRun.round)]) or abort(404)
 
 
@@ -131,7 +132,7 @@ def run(round_id: int):
 @bp.get("/runs/<int:run_id>")
 @role_required(*STAFF)
 def review(run_id: int):
-    run = _run(run_id)
+    run = get_run(run_id)
     if run.round.mode == "recommendation":
         suggestions = db.session.scalars(
             select(Suggestion)
@@ -183,7 +184,7 @@ def review(run_id: int):
 @bp.post("/runs/<int:run_id>/decide")
 @role_required(*STAFF)
 def decide(run_id: int):
-    run = _run(run_id)
+    run = get_run(run_id)
     form = DecisionForm()
     action = request.form.get("action", "")
     ids = ids_from(request.form.getlist("match_id"))
@@ -220,7 +221,7 @@ def _filters(values) -> dict:
 @role_required(*STAFF)
 def approve_all(run_id: int):
     """Approve every proposed match the review page's filters select, in a few statements."""
-    run = _run(run_id)
+    run = get_run(run_id)
     if not DecisionForm().validate_on_submit():
         abort(400)
     filters = _filters(request.form)
@@ -259,7 +260,7 @@ def _publish_waitlist_offers(run: MatchRun, approved_ids: list[int]) -> None:
 @bp.post("/runs/<int:run_id>/publish")
 @role_required(*STAFF)
 def publish(run_id: int):
-    run = _run(run_id)
+    run = get_run(run_id)
     form = PublishForm()
     if not form.validate_on_submit():
         flash("Set the date by which applicants must reply.", "error")
@@ -275,85 +276,10 @@ def publish(run_id: int):
     return redirect(url_for("rounds.review", run_id=run_id))
 
 
-@bp.get("/runs/<int:run_id>/matches.csv")
-@role_required(*STAFF)
-def export_run(run_id: int):
-    run = _run(run_id)
-    matches = reports.matches_for_export(db.session, Match.run_id == run.id)
-    rows = (
-        [
-            m.id,
-            m.status,
-            m.applicant.name if m.applicant else "(deleted account)",
-            m.applicant.email if m.applicant else "",
-            m.opportunity.title,
-            m.opportunity.organisation.name,
-            m.opportunity.country_code,
-            f"{m.score:.3f}",
-            m.applicant_rank,
-            m.host_rank,
-            m.reason or "",
-        ]
-        for m in matches
-    )
-    header = [
-        "match",
-        "status",
-        "applicant",
-        "email",
-        "opportunity",
-        "organisation",
-        "country",
-        "score",
-        "applicant_rank",
-        "host_rank",
-        "reason",
-    ]
-    return csv_response(f"round-{run.round_id}-run-{run.number}.csv", header, rows)
-
-
-@bp.get("/placements.csv")
-@role_required(*STAFF)
-def export_placements():
-    held = [
-        MatchStatus.PUBLISHED,
-        MatchStatus.ACCEPTED,
-        MatchStatus.COMPLETED,
-        MatchStatus.DECLINED,
-        MatchStatus.EXPIRED,
-        MatchStatus.CANCELLED,
-    ]
-    matches = reports.matches_for_export(db.session, Match.status.in_(held))
-    rows = (
-        [
-            m.id,
-            m.status,
-            m.applicant.name if m.applicant else "(deleted account)",
-            m.opportunity.title,
-            m.opportunity.organisation.name,
-            m.opportunity.starts_on,
-            m.opportunity.ends_on,
-            m.response_deadline,
-        ]
-        for m in matches
-    )
-    header = [
-        "match",
-        "status",
-        "applicant",
-        "opportunity",
-        "organisation",
-        "starts_on",
-        "ends_on",
-        "reply_by",
-    ]
-    return csv_response("placements.csv", header, rows)
-
-
 @bp.get("/compare")
 @role_required(*STAFF)
 def compare():
-    a, b = _run(request.args.get("a", type=as_id) or 0), _run(request.args.get("b", type=as_id) or 0)
+    a, b = get_run(request.args.get("a", type=as_id) or 0), get_run(request.args.get("b", type=as_id) or 0)
     if a.round_id != b.round_id:
         abort(400)
 
@@ -402,4 +328,4 @@ def dashboard():
     return render_template("rounds/dashboard.html", **reports.dashboard_figures(db.session))
 
 
-from matcher.rounds import unmatched_views  # noqa: E402, F401  (its routes join this blueprint)
+from matcher.rounds import exports, unmatched_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -8,6 +8,7 @@ proposals keeps them proposed, to be decided one by one, and the count says so.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Select, insert, literal, select, update
@@ -46,9 +47,7 @@ def approve_all(session: Session, actor: User, run: MatchRun, selection: Select)
     pairs = session.execute(chosen.with_for_update(of=Match)).all()
     if not pairs:
         return BulkApproval(0, 0, 0)
-    wanted: dict[int, int] = {}
-    for _, opportunity_id in pairs:
-        wanted[opportunity_id] = wanted.get(opportunity_id, 0) + 1
+    wanted = Counter(opportunity_id for _, opportunity_id in pairs)
 
     # Places, per opportunity, all or nothing; the WHERE clause and the CHECK constraint make the
     # database the judge of capacity, as `placements.take_place` does for one match.

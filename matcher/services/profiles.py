@@ -7,13 +7,11 @@ from collections.abc import Sized
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
-from typing import BinaryIO
 
 import pycountry
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, contains_eager
 
-from matcher import uploads
 from matcher.db import utcnow
 from matcher.models import (
     Application,
@@ -224,13 +222,13 @@ def applications_seen_by(session: Session, viewer: User, applicant: User) -> lis
 # Writing
 
 
-def _require_applicant(user: User) -> None:
+def require_applicant(user: User) -> None:
     if not user.is_applicant:
         raise PermissionDenied("Only medical students and trainees have a profile.")
 
 
 def get_or_create(session: Session, user: User) -> Profile:
-    _require_applicant(user)
+    require_applicant(user)
     profile = profile_of(session, user)
     if profile is None:
         profile = Profile(user_id=user.id, institution="", statement="")
@@ -342,7 +340,7 @@ def _check_teaching(session: Session, user: User, data: ProfileData) -> None:
 
 def update(session: Session, user: User, data: ProfileData, today: date) -> Profile:
     """Save the applicant's own profile; all of it or, on any error, none of it."""
-    _require_applicant(user)
+    require_applicant(user)
     validate(session, user, data, today)
     profile = get_or_create(session, user)
     profile.level_rank = data.level_rank
@@ -383,36 +381,3 @@ def _language(existing: ProfileLanguage | None, code: str, level: str) -> Profil
     row = existing or ProfileLanguage(language=code)
     row.level = level
     return row
-
-
-def replace_cv(session: Session, user: User, stream: BinaryIO, filename: str | None) -> Profile:
-    """Check and store a new CV; the old file is deleted once this commits, the new one if not."""
-    _require_applicant(user)
-    content = uploads.read_pdf(stream, field="cv")
-    profile = get_or_create(session, user)
-    # Locked, so that two uploads at once cannot both think they replace the same old file.
-    old_file = session.scalar(select(Profile.cv_filename).where(Profile.id == profile.id).with_for_update())
-    uploads.delete_after_commit(session, old_file)
-    profile.cv_filename = uploads.store(session, content)
-    profile.cv_original_name = uploads.display_name(filename)
-    profile.cv_size = len(content)
-    profile.cv_uploaded_at = utcnow()
-    session.flush()
-    return profile
-
-
-def remove_cv(session: Session, user: User) -> None:
-    profile = profile_of(session, user)
-    if profile is None or profile.cv_filename is None:
-        raise NotFound("You have not uploaded a CV.")
-    uploads.delete_after_commit(session, profile.cv_filename)
-    profile.cv_filename = profile.cv_original_name = None
-    profile.cv_size = profile.cv_uploaded_at = None
-
-
-def cv_for_viewer(session: Session, viewer: User, applicant_id: int) -> Profile:
-    """The profile whose CV the viewer may download, or NotFound."""
-    _, profile = applicant_for_viewer(session, viewer, applicant_id)
-    if profile is None or profile.cv_filename is None:
-        raise NotFound("There is no CV here.")
-    return profile

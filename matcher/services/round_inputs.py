@@ -56,25 +56,20 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
         )
         for table in (profile_interests, profile_teaching_interests)
     )
-    places = _grouped(
-        session,
-        select(PlaceOfInterest.profile_id, PlaceOfInterest.scope, PlaceOfInterest.name)
-        .join(Profile, Profile.id == PlaceOfInterest.profile_id)
-        .where(wanted),
-    )
-    windows = _grouped(
-        session,
-        select(AvailabilityWindow.profile_id, AvailabilityWindow.starts_on, AvailabilityWindow.ends_on)
-        .join(Profile, Profile.id == AvailabilityWindow.profile_id)
-        .where(wanted)
-        .order_by(AvailabilityWindow.profile_id, AvailabilityWindow.starts_on),
-    )
-    languages = _grouped(
-        session,
-        select(ProfileLanguage.profile_id, ProfileLanguage.language, ProfileLanguage.level)
-        .join(Profile, Profile.id == ProfileLanguage.profile_id)
-        .where(wanted)
-        .order_by(ProfileLanguage.profile_id, ProfileLanguage.language),
+    # Each child table by profile: (key column, the columns wanted, in the order the ORM path uses).
+    places, windows, languages = (
+        _grouped(
+            session,
+            select(profile_id, *columns)
+            .join(Profile, Profile.id == profile_id)
+            .where(wanted)
+            .order_by(profile_id, *columns),
+        )
+        for profile_id, *columns in (
+            (PlaceOfInterest.profile_id, PlaceOfInterest.scope, PlaceOfInterest.name),
+            (AvailabilityWindow.profile_id, AvailabilityWindow.starts_on, AvailabilityWindow.ends_on),
+            (ProfileLanguage.profile_id, ProfileLanguage.language, ProfileLanguage.level),
+        )
     )
 
     specs: dict[int, ApplicantProfile] = {}

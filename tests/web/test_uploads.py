@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Profile
-from matcher.services import profiles
+from matcher.services import cvs
 from matcher.services.errors import DomainError
 from tests.support.pdf import HEADER_ONLY, PNG_RENAMED, ZIP_RENAMED, minimal_pdf
 
@@ -122,7 +122,7 @@ def test_deleting_the_cv_removes_the_file(app, auth, client):
 def test_a_stored_file_is_removed_again_when_its_transaction_rolls_back(app, users):
     student = users.create(role="student")
     with app.test_request_context():
-        profiles.replace_cv(db.session, student, BytesIO(minimal_pdf()), "cv.pdf")
+        cvs.replace_cv(db.session, student, BytesIO(minimal_pdf()), "cv.pdf")
         assert len(_stored_files(app)) == 1
         db.session.rollback()
     assert _stored_files(app) == []
@@ -131,7 +131,7 @@ def test_a_stored_file_is_removed_again_when_its_transaction_rolls_back(app, use
 def test_a_non_pdf_never_reaches_the_disk_even_through_the_service(app, users):
     student = users.create(role="student")
     with app.test_request_context(), pytest.raises(DomainError) as refused:
-        profiles.replace_cv(db.session, student, BytesIO(PNG_RENAMED), "cv.pdf")
+        cvs.replace_cv(db.session, student, BytesIO(PNG_RENAMED), "cv.pdf")
     assert refused.value.field == "cv"
     assert _stored_files(app) == []
 

@@ -1,0 +1,77 @@
+"""CSV exports for coordinators: one run's matches, and every published placement."""
+
+from __future__ import annotations
+
+from matcher.extensions import db
+from matcher.models.matching import PUBLISHED_OR_LATER, Match
+from matcher.rounds.views import STAFF, bp, get_run
+from matcher.services import round_reports as reports
+from matcher.web.access import role_required
+from matcher.web.csv_export import csv_response
+
+
+@bp.get("/runs/<int:run_id>/matches.csv")
+@role_required(*STAFF)
+def export_run(run_id: int):
+    run = get_run(run_id)
+    matches = reports.matches_for_export(db.session, Match.run_id == run.id)
+    rows = (
+        [
+            m.id,
+            m.status,
+            m.applicant.name if m.applicant else "(deleted account)",
+            m.applicant.email if m.applicant else "",
+            m.opportunity.title,
+            m.opportunity.organisation.name,
+            m.opportunity.country_code,
+            f"{m.score:.3f}",
+            m.applicant_rank,
+            m.host_rank,
+            m.reason or "",
+        ]
+        for m in matches
+    )
+    header = [
+        "match",
+        "status",
+        "applicant",
+        "email",
+        "opportunity",
+        "organisation",
+        "country",
+        "score",
+        "applicant_rank",
+        "host_rank",
+        "reason",
+    ]
+    return csv_response(f"round-{run.round_id}-run-{run.number}.csv", header, rows)
+
+
+@bp.get("/placements.csv")
+@role_required(*STAFF)
+def export_placements():
+    matches = reports.matches_for_export(db.session, Match.status.in_(PUBLISHED_OR_LATER))
+    rows = (
+        [
+            m.id,
+            m.status,
+            m.applicant.name if m.applicant else "(deleted account)",
+            m.opportunity.title,
+            m.opportunity.organisation.name,
+            m.opportunity.starts_on,
+            m.opportunity.ends_on,
+            m.response_deadline,
+        ]
+        for m in matches
+    )
+    header = [
+        "match",
+        "status",
+        "applicant",
+        "opportunity",
+        "organisation",
+        "starts_on",
+        "ends_on",
+        "reply_by",
+    ]
+    return csv_response("placements.csv", header, rows)
