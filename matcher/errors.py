@@ -8,6 +8,8 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from matcher.services.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -54,6 +56,14 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400, "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
         )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        # A refusal no view turned into a form error: not found, not allowed, or a clash with the state.
+        from matcher.extensions import db
+
+        db.session.rollback()
+        return render_error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

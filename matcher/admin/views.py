@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from matcher.admin import bp
 from matcher.admin.forms import RoleForm
 from matcher.db import contains_pattern
 from matcher.extensions import db
 from matcher.models import Role, User
 from matcher.services import accounts
-from matcher.services.errors import DomainError
 from matcher.web.access import role_required
 from matcher.web.converters import as_id
+from matcher.web.usecase import attempt
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 
 
@@ -42,12 +42,6 @@ def set_role(user_id: int):
     if not form.validate_on_submit():
         flash("Choose one of the listed roles.", "error")
         return redirect(url_for("admin.users"))
-    try:
-        accounts.set_role(db.session, current_user, user, Role(form.role.data))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(accounts.set_role, db.session, current_user, user, Role(form.role.data)).ok:
         flash(f"{user.email} is now {Role(form.role.data).label.lower()}.", "success")
     return redirect(url_for("admin.users"))

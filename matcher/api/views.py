@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import abort, jsonify, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from matcher.api import bp
 from matcher.extensions import csrf, db
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
@@ -20,7 +21,6 @@ from matcher.services.search import (
     with_listed_relations,
 )
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 

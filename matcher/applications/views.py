@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from matcher.applications import bp
 from matcher.applications.forms import HostOrderForm, MotivationForm
-from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import MAX_APPLICATIONS, Opportunity, Role
 from matcher.services import applications, hosting, profiles
-from matcher.services.errors import DomainError, NotFound
 from matcher.web.access import role_required
-from matcher.web.forms import show_error
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt, render_form
 
-bp = Blueprint("applications", __name__)
 APPLICANTS = (Role.STUDENT, Role.TRAINEE)
 HOSTS = (Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 
@@ -43,43 +42,32 @@ def apply(opportunity_id: int):
     opportunity = db.session.get(Opportunity, opportunity_id) or abort(404)
     form = MotivationForm()
     if form.validate_on_submit():
-        try:
-            application = applications.apply(
-                db.session, current_user, opportunity_id, form.motivation.data, date.today()
+        applied = attempt(
+            applications.apply,
+            db.session,
+            current_user,
+            opportunity_id,
+            form.motivation.data,
+            date.today(),
+            form=form,
+        )
+        if applied.ok:
+            flash(
+                f"You applied to “{opportunity.title}”. It is choice {applied.value.rank} in your list.",
+                "success",
             )
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            rank = application.rank
-            db.session.commit()
-            flash(f"You applied to “{opportunity.title}”. It is choice {rank} in your list.", "success")
             return redirect(url_for("applications.index"))
     if not applications.is_public(opportunity):
         abort(404)
     state = applications.apply_state(db.session, current_user, opportunity, date.today())
-    return render_template(
-        "applications/apply.html", opportunity=opportunity, form=form, state=state
-    ), 422 if form.errors else 200
+    return render_form("applications/apply.html", form, opportunity=opportunity, state=state)
 
 
 @bp.post("/applications/<int:application_id>/move/<any(up, down):direction>")
 @role_required(*APPLICANTS)
 def move(application_id: int, direction: str):
     if EmptyForm().validate_on_submit():
-        try:
-            applications.move(db.session, current_user, application_id, direction, date.today())
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        attempt(applications.move, db.session, current_user, application_id, direction, date.today())
     return redirect(url_for("applications.index"))
 
 
@@ -87,49 +75,38 @@ def move(application_id: int, direction: str):
 @role_required(*APPLICANTS)
 def withdraw(application_id: int):
     if EmptyForm().validate_on_submit():
-        try:
-            opportunity = applications.withdraw(db.session, current_user, application_id)
-        except NotFound:
-            db.session.rollback()
-            abort(404)
-        title = opportunity.title
-        db.session.commit()
-        flash(f"You withdrew your application to “{title}”.", "success")
+        withdrawn = attempt(applications.withdraw, db.session, current_user, application_id)
+        if withdrawn.ok:
+            flash(f"You withdrew your application to “{withdrawn.value.title}”.", "success")
     return redirect(url_for("applications.index"))
 
 
 @bp.route("/applications/<int:application_id>/motivation", methods=["GET", "POST"])
 @role_required(*APPLICANTS)
 def motivation(application_id: int):
-    try:
-        application = applications.own_application(db.session, current_user, application_id)
-    except NotFound:
-        abort(404)
+    application = applications.own_application(db.session, current_user, application_id)
     form = MotivationForm(obj=application)
-    if form.validate_on_submit():
-        try:
-            applications.update_motivation(
-                db.session, current_user, application_id, form.motivation.data, date.today()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your motivation is saved.", "success")
-            return redirect(url_for("applications.index"))
-    return render_template(
-        "applications/motivation.html", application=application, form=form
-    ), 422 if form.errors else 200
+    if (
+        form.validate_on_submit()
+        and attempt(
+            applications.update_motivation,
+            db.session,
+            current_user,
+            application_id,
+            form.motivation.data,
+            date.today(),
+            form=form,
+        ).ok
+    ):
+        flash("Your motivation is saved.", "success")
+        return redirect(url_for("applications.index"))
+    return render_form("applications/motivation.html", form, application=application)
 
 
 @bp.route("/opportunities/<int:opportunity_id>/applicants", methods=["GET", "POST"])
 @role_required(*HOSTS)
 def applicants(opportunity_id: int):
-    try:
-        opportunity = hosting.opportunity_for_host(db.session, current_user, opportunity_id)
-    except NotFound:
-        abort(404)
+    opportunity = hosting.opportunity_for_host(db.session, current_user, opportunity_id)
     rows = hosting.applicants_for(db.session, current_user, opportunity)
     ids = [row.application.id for row in rows]
     if request.method == "POST":
@@ -137,23 +114,21 @@ def applicants(opportunity_id: int):
     else:
         saved = {f"position_{row.application.id}": row.application.host_rank for row in rows}
         form = HostOrderForm.for_applications(ids, data=saved)
-    if form.validate_on_submit():
-        try:
-            hosting.set_host_order(db.session, current_user, opportunity, form.positions())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your order of the applicants is saved.", "success")
-            return redirect(url_for("applications.applicants", opportunity_id=opportunity_id))
-    return render_template(
+    if (
+        form.validate_on_submit()
+        and attempt(
+            hosting.set_host_order, db.session, current_user, opportunity, form.positions(), form=form
+        ).ok
+    ):
+        flash("Your order of the applicants is saved.", "success")
+        return redirect(url_for("applications.applicants", opportunity_id=opportunity_id))
+    return render_form(
         "applications/applicants.html",
+        form,
         opportunity=opportunity,
         rows=rows,
-        form=form,
         show_scores=any(row.match_score is not None for row in rows),
-    ), 422 if form.errors else 200
+    )
 
 
 @bp.app_context_processor

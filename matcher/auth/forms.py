@@ -112,7 +112,3 @@ class TimezoneForm(FlaskForm):
     def validate_timezone(self, field: SelectField) -> None:
         if not is_known_zone(field.data):
             raise ValidationError("Choose a time zone from the list.")
-
-
-class EmptyForm(FlaskForm):
-    """A form with nothing but the CSRF token, for buttons such as "Log out"."""

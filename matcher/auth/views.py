@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import (
     current_user,
     fresh_login_required,
@@ -13,10 +13,10 @@ from flask_login import (
 )
 
 from matcher import audit
+from matcher.auth import bp
 from matcher.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
-    EmptyForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
@@ -27,12 +27,10 @@ from matcher.extensions import db, limiter
 from matcher.models import Role
 from matcher.security import TokenError
 from matcher.services import accounts
-from matcher.services.errors import DomainError
-from matcher.web.forms import show_error
+from matcher.web.forms import EmptyForm
 from matcher.web.redirects import is_safe_next, redirect_next
 from matcher.web.throttle import check_login_allowed, record_failed_login
-
-bp = Blueprint("auth", __name__)
+from matcher.web.usecase import attempt, render_form
 
 
 def _start_session(user, remember: bool) -> None:
@@ -54,17 +52,12 @@ def signup():
             role=Role(form.role.data),
             organisation_name=form.organisation_name.data,
         )
-        try:
-            user = accounts.sign_up(db.session, data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            _start_session(user, remember=False)
-            flash(f"Welcome! We sent a confirmation link to {user.email}.", "success")
+        signed_up = attempt(accounts.sign_up, db.session, data, form=form)
+        if signed_up.ok:
+            _start_session(signed_up.value, remember=False)
+            flash(f"Welcome! We sent a confirmation link to {signed_up.value.email}.", "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+    return render_form("auth/signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,16 +82,14 @@ def login():
             audit.record("login", user, remember=bool(form.remember.data))
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    return render_form("auth/login.html", form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
     form = EmptyForm()
-    if form.validate_on_submit():
-        accounts.log_out(current_user)
-        db.session.commit()
+    if form.validate_on_submit() and attempt(accounts.log_out, current_user).ok:
         logout_user()
         session.clear()
         flash("You are logged out.", "success")
@@ -126,9 +117,11 @@ def verify_email(token: str):
 @limiter.limit("3 per hour", key_func=lambda: f"resend:{current_user.id}")
 def resend_verification():
     form = EmptyForm()
-    if form.validate_on_submit() and not current_user.is_verified:
-        accounts.send_verification(db.session, current_user)
-        db.session.commit()
+    if (
+        form.validate_on_submit()
+        and not current_user.is_verified
+        and attempt(accounts.send_verification, db.session, current_user).ok
+    ):
         flash(f"We sent a new confirmation link to {current_user.email}.", "success")
     return redirect(url_for("main.dashboard"))
 
@@ -143,12 +136,13 @@ RESET_SENT = (
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        accounts.request_password_reset(db.session, form.email.data)
-        db.session.commit()
+    if (
+        form.validate_on_submit()
+        and attempt(accounts.request_password_reset, db.session, form.email.data, form=form).ok
+    ):
         flash(RESET_SENT, "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+    return render_form("auth/forgot.html", form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -158,18 +152,14 @@ def reset_password(token: str):
     except TokenError as error:
         return render_template("auth/link_problem.html", reason=error.reason), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.reset_password(db.session, token, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash("Your password is changed. Log in with the new one.", "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
+    if (
+        form.validate_on_submit()
+        and attempt(accounts.reset_password, db.session, token, form.password.data, form=form).ok
+    ):
+        logout_user()
+        flash("Your password is changed. Log in with the new one.", "success")
+        return redirect(url_for("auth.login"))
+    return render_form("auth/reset.html", form)
 
 
 def _account_page(**forms):
@@ -193,16 +183,12 @@ def account():
 @login_required
 def change_timezone():
     form = TimezoneForm(prefix="tz")
-    if form.validate_on_submit():
-        try:
-            accounts.set_timezone(current_user, form.timezone.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Dates and times are now shown in the {form.timezone.data} time zone.", "success")
-            return redirect(url_for("auth.account"))
+    if (
+        form.validate_on_submit()
+        and attempt(accounts.set_timezone, current_user, form.timezone.data, form=form).ok
+    ):
+        flash(f"Dates and times are now shown in the {form.timezone.data} time zone.", "success")
+        return redirect(url_for("auth.account"))
     return _account_page(timezone_form=form), 422
 
 
@@ -210,18 +196,16 @@ def change_timezone():
 @fresh_login_required
 def change_password():
     form = ChangePasswordForm(prefix="pw")
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            # Every other session is now invalid; keep this one by logging in again.
-            _start_session(current_user._get_current_object(), remember=False)
-            flash("Your password is changed. Other devices have been logged out.", "success")
-            return redirect(url_for("auth.account"))
+    if (
+        form.validate_on_submit()
+        and attempt(
+            accounts.change_password, current_user, form.current_password.data, form.password.data, form=form
+        ).ok
+    ):
+        # Every other session is now invalid; keep this one by logging in again.
+        _start_session(current_user._get_current_object(), remember=False)
+        flash("Your password is changed. Other devices have been logged out.", "success")
+        return redirect(url_for("auth.account"))
     return _account_page(password_form=form), 422
 
 
@@ -229,20 +213,23 @@ def change_password():
 @fresh_login_required
 def change_email():
     form = ChangeEmailForm(prefix="em")
-    if form.validate_on_submit():
-        try:
-            accounts.request_email_change(db.session, current_user, form.password.data, form.new_email.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                f"We sent a confirmation link to {accounts.normalise_email(form.new_email.data)}. "
-                "Your address changes when you follow it.",
-                "success",
-            )
-            return redirect(url_for("auth.account"))
+    if (
+        form.validate_on_submit()
+        and attempt(
+            accounts.request_email_change,
+            db.session,
+            current_user,
+            form.password.data,
+            form.new_email.data,
+            form=form,
+        ).ok
+    ):
+        flash(
+            f"We sent a confirmation link to {accounts.normalise_email(form.new_email.data)}. "
+            "Your address changes when you follow it.",
+            "success",
+        )
+        return redirect(url_for("auth.account"))
     return _account_page(email_form=form), 422
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from matcher.auth.forms import EmptyForm
+from matcher.coordination import reading_bp as bp
 from matcher.coordination.forms import ReadingLinkForm
 from matcher.extensions import db
 from matcher.models import ReadingLink, Role
 from matcher.services import reading
-from matcher.services.errors import DomainError, NotFound
 from matcher.web.access import role_required
-from matcher.web.forms import show_error
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt, render_form
 
-bp = Blueprint("reading", __name__, url_prefix="/coordination/reading")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
@@ -39,15 +38,9 @@ def index():
 def add():
     form = ReadingLinkForm()
     if form.validate_on_submit():
-        try:
-            link = reading.add(db.session, current_user, _data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            title = link.title
-            db.session.commit()
-            flash(f"“{title}” is added to the further reading.", "success")
+        added = attempt(reading.add, db.session, current_user, _data(form), form=form)
+        if added.ok:
+            flash(f"“{added.value.title}” is added to the further reading.", "success")
             return redirect(url_for("reading.index"))
     return _list_page(form, 422)
 
@@ -57,19 +50,13 @@ def add():
 def edit(link_id: int):
     link = db.session.get(ReadingLink, link_id) or abort(404)
     form = ReadingLinkForm(obj=link)
-    if form.validate_on_submit():
-        try:
-            reading.update(db.session, current_user, link_id, _data(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("The link is saved.", "success")
-            return redirect(url_for("reading.index"))
-    return render_template(
-        "coordination/reading_edit.html", link=link, form=form
-    ), 422 if form.errors else 200
+    if (
+        form.validate_on_submit()
+        and attempt(reading.update, db.session, current_user, link_id, _data(form), form=form).ok
+    ):
+        flash("The link is saved.", "success")
+        return redirect(url_for("reading.index"))
+    return render_form("coordination/reading_edit.html", form, link=link)
 
 
 @bp.post("/<int:link_id>/delete")
@@ -77,13 +64,9 @@ def edit(link_id: int):
 def delete(link_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        title = reading.delete(db.session, current_user, link_id)
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    flash(f"“{title}” is removed from the further reading.", "success")
+    deleted = attempt(reading.delete, db.session, current_user, link_id)
+    if deleted.ok:
+        flash(f"“{deleted.value}” is removed from the further reading.", "success")
     return redirect(url_for("reading.index"))
 
 
@@ -92,10 +75,5 @@ def delete(link_id: int):
 def move(link_id: int, direction: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        reading.move(db.session, current_user, link_id, direction)
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    attempt(reading.move, db.session, current_user, link_id, direction)
     return redirect(url_for("reading.index", _anchor=f"link-{link_id}"))

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from matcher.auth.forms import EmptyForm
+from matcher.coordination import bp
 from matcher.extensions import db
 from matcher.models import Membership, Organisation, Role
 from matcher.organisations.forms import RejectForm
 from matcher.services import organisations as service
-from matcher.services.errors import DomainError
 from matcher.web.access import role_required
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt
 
-bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
@@ -29,15 +29,10 @@ def organisations():
     )
 
 
-def _done(message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("coordination.organisations"))
-
-
-def _refused(error: DomainError):
-    db.session.rollback()
-    flash(error.message, "error")
+def _decide(message: str, call, *args, **kwargs):
+    """Run one decision; flash `message` when it is done, the reason when it is refused."""
+    if attempt(call, *args, **kwargs).ok:
+        flash(message, "success")
     return redirect(url_for("coordination.organisations"))
 
 
@@ -47,11 +42,13 @@ def verify(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        service.verify(db.session, current_user, organisation)
-    except DomainError as error:
-        return _refused(error)
-    return _done(f"{organisation.name} is verified; its contacts have been told.")
+    return _decide(
+        f"{organisation.name} is verified; its contacts have been told.",
+        service.verify,
+        db.session,
+        current_user,
+        organisation,
+    )
 
 
 @bp.post("/organisations/<int:organisation_id>/reject")
@@ -62,11 +59,14 @@ def reject(organisation_id: int):
     if not form.validate_on_submit():
         flash("Say why, so the contact can put it right.", "error")
         return redirect(url_for("coordination.organisations"))
-    try:
-        service.reject(db.session, current_user, organisation, form.reason.data)
-    except DomainError as error:
-        return _refused(error)
-    return _done(f"{organisation.name} is not verified; the reason was emailed to its contacts.")
+    return _decide(
+        f"{organisation.name} is not verified; the reason was emailed to its contacts.",
+        service.reject,
+        db.session,
+        current_user,
+        organisation,
+        form.reason.data,
+    )
 
 
 @bp.post("/claims/<int:membership_id>/<any(approve, refuse):decision>")
@@ -75,10 +75,12 @@ def decide_claim(membership_id: int, decision: str):
     membership = db.session.get(Membership, membership_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    who, org = membership.user.email, membership.organisation.name
-    try:
-        service.decide_claim(db.session, current_user, membership, approve=decision == "approve")
-    except DomainError as error:
-        return _refused(error)
     verb = "now acts for" if decision == "approve" else "does not act for"
-    return _done(f"{who} {verb} {org}.")
+    return _decide(
+        f"{membership.user.email} {verb} {membership.organisation.name}.",
+        service.decide_claim,
+        db.session,
+        current_user,
+        membership,
+        approve=decision == "approve",
+    )

@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, jsonify, render_template
+from flask import jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
+from matcher.main import bp
 from matcher.models import MAX_APPLICATIONS, Membership, Opportunity, Organisation, Role
 from matcher.services import applications, dashboards, profiles, reading
 from matcher.services.search import public_opportunities
 
-bp = Blueprint("main", __name__)
 log = logging.getLogger(__name__)
 LATEST = 6
 

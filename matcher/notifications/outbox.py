@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app, g, render_template
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from matcher.models import OutboxJob, OutboxMessage, User
+from matcher.db import utcnow
+from matcher.models import OutboxJob, OutboxMessage, OutboxStatus, User
 from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
 from matcher.notifications.preferences import frequency_for, unsubscribe_url
 
@@ -102,3 +105,16 @@ def queue_job(session: Session, kind: str, payload: dict[str, Any]) -> OutboxJob
     session.add(job)
     g.outbox_queued = True  # in-process delivery (make run) expands it after the commit, too
     return job
+
+
+def retry_dead(session: Session, ids: Sequence[int] = ()) -> int:
+    """Send dead messages again from the first try: those named, or every one; returns how many."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
+    if ids:
+        stmt = stmt.where(OutboxMessage.id.in_(ids))
+    result = session.execute(
+        stmt.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow()).execution_options(
+            synchronize_session=False
+        )
+    )
+    return result.rowcount

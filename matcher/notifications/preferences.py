@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from matcher.models import User
 from matcher.models.notification import ESSENTIAL, Category, Frequency, NotificationPreference
+from matcher.services.errors import DomainError
 
 DEFAULTS = {
     Category.ACCOUNT: Frequency.IMMEDIATE,
@@ -45,10 +48,13 @@ def all_for(session: Session, user: User) -> dict[Category, Frequency]:
 
 def set_frequency(session: Session, user: User, category: str, frequency: str) -> None:
     if category in ESSENTIAL:
-        raise ValueError("Account and security emails cannot be turned off.")
-    category, frequency = Category(category), Frequency(frequency)
+        raise DomainError("Account and security emails cannot be turned off.", field=category)
+    try:
+        category, frequency = Category(category), Frequency(frequency)
+    except ValueError:
+        raise DomainError("Choose one of the listed options.", field=str(category)) from None
     if frequency not in ALLOWED[category]:
-        raise ValueError(f"{category.label} cannot be sent {frequency.value}.")
+        raise DomainError(f"{category.label} cannot be sent {frequency.value}.", field=category.value)
     row = session.scalar(
         select(NotificationPreference).where(
             NotificationPreference.user_id == user.id, NotificationPreference.category == category
@@ -58,6 +64,13 @@ def set_frequency(session: Session, user: User, category: str, frequency: str) -
         row = NotificationPreference(user_id=user.id, category=category)
         session.add(row)
     row.frequency = frequency
+
+
+def set_frequencies(session: Session, user: User, chosen: Mapping[str, str]) -> None:
+    """Save the frequency chosen for each category that can be chosen; essential ones stay on."""
+    for category in Category:
+        if category not in ESSENTIAL and category.value in chosen:
+            set_frequency(session, user, category, chosen[category.value])
 
 
 def _serializer() -> URLSafeSerializer:

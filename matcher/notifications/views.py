@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from matcher.auth.forms import EmptyForm
-from matcher.db import utcnow
 from matcher.extensions import csrf, db
 from matcher.models import OutboxMessage, OutboxStatus, Role, User
-from matcher.models.notification import CATEGORY_LABELS, ESSENTIAL, Category, Frequency
-from matcher.notifications import preferences
+from matcher.models.notification import CATEGORY_LABELS, Category, Frequency
+from matcher.notifications import bp, preferences
+from matcher.notifications.outbox import retry_dead as send_dead_again
 from matcher.web.access import role_required
 from matcher.web.converters import ids_from
-
-bp = Blueprint("notifications", __name__)
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
@@ -25,19 +24,8 @@ def settings():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            for category in Category:
-                if category in ESSENTIAL:
-                    continue
-                chosen = request.form.get(category.value)
-                if chosen is not None:
-                    preferences.set_frequency(db.session, current_user, category, chosen)
-        except ValueError as error:
-            db.session.rollback()
-            flash(str(error) if "cannot" in str(error) else "Choose one of the listed options.", "error")
-            return redirect(url_for("notifications.settings"))
-        db.session.commit()
-        flash("Your email settings are saved.", "success")
+        if attempt(preferences.set_frequencies, db.session, current_user, request.form).ok:
+            flash("Your email settings are saved.", "success")
         return redirect(url_for("notifications.settings"))
     return render_template(
         "notifications/settings.html",
@@ -58,8 +46,7 @@ def unsubscribe(token: str):
         return render_template("auth/link_problem.html", reason="This unsubscribe link is not valid."), 404
     category = Category(found[1])
     if request.method == "POST":
-        preferences.set_frequency(db.session, user, category, Frequency.OFF)
-        db.session.commit()
+        attempt(preferences.set_frequency, db.session, user, category, Frequency.OFF)
         return render_template("notifications/unsubscribed.html", label=category.label, email=user.email)
     return render_template("notifications/unsubscribe.html", label=category.label, email=user.email)
 
@@ -97,15 +84,6 @@ def outbox():
 def retry_dead():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ids = ids_from(request.form.getlist("message_id"))
-    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
-    if ids:
-        stmt = stmt.where(OutboxMessage.id.in_(ids))
-    result = db.session.execute(
-        stmt.values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow()).execution_options(
-            synchronize_session=False
-        )
-    )
-    db.session.commit()
-    flash(f"{result.rowcount} message{'s' if result.rowcount != 1 else ''} will be tried again.", "success")
+    retried = attempt(send_dead_again, db.session, ids_from(request.form.getlist("message_id"))).value
+    flash(f"{retried} message{'s' if retried != 1 else ''} will be tried again.", "success")
     return redirect(url_for("notifications.outbox"))

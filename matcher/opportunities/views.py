@@ -5,27 +5,25 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import Opportunity, Organisation
+from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.forms import OpportunityForm
 from matcher.services import opportunities as service
 from matcher.services import reference
-from matcher.services.errors import DomainError
 from matcher.services.profile_reads import completeness_for, full_profile
 from matcher.services.profiles import is_complete
 from matcher.services.search import language_name, parse_filters, scored_search, search
 from matcher.web import choices
 from matcher.web.access import can_act_for
-from matcher.web.forms import show_error
-
-bp = Blueprint("opportunities", __name__)
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt, render_form
 
 
 def _load(opportunity_id: int) -> Opportunity:
@@ -122,18 +120,11 @@ def create(slug: str):
         abort(403)
     form = OpportunityForm()
     if form.validate_on_submit():
-        try:
-            opportunity = service.create(db.session, current_user, organisation, form.to_data())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        created = attempt(service.create, db.session, current_user, organisation, form.to_data(), form=form)
+        if created.ok:
             flash("The opportunity is saved as a draft. Publish it when it is ready.", "success")
-            return redirect(url_for("opportunities.show", opportunity_id=opportunity.id))
-    return render_template(
-        "opportunities/form.html", form=form, organisation=organisation, opportunity=None
-    ), 422 if form.errors else 200
+            return redirect(url_for("opportunities.show", opportunity_id=created.value.id))
+    return render_form("opportunities/form.html", form, organisation=organisation, opportunity=None)
 
 
 @bp.route("/opportunities/<int:opportunity_id>/edit", methods=["GET", "POST"])
@@ -143,19 +134,15 @@ def edit(opportunity_id: int):
     form = OpportunityForm()
     if request.method == "GET":
         form.load(opportunity)
-    elif form.validate_on_submit():
-        try:
-            service.update(db.session, current_user, opportunity, form.to_data())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash("Your changes are saved.", "success")
-            return redirect(url_for("opportunities.show", opportunity_id=opportunity.id))
-    return render_template(
-        "opportunities/form.html", form=form, organisation=opportunity.organisation, opportunity=opportunity
-    ), 422 if form.errors else 200
+    elif (
+        form.validate_on_submit()
+        and attempt(service.update, db.session, current_user, opportunity, form.to_data(), form=form).ok
+    ):
+        flash("Your changes are saved.", "success")
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
+    return render_form(
+        "opportunities/form.html", form, organisation=opportunity.organisation, opportunity=opportunity
+    )
 
 
 @bp.post("/opportunities/<int:opportunity_id>/<any(publish, close, archive):action>")
@@ -164,13 +151,7 @@ def change_status(opportunity_id: int, action: str):
     opportunity = _load_for_editing(opportunity_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        service.transition(db.session, current_user, opportunity, action)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(service.transition, db.session, current_user, opportunity, action).ok:
         flash(f"The opportunity is now {opportunity.status}.", "success")
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
 
@@ -181,9 +162,10 @@ def duplicate(opportunity_id: int):
     opportunity = _load_for_editing(opportunity_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    copy = service.duplicate(db.session, current_user, opportunity)
-    db.session.commit()
+    copy = attempt(service.duplicate, db.session, current_user, opportunity)
+    if not copy.ok:
+        return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
     flash(
         "A draft copy for the next intake is ready, with its dates moved on by a year. Check them.", "success"
     )
-    return redirect(url_for("opportunities.edit", opportunity_id=copy.id))
+    return redirect(url_for("opportunities.edit", opportunity_id=copy.value.id))

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
+from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
 from matcher.security import TokenError
 from matcher.services import organisations as service
-from matcher.services.errors import DomainError
 from matcher.services.permissions import is_staff
 from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
-from matcher.web.forms import show_error
-
-bp = Blueprint("organisations", __name__)
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt, render_form
 
 
 def _organisation(slug: str) -> Organisation:
@@ -93,20 +91,10 @@ def edit(slug: str):
             country_code=form.country_code.data or None,
             countries=list(form.countries.data or []),
         )
-        try:
-            service.update_profile(db.session, current_user, organisation, data)
-            if organisation.rejected_at is not None:
-                service.resubmit(db.session, current_user, organisation)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(service.save_profile, db.session, current_user, organisation, data, form=form).ok:
             flash("The organisation's page is updated.", "success")
             return redirect(url_for("organisations.show", slug=organisation.slug))
-    return render_template("organisations/edit.html", form=form, organisation=organisation), (
-        422 if form.errors else 200
-    )
+    return render_form("organisations/edit.html", form, organisation=organisation)
 
 
 @bp.post("/organisations/<slug>/invite")
@@ -117,13 +105,7 @@ def invite(slug: str):
         abort(403)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
-            service.invite(db.session, current_user, organisation, form.email.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt(service.invite, db.session, current_user, organisation, form.email.data).ok:
             flash(
                 f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
                 "success",
@@ -144,20 +126,13 @@ def accept_invite(token: str):
     if form.validate_on_submit():
         fields = {} if signed_in else {"name": form.name.data, "password": form.password.data}
         actor = current_user._get_current_object() if signed_in else None
-        try:
-            user = service.accept_invite(db.session, token, actor, **fields)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        accepted = attempt(service.accept_invite, db.session, token, actor, **fields, form=form)
+        if accepted.ok:
             if not signed_in:
-                login_user(user)
+                login_user(accepted.value)
             flash(f"Welcome to {invitation.organisation.name}.", "success")
             return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
-    return render_template(
-        "organisations/accept_invite.html", form=form, invitation=invitation, signed_in=signed_in
-    ), 422 if form.errors else 200
+    return render_form("organisations/accept_invite.html", form, invitation=invitation, signed_in=signed_in)
 
 
 @bp.app_template_global()

@@ -2,53 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import Opportunity, Role, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Suggestion
-from matcher.security import fingerprint
+from matcher.placements import bp
+from matcher.placements.calendar import calendar_token, ical, read_token, token_matches
+from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import placements
-from matcher.services.errors import DomainError
 from matcher.web.access import can_act_for, role_required
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt
 
-bp = Blueprint("placements", __name__)
 VISIBLE = list(PUBLISHED_OR_LATER)  # applicants and hosts see a match once it is published
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        "Reason", validators=[DataRequired("Give the reason; the applicant will read it."), Length(max=2000)]
-    )
-
-
-class FeedbackForm(FlaskForm):
-    rating = IntegerField(
-        "Rating (1 to 5)",
-        validators=[DataRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 to 5.")],
-    )
-    feedback = TextAreaField(
-        "What went well, and what could be better?", validators=[Optional(), Length(max=5000)]
-    )
-
-
-def _calendar_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="placements-calendar")
-
-
-def calendar_token(user: User) -> str:
-    # Bound to the password hash: changing the password revokes old calendar links.
-    return _calendar_serializer().dumps({"uid": user.id, "pw": fingerprint(user.password_hash)})
 
 
 @bp.get("/placements")
@@ -91,15 +63,7 @@ def mine():
 def respond(match_id: int, answer: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        placements.respond(db.session, current_user, match_id, answer == "accept", date.today())
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(placements.respond, db.session, current_user, match_id, answer == "accept", date.today()).ok:
         flash(
             "Thank you: your place is confirmed."
             if answer == "accept"
@@ -116,29 +80,23 @@ def feedback(match_id: int):
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("placements.mine"))
-    try:
-        placements.give_feedback(
-            db.session, current_user, match_id, form.rating.data, form.feedback.data or ""
-        )
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(
+        placements.give_feedback,
+        db.session,
+        current_user,
+        match_id,
+        form.rating.data,
+        form.feedback.data or "",
+    ).ok:
         flash("Thank you for your feedback.", "success")
     return redirect(url_for("placements.mine"))
 
 
 @bp.get("/placements/calendar/<token>.ics")
 def calendar(token: str):
-    try:
-        data = _calendar_serializer().loads(token)
-    except BadSignature:
-        abort(404)
-    user = db.session.get(User, data.get("uid"))
-    if user is None or fingerprint(user.password_hash) != data.get("pw"):
+    claims = read_token(token)
+    user = db.session.get(User, claims.get("uid")) if claims else None
+    if claims is None or not token_matches(user, claims):
         abort(404)
     matches = db.session.scalars(
         select(Match)
@@ -150,42 +108,6 @@ def calendar(token: str):
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="placements.ics"'},
     )
-
-
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r", "")
-        .replace("\n", "\\n")
-    )
-
-
-def ical(matches: list[Match]) -> str:
-    """An iCalendar (RFC 5545) file with one all-day event per accepted placement."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//IR Opportunity Matcher//Placements//EN",
-        "CALSCALE:GREGORIAN",
-    ]
-    for match in matches:
-        o = match.opportunity
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:placement-{match.id}@ir-opportunity-matcher",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{o.starts_on:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{date.fromordinal(o.ends_on.toordinal() + 1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(o.title)}",
-            f"LOCATION:{_ics_text(f'{o.host_institution}, {o.city}')}",
-            f"DESCRIPTION:{_ics_text(o.organisation.name)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
 
 
 @bp.get("/opportunities/<int:opportunity_id>/placements")
@@ -214,13 +136,7 @@ def _host_action(match_id: int, action) -> Response:
     match = db.session.get(Match, match_id) or abort(404)
     if not can_act_for(current_user, match.opportunity.organisation):
         abort(403)
-    try:
-        action(match)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(action, match).ok:
         flash("Done.", "success")
     return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
 

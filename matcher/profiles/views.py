@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, send_file, session, url_for
+from flask import Response, abort, flash, redirect, render_template, send_file, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from matcher import uploads
-from matcher.auth.forms import EmptyForm
 from matcher.extensions import db
 from matcher.models import Profile, Role, User
+from matcher.profiles import bp
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
 from matcher.services import cvs, privacy, profiles
-from matcher.services.errors import DomainError, NotFound
 from matcher.services.profile_reads import full_profile
 from matcher.web.access import role_required
-from matcher.web.forms import show_error
+from matcher.web.forms import EmptyForm
+from matcher.web.usecase import attempt, render_form
 
-bp = Blueprint("profiles", __name__)
 APPLICANTS = (Role.STUDENT, Role.TRAINEE)
 
 
@@ -47,24 +46,18 @@ def mine():
 def edit():
     form = ProfileForm(current_user.role)
     if form.validate_on_submit():
-        try:
-            profile = profiles.update(db.session, current_user, form.to_data(), date.today())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            complete = profiles.is_complete(profile)
-            db.session.commit()
+        saved = attempt(profiles.update, db.session, current_user, form.to_data(), date.today(), form=form)
+        if saved.ok:
             flash(
                 "Your profile is saved and complete."
-                if complete
+                if profiles.is_complete(saved.value)
                 else "Your profile is saved. Fill in the rest so that the matching can use it.",
                 "success",
             )
             return redirect(url_for("profiles.mine"))
     elif not form.is_submitted():
         form.load(profiles.profile_of(db.session, current_user))
-    return render_template("profiles/edit.html", form=form), 422 if form.errors else 200
+    return render_form("profiles/edit.html", form)
 
 
 @bp.post("/profile/cv")
@@ -73,13 +66,7 @@ def upload_cv():
     form = CvForm()
     if form.validate_on_submit():
         upload = form.cv.data
-        try:
-            cvs.replace_cv(db.session, current_user, upload.stream, upload.filename)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(cvs.replace_cv, db.session, current_user, upload.stream, upload.filename, form=form).ok:
             flash("Your CV is uploaded.", "success")
             return redirect(url_for("profiles.mine"))
     return _own_page(cv_form=form, status=422)
@@ -88,15 +75,8 @@ def upload_cv():
 @bp.post("/profile/cv/delete")
 @role_required(*APPLICANTS)
 def delete_cv():
-    if EmptyForm().validate_on_submit():
-        try:
-            cvs.remove_cv(db.session, current_user)
-        except NotFound as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Your CV is deleted.", "success")
+    if EmptyForm().validate_on_submit() and attempt(cvs.remove_cv, db.session, current_user).ok:
+        flash("Your CV is deleted.", "success")
     return redirect(url_for("profiles.mine"))
 
 
@@ -111,10 +91,7 @@ def own_cv():
 def show(user_id: int):
     if user_id == current_user.id and current_user.is_applicant:
         return redirect(url_for("profiles.mine"))
-    try:
-        applicant, profile = profiles.applicant_for_viewer(db.session, current_user, user_id)
-    except NotFound:
-        abort(404)
+    applicant, profile = profiles.applicant_for_viewer(db.session, current_user, user_id)
     if profile is not None:  # again, with all that the page shows of it
         profile = full_profile(db.session, applicant.id)
     return render_template(
@@ -134,10 +111,7 @@ def cv(user_id: int):
 
 
 def _send_cv(user_id: int) -> Response:
-    try:
-        profile: Profile = cvs.cv_for_viewer(db.session, current_user, user_id)
-    except NotFound:
-        abort(404)
+    profile: Profile = cvs.cv_for_viewer(db.session, current_user, user_id)
     path = uploads.path_of(profile.cv_filename)
     if not path.is_file():
         abort(404)
@@ -171,17 +145,11 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         user: User = current_user._get_current_object()
-        try:
-            privacy.delete_account(db.session, user, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(privacy.delete_account, db.session, user, form.password.data, form=form).ok:
             logout_user()
             session.clear()
             flash(
                 "Your account and everything in it are deleted. Thank you for using the matcher.", "success"
             )
             return redirect(url_for("main.index"))
-    return render_template("profiles/delete.html", form=form), 422 if form.errors else 200
+    return render_form("profiles/delete.html", form)

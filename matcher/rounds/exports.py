@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from matcher.extensions import db
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
-from matcher.rounds.views import STAFF, bp, get_run
+from matcher.rounds import bp
+from matcher.rounds.views import STAFF, get_run
 from matcher.services import round_reports as reports
 from matcher.web.access import role_required
 from matcher.web.csv_export import csv_response

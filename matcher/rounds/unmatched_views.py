@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import User
-from matcher.rounds.views import STAFF, bp, get_run
+from matcher.rounds import bp
+from matcher.rounds.views import STAFF, get_run
 from matcher.services import round_reports as reports
 from matcher.services.search import SearchPage
 from matcher.web.access import role_required

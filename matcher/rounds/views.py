@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,6 +22,7 @@ from matcher.models.matching import (
     RoundStatus,
     Suggestion,
 )
+from matcher.rounds import bp
 from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services import bulk_decisions, placements, reference, rounds
 from matcher.services import round_reports as reports
@@ -31,7 +32,6 @@ from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
 from matcher.web.forms import show_error
 
-bp = Blueprint("rounds", __name__, url_prefix="/coordination")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 PER_PAGE = 50
 UNMATCHED_SHOWN = 50  # on the review page; the rest page by page on the unmatched page
@@ -326,6 +326,3 @@ def round_audit(round_id: int):
 @role_required(*STAFF)
 def dashboard():
     return render_template("rounds/dashboard.html", **reports.dashboard_figures(db.session))
-
-
-from matcher.rounds import exports, unmatched_views  # noqa: E402, F401  (their routes join this blueprint)

@@ -11,7 +11,7 @@ from matcher import uploads
 from matcher.db import utcnow
 from matcher.models import User
 from matcher.models.profile import Profile
-from matcher.services.errors import NotFound
+from matcher.services.errors import DomainError, NotFound
 from matcher.services.profiles import applicant_for_viewer, get_or_create, profile_of, require_applicant
 
 
@@ -34,7 +34,7 @@ def replace_cv(session: Session, user: User, stream: BinaryIO, filename: str | N
 def remove_cv(session: Session, user: User) -> None:
     profile = profile_of(session, user)
     if profile is None or profile.cv_filename is None:
-        raise NotFound("You have not uploaded a CV.")
+        raise DomainError("You have not uploaded a CV.")
     uploads.delete_after_commit(session, profile.cv_filename)
     profile.cv_filename = profile.cv_original_name = None
     profile.cv_size = profile.cv_uploaded_at = None

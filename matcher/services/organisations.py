@@ -133,6 +133,15 @@ def reject(session: Session, actor: User, organisation: Organisation, reason: st
         )
 
 
+def save_profile(
+    session: Session, actor: User, organisation: Organisation, data: OrganisationProfile
+) -> None:
+    """Update the organisation's page; a rejected organisation goes back to the coordinators."""
+    update_profile(session, actor, organisation, data)
+    if organisation.rejected_at is not None:
+        resubmit(session, actor, organisation)
+
+
 def resubmit(session: Session, actor: User, organisation: Organisation) -> None:
     """After a rejection, the contact edits and asks for another review."""
     if not can_act_for(session, actor, organisation):

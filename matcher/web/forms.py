@@ -1,4 +1,4 @@
-"""Form helpers: copy a DomainError onto the field it concerns."""
+"""Form helpers: the empty CSRF-only form, errors shown at their field, the hidden CSRF input."""
 
 from __future__ import annotations
 
@@ -21,3 +21,7 @@ def csrf_input(form: FlaskForm) -> Markup:
     """The form's hidden CSRF field without an id (pages hold several forms); empty when off."""
     field = getattr(form, "csrf_token", None)
     return field(id=False) if field is not None else Markup("")
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but the CSRF token, for buttons such as "Log out"."""

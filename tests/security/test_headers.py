@@ -88,7 +88,7 @@ def test_pages_with_personal_data_are_never_stored_by_caches(world: World):
 
 def test_pages_opened_with_a_token_from_an_email_are_never_stored(world: World):
     """No login, but personal: the calendar of someone's placements, a reset form."""
-    from matcher.placements.views import calendar_token
+    from matcher.placements.calendar import calendar_token
 
     anonymous = world.client("anonymous")
     student = world.student

@@ -147,7 +147,7 @@ def test_a_run_s_review_and_export_show_only_its_own_matches(world):
 
 
 def test_a_calendar_link_forged_for_another_user_is_not_found(world):
-    from matcher.placements.views import calendar_token
+    from matcher.placements.calendar import calendar_token
 
     token = calendar_token(world.trainee)
     assert world.client("anonymous").get(f"/placements/calendar/{token}.ics").status_code == 200

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from matcher.extensions import db
 from matcher.models import OrganisationInvite
 from matcher.notifications.preferences import unsubscribe_url
-from matcher.placements.views import calendar_token
+from matcher.placements.calendar import calendar_token
 from matcher.security import (
     EMAIL_CHANGE,
     EMAIL_VERIFICATION,

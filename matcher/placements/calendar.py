@@ -1,0 +1,71 @@
+"""A private calendar feed of an applicant's accepted placements (iCalendar, RFC 5545)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from matcher.models import User
+from matcher.models.matching import Match
+from matcher.security import fingerprint
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="placements-calendar")
+
+
+def calendar_token(user: User) -> str:
+    # Bound to the password hash: changing the password revokes old calendar links.
+    return _serializer().dumps({"uid": user.id, "pw": fingerprint(user.password_hash)})
+
+
+def read_token(token: str) -> dict[str, Any] | None:
+    """The token's claims, or None when it was not made here."""
+    try:
+        return _serializer().loads(token)
+    except BadSignature:
+        return None
+
+
+def token_matches(user: User | None, claims: dict[str, Any]) -> bool:
+    """True while the user exists and has not changed the password the token was made with."""
+    return user is not None and fingerprint(user.password_hash) == claims.get("pw")
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r", "")
+        .replace("\n", "\\n")
+    )
+
+
+def ical(matches: list[Match]) -> str:
+    """An iCalendar file with one all-day event per accepted placement."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//IR Opportunity Matcher//Placements//EN",
+        "CALSCALE:GREGORIAN",
+    ]
+    for match in matches:
+        o = match.opportunity
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:placement-{match.id}@ir-opportunity-matcher",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{o.starts_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{date.fromordinal(o.ends_on.toordinal() + 1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(o.title)}",
+            f"LOCATION:{_ics_text(f'{o.host_institution}, {o.city}')}",
+            f"DESCRIPTION:{_ics_text(o.organisation.name)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"

@@ -1,0 +1,23 @@
+"""Forms on the placement pages: a host's reason, an applicant's feedback."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired("Give the reason; the applicant will read it."), Length(max=2000)]
+    )
+
+
+class FeedbackForm(FlaskForm):
+    rating = IntegerField(
+        "Rating (1 to 5)",
+        validators=[DataRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 to 5.")],
+    )
+    feedback = TextAreaField(
+        "What went well, and what could be better?", validators=[Optional(), Length(max=5000)]
+    )
