@@ -1,5 +1,5 @@
 """The WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
 
-from matcher import create_app
+from matcher.app import create_app
 
 app = create_app()

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import event, func, select
 from werkzeug.datastructures import MultiDict
 
-from matcher import create_app
+from matcher.app import create_app
 from matcher.extensions import db
 from matcher.services.search import parse_filters, search
 

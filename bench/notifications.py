@@ -24,9 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, text, update
 
-from matcher import create_app
+from matcher.app import create_app
 from matcher.db import utcnow
 from matcher.extensions import db
+from matcher.mail.delivery import deliver_due
+from matcher.mail.jobs import expand_jobs
 from matcher.models import (
     Match,
     MatchRound,
@@ -37,10 +39,8 @@ from matcher.models import (
     OutboxMessage,
     User,
 )
-from matcher.notifications.delivery import deliver_due
-from matcher.notifications.jobs import expand_jobs
 from matcher.reference.sync import sync_reference_data
-from matcher.services.placements import publish
+from matcher.services.matching.placements import publish
 from tests.support.smtp import SmtpSink
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -44,11 +44,11 @@ def main() -> None:
 
     from sqlalchemy import delete, func, select, update
 
-    from matcher import create_app
+    from matcher.app import create_app
     from matcher.extensions import db
     from matcher.models import Application, Match, MatchRound, MatchRun, Opportunity, OutboxJob, User
     from matcher.models.matching import HOLDS_PLACE
-    from matcher.services import rounds
+    from matcher.services.matching import rounds
 
     os.environ.setdefault("MATCHER_ENV", "development")  # a generated secret key in instance/ is fine here
     app = create_app({"WTF_CSRF_ENABLED": False, "MAIL_DELIVER_ON_COMMIT": False, "RATELIMIT_ENABLED": False})

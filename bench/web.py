@@ -692,7 +692,7 @@ def create_run(url: str, args: argparse.Namespace, workdir: Path) -> int:
     from matcher.extensions import db
     from matcher.models.matching import MatchRound
     from matcher.services.accounts import find_by_email
-    from matcher.services.rounds import Scope, create_round
+    from matcher.services.matching.rounds import Scope, create_round
 
     app = bench_app(url)
     with app.app_context():
@@ -1114,7 +1114,7 @@ def _message_id(raw: bytes) -> str:
 
 def bench_app(url: str):
     """The app on ``url``, built under the servers' clean environment (not this shell's)."""
-    from matcher import create_app
+    from matcher.app import create_app
 
     env_backup = dict(os.environ)
     os.environ.clear()
@@ -1129,7 +1129,7 @@ def bench_app(url: str):
 def queue_emails(url: str, n: int) -> None:
     """n password-reset emails to n distinct addresses, through the app's own queue_email."""
     from matcher.extensions import db
-    from matcher.notifications.outbox import queue_email
+    from matcher.mail.outbox import queue_email
     from matcher.reference.sync import sync_reference_data
 
     app = bench_app(url)

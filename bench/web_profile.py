@@ -47,7 +47,7 @@ def main() -> None:
         MATCHER_SECRET_KEY="bench-web-profile-" + "k" * 30,
         MATCHER_AUDIT_LOG_PATH="",
     )
-    from matcher import create_app
+    from matcher.app import create_app
     from matcher.extensions import db
 
     app = create_app()

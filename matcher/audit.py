@@ -24,6 +24,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction, scoped_session
 from werkzeug.wrappers import Response
 
+from matcher.web.client import client_ip
+
 log = logging.getLogger("matcher.audit")
 
 SECRET_WORDS = ("password", "token", "secret", "hash", "cookie", "session")
@@ -64,8 +66,6 @@ def _details(details: dict[str, Any]) -> dict[str, Any]:
 
 def entry(action: str, user: Any = None, **details: Any) -> dict[str, Any]:
     """The entry as a dict; `user` defaults to whoever is logged in for this request."""
-    from matcher.web.client import client_ip
-
     return {
         "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "action": action,

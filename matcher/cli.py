@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import URL
 
-from matcher.bulk import seed_bulk
 from matcher.extensions import db
 from matcher.models import Role
 from matcher.services.errors import DomainError
@@ -40,7 +41,7 @@ def register(app: Flask) -> None:
 @click.option("--force", is_flag=True, help="Allow seeding outside development.")
 def seed_demo(force: bool) -> None:
     """Load reference data and the demo organisations and accounts (idempotent)."""
-    from matcher.demo import seed
+    from matcher.seed.demo import seed
 
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("Refusing to load demo accounts in production (use --force).")
@@ -101,7 +102,7 @@ mail_group = AppGroup("mail", help="Deliver the email outbox.")
 @click.option("--limit", type=int, default=None, help="Stop after this many messages.")
 def mail_send(limit: int | None) -> None:
     """Deliver the messages that are due, then stop."""
-    from matcher.notifications.delivery import deliver_due
+    from matcher.mail.delivery import deliver_due
 
     report = deliver_due(db.session, limit=limit)
     click.echo(f"{report.sent} sent, {report.failed} to retry, {report.dead} dead.")
@@ -113,7 +114,7 @@ def mail_send(limit: int | None) -> None:
 @click.option("--interval", type=float, default=5.0, show_default=True, help="Seconds to sleep when idle.")
 def mail_worker(interval: float) -> None:
     """Deliver the outbox in a loop until stopped (run one or more in production)."""
-    from matcher.notifications.delivery import run_worker
+    from matcher.mail.delivery import run_worker
 
     click.echo(f"Mail worker started; polling every {interval:g}s. Ctrl+C stops it.")
     try:
@@ -134,7 +135,7 @@ def match_run(round_id: int, seed: int | None, email: str) -> None:
     """Run a match round (the same as the button on the round's page)."""
     from matcher.models.matching import MatchRound
     from matcher.services.accounts import find_by_email
-    from matcher.services.rounds import run_round
+    from matcher.services.matching.rounds import run_round
 
     actor = find_by_email(db.session, email)
     match_round = db.session.get(MatchRound, round_id)
@@ -154,9 +155,7 @@ def match_run(round_id: int, seed: int | None, email: str) -> None:
 @with_site_url
 def match_expire() -> None:
     """Expire published matches whose reply deadline has passed (run daily from cron)."""
-    from datetime import date
-
-    from matcher.services.placements import expire_overdue
+    from matcher.services.matching.placements import expire_overdue
 
     count = expire_overdue(db.session, date.today())
     db.session.commit()
@@ -170,9 +169,7 @@ notify_group = AppGroup("notify", help="Digests and reminders: safe to run from 
 @with_site_url
 def notify_digests() -> None:
     """Send the daily and weekly digests that are due (at most one per user and period)."""
-    from datetime import date
-
-    from matcher.notifications.digests import send_digests
+    from matcher.mail.digests import send_digests
 
     count = send_digests(db.session, date.today())
     db.session.commit()
@@ -183,9 +180,7 @@ def notify_digests() -> None:
 @with_site_url
 def notify_reminders() -> None:
     """Remind applicants 3 days and 1 day before their reply deadline (once each)."""
-    from datetime import date
-
-    from matcher.notifications.digests import send_reminders
+    from matcher.mail.digests import send_reminders
 
     count = send_reminders(db.session, date.today())
     db.session.commit()
@@ -224,3 +219,45 @@ def backup(path: str) -> None:
         finally:
             destination.close()
     click.echo(f"Backed up {url.database} to {path} ({target.stat().st_size} bytes).")
+
+
+@click.command("seed-bulk")
+@click.option("--applicants", type=click.IntRange(1, 1_000_000), default=100_000, show_default=True)
+@click.option("--opportunities", type=click.IntRange(1, 200_000), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
+@click.option("--year", type=int, default=None, help="Year the opportunities run in [default: next year].")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also load into a database that already has users (alongside them), or in production.",
+)
+def seed_bulk(applicants: int, opportunities: int, seed: int, year: int | None, force: bool) -> None:
+    """Fill an EMPTY database with a large, realistic, seeded dataset (organisations, opportunities,
+    applicants with complete profiles and ranked applications) plus an open ranked match round and
+    a coordinator to run it. Refuses a database that holds users, or production, unless --force;
+    never loads the same --seed twice. Every account's password is DEMO_PASSWORD.
+    """
+    from matcher.seed.bulk import Phase, check_safe, load
+    from matcher.seed.bulk_generate import Plan
+
+    today = date.today()
+    plan = Plan(applicants, opportunities, seed, year or today.year + 1, today)
+    check_safe(db.session, plan, force)
+    url = db.engine.url.render_as_string(hide_password=True)
+    click.echo(
+        f"Loading {applicants:,} applicants and {opportunities:,} opportunities (seed {seed}) into {url}"
+    )
+
+    def report(phase: Phase) -> None:
+        writing = f"  (writing {phase.writing:.1f} s)" if phase.writing else ""
+        click.echo(f"  {phase.name:<15} {phase.rows:>10,} rows {phase.seconds:>8.1f} s{writing}")
+
+    loaded = load(db.session, plan, current_app.config["DEMO_PASSWORD"], report)
+    total = sum(p.seconds for p in loaded.phases)
+    click.echo(f"  {'total':<15} {sum(p.rows for p in loaded.phases):>10,} rows {total:>8.1f} s")
+    click.echo(", ".join(f"{n:,} {name}" for name, n in loaded.counts.items()) + ".")
+    click.echo(
+        f"Match round {loaded.round_id} is open. Log in as {loaded.coordinator_email} "
+        f"(password: {current_app.config['DEMO_PASSWORD']}) and run it, or: "
+        f"flask match run {loaded.round_id} --as {loaded.coordinator_email}"
+    )

@@ -8,6 +8,7 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from matcher.extensions import db
 from matcher.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         # A refusal no view turned into a form error: not found, not allowed, or a clash with the state.
-        from matcher.extensions import db
-
         db.session.rollback()
         return render_error(error.status, error.message)
 
@@ -87,8 +86,6 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        from matcher.extensions import db
-
         db.session.rollback()  # the page below may need the database again
         try:
             return render_error(InternalServerError.code)

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from matcher import create_app
+from matcher.app import create_app
 from matcher.extensions import db
 from matcher.reference.sync import sync_reference_data
 from tests.support.databases import PG_URL, ScratchDatabase, fresh_database

@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from matcher.extensions import csrf, db
+from matcher.mail import preferences
+from matcher.mail.outbox import retry_dead as send_dead_again
 from matcher.models import OutboxMessage, OutboxStatus, Role, User
 from matcher.models.notification import CATEGORY_LABELS, Category, Frequency
-from matcher.notifications import bp, preferences
-from matcher.notifications.outbox import retry_dead as send_dead_again
+from matcher.notifications import bp
 from matcher.web.access import role_required
 from matcher.web.converters import ids_from
 from matcher.web.forms import EmptyForm

@@ -15,7 +15,7 @@ from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Sugg
 from matcher.placements import bp
 from matcher.placements.calendar import calendar_token, ical, read_token, token_matches
 from matcher.placements.forms import FeedbackForm, ReasonForm
-from matcher.services import placements
+from matcher.services.matching import placements
 from matcher.web.access import can_act_for, role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt

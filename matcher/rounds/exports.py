@@ -6,7 +6,7 @@ from matcher.extensions import db
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.rounds import bp
 from matcher.rounds.views import STAFF, get_run
-from matcher.services import round_reports as reports
+from matcher.services.matching import reports
 from matcher.web.access import role_required
 from matcher.web.csv_export import csv_response
 

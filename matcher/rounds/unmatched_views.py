@@ -9,7 +9,7 @@ from matcher.extensions import db
 from matcher.models import User
 from matcher.rounds import bp
 from matcher.rounds.views import STAFF, get_run
-from matcher.services import round_reports as reports
+from matcher.services.matching import reports
 from matcher.services.search import SearchPage
 from matcher.web.access import role_required
 from matcher.web.converters import as_id

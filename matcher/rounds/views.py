@@ -9,28 +9,21 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
-from matcher.models import Opportunity, Organisation, Role, User
+from matcher.models import Opportunity, Role
 from matcher.models.matching import (
-    Match,
-    MatchEvent,
     MatchRound,
     MatchRun,
-    RoundStatus,
-    Suggestion,
 )
 from matcher.rounds import bp
 from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
-from matcher.services import bulk_decisions, placements, reference, rounds
-from matcher.services import round_reports as reports
-from matcher.services.errors import DomainError
-from matcher.services.search import SearchPage
+from matcher.services.matching import decisions, reports, rounds
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
-from matcher.web.forms import show_error
+from matcher.web.usecase import attempt, render_form
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 PER_PAGE = 50
@@ -48,12 +41,7 @@ def get_run(run_id: int) -> MatchRun:
 @bp.get("/rounds")
 @role_required(*STAFF)
 def index():
-    all_rounds = db.session.scalars(
-        select(MatchRound)
-        .options(selectinload(MatchRound.runs))
-        .order_by(MatchRound.created_at.desc(), MatchRound.id.desc())
-    ).all()
-    return render_template("rounds/index.html", rounds=all_rounds)
+    return render_template("rounds/index.html", rounds=reports.rounds_with_runs(db.session))
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
@@ -68,23 +56,20 @@ def create():
             starts_after=form.starts_after.data,
             ends_before=form.ends_before.data,
         )
-        try:
-            match_round = rounds.create_round(
-                db.session,
-                current_user,
-                name=form.name.data,
-                mode=form.mode.data,
-                scope=scope,
-                response_deadline=form.response_deadline.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        created = attempt(
+            rounds.create_round,
+            db.session,
+            current_user,
+            name=form.name.data,
+            mode=form.mode.data,
+            scope=scope,
+            response_deadline=form.response_deadline.data,
+            form=form,
+        )
+        if created.ok:
             flash("The round is created. Run it when the applications are in.", "success")
-            return redirect(url_for("rounds.show", round_id=match_round.id))
-    return render_template("rounds/new.html", form=form), 422 if form.errors else 200
+            return redirect(url_for("rounds.show", round_id=created.value.id))
+    return render_form("rounds/new.html", form)
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -112,21 +97,18 @@ def run(round_id: int):
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("rounds.show", round_id=round_id))
-    try:
-        new_run = rounds.run_round(
-            db.session,
-            current_user,
-            match_round,
-            seed=form.seed.data,
-            top_n=form.top_n.data or rounds.DEFAULT_TOP_N,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = attempt(
+        rounds.run_round,
+        db.session,
+        current_user,
+        match_round,
+        seed=form.seed.data,
+        top_n=form.top_n.data or rounds.DEFAULT_TOP_N,
+    )
+    if not done.ok:
         return redirect(url_for("rounds.show", round_id=round_id))
-    db.session.commit()
-    flash(f"Run {new_run.number} is done (seed {new_run.seed}).", "success")
-    return redirect(url_for("rounds.review", run_id=new_run.id))
+    flash(f"Run {done.value.number} is done (seed {done.value.seed}).", "success")
+    return redirect(url_for("rounds.review", run_id=done.value.id))
 
 
 @bp.get("/runs/<int:run_id>")
@@ -134,50 +116,18 @@ def run(round_id: int):
 def review(run_id: int):
     run = get_run(run_id)
     if run.round.mode == "recommendation":
-        suggestions = db.session.scalars(
-            select(Suggestion)
-            .where(Suggestion.run_id == run.id)
-            .options(selectinload(Suggestion.opportunity))
-            .order_by(Suggestion.applicant_id, Suggestion.position)
-            .limit(500)
-        ).all()
-        names = dict(
-            db.session.execute(
-                select(User.id, User.name).where(User.id.in_({s.applicant_id for s in suggestions}))
-            ).all()
-        )
+        suggestions, names = reports.run_suggestions(db.session, run)
         return render_template("rounds/suggestions.html", run=run, suggestions=suggestions, names=names)
     filters = _filters(request.args)
-    stmt = reports.review_query(run, **filters)
-    filters = {k: v for k, v in filters.items() if v}
     page_number = max(request.args.get("page", 1, type=as_id) or 1, 1)
-    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Match.id).subquery()))
-    matches = reports.review_page(db.session, stmt, page_number, PER_PAGE)
-    page = SearchPage(items=list(matches), total=total or 0, page=page_number, per_page=PER_PAGE)
-    shown = reports.unmatched_slice(db.session, run, 0, UNMATCHED_SHOWN)
-    unmatched_users = {
-        u.id: u for u in db.session.scalars(select(User).where(User.id.in_([int(a) for a, _ in shown])))
-    }
-    unfilled, unfilled_total = reports.unfilled(db.session, run)
-    organisations = db.session.scalars(
-        select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
-    ).all()
-    regions = list(reference.regions(db.session))
+    review_data = reports.run_review(db.session, run, filters, page_number, PER_PAGE, UNMATCHED_SHOWN)
     return render_template(
         "rounds/review.html",
         run=run,
-        page=page,
-        filters=filters,
+        filters={k: v for k, v in filters.items() if v},
         decision_form=DecisionForm(),
         publish_form=PublishForm(response_deadline=run.round.response_deadline),
-        unmatched=shown,
-        unmatched_total=(run.counts or {}).get("unmatched", len(shown)),
-        unmatched_users=unmatched_users,
-        unfilled=unfilled,
-        unfilled_total=unfilled_total,
-        waitlist_lengths=reports.waitlist_lengths(db.session, run, [o.id for o, _ in unfilled]),
-        organisations=organisations,
-        regions=regions,
+        **vars(review_data),
     )
 
 
@@ -193,13 +143,9 @@ def decide(run_id: int):
     if not ids:
         flash("Tick at least one match first.", "error")
         return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
-    owned = set(db.session.scalars(select(Match.id).where(Match.run_id == run.id, Match.id.in_(ids))))
-    if owned != set(ids):
-        abort(404)
-    result = placements.decide_many(db.session, current_user, ids, action, form.reason.data)
-    if run.round.status == RoundStatus.PUBLISHED and action == "approve":
-        _publish_waitlist_offers(run, result.done)
-    db.session.commit()
+    result = attempt(
+        decisions.decide_many, db.session, current_user, run, ids, action, form.reason.data, date.today()
+    ).value
     verb = "approved" if action == "approve" else "rejected"
     if result.done:
         flash(f"{len(result.done)} match{'es' if len(result.done) != 1 else ''} {verb}.", "success")
@@ -225,15 +171,10 @@ def approve_all(run_id: int):
     if not DecisionForm().validate_on_submit():
         abort(400)
     filters = _filters(request.form)
-    try:
-        result = bulk_decisions.approve_all(
-            db.session, current_user, run, reports.review_query(run, **filters)
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = attempt(decisions.approve_all, db.session, current_user, run, reports.review_query(run, **filters))
+    if not done.ok:
         return redirect(url_for("rounds.review", run_id=run_id))
-    db.session.commit()
+    result = done.value
     if not result.approved and not result.left_proposed:
         flash("No proposed match fits these filters.", "error")
     else:
@@ -249,14 +190,6 @@ def approve_all(run_id: int):
     return redirect(url_for("rounds.review", run_id=run_id, **kept))
 
 
-def _publish_waitlist_offers(run: MatchRun, approved_ids: list[int]) -> None:
-    """In a published round, an approved waitlist offer goes straight to the applicant."""
-    for match_id in approved_ids:
-        match = db.session.get(Match, match_id)
-        if match.from_waitlist:
-            placements.offer_published(db.session, current_user, match, date.today())
-
-
 @bp.post("/runs/<int:run_id>/publish")
 @role_required(*STAFF)
 def publish(run_id: int):
@@ -265,14 +198,11 @@ def publish(run_id: int):
     if not form.validate_on_submit():
         flash("Set the date by which applicants must reply.", "error")
         return redirect(url_for("rounds.review", run_id=run_id))
-    try:
-        count = placements.publish(db.session, current_user, run, form.response_deadline.data, date.today())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("rounds.review", run_id=run_id))
-    db.session.commit()
-    flash(f"Published {count} matches; the applicants and hosts are being emailed.", "success")
+    published = attempt(
+        decisions.publish, db.session, current_user, run, form.response_deadline.data, date.today()
+    )
+    if published.ok:
+        flash(f"Published {published.value} matches; the applicants and hosts are being emailed.", "success")
     return redirect(url_for("rounds.review", run_id=run_id))
 
 
@@ -301,16 +231,7 @@ def compare():
 @bp.get("/matches/<int:match_id>")
 @role_required(*STAFF)
 def match_history(match_id: int):
-    match = db.session.get(
-        Match,
-        match_id,
-        options=[
-            joinedload(Match.run),
-            joinedload(Match.applicant),
-            joinedload(Match.opportunity),
-            selectinload(Match.events).joinedload(MatchEvent.actor),
-        ],
-    ) or abort(404)
+    match = reports.match_with_history(db.session, match_id) or abort(404)
     return render_template("rounds/match.html", match=match)
 
 

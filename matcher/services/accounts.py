@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, object_session
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.mail.outbox import queue_email
+from matcher.mail.people import tell_coordinators
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
-from matcher.notifications.outbox import queue_email
-from matcher.notifications.people import tell_coordinators
 from matcher.security import (
     EMAIL_CHANGE,
     EMAIL_VERIFICATION,

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from matcher.mail.people import tell_organisation
 from matcher.models import (
     MAX_APPLICATIONS,
     Application,
@@ -19,7 +20,6 @@ from matcher.models import (
     Profile,
     User,
 )
-from matcher.notifications.people import tell_organisation
 from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for

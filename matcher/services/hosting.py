@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from matcher.engine.scoring import score
 from matcher.models import Application, Membership, Opportunity, OpportunityStatus, Profile, User
 from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound
+from matcher.services.matching import inputs
 from matcher.services.permissions import can_act_for
 
 _table = Application.__table__
@@ -31,15 +33,12 @@ def _scorer(session: Session, opportunity: Opportunity) -> Callable[[Profile | N
 
     An ineligible pair scores 0: the organisation sees that the engine would not place them.
     """
-    from matcher.engine.scoring import score
-    from matcher.services import engine_input
-
-    spec, taxonomy = engine_input.opportunity_spec(opportunity), engine_input.taxonomy(session)
+    spec, taxonomy = inputs.opportunity_spec(opportunity), inputs.taxonomy(session)
 
     def scored(profile: Profile | None) -> float | None:
         if not profiles.is_complete(profile):
             return None
-        result = score(engine_input.applicant_spec(profile), spec, taxonomy, include_rank=False)
+        result = score(inputs.applicant_spec(profile), spec, taxonomy, include_rank=False)
         return round(result.total, 2)
 
     return scored

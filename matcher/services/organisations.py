@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.mail.outbox import queue_email
 from matcher.models import (
     Country,
     Membership,
@@ -19,7 +20,6 @@ from matcher.models import (
     Role,
     User,
 )
-from matcher.notifications.outbox import queue_email
 from matcher.security import ORGANISATION_INVITE, TokenError, make_token, read_token
 from matcher.services.accounts import create_user, find_by_email, normalise_email
 from matcher.services.errors import Conflict, DomainError, PermissionDenied

@@ -11,6 +11,7 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from matcher.db import contains_pattern
+from matcher.engine.scoring import score
 from matcher.models import (
     Country,
     Interest,
@@ -23,6 +24,7 @@ from matcher.models import (
 )
 from matcher.models.opportunity import opportunity_interests
 from matcher.services import reference
+from matcher.services.matching import inputs
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -306,15 +308,11 @@ def search(session: Session, filters: OpportunityFilters, today: date) -> Search
 
 def scored_search(session: Session, filters: OpportunityFilters, today: date, profile: Any) -> SearchPage:
     """Like `search`, best match first for this applicant's (complete) profile."""
-    from matcher.engine.scoring import score
-    from matcher.services import engine_input
-
     base = apply_filters(public_opportunities(), session, filters, today)
     found = list(session.scalars(with_listed_relations(_ordered(base, "start")).limit(MAX_SCORED)))
-    applicant, taxonomy = engine_input.applicant_spec(profile), engine_input.taxonomy(session)
+    applicant, taxonomy = inputs.applicant_spec(profile), inputs.taxonomy(session)
     totals = {
-        o.id: score(applicant, engine_input.opportunity_spec(o), taxonomy, include_rank=False).total
-        for o in found
+        o.id: score(applicant, inputs.opportunity_spec(o), taxonomy, include_rank=False).total for o in found
     }
     found.sort(key=lambda o: (-totals[o.id], o.starts_on, o.id))
     start = (filters.page - 1) * filters.per_page

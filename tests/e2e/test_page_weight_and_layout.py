@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from matcher.extensions import db
-from matcher.services import rounds
+from matcher.services.matching import rounds
 from tests.e2e.browser import RESULTS
 from tests.support.factories import UserFactory
 

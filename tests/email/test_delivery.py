@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from matcher.extensions import db
+from matcher.mail.delivery import deliver_due
 from matcher.models import OutboxMessage, User
-from matcher.notifications.delivery import deliver_due
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_a_rolled_back_change_leaves_no_email(client, users):
 
 
 def test_header_injection_in_a_name_is_refused(app):
-    from matcher.notifications.outbox import HeaderInjectionError, queue_email
+    from matcher.mail.outbox import HeaderInjectionError, queue_email
 
     with app.test_request_context(), pytest.raises(HeaderInjectionError):
         queue_email(

@@ -8,6 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
+from matcher.mail.delivery import deliver_due
+from matcher.mail.digests import send_digests, send_reminders
+from matcher.mail.outbox import queue_email
+from matcher.mail.preferences import set_frequency
 from matcher.models import (
     DigestItem,
     Match,
@@ -16,10 +20,6 @@ from matcher.models import (
     NotificationPreference,
     OutboxMessage,
 )
-from matcher.notifications.delivery import deliver_due
-from matcher.notifications.digests import send_digests, send_reminders
-from matcher.notifications.outbox import queue_email
-from matcher.notifications.preferences import set_frequency
 from matcher.reference.sync import sync_reference_data
 from tests.conftest import make_app
 from tests.support.databases import PG_URL, fresh_database

@@ -49,7 +49,7 @@ def production_app(app, database, tmp_path, monkeypatch):
     """
     import flask
 
-    from matcher import create_app
+    from matcher.app import create_app
     from tests.conftest import IsolatedClient
 
     for name in list(os.environ):

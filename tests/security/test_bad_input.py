@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from matcher.extensions import db
+from matcher.mail.preferences import unsubscribe_url
 from matcher.models import OrganisationInvite
-from matcher.notifications.preferences import unsubscribe_url
 from matcher.security import ORGANISATION_INVITE, PASSWORD_RESET, fingerprint, make_token
 from tests.security.crawl import Form, FormField, forms_in
 from tests.security.test_access_matrix import TABLE, endpoint_of

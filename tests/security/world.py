@@ -39,7 +39,7 @@ from matcher.models import (
     ReadingLink,
     User,
 )
-from matcher.services.rounds import Scope
+from matcher.services.matching.rounds import Scope
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
 

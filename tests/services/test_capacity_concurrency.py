@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import Match, MatchRound, MatchRun, Opportunity, User
 from matcher.reference.sync import sync_reference_data
-from matcher.services import placements
 from matcher.services.errors import Conflict
+from matcher.services.matching import decisions
 from tests.conftest import make_app
 from tests.support.databases import fresh_database
 from tests.support.factories import UserFactory
@@ -59,7 +59,7 @@ def test_concurrent_approvals_fill_exactly_the_capacity(committed_app):
             barrier.wait(timeout=30)  # all threads start their transactions together
             try:
                 actor = db.session.get(User, coordinator_id)
-                placements.approve(db.session, actor, match_id)
+                decisions.approve(db.session, actor, match_id)
                 db.session.commit()
                 outcome = "approved"
             except Conflict as refusal:

@@ -59,8 +59,7 @@ def test_the_rounds_row_loader_reads_profiles_as_the_orm_path_does(users, part):
     from matcher.engine.profiles import LanguageReq, Proficiency
     from matcher.models import Interest
     from matcher.models.profile import PlaceOfInterest, Profile
-    from matcher.services.engine_input import applicant_spec
-    from matcher.services.round_inputs import applicant_specs
+    from matcher.services.matching.inputs import applicant_spec, applicant_specs
 
     teacher = users.create(role="trainee")
     rich = users.profile(

@@ -47,7 +47,7 @@ from matcher.models import (
 )
 from matcher.models.application import MAX_APPLICATIONS
 from matcher.security import hash_password
-from matcher.services.rounds import Scope
+from matcher.services.matching.rounds import Scope
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
 

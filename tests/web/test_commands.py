@@ -45,7 +45,7 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
         db.session.scalar(select(func.count()).select_from(Organisation)),
         db.session.scalar(select(func.count()).select_from(Membership)),
     )
-    assert counts == again == (10 + 40, 4, 4)  # 40 demo applicants from matcher.demo_applicants
+    assert counts == again == (10 + 40, 4, 4)  # 40 demo applicants from matcher.seed.demo_applicants
     assert "coordinator@demo.irmatch.org" in first.output and app.config["DEMO_PASSWORD"] in first.output
     names = set(db.session.scalars(select(Organisation.name)))
     assert {

@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from matcher.demo import seed
-from matcher.demo_applicants import COUNT, EMAIL, seed_applicants
 from matcher.extensions import db
 from matcher.models import Application, Opportunity, Profile, User
+from matcher.seed.demo import seed
+from matcher.seed.demo_applicants import COUNT, EMAIL, seed_applicants
 from matcher.services.profiles import is_complete
 
 

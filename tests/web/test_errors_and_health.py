@@ -3,7 +3,7 @@
 import pytest
 from flask import abort
 
-from matcher import create_app
+from matcher.app import create_app
 from tests.conftest import BASE_TEST_CONFIG
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
+from matcher.mail.jobs import expand_jobs
 from matcher.models import Match, MatchEvent, MatchRun, Opportunity, OutboxJob, OutboxMessage
 from matcher.models.matching import MatchRound
-from matcher.notifications.jobs import expand_jobs
 
 TODAY = date.today()
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models import Application, Match, MatchRound, MatchRun, Opportunity, User
-from matcher.services.rounds import Scope
+from matcher.services.matching.rounds import Scope
 from tests.support.crowd import Crowd
 from tests.support.querycount import QueryLog, counting_queries
 

@@ -15,8 +15,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from matcher.extensions import db
+from matcher.mail.preferences import unsubscribe_url
 from matcher.models import OrganisationInvite
-from matcher.notifications.preferences import unsubscribe_url
 from matcher.placements.calendar import calendar_token
 from matcher.security import (
     EMAIL_CHANGE,

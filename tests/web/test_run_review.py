@@ -121,8 +121,8 @@ def test_review_lists_unfilled_places_with_their_waitlists(client, auth, world):
 def test_a_rejected_match_gets_no_email_and_a_broken_job_holds_back_no_other(app, client, auth, world):  # noqa: F811
     from datetime import date, timedelta
 
+    from matcher.mail import jobs
     from matcher.models import OutboxJob, OutboxMessage
-    from matcher.notifications import jobs
 
     auth.login("coordinator")
     run_ = run(client, create_round(client))

@@ -11,13 +11,13 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher.bulk import COORDINATOR_EMAIL
-from matcher.bulk_generate import COLUMNS
 from matcher.extensions import db
 from matcher.models import Application, MatchRound, Opportunity, Organisation, Profile, User
 from matcher.security import verify_password
+from matcher.seed.bulk import COORDINATOR_EMAIL
+from matcher.seed.bulk_generate import COLUMNS
+from matcher.services.matching.rounds import Scope, opportunities_in_scope
 from matcher.services.profiles import is_complete
-from matcher.services.rounds import Scope, opportunities_in_scope
 from tests.conftest import make_app
 from tests.support.databases import fresh_database
 

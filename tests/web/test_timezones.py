@@ -7,7 +7,7 @@ import pytest
 
 from matcher.extensions import db
 from matcher.models import MatchRound, MatchRun, User
-from matcher.services.rounds import Scope
+from matcher.services.matching.rounds import Scope
 
 UPLOADED = datetime(2027, 3, 12, 21, 30)  # stored naive, in UTC
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
-from matcher.demo_applicants import seed_applicants
-from matcher.demo_opportunities import seed_opportunities
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.reference.sync import sync_reference_data
 from matcher.security import hash_password
+from matcher.seed.demo_applicants import seed_applicants
+from matcher.seed.demo_opportunities import seed_opportunities
 
 ORGANISATIONS = [
     {

@@ -1,6 +1,6 @@
 """`flask seed-bulk`: a large, realistic, seeded dataset for load tests, query plans and match rounds.
 
-Rows are generated in plain Python (matcher.bulk_generate) and written without the ORM: COPY on
+Rows are generated in plain Python (matcher.seed.bulk_generate) and written without the ORM: COPY on
 PostgreSQL, chunked Core INSERTs elsewhere, in one transaction. The password hash is computed once
 and shared by every account (they all use DEMO_PASSWORD, like `seed-demo`).
 """
@@ -18,11 +18,15 @@ from flask import current_app
 from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from matcher.bulk_generate import COLUMNS, Country, Generator, Ids, Plan
-from matcher.bulk_people import make_applicants, make_applications
+from matcher.db import utcnow
 from matcher.extensions import db
+from matcher.models import Country as CountryRecord
 from matcher.models import Interest, Role, User
 from matcher.reference.sync import sync_reference_data
+from matcher.security import hash_password
+from matcher.seed.bulk_generate import COLUMNS, Country, Generator, Ids, Plan
+from matcher.seed.bulk_people import make_applicants, make_applications
+from matcher.services.matching.rounds import Scope, create_round
 
 CHUNK = 5000  # rows per INSERT statement where COPY is not available
 ID_TABLES = tuple(name for name, columns in COLUMNS.items() if columns[0] == "id")
@@ -102,8 +106,6 @@ def check_safe(session: Session, plan: Plan, force: bool) -> None:
 
 def load(session: Session, plan: Plan, password: str, report: Callable[[Phase], None]) -> Loaded:
     """Generate and write the whole dataset in one transaction, then VACUUM ANALYZE; reports each phase."""
-    from matcher.security import hash_password
-    from matcher.services.rounds import Scope, create_round
 
     phases: list[Phase] = []
     clock = time.perf_counter()
@@ -178,8 +180,6 @@ def _analyze(session: Session) -> None:
 
 
 def _coordinator(session: Session, password_hash: str) -> User:
-    from matcher.db import utcnow
-
     user = session.scalar(select(User).where(User.email == COORDINATOR_EMAIL))
     if user is None:
         user = User(
@@ -197,9 +197,7 @@ def _coordinator(session: Session, password_hash: str) -> User:
 
 
 def _countries(session: Session) -> list[Country]:
-    from matcher.models import Country as CountryRow
-
-    rows = session.scalars(select(CountryRow).order_by(CountryRow.iso2))
+    rows = session.scalars(select(CountryRecord).order_by(CountryRecord.iso2))
     return [Country(c.iso2, c.name, c.region, c.subregion, c.income_group) for c in rows]
 
 
@@ -212,42 +210,3 @@ def _subdivisions() -> dict[str, list[str]]:
         if subdivision.parent_code is None:
             found.setdefault(subdivision.country_code, []).append(subdivision.name)
     return {code: sorted(names) for code, names in found.items()}
-
-
-@click.command("seed-bulk")
-@click.option("--applicants", type=click.IntRange(1, 1_000_000), default=100_000, show_default=True)
-@click.option("--opportunities", type=click.IntRange(1, 200_000), default=10_000, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
-@click.option("--year", type=int, default=None, help="Year the opportunities run in [default: next year].")
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Also load into a database that already has users (alongside them), or in production.",
-)
-def seed_bulk(applicants: int, opportunities: int, seed: int, year: int | None, force: bool) -> None:
-    """Fill an EMPTY database with a large, realistic, seeded dataset (organisations, opportunities,
-    applicants with complete profiles and ranked applications) plus an open ranked match round and
-    a coordinator to run it. Refuses a database that holds users, or production, unless --force;
-    never loads the same --seed twice. Every account's password is DEMO_PASSWORD.
-    """
-    today = date.today()
-    plan = Plan(applicants, opportunities, seed, year or today.year + 1, today)
-    check_safe(db.session, plan, force)
-    url = db.engine.url.render_as_string(hide_password=True)
-    click.echo(
-        f"Loading {applicants:,} applicants and {opportunities:,} opportunities (seed {seed}) into {url}"
-    )
-
-    def report(phase: Phase) -> None:
-        writing = f"  (writing {phase.writing:.1f} s)" if phase.writing else ""
-        click.echo(f"  {phase.name:<15} {phase.rows:>10,} rows {phase.seconds:>8.1f} s{writing}")
-
-    loaded = load(db.session, plan, current_app.config["DEMO_PASSWORD"], report)
-    total = sum(p.seconds for p in loaded.phases)
-    click.echo(f"  {'total':<15} {sum(p.rows for p in loaded.phases):>10,} rows {total:>8.1f} s")
-    click.echo(", ".join(f"{n:,} {name}" for name, n in loaded.counts.items()) + ".")
-    click.echo(
-        f"Match round {loaded.round_id} is open. Log in as {loaded.coordinator_email} "
-        f"(password: {current_app.config['DEMO_PASSWORD']}) and run it, or: "
-        f"flask match run {loaded.round_id} --as {loaded.coordinator_email}"
-    )

@@ -12,9 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.mail.preferences import frequency_for, unsubscribe_url
 from matcher.models import OutboxJob, OutboxMessage, OutboxStatus, User
 from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
-from matcher.notifications.preferences import frequency_for, unsubscribe_url
 
 _LINE_BREAK = re.compile(r"[\r\n]")
 

@@ -23,8 +23,7 @@ from matcher.engine.scoring import Ineligibility, first_failure, score
 from matcher.engine.scoring import eligible as is_eligible
 from matcher.models import Application, Opportunity
 from matcher.models.matching import Match, MatchEvent, MatchRun, MatchStatus
-from matcher.services import engine_input
-from matcher.services.round_inputs import applicant_specs
+from matcher.services.matching import inputs
 
 
 class _Clock:
@@ -58,14 +57,14 @@ def allocate_ranked(
         .where(in_scope)
         .order_by(Application.applicant_id, Application.rank)
     ).all()
-    specs = applicant_specs(session, select(Application.applicant_id).where(in_scope))
+    specs = inputs.applicant_specs(session, select(Application.applicant_id).where(in_scope))
     for applicant_id in busy:
         specs.pop(applicant_id, None)
     rows = [r for r in rows if r[0] in specs and r[1] in opp_pos]
     clock.lap("load")
 
-    taxonomy = engine_input.taxonomy(session)
-    opp_specs = [engine_input.opportunity_spec(o) for o in opportunities]
+    taxonomy = inputs.taxonomy(session)
+    opp_specs = [inputs.opportunity_spec(o) for o in opportunities]
     n = len(rows)
     eligible = np.zeros(n, bool)
     totals = np.zeros(n, np.float64)
@@ -130,7 +129,7 @@ def allocate_ranked(
                 "applicant_id": applicant_ids[i],
                 "opportunity_id": opportunities[j].id,
                 "score": round(detail.total, 4),
-                "breakdown": engine_input.breakdown(detail),
+                "breakdown": inputs.breakdown(detail),
                 "applicant_rank": place,
                 "host_rank": int(host_place[i]),
             }

@@ -10,7 +10,17 @@ from sqlalchemy import ColumnElement, Integer, Select, cast, func, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.models import Country, Opportunity, Organisation, User
-from matcher.models.matching import Match, MatchEvent, MatchRound, MatchRun, MatchStatus, RoundStatus
+from matcher.models.matching import (
+    Match,
+    MatchEvent,
+    MatchRound,
+    MatchRun,
+    MatchStatus,
+    RoundStatus,
+    Suggestion,
+)
+from matcher.services import reference
+from matcher.services.search import SearchPage
 
 # Bands of the score as the page shows it, to two decimals: 0.4987 shows as 0.50, so it is medium.
 SCORE_BANDS = {"high": (0.745, 1.01), "medium": (0.495, 0.745), "low": (0.0, 0.495)}
@@ -236,3 +246,92 @@ def dashboard_figures(session: Session) -> dict[str, Any]:
             .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
         ),
     }
+
+
+@dataclass
+class RunReview:
+    """What the review page of a matching run shows: one page of proposals and what is left over."""
+
+    page: SearchPage
+    unmatched: list[tuple[str, list[Any]]]
+    unmatched_total: int
+    unmatched_users: dict[int, User]
+    unfilled: list[tuple[Any, int]]
+    unfilled_total: int
+    waitlist_lengths: dict[int, int]
+    organisations: list[Organisation]
+    regions: list[Any]
+
+
+def run_review(
+    session: Session, run: MatchRun, filters: dict[str, Any], page: int, per_page: int, unmatched_shown: int
+) -> RunReview:
+    """The review page of a ranked run: `filters` as review_query takes them."""
+    stmt = review_query(run, **filters)
+    total = session.scalar(select(func.count()).select_from(stmt.with_only_columns(Match.id).subquery()))
+    matches = review_page(session, stmt, page, per_page)
+    shown = unmatched_slice(session, run, 0, unmatched_shown)
+    unfilled_rows, unfilled_total = unfilled(session, run)
+    return RunReview(
+        page=SearchPage(items=list(matches), total=total or 0, page=page, per_page=per_page),
+        unmatched=shown,
+        unmatched_total=(run.counts or {}).get("unmatched", len(shown)),
+        unmatched_users=users_by_id(session, [int(a) for a, _ in shown]),
+        unfilled=unfilled_rows,
+        unfilled_total=unfilled_total,
+        waitlist_lengths=waitlist_lengths(session, run, [o.id for o, _ in unfilled_rows]),
+        organisations=list(
+            session.scalars(
+                select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
+            )
+        ),
+        regions=list(reference.regions(session)),
+    )
+
+
+def users_by_id(session: Session, ids: list[int]) -> dict[int, User]:
+    return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def run_suggestions(
+    session: Session, run: MatchRun, limit: int = 500
+) -> tuple[list[Suggestion], dict[int, str]]:
+    """A recommendation run's suggestions, by applicant, and the applicants' names."""
+    suggestions = list(
+        session.scalars(
+            select(Suggestion)
+            .where(Suggestion.run_id == run.id)
+            .options(selectinload(Suggestion.opportunity))
+            .order_by(Suggestion.applicant_id, Suggestion.position)
+            .limit(limit)
+        )
+    )
+    wanted = {s.applicant_id for s in suggestions}
+    names = {
+        user_id: name
+        for user_id, name in session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    }
+    return suggestions, names
+
+
+def rounds_with_runs(session: Session) -> list[MatchRound]:
+    return list(
+        session.scalars(
+            select(MatchRound)
+            .options(selectinload(MatchRound.runs))
+            .order_by(MatchRound.created_at.desc(), MatchRound.id.desc())
+        )
+    )
+
+
+def match_with_history(session: Session, match_id: int) -> Match | None:
+    return session.get(
+        Match,
+        match_id,
+        options=[
+            joinedload(Match.run),
+            joinedload(Match.applicant),
+            joinedload(Match.opportunity),
+            selectinload(Match.events).joinedload(MatchEvent.actor),
+        ],
+    )

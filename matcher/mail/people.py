@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher.mail.outbox import queue_email
 from matcher.models import Organisation, Role, User
 from matcher.models.notification import Category
-from matcher.notifications.outbox import queue_email
 
 
 def coordinators(session: Session) -> list[User]:

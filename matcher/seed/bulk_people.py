@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from matcher import bulk_data as words
-from matcher.bulk_generate import LEVEL_RANK, Generator, Opening, Weighted, interest_weights
+from matcher.seed import bulk_data as words
+from matcher.seed.bulk_generate import LEVEL_RANK, Generator, Opening, Weighted, interest_weights
 
 STUDENT_LEVELS = {1: 1, 2: 1, 3: 3, 4: 4, 5: 4, 6: 3}
 TRAINEE_LEVELS = {7: 2, 8: 3, 9: 3, 10: 3, 11: 3, 12: 3, 13: 3, 14: 2, 15: 1}

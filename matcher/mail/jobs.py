@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.db import utcnow
+from matcher.mail.matches import notify_published
+from matcher.mail.preferences import DEFAULTS
 from matcher.models import Membership, OutboxJob
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.models.notification import Category, Frequency, NotificationPreference
 from matcher.models.opportunity import Opportunity
 from matcher.models.organisation import Organisation
-from matcher.notifications.preferences import DEFAULTS
 
 CHUNK = 500
 log = logging.getLogger("matcher.mail")
@@ -22,8 +23,6 @@ log = logging.getLogger("matcher.mail")
 
 def _run_published(session: Session, job: OutboxJob) -> bool:
     """Emails for a published run: one to each applicant and to the host's members."""
-    from matcher.services.placements import notify_published
-
     matches = list(
         session.scalars(
             select(Match)

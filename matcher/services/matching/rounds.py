@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.engine.candidates import OpportunityIndex, recommend
+from matcher.mail.people import tell_coordinators
 from matcher.models import (
     Country,
     Opportunity,
@@ -33,12 +34,11 @@ from matcher.models.matching import (
     Suggestion,
 )
 from matcher.models.profile import Profile
-from matcher.notifications.people import tell_coordinators
-from matcher.services import engine_input
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.matching import inputs
+from matcher.services.matching.allocation import allocate_ranked
 from matcher.services.permissions import is_staff
 from matcher.services.profiles import is_complete
-from matcher.services.round_allocation import allocate_ranked
 
 ALGORITHM_VERSION = "deferred-acceptance-hr/2"  # 2: lottery over applicant ids in numeric order
 DEFAULT_TOP_N = 5
@@ -230,12 +230,12 @@ def run_round(
 
 
 def _recommend(session: Session, run: MatchRun, opportunities: list[Opportunity], top_n: int) -> None:
-    taxonomy = engine_input.taxonomy(session)
-    index = OpportunityIndex([engine_input.opportunity_spec(o) for o in opportunities], taxonomy)
+    taxonomy = inputs.taxonomy(session)
+    index = OpportunityIndex([inputs.opportunity_spec(o) for o in opportunities], taxonomy)
     profiles = _profiles(session, None)
     suggested = 0
     for user_id, profile in sorted(profiles.items()):
-        spec = engine_input.applicant_spec(profile)
+        spec = inputs.applicant_spec(profile)
         for position, result in enumerate(recommend(spec, index, top_n, taxonomy=taxonomy), start=1):
             session.add(
                 Suggestion(
@@ -244,7 +244,7 @@ def _recommend(session: Session, run: MatchRun, opportunities: list[Opportunity]
                     opportunity_id=int(result.opportunity_id),
                     position=position,
                     score=round(result.total, 4),
-                    breakdown=engine_input.breakdown(result),
+                    breakdown=inputs.breakdown(result),
                 )
             )
             suggested += 1

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
 from matcher.extensions import mail
+from matcher.mail.jobs import expand_jobs
+from matcher.mail.preferences import frequency_for
 from matcher.models import OutboxMessage, OutboxStatus, User
 from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
-from matcher.notifications.jobs import expand_jobs
-from matcher.notifications.preferences import frequency_for
 
 log = logging.getLogger("matcher.mail")
 

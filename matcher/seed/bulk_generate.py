@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from matcher import bulk_data as words
+from matcher.seed import bulk_data as words
 from matcher.services.accounts import slugify
 
 # Columns written per table, parents before children (the order rows are written in).

@@ -15,13 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.mail.outbox import queue_email
+from matcher.mail.preferences import frequency_for
 from matcher.models import Application, Opportunity, OpportunityStatus, Organisation, User
 from matcher.models.matching import Match, MatchStatus
 from matcher.models.notification import Category, DigestItem, Frequency, SentOnce
 from matcher.models.opportunity import opportunity_interests
 from matcher.models.profile import Profile, profile_interests
-from matcher.notifications.outbox import queue_email
-from matcher.notifications.preferences import frequency_for
 
 REMINDER_DAYS = (3, 1)
 MAX_ALERTS = 20

@@ -1,0 +1,139 @@
+"""The application factory: configuration, extensions, blueprints, hooks and commands."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, flash, g, redirect, request, url_for
+from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from matcher import ROOT
+from matcher import config as settings
+from matcher.admin import bp as admin_bp
+from matcher.api import bp as api_bp
+from matcher.applications import bp as applications_bp
+from matcher.audit import record_denials
+from matcher.auth import bp as auth_bp
+from matcher.cli import register as register_cli
+from matcher.coordination import bp as coordination_bp
+from matcher.coordination import reading_bp
+from matcher.errors import register_error_handlers
+from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
+from matcher.mail.delivery import deliver_due
+from matcher.main import bp as main_bp
+from matcher.models import User
+from matcher.notifications import bp as notifications_bp
+from matcher.opportunities import bp as opportunities_bp
+from matcher.organisations import bp as organisations_bp
+from matcher.placements import bp as placements_bp
+from matcher.profiles import bp as profiles_bp
+from matcher.rounds import bp as rounds_bp
+from matcher.timezones import localtime
+from matcher.web.converters import IdConverter
+from matcher.web.forms import csrf_input
+from matcher.web.headers import set_security_headers
+from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
+
+BLUEPRINTS = (
+    main_bp,
+    auth_bp,
+    admin_bp,
+    opportunities_bp,
+    organisations_bp,
+    coordination_bp,
+    reading_bp,
+    api_bp,
+    rounds_bp,
+    placements_bp,
+    notifications_bp,
+    profiles_bp,
+    applications_bp,
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides everything else (tests pass theirs here)."""
+    app = Flask(
+        "matcher",
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    if config and config.get("TESTING"):
+        app.testing = True
+    settings.load(app, config)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        hops = int(app.config["PROXY_FIX_X_FOR"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    register_logging()
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.login"
+    login_manager.needs_refresh_message = "For your security, log in again to change this."
+    login_manager.needs_refresh_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.needs_refresh_handler(_needs_refresh)
+    login_manager.user_loader(_load_user)
+
+
+def _needs_refresh() -> Response:
+    flash(login_manager.needs_refresh_message, login_manager.needs_refresh_message_category)
+    # After logging in again the user returns to a page; a POST-only URL would give a 405.
+    target = request.path if request.method == "GET" else (request.blueprint and url_for("auth.account"))
+    return redirect(url_for("auth.login", next=target))
+
+
+def _load_user(session_token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
+def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def register_hooks(app: Flask) -> None:
+    app.add_template_global(csrf_input)
+    app.add_template_filter(localtime)
+    app.before_request(limit_urlencoded_forms)  # first: before anything parses the form
+    app.before_request(refuse_null_characters)
+    app.after_request(set_security_headers)
+    app.after_request(record_denials)
+    if app.config["MAIL_DELIVER_ON_COMMIT"]:
+        # Only the development server does this; production runs `flask mail worker`.
+        app.after_request(_deliver_queued_mail)
+
+
+def _deliver_queued_mail(response: Response) -> Response:
+    if g.pop("outbox_queued", False):
+        try:
+            deliver_due(db.session, limit=20)
+        except Exception:  # delivery must never break the page; the row stays due
+            logging.getLogger(__name__).exception("in-process mail delivery failed")
+    return response

@@ -1,0 +1,192 @@
+"""Turn database rows into the engine's plain dataclasses, and scores back into JSON.
+
+`applicant_spec` builds one ApplicantProfile from a loaded Profile and its five collections; a
+round reads its applicants with `applicant_specs` instead, as rows, not ORM objects: at national
+scale the ORM path would load a million objects. There each table is read once as tuples, filtered
+by a subquery of the applicants concerned, and grouped in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from matcher.engine.profiles import (
+    ApplicantProfile,
+    LanguageReq,
+    OpportunitySpec,
+    Proficiency,
+    Taxonomy,
+    Window,
+)
+from matcher.engine.scoring import Score
+from matcher.models import Interest, Opportunity, OpportunityStatus
+from matcher.models.profile import (
+    AvailabilityWindow,
+    PlaceOfInterest,
+    PlaceScope,
+    Profile,
+    ProfileLanguage,
+    profile_interests,
+    profile_teaching_interests,
+)
+from matcher.services import reference
+from matcher.services.profiles import completeness_of
+
+PROFICIENCY = {
+    "basic": Proficiency.BASIC,
+    "conversational": Proficiency.CONVERSATIONAL,
+    "professional": Proficiency.PROFESSIONAL,
+}
+
+
+def taxonomy(session: Session) -> Taxonomy:
+    """Interest groups and the words the engine uses for codes, from the reference data."""
+    interests = reference.interests(session)
+    levels = {lv.rank: lv.label for lv in reference.levels(session)}
+    labels: dict[str, str] = {i.slug: i.label for i in interests}
+    labels.update((c.iso2, c.name) for c in reference.countries(session))
+    return Taxonomy(interest_groups={i.slug: i.group for i in interests}, labels=labels, level_names=levels)
+
+
+def applicant_spec(profile: Profile, ranked: Iterable[int] = ()) -> ApplicantProfile:
+    return ApplicantProfile(
+        id=str(profile.user_id),
+        level=profile.level_rank or 0,
+        interests=frozenset(i.slug for i in profile.interests),
+        languages=tuple(LanguageReq(x.language, PROFICIENCY[x.level]) for x in profile.languages),
+        availability=tuple(Window(w.starts_on, w.ends_on) for w in profile.availability),
+        subregions_of_interest=frozenset(profile.subregions),
+        regions_of_interest=frozenset(profile.regions),
+        can_teach=frozenset(i.slug for i in profile.teaching_interests)
+        if profile.volunteers_to_teach
+        else frozenset(),
+        ranked_opportunities=tuple(str(o) for o in ranked),
+    )
+
+
+def opportunity_spec(opportunity: Opportunity) -> OpportunitySpec:
+    min_days = opportunity.min_weeks * 7 if opportunity.flexible and opportunity.min_weeks else None
+    # Closed means "no more applications", which is when matching happens: both are open here.
+    is_open = opportunity.status in (OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED)
+    return OpportunitySpec(
+        id=str(opportunity.id),
+        country=opportunity.country_code,
+        subregion=opportunity.country.subregion,
+        region=opportunity.country.region,
+        min_level=opportunity.level_min,
+        max_level=opportunity.level_max,
+        dates=Window(opportunity.starts_on, opportunity.ends_on),
+        min_days=min_days,
+        title=opportunity.title,
+        kind=opportunity.type,
+        interests=frozenset(i.slug for i in opportunity.interests),
+        languages=tuple(LanguageReq(x.language, PROFICIENCY[x.level]) for x in opportunity.languages),
+        teaching_needs=frozenset(i.slug for i in opportunity.interests)
+        if opportunity.type == "teaching_visit"
+        else frozenset(),
+        is_open=is_open,
+        places_left=max(opportunity.places_left, 0),
+    )
+
+
+def breakdown(score: Score) -> list[dict[str, Any]]:
+    """The parts of a score as JSON for the Match row; failures when not eligible."""
+    if not score.eligible:
+        return [
+            {"name": f.constraint, "value": 0.0, "weight": 0.0, "reason": f.reason} for f in score.failures
+        ]
+    return [
+        {"name": p.name, "value": round(p.value, 4), "weight": p.weight, "reason": p.reason}
+        for p in sorted(score.parts, key=lambda p: -p.weight * p.value)
+    ]
+
+
+def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, ApplicantProfile]:
+    """The engine's view of every complete profile whose user id ``user_ids`` (a subquery) selects.
+
+    Gives the same ApplicantProfile as `applicant_spec` without a ranked list (rounds
+    score pairs with ``include_rank=False``), and leaves out incomplete profiles as `is_complete`.
+    """
+    wanted = Profile.user_id.in_(user_ids.scalar_subquery())
+    profiles = session.execute(
+        select(
+            Profile.id,
+            Profile.user_id,
+            Profile.level_rank,
+            Profile.institution,
+            Profile.home_country_code,
+            Profile.statement,
+            Profile.volunteers_to_teach,
+        ).where(wanted)
+    ).all()
+    interests, teaching = (
+        _grouped(
+            session,
+            select(table.c.profile_id, Interest.slug)
+            .join(Interest, Interest.id == table.c.interest_id)
+            .join(Profile, Profile.id == table.c.profile_id)
+            .where(wanted),
+        )
+        for table in (profile_interests, profile_teaching_interests)
+    )
+    # Each child table by profile: (key column, the columns wanted, in the order the ORM path uses).
+    places, windows, languages = (
+        _grouped(
+            session,
+            select(profile_id, *columns)
+            .join(Profile, Profile.id == profile_id)
+            .where(wanted)
+            .order_by(profile_id, *columns),
+        )
+        for profile_id, *columns in (
+            (PlaceOfInterest.profile_id, PlaceOfInterest.scope, PlaceOfInterest.name),
+            (AvailabilityWindow.profile_id, AvailabilityWindow.starts_on, AvailabilityWindow.ends_on),
+            (ProfileLanguage.profile_id, ProfileLanguage.language, ProfileLanguage.level),
+        )
+    )
+
+    specs: dict[int, ApplicantProfile] = {}
+    empty: list[tuple[Any, ...]] = []
+    for profile_id, user_id, level, institution, home, statement, teaches in profiles:
+        mine = interests.get(profile_id, empty)
+        my_places = places.get(profile_id, empty)
+        my_windows = windows.get(profile_id, empty)
+        my_languages = languages.get(profile_id, empty)
+        complete = completeness_of(
+            level_rank=level,
+            institution=institution,
+            home_country_code=home,
+            places=my_places,
+            interests=mine,
+            availability=my_windows,
+            languages=my_languages,
+            statement=statement,
+        ).is_complete
+        if not complete:
+            continue
+        specs[user_id] = ApplicantProfile(
+            id=str(user_id),
+            level=level or 0,
+            interests=frozenset(slug for (slug,) in mine),
+            languages=tuple(LanguageReq(code, PROFICIENCY[how]) for code, how in my_languages),
+            availability=tuple(Window(start, end) for start, end in my_windows),
+            subregions_of_interest=frozenset(n for scope, n in my_places if scope == PlaceScope.SUBREGION),
+            regions_of_interest=frozenset(n for scope, n in my_places if scope == PlaceScope.REGION),
+            can_teach=frozenset(slug for (slug,) in teaching.get(profile_id, empty))
+            if teaches
+            else frozenset(),
+        )
+    return specs
+
+
+def _grouped(session: Session, stmt: Select[Any]) -> dict[int, list[tuple[Any, ...]]]:
+    """Rows keyed by their first column, the rest of each row kept as a tuple."""
+    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for key, *rest in session.execute(stmt):
+        grouped[key].append(tuple(rest))
+    return grouped
