@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from matcher.extensions import db
+from matcher.security import TokenError
 from matcher.services.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,12 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             400, "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
         )
+
+    @app.errorhandler(TokenError)
+    def link_problem(error: TokenError):
+        # A link from an email that is invalid, expired or used: say so, and how to get a new one.
+        db.session.rollback()
+        return make_response(render_template("auth/link_problem.html", reason=error.reason), 400)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

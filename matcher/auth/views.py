@@ -25,7 +25,6 @@ from matcher.auth.forms import (
 )
 from matcher.extensions import db, limiter
 from matcher.models import Role
-from matcher.security import TokenError
 from matcher.services import accounts
 from matcher.web.forms import EmptyForm
 from matcher.web.redirects import is_safe_next, redirect_next
@@ -99,16 +98,11 @@ def logout():
 @bp.get("/verify/<token>")
 def verify_email(token: str):
     try:
-        accounts.verify_email(db.session, token)
+        attempt(accounts.verify_email, db.session, token)
     except accounts.AlreadyVerified:
-        db.session.rollback()
         flash("This link was already used: your email address is confirmed.", "info")
-        return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
-    except TokenError as error:
-        db.session.rollback()
-        return render_template("auth/link_problem.html", reason=error.reason), 400
-    db.session.commit()
-    flash("Thank you: your email address is confirmed.", "success")
+    else:
+        flash("Thank you: your email address is confirmed.", "success")
     return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
 
 
@@ -147,10 +141,7 @@ def forgot_password():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    try:
-        accounts.user_for_reset_token(db.session, token)
-    except TokenError as error:
-        return render_template("auth/link_problem.html", reason=error.reason), 400
+    accounts.user_for_reset_token(db.session, token)  # a TokenError shows the link-problem page
     form = ResetPasswordForm()
     if (
         form.validate_on_submit()
@@ -235,12 +226,7 @@ def change_email():
 
 @bp.get("/account/email/confirm/<token>")
 def confirm_email_change(token: str):
-    try:
-        accounts.confirm_email_change(db.session, token)
-    except TokenError as error:
-        db.session.rollback()
-        return render_template("auth/link_problem.html", reason=error.reason), 400
-    db.session.commit()
+    attempt(accounts.confirm_email_change, db.session, token)
     logout_user()
     flash("Your email address is changed. Log in with the new one.", "success")
     return redirect(url_for("auth.login"))

@@ -11,7 +11,6 @@ from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
-from matcher.security import TokenError
 from matcher.services import organisations as service
 from matcher.services.permissions import is_staff
 from matcher.services.search import public_opportunities, with_listed_relations
@@ -117,10 +116,7 @@ def invite(slug: str):
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
-    try:
-        invitation = service.invite_for_token(db.session, token)
-    except TokenError as error:
-        return render_template("auth/link_problem.html", reason=error.reason), 400
+    invitation = service.invite_for_token(db.session, token)  # a TokenError shows the link-problem page
     signed_in = current_user.is_authenticated
     form = EmptyForm() if signed_in else AcceptInviteForm()
     if form.validate_on_submit():
