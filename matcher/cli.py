@@ -1,22 +1,48 @@
-"""Flask commands: seed-demo, create-user, reference sync, mail send / worker."""
+"""Flask commands: seed-demo, seed-bulk, create-user, reference sync, mail, match, notify, backup."""
 
 from __future__ import annotations
 
+import shlex
+import sqlite3
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import URL
 
+from matcher.db import utcnow
 from matcher.extensions import db
+from matcher.mail.delivery import deliver_due, run_worker
+from matcher.mail.digests import send_digests, send_reminders
 from matcher.models import Role
+from matcher.models.matching import MatchRound
+from matcher.reference.sync import sync_reference_data
+from matcher.services import accounts
 from matcher.services.errors import DomainError
+from matcher.services.matching.placements import expire_overdue
+from matcher.services.matching.rounds import run_round
+
+T = TypeVar("T")
+
+
+def commit_or_fail(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one use case for a command and commit it, or roll back and stop with its message."""
+    try:
+        value = call(*args, **kwargs)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    return value
 
 
 def with_site_url(command):
     """Run a command inside a request context for MATCHER_BASE_URL, so emails get absolute links."""
-    from functools import wraps
 
     @wraps(command)
     def wrapped(*args, **kwargs):
@@ -41,12 +67,11 @@ def register(app: Flask) -> None:
 @click.option("--force", is_flag=True, help="Allow seeding outside development.")
 def seed_demo(force: bool) -> None:
     """Load reference data and the demo organisations and accounts (idempotent)."""
-    from matcher.seed.demo import seed
+    from matcher.seed.demo import seed  # demo data is loaded only when asked for
 
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("Refusing to load demo accounts in production (use --force).")
-    logins = seed(db.session, current_app.config["DEMO_PASSWORD"])
-    db.session.commit()
+    logins = commit_or_fail(seed, db.session, current_app.config["DEMO_PASSWORD"])
     click.echo("Demo data is loaded. Log in at /login with any of these accounts:")
     width = max(len(email) for email, _ in logins)
     for email, role in logins:
@@ -65,18 +90,15 @@ def seed_demo(force: bool) -> None:
 @click.password_option(help="Prompted for when omitted.")
 def create_user(email: str, role: str, name: str, password: str) -> None:
     """Create a verified account of any role, e.g. a coordinator or an admin."""
-    from matcher.db import utcnow
-    from matcher.services.accounts import create_user as create
 
-    try:
-        user = create(
+    def create_verified():
+        user = accounts.create_user(
             db.session, email=email, name=name or email.split("@")[0], password=password, role=Role(role)
         )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    user.email_verified_at = utcnow()
-    db.session.commit()
+        user.email_verified_at = utcnow()
+        return user
+
+    user = commit_or_fail(create_verified)
     click.echo(f"Created {role} {user.email}.")
 
 
@@ -86,10 +108,7 @@ reference = AppGroup("reference", help="Reference data: countries, interests, tr
 @reference.command("sync")
 def reference_sync() -> None:
     """Insert or update the shipped reference data."""
-    from matcher.reference.sync import sync_reference_data
-
-    counts = sync_reference_data(db.session)
-    db.session.commit()
+    counts = commit_or_fail(sync_reference_data, db.session)
     click.echo(
         f"{counts.countries} countries, {counts.interests} interests, {counts.levels} training levels."
     )
@@ -102,8 +121,6 @@ mail_group = AppGroup("mail", help="Deliver the email outbox.")
 @click.option("--limit", type=int, default=None, help="Stop after this many messages.")
 def mail_send(limit: int | None) -> None:
     """Deliver the messages that are due, then stop."""
-    from matcher.mail.delivery import deliver_due
-
     report = deliver_due(db.session, limit=limit)
     click.echo(f"{report.sent} sent, {report.failed} to retry, {report.dead} dead.")
     for error in report.errors:
@@ -114,8 +131,6 @@ def mail_send(limit: int | None) -> None:
 @click.option("--interval", type=float, default=5.0, show_default=True, help="Seconds to sleep when idle.")
 def mail_worker(interval: float) -> None:
     """Deliver the outbox in a loop until stopped (run one or more in production)."""
-    from matcher.mail.delivery import run_worker
-
     click.echo(f"Mail worker started; polling every {interval:g}s. Ctrl+C stops it.")
     try:
         run_worker(db.session, interval)
@@ -133,20 +148,11 @@ match_group = AppGroup("match", help="Match rounds: run the engine, expire overd
 @with_site_url
 def match_run(round_id: int, seed: int | None, email: str) -> None:
     """Run a match round (the same as the button on the round's page)."""
-    from matcher.models.matching import MatchRound
-    from matcher.services.accounts import find_by_email
-    from matcher.services.matching.rounds import run_round
-
-    actor = find_by_email(db.session, email)
+    actor = accounts.find_by_email(db.session, email)
     match_round = db.session.get(MatchRound, round_id)
     if actor is None or match_round is None:
         raise click.ClickException("Unknown coordinator email or round id.")
-    try:
-        run = run_round(db.session, actor, match_round, seed=seed)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
+    run = commit_or_fail(run_round, db.session, actor, match_round, seed=seed)
     counts = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in run.counts.items())
     click.echo(f"Run {run.number} of round {round_id} (seed {run.seed}): {counts}.")
 
@@ -155,10 +161,7 @@ def match_run(round_id: int, seed: int | None, email: str) -> None:
 @with_site_url
 def match_expire() -> None:
     """Expire published matches whose reply deadline has passed (run daily from cron)."""
-    from matcher.services.matching.placements import expire_overdue
-
-    count = expire_overdue(db.session, date.today())
-    db.session.commit()
+    count = commit_or_fail(expire_overdue, db.session, date.today())
     click.echo(f"{count} match{'es' if count != 1 else ''} expired; their places go to the waitlist.")
 
 
@@ -169,10 +172,7 @@ notify_group = AppGroup("notify", help="Digests and reminders: safe to run from 
 @with_site_url
 def notify_digests() -> None:
     """Send the daily and weekly digests that are due (at most one per user and period)."""
-    from matcher.mail.digests import send_digests
-
-    count = send_digests(db.session, date.today())
-    db.session.commit()
+    count = commit_or_fail(send_digests, db.session, date.today())
     click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")
 
 
@@ -180,10 +180,7 @@ def notify_digests() -> None:
 @with_site_url
 def notify_reminders() -> None:
     """Remind applicants 3 days and 1 day before their reply deadline (once each)."""
-    from matcher.mail.digests import send_reminders
-
-    count = send_reminders(db.session, date.today())
-    db.session.commit()
+    count = commit_or_fail(send_reminders, db.session, date.today())
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
 
 
@@ -197,10 +194,6 @@ def pg_dump_argv(url: URL, path: str) -> list[str]:
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path: str) -> None:
     """Copy the SQLite database to PATH while the app keeps running; for PostgreSQL, say how."""
-    import shlex
-    import sqlite3
-    from pathlib import Path
-
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
         click.echo("PostgreSQL is backed up with its own tool (the password comes from ~/.pgpass):")
@@ -237,7 +230,7 @@ def seed_bulk(applicants: int, opportunities: int, seed: int, year: int | None, 
     a coordinator to run it. Refuses a database that holds users, or production, unless --force;
     never loads the same --seed twice. Every account's password is DEMO_PASSWORD.
     """
-    from matcher.seed.bulk import Phase, check_safe, load
+    from matcher.seed.bulk import Phase, check_safe, load  # bulk data is loaded only when asked for
     from matcher.seed.bulk_generate import Plan
 
     today = date.today()

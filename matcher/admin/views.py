@@ -14,7 +14,7 @@ from matcher.models import Role, User
 from matcher.services import accounts
 from matcher.web.access import role_required
 from matcher.web.converters import as_id
-from matcher.web.usecase import attempt
+from matcher.web.usecase import attempt, submitted
 
 PER_PAGE = 50
 
@@ -39,8 +39,7 @@ def users():
 def set_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
-    if not form.validate_on_submit():
-        flash("Choose one of the listed roles.", "error")
+    if not submitted(form, "Choose one of the listed roles."):
         return redirect(url_for("admin.users"))
     if attempt(accounts.set_role, db.session, current_user, user, Role(form.role.data)).ok:
         flash(f"{user.email} is now {Role(form.role.data).label.lower()}.", "success")

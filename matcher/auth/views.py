@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import (
     current_user,
@@ -11,6 +14,7 @@ from flask_login import (
     login_user,
     logout_user,
 )
+from flask_wtf import FlaskForm
 
 from matcher import audit
 from matcher.auth import bp
@@ -170,58 +174,72 @@ def account():
     return _account_page()
 
 
+def _save_section(
+    section: str, form: FlaskForm, call: Callable[..., Any], *args: Any, done: Callable[[], None]
+):
+    """Save one section of the account page: `done` says what changed; errors show in that section."""
+    if form.validate_on_submit() and attempt(call, *args, form=form).ok:
+        done()
+        return redirect(url_for("auth.account"))
+    return _account_page(**{section: form}), 422
+
+
 @bp.post("/account/timezone")
 @login_required
 def change_timezone():
     form = TimezoneForm(prefix="tz")
-    if (
-        form.validate_on_submit()
-        and attempt(accounts.set_timezone, current_user, form.timezone.data, form=form).ok
-    ):
+
+    def done() -> None:
         flash(f"Dates and times are now shown in the {form.timezone.data} time zone.", "success")
-        return redirect(url_for("auth.account"))
-    return _account_page(timezone_form=form), 422
+
+    return _save_section(
+        "timezone_form", form, accounts.set_timezone, current_user, form.timezone.data, done=done
+    )
 
 
 @bp.post("/account/password")
 @fresh_login_required
 def change_password():
     form = ChangePasswordForm(prefix="pw")
-    if (
-        form.validate_on_submit()
-        and attempt(
-            accounts.change_password, current_user, form.current_password.data, form.password.data, form=form
-        ).ok
-    ):
+
+    def done() -> None:
         # Every other session is now invalid; keep this one by logging in again.
         _start_session(current_user._get_current_object(), remember=False)
         flash("Your password is changed. Other devices have been logged out.", "success")
-        return redirect(url_for("auth.account"))
-    return _account_page(password_form=form), 422
+
+    return _save_section(
+        "password_form",
+        form,
+        accounts.change_password,
+        current_user,
+        form.current_password.data,
+        form.password.data,
+        done=done,
+    )
 
 
 @bp.post("/account/email")
 @fresh_login_required
 def change_email():
     form = ChangeEmailForm(prefix="em")
-    if (
-        form.validate_on_submit()
-        and attempt(
-            accounts.request_email_change,
-            db.session,
-            current_user,
-            form.password.data,
-            form.new_email.data,
-            form=form,
-        ).ok
-    ):
+
+    def done() -> None:
         flash(
             f"We sent a confirmation link to {accounts.normalise_email(form.new_email.data)}. "
             "Your address changes when you follow it.",
             "success",
         )
-        return redirect(url_for("auth.account"))
-    return _account_page(email_form=form), 422
+
+    return _save_section(
+        "email_form",
+        form,
+        accounts.request_email_change,
+        db.session,
+        current_user,
+        form.password.data,
+        form.new_email.data,
+        done=done,
+    )
 
 
 @bp.get("/account/email/confirm/<token>")

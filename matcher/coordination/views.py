@@ -12,7 +12,7 @@ from matcher.organisations.forms import RejectForm
 from matcher.services import organisations as service
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt
+from matcher.web.usecase import attempt, submitted
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
@@ -56,8 +56,7 @@ def verify(organisation_id: int):
 def reject(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     form = RejectForm()
-    if not form.validate_on_submit():
-        flash("Say why, so the contact can put it right.", "error")
+    if not submitted(form, "Say why, so the contact can put it right."):
         return redirect(url_for("coordination.organisations"))
     return _decide(
         f"{organisation.name} is not verified; the reason was emailed to its contacts.",

@@ -164,10 +164,6 @@ class Match(db.Model):
         back_populates="match", cascade="all, delete-orphan", order_by="MatchEvent.id"
     )
 
-    @property
-    def holds_place(self) -> bool:
-        return self.status in HOLDS_PLACE
-
 
 class MatchEvent(db.Model):
     """The audit trail: who moved a match from which status to which, when and why."""

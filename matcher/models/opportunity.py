@@ -145,10 +145,6 @@ class Opportunity(db.Model):
     def places_left(self) -> int:
         return self.capacity - self.places_filled
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == OpportunityStatus.PUBLISHED
-
     def __repr__(self) -> str:
         return f"<Opportunity {self.id} {self.title!r} {self.status}>"
 

@@ -12,11 +12,10 @@ from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
 from matcher.services import organisations as service
-from matcher.services.permissions import is_staff
 from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt, render_form
+from matcher.web.usecase import attempt, render_form, submitted
 
 
 def _organisation(slug: str) -> Organisation:
@@ -103,14 +102,14 @@ def invite(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     form = InviteForm()
-    if form.validate_on_submit():
-        if attempt(service.invite, db.session, current_user, organisation, form.email.data).ok:
-            flash(
-                f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
-                "success",
-            )
-    else:
-        flash(" ".join(form.email.errors) or "Enter a valid email address.", "error")
+    if (
+        submitted(form)
+        and attempt(service.invite, db.session, current_user, organisation, form.email.data).ok
+    ):
+        flash(
+            f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
+            "success",
+        )
     return redirect(url_for("organisations.show", slug=organisation.slug))
 
 
@@ -129,13 +128,3 @@ def accept_invite(token: str):
             flash(f"Welcome to {invitation.organisation.name}.", "success")
             return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
     return render_form("organisations/accept_invite.html", form, invitation=invitation, signed_in=signed_in)
-
-
-@bp.app_template_global()
-def can_edit_organisation(organisation: Organisation) -> bool:
-    return can_act_for(current_user, organisation)
-
-
-@bp.app_template_global()
-def is_coordinator() -> bool:
-    return is_staff(current_user)

@@ -18,7 +18,7 @@ from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services.matching import placements
 from matcher.web.access import can_act_for, role_required
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt
+from matcher.web.usecase import attempt, submitted
 
 VISIBLE = list(PUBLISHED_OR_LATER)  # applicants and hosts see a match once it is published
 
@@ -77,8 +77,7 @@ def respond(match_id: int, answer: str):
 @role_required(Role.STUDENT, Role.TRAINEE)
 def feedback(match_id: int):
     form = FeedbackForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    if not submitted(form):
         return redirect(url_for("placements.mine"))
     if attempt(
         placements.give_feedback,
@@ -145,8 +144,7 @@ def _host_action(match_id: int, action) -> Response:
 @login_required
 def cancel(match_id: int):
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash("Give the reason; the applicant will read it.", "error")
+    if not submitted(form, "Give the reason; the applicant will read it."):
         match = db.session.get(Match, match_id) or abort(404)
         return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
     return _host_action(

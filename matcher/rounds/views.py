@@ -23,7 +23,7 @@ from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services.matching import decisions, reports, rounds
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
-from matcher.web.usecase import attempt, render_form
+from matcher.web.usecase import attempt, render_form, submitted
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 PER_PAGE = 50
@@ -94,8 +94,7 @@ def show(round_id: int):
 def run(round_id: int):
     match_round = _round(round_id)
     form = RunForm()
-    if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    if not submitted(form):
         return redirect(url_for("rounds.show", round_id=round_id))
     done = attempt(
         rounds.run_round,
@@ -195,8 +194,7 @@ def approve_all(run_id: int):
 def publish(run_id: int):
     run = get_run(run_id)
     form = PublishForm()
-    if not form.validate_on_submit():
-        flash("Set the date by which applicants must reply.", "error")
+    if not submitted(form, "Set the date by which applicants must reply."):
         return redirect(url_for("rounds.review", run_id=run_id))
     published = attempt(
         decisions.publish, db.session, current_user, run, form.response_deadline.data, date.today()

@@ -9,7 +9,8 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from matcher import uploads
-from matcher.models import Application, Membership, OutboxMessage, Profile, User
+from matcher.models import Application, Membership, Opportunity, OutboxMessage, Profile, User
+from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.security import verify_password
 from matcher.services import applications, profiles
 from matcher.services.errors import DomainError, PermissionDenied
@@ -67,7 +68,26 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 select(OutboxMessage).where(_emails_of(user)).order_by(OutboxMessage.created_at)
             )
         ],
-        # ISSUE 6: add the user's matches and placements here.
+        # Offers the user was shown, and what became of them; proposals still under a coordinator's
+        # review are not news to give out early, and are told when published.
+        "placements": [
+            {
+                "opportunity": m.opportunity.title,
+                "organisation": m.opportunity.organisation.name,
+                "status": m.status,
+                "reply_by": _iso(m.response_deadline),
+                "replied_at": _iso(m.responded_at),
+                "attendance_confirmed_at": _iso(m.attendance_confirmed_at),
+                "rating": m.rating,
+                "feedback": m.feedback,
+            }
+            for m in session.scalars(
+                select(Match)
+                .where(Match.applicant_id == user.id, Match.status.in_(PUBLISHED_OR_LATER))
+                .options(joinedload(Match.opportunity).joinedload(Opportunity.organisation))
+                .order_by(Match.id)
+            )
+        ],
     }
 
 
@@ -141,8 +161,8 @@ def delete_account(session: Session, user: User, password: str) -> None:
     profile = profiles.profile_of(session, user)
     if profile is not None:
         uploads.delete_after_commit(session, profile.cv_filename)
-    # ISSUE 6: approved matches must stay, anonymised, so that coordinators' records stay true:
-    # they must refer to the user with ON DELETE SET NULL (or be detached here), never cascade.
+    # Matches stay, anonymised (matches.applicant_id is ON DELETE SET NULL), so that coordinators'
+    # records of rounds and places stay true.
     session.execute(delete(Application).where(Application.applicant_id == user.id))
     session.execute(delete(Profile).where(Profile.user_id == user.id))
     session.execute(delete(OutboxMessage).where(_emails_of(user)))

@@ -39,9 +39,3 @@ def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 def can_act_for(user: User, organisation: Organisation) -> bool:
     """Coordinators and admins act for any organisation; members for their own."""
     return permissions.can_act_for(db.session, user, organisation)
-
-
-def require_owner(user: User, organisation: Organisation) -> None:
-    """Abort with 403 unless the user may act for this organisation."""
-    if not can_act_for(user, organisation):
-        abort(403)

@@ -54,3 +54,12 @@ def attempt(call: Callable[..., T], *args: Any, form: FlaskForm | None = None, *
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
     """A page with a form: 422 when the form carries errors, so clients and tests can tell."""
     return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def submitted(form: FlaskForm, message: str | None = None) -> bool:
+    """For a form posted from a page that shows it among others: True when valid, else False after
+    flashing why (`message`, or the form's own messages), so the view redirects back to that page."""
+    if form.validate_on_submit():
+        return True
+    flash(message or " ".join(e for errors in form.errors.values() for e in errors) or "Try again.", "error")
+    return False

@@ -26,6 +26,7 @@ from matcher.models import (
     Role,
     User,
 )
+from matcher.models.matching import Match, MatchRound, MatchRun
 from matcher.security import hash_password
 
 _counter = itertools.count(1)
@@ -174,3 +175,25 @@ class UserFactory:
         self.session.add(application)
         self.session.commit()
         return application
+
+    def match(
+        self,
+        applicant: User,
+        opportunity: Opportunity,
+        status: str,
+        *,
+        run: MatchRun | None = None,
+        **fields: Any,
+    ) -> Match:
+        """A match in `run`, or in the one run of a new ranked round; places are not counted here."""
+        if run is None:
+            match_round = MatchRound(name=f"Round {next(_counter)}", mode="ranked", scope={})
+            run = MatchRun(
+                round=match_round, number=1, algorithm_version="test", seed=1, inputs_hash="0" * 64
+            )
+        match = Match(
+            run=run, applicant_id=applicant.id, opportunity_id=opportunity.id, status=status, **fields
+        )
+        self.session.add(match)
+        self.session.commit()
+        return match

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Application, Opportunity, OutboxMessage, Profile, ProfileLanguage, User
+from matcher.models.matching import Match
 from tests.support.pdf import minimal_pdf
 
 
@@ -65,6 +66,21 @@ def test_the_export_includes_the_emails_sent_to_the_user(client, users):
     assert data["profile"] is None and data["applications"] == []
 
 
+def test_the_export_holds_offered_placements_but_not_proposals_under_review(auth, client, users):
+    student = auth.login("student")
+    offered = users.opportunity(title="Elective in Mwanza")
+    users.match(student, offered, "accepted", rating=5, feedback="Superb teaching.")
+    users.match(student, users.opportunity(title="Still under review"), "approved")
+
+    data = json.loads(client.get("/profile/data.json").data)
+
+    [placement] = data["placements"]
+    assert placement["opportunity"] == "Elective in Mwanza" and placement["status"] == "accepted"
+    assert placement["organisation"] == offered.organisation.name
+    assert placement["rating"] == 5 and placement["feedback"] == "Superb teaching."
+    assert "Still under review" not in client.get("/profile/data.json").get_data(as_text=True)
+
+
 def test_deleting_the_account_removes_profile_cv_applications_and_emails(app, auth, client, users):
     student = auth.login("student", email="leaving@example.org")
     users.profile(student)
@@ -103,6 +119,20 @@ def test_deleting_the_account_removes_profile_cv_applications_and_emails(app, au
     assert client.get("/dashboard").status_code == 302
     response = client.post("/login", data={"email": "leaving@example.org", "password": users.PASSWORD})
     assert response.status_code == 422
+
+
+def test_deleting_the_account_keeps_its_placements_without_the_name(auth, client, users):
+    student = auth.login("student")
+    users.profile(student)
+    match = users.match(student, users.opportunity(), "accepted")
+    match_id, student_id = match.id, student.id
+
+    client.post("/profile/delete", data={"password": users.PASSWORD})
+
+    db.session.expire_all()
+    assert db.session.get(User, student_id) is None
+    kept = db.session.get(Match, match_id)
+    assert kept.applicant_id is None and kept.status == "accepted"
 
 
 def test_deleting_the_account_needs_the_password(auth, client, users):
