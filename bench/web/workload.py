@@ -168,7 +168,9 @@ def expect_ok(response: Response) -> str | None:
 class Mix:
     """Which request a client sends next; weights per kind."""
 
-    def __init__(self, cat: Catalog, weights: dict[str, float], coordinator_jar: dict[str, str] | None):
+    def __init__(
+        self, cat: Catalog, weights: dict[str, float], coordinator_jar: dict[str, str] | None
+    ) -> None:
         self.cat, self.coordinator_jar = cat, coordinator_jar
         self.kinds = [k for k, w in weights.items() if w > 0]
         self.weights = [weights[k] for k in self.kinds]
