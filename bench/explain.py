@@ -32,6 +32,7 @@ from werkzeug.datastructures import MultiDict
 from matcher.app import create_app
 from matcher.extensions import db
 from matcher.services.search import parse_filters, search
+from tests.support.logins import log_in
 
 CASES = {
     "default": "",
@@ -101,7 +102,7 @@ def explain_page(app, url: str, email: str | None, top: int) -> None:
     """The statements one GET of `url` sends, each planned; the slowest shown in full."""
     client = app.test_client()
     if email:
-        response = client.post("/login", data={"email": email, "password": app.config["DEMO_PASSWORD"]})
+        response = log_in(client, email, app.config["DEMO_PASSWORD"])
         assert response.status_code == 302, f"login as {email} failed"
     statements: list[tuple[str, dict]] = []
 

@@ -4,8 +4,9 @@
 
 Prints how long the publishing request takes (target: under 2 s), how long the worker takes to
 write the emails from the publication's job, and delivery rows/s with 1 and with 4 worker
-processes into aiosmtpd on loopback, with each process's peak memory. PostgreSQL is used when
-reachable (its own schema, dropped at the end), else a temporary SQLite file.
+processes into aiosmtpd on loopback, with each process's peak memory. Without --database,
+PostgreSQL's irmatch_bench_small is used when reachable (never the test suites' `test` database;
+a schema of its own, dropped at the end), else a temporary SQLite file.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, insert, text, update
 
+from bench.web.mail import message_id
+from bench.web.servers import SMALL_DB
 from matcher.app import create_app
 from matcher.db import utcnow
 from matcher.extensions import db
@@ -40,10 +43,8 @@ from matcher.models import (
     User,
 )
 from matcher.reference.sync import sync_reference_data
-from matcher.services.matching.placements import publish
+from matcher.services.matching.decisions import publish
 from tests.support.smtp import SmtpSink
-
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def config(url: str, schema: str | None, port: int) -> dict:
@@ -176,8 +177,8 @@ def main() -> None:
     url, schema = args.database, None
     if url is None:
         try:
-            with create_engine(PG, connect_args={"connect_timeout": 3}).connect():
-                url = PG
+            with create_engine(SMALL_DB, connect_args={"connect_timeout": 3}).connect():
+                url = SMALL_DB
         except Exception:
             url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
     admin = None
@@ -226,7 +227,7 @@ def main() -> None:
                 db.session.remove()
             sink.received.clear()
             seconds, sent, peaks = drain(cfg, workers)
-            unique = len({r.raw.split(b"Message-ID:", 1)[1][:60] for r in sink.received})
+            unique = len({message_id(r.raw) for r in sink.received})
             print(
                 f"| deliver with {workers} worker{'s' if workers > 1 else ''} | {seconds:.2f} | "
                 f"{sent / seconds:,.0f} | {max(peaks)} |"

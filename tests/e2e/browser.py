@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +14,7 @@ from matcher import ROOT
 from tests.support.smtp import Received, SmtpSink
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Locator, Page, Response
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response
 
 CHROMIUM = Path(os.environ.get("MATCHER_CHROMIUM", "/usr/bin/chromium"))
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -29,6 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Not a wait. Every wait in these tests follows an event: a navigation reaching "load", an element
+# becoming actionable (Playwright's auto-waiting), a web-first `expect`, an email arriving at the
+# SMTP sink. This only bounds how long a test may hang when that event never comes; it is generous
+# so that a slow page on a busy machine is not a failure.
+HANG_GUARD_S = 120
 HOW_TO_GET_THEM = "`make browser-deps` installs them (apt-get, as root on Debian/Ubuntu; npm ci)"
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -44,6 +48,14 @@ def missing_browser_parts() -> str | None:
     if not AXE_JS.is_file():
         return f"axe-core is not in {AXE_JS.parent.parent}"
     return None
+
+
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context whose actions and navigations wait at most HANG_GUARD_S (a hang guard)."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(HANG_GUARD_S * 1000)
+    context.set_default_navigation_timeout(HANG_GUARD_S * 1000)
+    return context
 
 
 _AXE_RUN = """async () => {
@@ -161,19 +173,19 @@ class Mailbox:
     def __init__(self, sink: SmtpSink, base_url: str) -> None:
         self.sink, self.base_url = sink, base_url
 
-    def wait_for(self, to: str, subject: str, timeout: float = 10.0) -> Received:
-        """The first email to `to` whose subject contains `subject`."""
-        deadline = time.monotonic() + timeout
-        while True:
+    def wait_for(self, to: str, subject: str) -> Received:
+        """The first email to `to` whose subject contains `subject`, as soon as the sink accepts it."""
+
+        def wanted(message: Received) -> bool:
+            addressed = to.lower() in (r.lower() for r in message.rcpt_tos)
+            return addressed and subject in message.message["Subject"]
+
+        found = self.sink.wait_for(wanted, timeout=HANG_GUARD_S)
+        if found is None:
             with self.sink.lock:
-                for message in self.sink.received:
-                    addressed = to.lower() in (r.lower() for r in message.rcpt_tos)
-                    if addressed and subject in message.message["Subject"]:
-                        return message
                 seen = [(m.rcpt_tos, m.message["Subject"]) for m in self.sink.received]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"No email to {to} about {subject!r} arrived; received: {seen}")
-            time.sleep(0.05)
+            raise AssertionError(f"No email to {to} about {subject!r} in {HANG_GUARD_S} s; received: {seen}")
+        return found
 
     def link(self, message: Received, path_contains: str = "") -> str:
         """The first link in the plain-text body that leads to this server (and contains the given text)."""

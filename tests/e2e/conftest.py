@@ -4,6 +4,9 @@ Each module gets a fresh database (SQLite file or PostgreSQL schema) and a real 
 free loopback port, with CSRF on and emails delivered to a real SMTP server (aiosmtpd) after each
 request. One Chromium per xdist worker; one browser context per person in a test. When a test
 fails, each person's screenshot and Playwright trace go to test-results/<test>/.
+
+Waits follow events (a page's load, an element becoming actionable, an email's delivery), never a
+clock; HANG_GUARD_S (tests/e2e/browser.py) only stops a test that hangs.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ from tests.e2e.browser import (
     AXE_JS,
     CHROMIUM,
     CHROMIUM_ARGS,
+    HANG_GUARD_S,
     HOW_TO_GET_THEM,
     RESULTS,
     AxeAudit,
     Mailbox,
     Person,
     missing_browser_parts,
+    new_context,
 )
 from tests.support.databases import fresh_database
 from tests.support.factories import UserFactory
@@ -62,8 +67,9 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("CI") == "true":
             pytest.fail(message + " CI=true makes a missing browser a failure.", pytrace=False)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=HANG_GUARD_S * 1000)  # web-first assertions retry until then
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -108,7 +114,9 @@ def live_server(
                 WTF_CSRF_ENABLED=True,
                 MAIL_DELIVER_ON_COMMIT=True,
                 UPLOAD_FOLDER=str(tmp / "uploads"),
-                **sink.config(),
+                # The SMTP conversation may be slow on a busy machine; a failure would leave the
+                # email due for a later request, and the test waiting for it.
+                **{**sink.config(), "MAIL_TIMEOUT": HANG_GUARD_S},
             )
             with app.app_context():
                 db.create_all()
@@ -124,7 +132,7 @@ def live_server(
                 yield LiveServer(app, url, Mailbox(sink, url))
             finally:
                 server.shutdown()
-                thread.join(timeout=10)
+                thread.join(timeout=HANG_GUARD_S)
                 server.server_close()
                 with app.app_context():
                     db.engine.dispose()
@@ -178,13 +186,13 @@ def people(
         storage_state: dict[str, Any] | None = None,
         accessibility: bool = True,
     ) -> Person:
-        context = browser.new_context(
+        context = new_context(
+            browser,
             java_script_enabled=javascript,
             viewport={"width": width, "height": height},
             locale="en-GB",
             storage_state=storage_state,
         )
-        context.set_default_timeout(10_000)
         context.tracing.start(name=name, snapshots=False, screenshots=False)
         if javascript:
             # An init script runs before the page's own and is not subject to its Content-Security-Policy.

@@ -12,7 +12,7 @@ import pytest
 
 from matcher.extensions import db
 from matcher.services.matching import rounds
-from tests.e2e.browser import RESULTS
+from tests.e2e.browser import RESULTS, Person, new_context
 from tests.support.factories import UserFactory
 
 if TYPE_CHECKING:
@@ -94,16 +94,11 @@ def sessions(browser, live_server, site) -> dict[str | None, dict[str, Any] | No
     """Logged-in cookies per role, so each measurement starts from an empty cache."""
     states: dict[str | None, dict[str, Any] | None] = {None: None}
     for role, email in site.people.items():
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password", exact=True).fill(UserFactory.PASSWORD)
-        with page.expect_navigation():
-            page.locator("main").get_by_role("button", name="Log in").click()
-        assert page.url.endswith("/dashboard"), page.url
-        states[role] = context.storage_state()
-        context.close()
+        person = Person(role, new_context(browser), live_server.url, audit=None)
+        person.log_in(email, UserFactory.PASSWORD)
+        assert person.page.url == f"{live_server.url}/dashboard"
+        states[role] = person.context.storage_state()
+        person.context.close()
     return states
 
 
@@ -129,7 +124,7 @@ def _pages(site: Site) -> list[tuple[str, str | None, str]]:
 
 def _weigh(browser: Browser, url: str, storage_state: dict[str, Any] | None) -> dict[str, int]:
     """Bytes received per resource type for one page load with an empty cache, images aside."""
-    context = browser.new_context(storage_state=storage_state)
+    context = new_context(browser, storage_state=storage_state)
     page = context.new_page()
     finished: list[Request] = []
 

@@ -8,8 +8,6 @@ parameters themselves.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -19,6 +17,7 @@ from matcher.models import OrganisationInvite, User
 from matcher.security import ORGANISATION_INVITE, make_token
 from matcher.services.accounts import check_password_policy
 from matcher.services.errors import DomainError
+from tests.support.logins import log_in
 
 SHORT = "nine char"  # 9 characters
 COMMON = "Qwertyuiop"  # in the bundled list (compared case-insensitively)
@@ -86,15 +85,7 @@ def test_a_production_login_stores_an_owasp_argon2id_hash(production_app, users)
     user = users.create(email="amina@example.org")
     assert not user.password_hash.startswith(OWASP)
     app = production_app()
-    browser = app.test_client()
-    page = browser.get("/login", base_url="https://matcher.test").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = browser.post(
-        "/login",
-        base_url="https://matcher.test",
-        headers={"Referer": "https://matcher.test/login"},
-        data={"email": user.email, "password": users.PASSWORD, "csrf_token": token},
-    )
+    response = log_in(app.test_client(), user.email, users.PASSWORD, base_url="https://matcher.test")
     assert response.status_code == 302
     stored = db.session.scalar(select(User.password_hash).where(User.id == user.id))
     assert stored.startswith(OWASP)

@@ -6,10 +6,10 @@ browser's own cookie is refused afterwards; these tests add the other devices an
 
 from __future__ import annotations
 
-import re
 from http.cookies import SimpleCookie
 
 from matcher.config import defaults
+from tests.support.logins import log_in
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "another long passphrase"
@@ -111,22 +111,11 @@ def _flags(header: str) -> dict[str, str | bool]:
     }
 
 
-def _csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def test_production_cookies_are_secure_httponly_and_samesite_lax(production_app, users):
     user = users.create(email="amina@example.org")
     app = production_app()
     browser = app.test_client()
-    page = browser.get("/login", base_url="https://matcher.test")
-    token = _csrf(page.get_data(as_text=True))
-    response = browser.post(
-        "/login",
-        base_url="https://matcher.test",
-        headers={"Referer": "https://matcher.test/login"},  # CSRF over HTTPS checks the referrer
-        data={"email": user.email, "password": PASSWORD, "remember": "y", "csrf_token": token},
-    )
+    response = log_in(browser, user.email, PASSWORD, remember=True, base_url="https://matcher.test")
     assert response.status_code == 302
     cookies = _set_cookies(response)
     assert {"session", "remember_token"} <= set(cookies)

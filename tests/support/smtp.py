@@ -5,13 +5,15 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
-import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage as Message
 from functools import cached_property
 
 from aiosmtpd.controller import Controller
+
+from tests.support.loopback import HOST, free_port
 
 
 @dataclass
@@ -54,6 +56,7 @@ class _Handler:
                     envelope.content,
                 )
             )
+            self.sink.lock.notify_all()
         return "250 Message accepted for delivery"
 
 
@@ -61,23 +64,18 @@ class _Handler:
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class SmtpSink:
     def __init__(self) -> None:
         self.port = free_port()
         self.received: list[Received] = []
         self.scripted_replies: list[str] = []
-        self.lock = threading.Lock()
+        # Held while `received` changes, and notified at each delivery: see wait_for.
+        self.lock = threading.Condition()
         self._controller: Controller | None = None
 
     def start(self) -> None:
         """Listen on the sink's port (again, after stop(): that is how tests simulate an outage)."""
-        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(_Handler(self), hostname=HOST, port=self.port)
         self._controller.start()
 
     def stop(self) -> None:
@@ -85,5 +83,14 @@ class SmtpSink:
             self._controller.stop()
             self._controller = None
 
+    def wait_for(self, wanted: Callable[[Received], bool], timeout: float) -> Received | None:
+        """The first email received that `wanted` accepts, woken by each delivery; None after `timeout`."""
+
+        def first() -> Received | None:
+            return next((message for message in self.received if wanted(message)), None)
+
+        with self.lock:
+            return self.lock.wait_for(first, timeout)
+
     def config(self) -> dict[str, object]:
-        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5}
+        return {"MAIL_SERVER": HOST, "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5}

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import ReadingLink
+from tests.support.logins import csrf_token, log_in
 
 
 def _titles() -> list[str]:
@@ -162,18 +163,14 @@ def test_the_coordinators_dashboard_links_to_the_reading_list(auth, client):
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
 def test_a_post_without_the_csrf_token_is_refused(client, users):
     coordinator = users.create("coordinator")
-    login_page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    response = client.post(
-        "/login", data={"email": coordinator.email, "password": users.PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302
+    assert log_in(client, coordinator.email, users.PASSWORD).status_code == 302
     form = {"title": "WHO", "url": "https://www.who.int/"}
 
     assert client.post("/coordination/reading", data=form).status_code == 400
     assert _titles() == []
 
     page = client.get("/coordination/reading").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
+    assert token
     assert client.post("/coordination/reading", data={**form, "csrf_token": token}).status_code == 302
     assert _titles() == ["WHO"]

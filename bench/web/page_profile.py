@@ -1,7 +1,7 @@
 """Where one page's time goes: Flask's test client, no HTTP server, one process.
 
-    .venv/bin/python bench/web_profile.py --database URL [--login EMAIL --password PW] PATH [PATH ...]
-    .venv/bin/python bench/web_profile.py --database URL --profile 25 "/opportunities?q=radiology"
+    .venv/bin/python -m bench.web.page_profile --database URL [--login EMAIL --password PW] PATH [PATH ...]
+    .venv/bin/python -m bench.web.page_profile --database URL --profile 25 "/opportunities?q=radiology"
 
 For each path: the status, the size, wall and CPU milliseconds per request (median of --repeat
 after a warm-up), how many SQL statements it runs and their wall time as seen by the app (which
@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
-import re
 import statistics
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
 
-SMALL_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/irmatch_bench_small"
+from bench.web.servers import SMALL_DB, bench_app
+from matcher.extensions import db
+from tests.support.logins import DEMO_PASSWORD, log_in
 
 
 def main() -> None:
@@ -33,24 +29,13 @@ def main() -> None:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--database", default=SMALL_DB)
     parser.add_argument("--login", default=None, help="log in as this user first (through /login)")
-    parser.add_argument("--password", default="irmatch-demo-2026")
+    parser.add_argument("--password", default=DEMO_PASSWORD)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions by CPU time")
     parser.add_argument("--sql", action="store_true", help="list the first path's SQL statements")
     args = parser.parse_args()
 
-    for key in [k for k in os.environ if k.startswith("MATCHER_")]:
-        del os.environ[key]
-    os.environ.update(
-        MATCHER_ENV="production",
-        MATCHER_DATABASE_URL=args.database,
-        MATCHER_SECRET_KEY="bench-web-profile-" + "k" * 30,
-        MATCHER_AUDIT_LOG_PATH="",
-    )
-    from matcher.app import create_app
-    from matcher.extensions import db
-
-    app = create_app()
+    app = bench_app(args.database)  # production settings, whatever this shell's MATCHER_* say
     statements: list[tuple[float, str]] = []
     with app.app_context():
         engine = db.engine
@@ -65,19 +50,7 @@ def main() -> None:
 
     client = app.test_client()
     if args.login:
-        page = client.get("/login")
-        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data)
-        answer = client.post(
-            "/login",
-            data={
-                "csrf_token": token.group(1).decode() if token else "",
-                "email": args.login,
-                "password": args.password,
-                "next": "",
-            },
-            # The test client uses PREFERRED_URL_SCHEME (https), where Flask-WTF wants a same-site Referer.
-            headers={"Referer": "https://localhost/login"},
-        )
+        answer = log_in(client, args.login, args.password)
         print(f"login as {args.login}: HTTP {answer.status_code}")
 
     print("| path | status | KB | wall ms | CPU ms | statements | SQL wall ms |")
