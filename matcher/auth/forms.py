@@ -18,13 +18,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from matcher.models import Role
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 from matcher.timezones import is_known_zone, zone_choices
+from matcher.web.forms import strip_spaces
 
 _email = [DataRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)]
-
-
-def _strip(value: str | None) -> str | None:
-    """Pasted addresses often carry spaces; they are not part of the address."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def _new_password(label: str = "Password") -> PasswordField:
@@ -56,7 +52,7 @@ class SignupForm(FlaskForm):
         validators=[DataRequired("Choose the kind of account.")],
     )
     name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
-    email = EmailField("Email", validators=_email, filters=[_strip])
+    email = EmailField("Email", validators=_email, filters=[strip_spaces])
     organisation_name = StringField(
         "Organisation",
         validators=[Length(max=160)],
@@ -72,14 +68,14 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=_email, filters=[_strip])
+    email = EmailField("Email", validators=_email, filters=[strip_spaces])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
     next = HiddenField()
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=_email, filters=[_strip])
+    email = EmailField("Email", validators=_email, filters=[strip_spaces])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -96,7 +92,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    new_email = EmailField("New email", validators=_email, filters=[_strip])
+    new_email = EmailField("New email", validators=_email, filters=[strip_spaces])
     password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 

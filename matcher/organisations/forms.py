@@ -6,6 +6,7 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
 from matcher.web import choices
+from matcher.web.forms import strip_spaces
 
 
 class OrganisationForm(FlaskForm):
@@ -40,6 +41,7 @@ class OrganisationForm(FlaskForm):
 class InviteForm(FlaskForm):
     email = EmailField(
         "Colleague's email",
+        filters=[strip_spaces],
         validators=[
             DataRequired("Enter an email address."),
             Email("Enter a valid email address."),

@@ -131,32 +131,33 @@ def for_opportunity(opportunity_id: int):
     )
 
 
-def _host_action(match_id: int, action) -> Response:
+def _hosted_match(match_id: int) -> Match:
+    """The match, if the current user hosts it (404 when there is none, 403 when not theirs)."""
     match = db.session.get(Match, match_id) or abort(404)
     if not can_act_for(current_user, match.opportunity.organisation):
         abort(403)
-    if attempt(action, match).ok:
-        flash("Done.", "success")
-    return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
+    return match
 
 
 @bp.post("/placements/<int:match_id>/cancel")
 @login_required
 def cancel(match_id: int):
+    match = _hosted_match(match_id)
     form = ReasonForm()
-    if not submitted(form, "Give the reason; the applicant will read it."):
-        match = db.session.get(Match, match_id) or abort(404)
-        return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
-    return _host_action(
-        match_id, lambda m: placements.cancel(db.session, current_user, m.id, form.reason.data)
-    )
+    if (
+        submitted(form, "Give the reason; the applicant will read it.")
+        and attempt(placements.cancel, db.session, current_user, match.id, form.reason.data).ok
+    ):
+        flash("The placement is cancelled; the applicant is told why.", "success")
+    return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
 
 
 @bp.post("/placements/<int:match_id>/confirm")
 @login_required
 def confirm(match_id: int):
+    match = _hosted_match(match_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    return _host_action(
-        match_id, lambda m: placements.confirm_attendance(db.session, current_user, m.id, date.today())
-    )
+    if attempt(placements.confirm_attendance, db.session, current_user, match.id, date.today()).ok:
+        flash("Attendance is confirmed: the placement is completed.", "success")
+    return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))

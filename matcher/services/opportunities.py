@@ -186,7 +186,7 @@ def transition(session: Session, actor: User, opportunity: Opportunity, action: 
         raise NotFound("Unknown action.")
     sources, target = TRANSITIONS[action]
     if opportunity.status not in sources:
-        raise Conflict(f"A {opportunity.status} opportunity cannot be {target}.")
+        raise Conflict(f"This opportunity is {opportunity.status}, so it cannot be {target}.")
     if target == S.PUBLISHED:
         if not opportunity.organisation.is_verified:
             raise Conflict(

@@ -8,6 +8,11 @@ from markupsafe import Markup
 from matcher.services.errors import DomainError
 
 
+def strip_spaces(value: str | None) -> str | None:
+    """Pasted addresses often carry spaces; they are not part of the address."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def show_error(form: FlaskForm, error: DomainError) -> None:
     """Attach the error next to its field, or to the form when it concerns no one field."""
     field = getattr(form, error.field, None) if error.field else None

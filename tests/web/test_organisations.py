@@ -157,3 +157,14 @@ def test_only_coordinators_verify(client, auth, users):
     assert client.post(f"/coordination/organisations/{org.id}/verify").status_code == 403
     assert client.get("/coordination/organisations").status_code == 403
     assert not db.session.get(Organisation, org.id).is_verified
+
+
+def test_an_invitation_address_with_pasted_spaces_is_accepted(auth, client, users):
+    organisation = users.organisation()
+    auth.login_as(users.create("org_member", organisation=organisation))
+    page = client.post(
+        f"/organisations/{organisation.slug}/invite",
+        data={"email": "  colleague@example.org "},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "We emailed an invitation to colleague@example.org." in page

@@ -58,7 +58,7 @@ def change_status(
 ) -> None:
     """Change status, keep places_filled in step, and write the audit event."""
     if to_status not in TRANSITIONS[match.status]:
-        raise Conflict(f"A {match.status} match cannot become {to_status}.")
+        raise Conflict(f"This match is {match.status}, so it cannot become {to_status}.")
     held, holds = match.status in HOLDS_PLACE, to_status in HOLDS_PLACE
     if holds and not held:
         take_place(session, match.opportunity_id)
