@@ -91,4 +91,3 @@ def test_the_check_constraint_refuses_an_overfull_opportunity_even_without_the_s
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
-

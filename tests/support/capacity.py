@@ -8,14 +8,17 @@ a bystander opportunity shows up in the diff even when the step's own rows look 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Match, Opportunity
 from matcher.models.matching import HOLDS_PLACE
+from matcher.services.errors import DomainError
 
 
 def assert_places_consistent(session: Session) -> None:
@@ -92,3 +95,13 @@ class Ledger:
     def unchanged(self) -> None:
         """Assert the step (a refused one, say) moved nothing at all."""
         self.expect({}, {})
+
+
+@contextmanager
+def refused(error: type[DomainError], message: str, field: str | None = None) -> Iterator[None]:
+    """The block must raise `error` with exactly this message (and form field, when given)."""
+    with pytest.raises(error) as caught:
+        yield
+    assert caught.value.message == message
+    if field is not None:
+        assert caught.value.field == field
