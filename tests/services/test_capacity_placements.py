@@ -127,6 +127,20 @@ def test_the_waitlist_skips_an_applicant_who_holds_a_place_and_offers_the_one_af
     assert scene.session.get(Match, holding.id).status == "accepted"
 
 
+def test_the_waitlist_skips_an_applicant_who_holds_a_place_from_another_round(scene):
+    amina, lucas = scene.student("Amina"), scene.student("Lucas")
+    other_trainee = scene.other_accepted.applicant  # accepted a place in the South Asia round since
+    scene.run.waitlists = {str(scene.elective.id): [other_trainee.id, lucas.id]}
+    match = published(scene, amina, scene.elective)
+    ledger = Ledger(scene.session)
+
+    placements.respond(scene.session, amina, match.id, False, TODAY)
+
+    offer = waitlist_offer(scene)
+    ledger.expect({match.id: "declined", offer.id: "proposed"}, {scene.elective.id: -1})
+    assert offer.applicant_id == lucas.id
+
+
 def test_the_waitlist_skips_a_place_holder_even_when_another_run_of_the_round_rejected_them(scene):
     amina, neema, lucas = scene.student("Amina"), scene.student("Neema"), scene.student("Lucas")
     scene.run.waitlists = {str(scene.elective.id): [neema.id, lucas.id]}
