@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import Organisation, OutboxMessage
+from tests.security.access_table import TABLE
 from tests.security.forms import opportunity_form, organisation_form, profile_form, signup_form
-from tests.security.test_access_matrix import TABLE
 from tests.security.world import ROLES, World
 from tests.support.factories import UserFactory
 

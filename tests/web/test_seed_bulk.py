@@ -18,7 +18,7 @@ from matcher.seed.bulk import COORDINATOR_EMAIL
 from matcher.seed.bulk_generate import COLUMNS
 from matcher.services.matching.rounds import Scope, opportunities_in_scope
 from matcher.services.profiles import is_complete
-from tests.conftest import make_app
+from tests.support.apps import make_app
 from tests.support.databases import fresh_database
 
 ARGS = ["seed-bulk", "--applicants", "200", "--opportunities", "30", "--year", "2027"]
