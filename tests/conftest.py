@@ -25,9 +25,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[ScratchDatabase]:
-    """The schema built once per run (per xdist worker), with the reference data loaded."""
-    with fresh_database(tmp_path_factory.mktemp("db"), f"suite_{worker_id}") as scratch:
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]:
+    """The schema built once per run (per xdist worker), with the reference data loaded.
+
+    The worker is read from the environment, not xdist's `worker_id` fixture, so the suite also
+    runs with xdist turned off (`-p no:xdist`, as under mutmut).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with fresh_database(tmp_path_factory.mktemp("db"), f"suite_{worker}") as scratch:
         app = make_app(scratch)
         with app.app_context():
             db.create_all()
