@@ -167,6 +167,29 @@ def test_the_waitlist_offers_to_an_applicant_rejected_in_another_run_of_the_roun
     assert waitlist_offer(scene).applicant_id == zara.id
 
 
+def test_the_waitlist_offers_to_an_applicant_whose_proposal_in_a_discarded_run_was_released(scene):
+    amina, zara = scene.student("Amina"), scene.student("Zara")
+    scene.run.waitlists = {str(scene.elective.id): [zara.id]}
+    # Run 2 of the round proposed Zara; publishing run 1 sent that proposal back, for good.
+    scene.build.match(scene.build.run(scene.round), zara, scene.visit, "proposed")
+    match = published(scene, amina, scene.elective)
+
+    placements.respond(scene.session, amina, match.id, False, TODAY)
+
+    assert waitlist_offer(scene).applicant_id == zara.id
+
+
+def test_the_waitlist_offers_to_an_applicant_who_declined_a_place_in_another_round(scene):
+    amina, zara = scene.student("Amina"), scene.student("Zara")
+    scene.run.waitlists = {str(scene.elective.id): [zara.id]}
+    scene.build.match(scene.build.run(scene.other_round), zara, scene.bystander, "declined")
+    match = published(scene, amina, scene.elective)
+
+    placements.respond(scene.session, amina, match.id, False, TODAY)
+
+    assert waitlist_offer(scene).applicant_id == zara.id
+
+
 def test_the_waitlist_skips_deleted_accounts_and_those_rejected_in_this_run(scene):
     amina, omar, lucas = scene.student("Amina"), scene.student("Omar"), scene.student("Lucas")
     scene.run.waitlists = {str(scene.elective.id): [2_000_000_000, omar.id, lucas.id]}
