@@ -76,10 +76,15 @@ def scene(users: UserFactory) -> Scene:
 
 @pytest.fixture
 def audited(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int | None, dict[str, Any]]]:
-    """The audit entries services record, as (action, actor id, details), in order."""
+    """The audit entries services record, as (action, actor id, details), in order.
+
+    Each must be tied to the service's session: without one, the entry would be written at once,
+    even for a decision that is rolled back.
+    """
     entries: list[tuple[str, int | None, dict[str, Any]]] = []
 
     def record(session: Session, action: str, actor: User | None = None, **details: Any) -> None:
+        assert session is db.session, f"{action} was not tied to the service's session"
         entries.append((action, actor.id if actor else None, details))
 
     monkeypatch.setattr(audit, "on_commit", record)

@@ -235,10 +235,11 @@ def test_publishing_one_run_releases_the_round_s_other_runs_and_leaves_other_rou
     amina, lucas, neema, omar, zara = (scene.student(n) for n in ("Amina", "Lucas", "Neema", "Omar", "Zara"))
     first = scene.match(amina, scene.elective, "approved")
     second = scene.match(lucas, scene.visit, "approved")
-    scene.match(neema, scene.elective)
-    scene.match(omar, scene.elective, "rejected")
+    untouched = [scene.match(neema, scene.elective), scene.match(omar, scene.elective, "rejected")]
     other_run = scene.build.run(scene.round)
     released = scene.build.match(other_run, zara, scene.elective, "approved")
+    scene.build.match(other_run, neema, scene.visit, "rejected")
+    stamped = {m.id: m.updated_at for m in (first, second)}
     ledger = Ledger(scene.session)
 
     assert decisions.publish(scene.session, scene.coordinator, scene.run, DEADLINE, TODAY) == 2
@@ -252,6 +253,8 @@ def test_publishing_one_run_releases_the_round_s_other_runs_and_leaves_other_rou
         None,
     )
     assert events(scene, first)[-1] == ("approved", "published", scene.coordinator.id, None)
+    assert all(events(scene, m) == [] for m in (scene.other_approved, *untouched))
+    assert all(m.updated_at > stamped[m.id] for m in (first, second))
     assert events(scene, released)[-1] == (
         "approved",
         "proposed",
@@ -329,6 +332,20 @@ def test_approve_all_takes_only_this_run_s_proposals_where_all_fit(scene, audite
             {"run_id": scene.run.id, "approved": 2, "opportunities_short": 1},
         )
     ]
+
+
+def test_approve_all_holds_each_place_once_when_several_opportunities_take_as_many(scene):
+    third = scene.users.opportunity(scene.org, title="Roomy", capacity=3)
+    chosen = [scene.match(scene.student(n), o) for n, o in (("Amina", scene.elective), ("Lucas", third))]
+    stamped = {m.id: m.updated_at for m in chosen}
+    ledger = Ledger(scene.session)
+
+    result = decisions.approve_all(scene.session, scene.coordinator, scene.run, select(Match))
+
+    assert result == BulkApproval(2, 0, 0)
+    ledger.expect({m.id: "approved" for m in chosen}, {scene.elective.id: +1, third.id: +1})
+    assert [len(events(scene, m)) for m in chosen] == [1, 1]
+    assert all(m.updated_at > stamped[m.id] for m in chosen)
 
 
 def test_approve_all_follows_the_selection(scene):
