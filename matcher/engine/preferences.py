@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.engine._kernels import Backend, resolve_backend
-from matcher.engine._order import opportunity_lists, order_rows
+from matcher.engine._backend import Backend, resolve_backend
+from matcher.engine._row_order import opportunity_lists, order_rows
 from matcher.engine.allocation import Allocation, allocate
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.engine._kernels import compiled_available
+from matcher.engine._backend import compiled_available
 
 BACKENDS = [
     "python",

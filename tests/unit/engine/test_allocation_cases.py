@@ -241,7 +241,7 @@ def test_backend_is_chosen_by_argument_or_environment(monkeypatch):
 
 def test_without_numba_auto_falls_back_to_python_and_compiled_says_why(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)  # makes `import numba` fail
-    monkeypatch.delitem(sys.modules, "matcher.engine._fast", raising=False)
+    monkeypatch.delitem(sys.modules, "matcher.engine._solve_numba", raising=False)
     monkeypatch.delenv("MATCHER_ENGINE_BACKEND", raising=False)
     assert allocate({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1}).backend == "python"
     with pytest.raises(RuntimeError, match="needs numba"):

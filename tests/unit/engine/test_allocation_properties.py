@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.engine import RefusalReason, allocate, allocate_arrays, allocate_from_scores, is_stable
-from matcher.engine._kernels import compiled_available
+from matcher.engine._backend import compiled_available
 
 # No example database: the suite writes no files, and every run draws fresh examples.
 FAST = settings(max_examples=60, deadline=None, database=None)

@@ -155,7 +155,7 @@ def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
     )
 )
 def test_compiled_row_order_equals_numpy_lexsort_ties_included(entries):
-    from matcher.engine._order import order_rows
+    from matcher.engine._row_order import order_rows
 
     row = np.array([e[0] for e in entries], np.int64)
     first = np.array([e[1] for e in entries], np.int64)

@@ -1,14 +1,30 @@
-"""From the dict contract to the engine's integer arrays, with clear errors for bad input."""
+"""The engine's CSR instances: built from the dict contract's mappings, or checked from a caller's arrays.
+
+The compiled kernels run without bounds checks, so the checks here are their only guard: every
+malformed input must stop here with a clear error, or in the build step (ids out of range,
+duplicates), which reports a BuildError that is turned into a message below.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
-from matcher.engine._kernels import BuildError
+from matcher.engine._solve import BuildError
+
+
+class CsrArrays(NamedTuple):
+    """Both sides' ranked lists in the kernels' dtypes: int64 row pointers, int32 positions."""
+
+    app_indptr: np.ndarray
+    app_opp: np.ndarray
+    opp_indptr: np.ndarray
+    opp_app: np.ndarray
+    capacity: np.ndarray  # int64, one entry per opportunity
 
 
 @dataclass(frozen=True)
@@ -17,23 +33,15 @@ class Instance:
 
     applicant_ids: list[str]
     opportunity_ids: list[str]
-    app_indptr: np.ndarray
-    app_opp: np.ndarray
-    opp_indptr: np.ndarray
-    opp_app: np.ndarray
-    capacity: np.ndarray
+    arrays: CsrArrays
 
 
 def from_mappings(
     applicants: Mapping[str, Sequence[str]],
     opportunities: Mapping[str, Sequence[str]],
     capacities: Mapping[str, int],
-    compiled: bool = False,
 ) -> Instance:
-    """Check the contract's three mappings and turn them into arrays (duplicates are left to the kernels).
-
-    ``compiled`` resolves the ids with the compiled key table (numba) instead of Python dicts.
-    """
+    """Check the contract's three mappings and turn them into arrays (duplicates are left to the kernels)."""
     for name, mapping in (
         ("applicants", applicants),
         ("opportunities", opportunities),
@@ -52,9 +60,35 @@ def from_mappings(
     app_pos = dict(zip(applicant_ids, range(len(applicant_ids)), strict=True))
     opp_pos = dict(zip(opportunity_ids, range(len(opportunity_ids)), strict=True))
     capacity = _capacities(capacities, opportunity_ids, opp_pos)
-    app_indptr, app_opp = _encode(applicants, opp_pos, "applicant", "opportunity", compiled)
-    opp_indptr, opp_app = _encode(opportunities, app_pos, "opportunity", "applicant", compiled)
-    return Instance(applicant_ids, opportunity_ids, app_indptr, app_opp, opp_indptr, opp_app, capacity)
+    app_indptr, app_opp = _encode(applicants, opp_pos, "applicant", "opportunity")
+    opp_indptr, opp_app = _encode(opportunities, app_pos, "opportunity", "applicant")
+    arrays = CsrArrays(app_indptr, app_opp, opp_indptr, opp_app, capacity)
+    return Instance(applicant_ids, opportunity_ids, arrays)
+
+
+def from_arrays(
+    applicant_indptr: np.ndarray,
+    applicant_prefs: np.ndarray,
+    opportunity_indptr: np.ndarray,
+    opportunity_prefs: np.ndarray,
+    capacities: np.ndarray,
+) -> CsrArrays:
+    """Check a caller's CSR arrays and give them the kernels' dtypes (out-of-range positions and
+    duplicates are left to the kernels' build step, which checks them explicitly)."""
+    app_indptr = _indptr(applicant_indptr, applicant_prefs, "applicant")
+    opp_indptr = _indptr(opportunity_indptr, opportunity_prefs, "opportunity")
+    capacity = _integer_array(capacities, "capacities")
+    if capacity.shape != (len(opp_indptr) - 1,):
+        raise ValueError(f"capacities must have one entry per opportunity ({len(opp_indptr) - 1})")
+    if capacity.size and capacity.min() < 0:
+        raise ValueError(f"capacity of opportunity {int(np.argmin(capacity))} is negative")
+    return CsrArrays(
+        app_indptr,
+        _positions(applicant_prefs, "applicant"),
+        opp_indptr,
+        _positions(opportunity_prefs, "opportunity"),
+        np.ascontiguousarray(capacity, np.int64),
+    )
 
 
 def describe_build_error(error: BuildError, instance: Instance) -> ValueError:
@@ -67,6 +101,19 @@ def describe_build_error(error: BuildError, instance: Instance) -> ValueError:
         return ValueError(f"opportunity {who!r} lists applicant {what!r} more than once")
     # Index errors cannot come from the dict path: every id was looked up by name.
     return ValueError(f"invalid preference data: {error.kind} at row {error.row}")
+
+
+def describe_position_error(error: BuildError) -> ValueError:
+    """Turn a kernel's BuildError (on the caller's arrays) into a message with the positions."""
+    who, what = error.row, error.value
+    return ValueError(
+        {
+            "applicant_index": f"applicant {who} ranks opportunity {what}, which does not exist",
+            "opportunity_index": f"opportunity {who} ranks applicant {what}, which does not exist",
+            "applicant_duplicate": f"applicant {who} ranks opportunity {what} more than once",
+            "opportunity_duplicate": f"opportunity {who} ranks applicant {what} more than once",
+        }[error.kind]
+    )
 
 
 def _check_ids(mapping: Mapping[object, object], role: str) -> None:
@@ -105,21 +152,12 @@ def _capacities(
 
 
 def _encode(
-    lists: Mapping[str, Sequence[str]], positions: dict[str, int], role: str, other: str, compiled: bool
+    lists: Mapping[str, Sequence[str]], positions: dict[str, int], role: str, other: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """CSR arrays (int64 row pointers, int32 positions) for the ranked lists of one side."""
     rows = lists.values()
     indptr = np.zeros(len(rows) + 1, np.int64)
     np.cumsum(np.fromiter(map(len, rows), np.int64, len(rows)), out=indptr[1:])
-    if compiled:
-        from matcher.engine._fastids import KeyTable
-
-        table = KeyTable(positions)  # positions maps each key to its insertion index, as KeyTable does
-        if table.usable:
-            resolved = table.resolve(rows, int(indptr[-1]))
-            if isinstance(resolved, np.ndarray):
-                return indptr, resolved
-            # An unknown id or an undecidable text: the exact path below names the culprit.
     try:
         flat = np.fromiter(map(positions.__getitem__, chain.from_iterable(rows)), np.int32, int(indptr[-1]))
     except (KeyError, TypeError):
@@ -139,3 +177,41 @@ def _bad_entry(
             if item not in positions:
                 return ValueError(f"{role} {key!r} lists unknown {other} {item!r}")
     return ValueError(f"invalid preferences of the {role}s")  # unreachable unless the input changed meanwhile
+
+
+def _integer_array(values: np.ndarray, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integers, not {array.dtype}")
+    return array
+
+
+def _indptr(indptr: np.ndarray, prefs: np.ndarray, role: str) -> np.ndarray:
+    pointers = _integer_array(indptr, f"{role} row pointers")
+    if pointers.ndim != 1:
+        raise ValueError(f"{role} row pointers must be 1-D, not {pointers.ndim}-D")
+    if len(pointers) == 0:
+        raise ValueError(f"{role} row pointers must start at 0 (give [0] for no {role}s)")
+    if pointers[0] != 0:
+        raise ValueError(f"{role} row pointers must start at 0, not {pointers[0]}")
+    # Compared in the caller's dtype: a cast to int64 first could wrap a huge unsigned value.
+    falls = np.flatnonzero(pointers[1:] < pointers[:-1])
+    if len(falls):
+        row = int(falls[0])
+        raise ValueError(f"{role} row pointers must be non-decreasing; {role} {row} ends before it starts")
+    if pointers[-1] != len(prefs):
+        raise ValueError(f"{role} row pointers must end at len(prefs) ({len(prefs)}), not {pointers[-1]}")
+    return np.ascontiguousarray(pointers, np.int64)
+
+
+def _positions(prefs: np.ndarray, role: str) -> np.ndarray:
+    values = _integer_array(prefs, f"{role} preferences")
+    if values.ndim != 1:
+        raise ValueError(f"{role} preferences must be 1-D, not {values.ndim}-D")
+    # The kernels index with int32: a wider value must not wrap into a valid (or negative) position.
+    if not np.can_cast(values.dtype, np.int32) and values.size:
+        low, high = values.min(), values.max()
+        if low < -(2**31) or high >= 2**31:
+            bad = low if low < -(2**31) else high
+            raise ValueError(f"{role} preferences hold position {bad}, beyond the engine's 32-bit positions")
+    return np.ascontiguousarray(values, np.int32)
