@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.engine import allocate_arrays, allocate_from_scores, csr_from_choices
+from matcher.engine._row_order import order_rows
 from matcher.engine.profiles import Taxonomy
 from matcher.engine.scoring import GROUP_CREDIT, eligible, first_failure, interest_overlap, score
-from tests.unit.engine.test_candidates import GROUPS, TAXONOMY, applicant_profiles, opportunity_specs
+from tests.unit.engine.profile_strategies import GROUPS, TAXONOMY, applicant_profiles, opportunity_specs
 
 
 @st.composite
@@ -145,7 +146,7 @@ def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
     assert interest_overlap(mine, theirs, taxonomy) == reference_overlap(mine, theirs, taxonomy)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.tuples(
@@ -154,23 +155,23 @@ def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
         max_size=300,
     )
 )
-def test_compiled_row_order_equals_numpy_lexsort_ties_included(entries):
-    from matcher.engine._row_order import order_rows
-
+def test_compiled_row_order_equals_numpy_lexsort_ties_included(kernel_calls, entries):
     row = np.array([e[0] for e in entries], np.int64)
     first = np.array([e[1] for e in entries], np.int64)
     second = np.array([e[2] for e in entries], np.float64)
     third = np.array([e[3] for e in entries], np.int64)
+    before = kernel_calls["order_rows"]
     compiled = order_rows(row, 5, first, second, third, compiled=True)
     python = order_rows(row, 5, first, second, third, compiled=False)
+    assert kernel_calls["order_rows"] == before + 1
     keys = [(int(row[e]), int(first[e]), -float(second[e]), int(third[e])) for e in compiled]
     assert keys == sorted(keys)  # in order, and stable: equal entries keep their input order
     assert compiled.tolist() == python.tolist()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ranked_rounds(), st.booleans())
-def test_compiled_and_numpy_lists_are_the_same(instance, shuffled):
+def test_compiled_and_numpy_lists_are_the_same(kernel_calls, instance, shuffled):
     n_app, n_opp, entries, host_rank, _, seed = instance
     if shuffled:  # entries not in applicant order take the sorting path on the applicant side too
         entries = entries[::-1]
@@ -181,8 +182,10 @@ def test_compiled_and_numpy_lists_are_the_same(instance, shuffled):
         for i in range(5)
     ]
     args = (*columns, np.array(ranks, np.int32), n_app, n_opp)
+    before = kernel_calls["order_opportunity_lists"]
     compiled = csr_from_choices(*args, seed=seed, backend="compiled")
     python = csr_from_choices(*args, seed=seed, backend="python")
+    assert kernel_calls["order_opportunity_lists"] == before + 1
     for field in ("applicant_indptr", "applicant_prefs", "opportunity_indptr", "opportunity_prefs"):
         assert getattr(compiled, field).tolist() == getattr(python, field).tolist(), field
     assert compiled.opportunity_entry.tolist() == python.opportunity_entry.tolist()
