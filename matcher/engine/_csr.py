@@ -181,9 +181,11 @@ def _bad_entry(
 
 def _integer_array(values: np.ndarray, name: str) -> np.ndarray:
     array = np.asarray(values)
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integers, not {array.dtype}")
-    return array
+    if array.dtype.kind in "iu":
+        return array
+    if array.size == 0:  # np.asarray([]) is float64, yet holds no value to misread
+        return array.astype(np.int64)
+    raise TypeError(f"{name} must hold integers, not {array.dtype}")
 
 
 def _indptr(indptr: np.ndarray, prefs: np.ndarray, role: str) -> np.ndarray:
