@@ -202,25 +202,12 @@ def csr_from_choices(
     """
     # Integer arrays are kept in their own width (the service passes int32): a 2M-entry round
     # must not be copied to int64 on the way in.
-    applicant, opportunity, choice_rank, host_rank = (
-        _integers(values, name)
-        for values, name in (
-            (applicant, "applicant"),
-            (opportunity, "opportunity"),
-            (choice_rank, "choice_rank"),
-            (host_rank, "host_rank"),
-        )
+    applicant, opportunity, choice_rank, host_rank = map(
+        _integers, (applicant, opportunity, choice_rank, host_rank)
     )
     eligible = np.asarray(eligible, bool)
     score = np.asarray(score, np.float64)
-    if (
-        not len(applicant)
-        == len(opportunity)
-        == len(choice_rank)
-        == len(eligible)
-        == len(score)
-        == len(host_rank)
-    ):
+    if len({len(column) for column in (applicant, opportunity, choice_rank, eligible, score, host_rank)}) > 1:
         raise ValueError(
             "every entry needs an applicant, an opportunity, a rank, eligibility, score, host rank"
         )
@@ -268,7 +255,7 @@ def csr_from_choices(
     )
 
 
-def _integers(values: np.ndarray, name: str) -> np.ndarray:
+def _integers(values: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(values)
     if array.dtype.kind not in "iu":
         array = np.ascontiguousarray(values, np.int64)  # lists and other sequences of ints
