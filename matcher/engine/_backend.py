@@ -31,7 +31,7 @@ def compiled_available() -> bool:
 
 def resolve_backend(backend: Backend | None) -> Resolved:
     """Pick a back-end: the argument, else $MATCHER_ENGINE_BACKEND, else compiled when installed."""
-    choice = backend or os.environ.get(BACKEND_ENV, "auto") or "auto"
+    choice = backend or os.environ.get(BACKEND_ENV) or "auto"
     if choice not in ("auto", "compiled", "python"):
         raise ValueError(f"unknown engine backend {choice!r}; use 'auto', 'compiled' or 'python'")
     if choice == "auto":

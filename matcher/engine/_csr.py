@@ -57,8 +57,8 @@ def from_mappings(
 
     applicant_ids = list(applicants)
     opportunity_ids = list(opportunities)
-    app_pos = dict(zip(applicant_ids, range(len(applicant_ids)), strict=True))
-    opp_pos = dict(zip(opportunity_ids, range(len(opportunity_ids)), strict=True))
+    app_pos = {applicant: i for i, applicant in enumerate(applicant_ids)}
+    opp_pos = {opportunity: j for j, opportunity in enumerate(opportunity_ids)}
     capacity = _capacities(capacities, opportunity_ids, opp_pos)
     app_indptr, app_opp = _encode(applicants, opp_pos, "applicant", "opportunity")
     opp_indptr, opp_app = _encode(opportunities, app_pos, "opportunity", "applicant")
@@ -181,7 +181,7 @@ def _bad_entry(
 
 def _integer_array(values: np.ndarray, name: str) -> np.ndarray:
     array = np.asarray(values)
-    if array.dtype.kind in "iu":
+    if np.issubdtype(array.dtype, np.integer):
         return array
     if array.size == 0:  # np.asarray([]) is float64, yet holds no value to misread
         return array.astype(np.int64)
@@ -193,7 +193,7 @@ def _indptr(indptr: np.ndarray, prefs: np.ndarray, role: str) -> np.ndarray:
     if pointers.ndim != 1:
         raise ValueError(f"{role} row pointers must be 1-D, not {pointers.ndim}-D")
     if len(pointers) == 0:
-        raise ValueError(f"{role} row pointers must start at 0 (give [0] for no {role}s)")
+        raise ValueError(f"{role} row pointers must start at 0 (give [0] when there are none)")
     if pointers[0] != 0:
         raise ValueError(f"{role} row pointers must start at 0, not {pointers[0]}")
     # Compared in the caller's dtype: a cast to int64 first could wrap a huge unsigned value.
@@ -211,9 +211,11 @@ def _positions(prefs: np.ndarray, role: str) -> np.ndarray:
     if values.ndim != 1:
         raise ValueError(f"{role} preferences must be 1-D, not {values.ndim}-D")
     # The kernels index with int32: a wider value must not wrap into a valid (or negative) position.
-    if not np.can_cast(values.dtype, np.int32) and values.size:
-        low, high = values.min(), values.max()
-        if low < -(2**31) or high >= 2**31:
-            bad = low if low < -(2**31) else high
-            raise ValueError(f"{role} preferences hold position {bad}, beyond the engine's 32-bit positions")
+    if not np.can_cast(values.dtype, np.int32):
+        int32 = np.iinfo(np.int32)
+        beyond = values[(values < int32.min) | (values > int32.max)]
+        if len(beyond):
+            raise ValueError(
+                f"{role} preferences hold position {beyond[0]}, beyond the engine's 32-bit positions"
+            )
     return np.ascontiguousarray(values, np.int32)

@@ -12,6 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 
+def entry_dtype(n_entries: int) -> type[np.signedinteger]:
+    """The narrowest dtype that indexes n_entries entries: int32 for every realistic round."""
+    return np.int32 if n_entries <= np.iinfo(np.int32).max else np.int64
+
+
 def order_rows(
     row: np.ndarray, n_rows: int, first: np.ndarray, second: np.ndarray, third: np.ndarray, compiled: bool
 ) -> np.ndarray:
@@ -63,13 +68,13 @@ def opportunity_lists(
     from matcher.engine._row_order_numba import order_opportunity_lists as kernel
 
     starts = np.zeros(n_opportunities + 1, np.int64)
-    order = np.empty(int(np.count_nonzero(listed)), np.int32 if len(listed) < 2**31 else np.int64)
+    order = np.empty(int(np.count_nonzero(listed)), entry_dtype(len(listed)))
     kernel(
         listed,
         np.ascontiguousarray(opportunity),
         np.ascontiguousarray(host_rank),
         host_ranks_any,
-        np.ascontiguousarray(score, np.float64),
+        np.ascontiguousarray(score),  # float64 already: csr_from_choices converts it
         np.ascontiguousarray(applicant),
         draw,
         n_opportunities,

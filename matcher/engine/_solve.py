@@ -12,6 +12,7 @@ both give the same matching and the same number of proposals; the tests check it
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -19,12 +20,13 @@ import numpy as np
 from matcher.engine._backend import Resolved
 
 
+@dataclass
 class BuildError(Exception):
     """A structural problem in the integer preference lists, located by row and value."""
 
-    def __init__(self, kind: str, row: int, value: int) -> None:
-        super().__init__(kind, row, value)
-        self.kind, self.row, self.value = kind, row, value
+    kind: str
+    row: int
+    value: int
 
 
 # The compiled build step returns (code, row, value); code 0 means no error.
@@ -140,9 +142,8 @@ def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
         proposals_of.append(acceptable)
 
     built = time.perf_counter()
-    # held[o] is the set of ranks o holds; worst[o] the largest of them (-1 when empty).
+    # held[o] is the set of ranks o holds (few: at most its capacity).
     held: list[set[int]] = [set() for _ in range(n_opp)]
-    worst = [-1] * n_opp
     nxt = [0] * n_app
     assign = [-1] * n_app
     free = list(range(n_app - 1, -1, -1))
@@ -159,17 +160,14 @@ def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
             holding = held[o]
             if len(holding) < cap:
                 holding.add(r)
-                worst[o] = max(worst[o], r)
                 assign[a] = o
                 break
-            if cap and r < worst[o]:
-                w = worst[o]
-                holding.remove(w)
-                evicted = o_app[o_ptr[o] + w]
+            if cap and r < (worst := max(holding)):
+                holding.remove(worst)
+                evicted = o_app[o_ptr[o] + worst]
                 assign[evicted] = -1
                 free.append(evicted)
                 holding.add(r)
-                worst[o] = max(holding)
                 assign[a] = o
                 break
         nxt[a] = i

@@ -22,7 +22,7 @@ import numpy as np
 
 from matcher.engine._backend import Backend, resolve_backend
 from matcher.engine._csr import describe_build_error, describe_position_error, from_arrays, from_mappings
-from matcher.engine._solve import BuildError, solve
+from matcher.engine._solve import BuildError, Solved, solve
 
 
 class RefusalReason(StrEnum):
@@ -154,10 +154,7 @@ def allocate(
     assignments = dict(
         zip(instance.applicant_ids, map(names.__getitem__, solved.assignment.tolist()), strict=True)
     )
-    timings = {
-        "build": converted - started + solved.build_seconds,
-        "allocate": time.perf_counter() - converted - solved.build_seconds,
-    }
+    timings = _timings(converted - started, solved)
     return Allocation(
         assignments, solved.proposals, seed, chosen, timings, applicants, opportunities, capacities
     )
@@ -184,7 +181,7 @@ def allocate_arrays(
         solved = solve(*arrays, chosen)
     except BuildError as error:
         raise describe_position_error(error) from None
-    timings = {"build": checked - started + solved.build_seconds, "allocate": solved.allocate_seconds}
+    timings = _timings(checked - started, solved)
     return ArrayAllocation(solved.assignment, solved.proposals, chosen, timings)
 
 
@@ -214,7 +211,7 @@ def is_stable(
     for opportunity, taken in held.items():
         if len(taken) > capacities[opportunity]:
             raise ValueError(f"opportunity {opportunity!r} is over capacity")
-    worst = {o: max(taken, default=-1) for o, taken in held.items()}
+    worst = {o: max(taken) for o, taken in held.items() if taken}
 
     blocking = []
     for applicant, ranked in applicants.items():
@@ -225,6 +222,12 @@ def is_stable(
             rank = ranks.get(opportunity, {}).get(applicant)
             if rank is None or capacities[opportunity] == 0:
                 continue
+            # A full opportunity holds someone, so worst[opportunity] exists when it is read.
             if len(held[opportunity]) < capacities[opportunity] or rank < worst[opportunity]:
                 blocking.append((applicant, opportunity))
     return blocking
+
+
+def _timings(checking_seconds: float, solved: Solved) -> dict[str, float]:
+    """Seconds spent building the kernels' input (checks and ranks), then allocating."""
+    return {"build": checking_seconds + solved.build_seconds, "allocate": solved.allocate_seconds}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 import pytest
@@ -28,11 +28,19 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+class KernelCalls(Counter[str]):
+    """Calls per compiled kernel; ``dtypes[name]`` holds the argument types of each call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dtypes: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
+
+
 @pytest.fixture
-def kernel_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+def kernel_calls(monkeypatch: pytest.MonkeyPatch) -> KernelCalls:
     """Counts the calls into each compiled kernel, which is checked to be a numba dispatcher."""
     assert set(KERNELS) == set(NUMBA_MODULES)
-    calls: Counter[str] = Counter()
+    calls = KernelCalls()
     for module_name, names in KERNELS.items():
         module = importlib.import_module(module_name)
         for name in names:
@@ -42,9 +50,10 @@ def kernel_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return calls
 
 
-def _counted(kernel: Dispatcher, name: str, calls: Counter[str]) -> Callable[..., object]:
+def _counted(kernel: Dispatcher, name: str, calls: KernelCalls) -> Callable[..., object]:
     def call(*args: object) -> object:
         calls[name] += 1
+        calls.dtypes[name].add(tuple(str(getattr(a, "dtype", type(a).__name__)) for a in args))
         return kernel(*args)
 
     return call

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 import numpy as np
@@ -115,55 +114,7 @@ def test_seed_and_backend_are_recorded_in_the_result(backend):
     assert (result.seed, result.backend) == (42, backend)
 
 
-@pytest.mark.parametrize(
-    ("applicants", "opportunities", "capacities", "culprit"),
-    [
-        ({1: ["o1"]}, {"o1": [1]}, {"o1": 1}, "1 (int)"),
-        ({"a1": ["o1"]}, {("o", 1): ["a1"]}, {("o", 1): 1}, "('o', 1)"),
-        ({"a1": [7]}, {"o1": ["a1"]}, {"o1": 1}, "lists 7 (int)"),
-        ({"a1": ["o1"]}, {"o1": [None]}, {"o1": 1}, "lists None"),
-        ({"a1": "o1"}, {"o1": ["a1"]}, {"o1": 1}, "not str"),
-        ({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1.5}, "integer"),
-    ],
-)
-def test_non_string_ids_and_bad_types_raise_a_clear_type_error(
-    applicants, opportunities, capacities, culprit, backend
-):
-    with pytest.raises(TypeError, match=re.escape(culprit)):
-        allocate(applicants, opportunities, capacities, backend=backend)
-
-
-@pytest.mark.parametrize(
-    ("applicants", "opportunities", "capacities", "message"),
-    [
-        ({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1, "o9": 2}, "capacity given for unknown opportunity 'o9'"),
-        ({"a1": ["o1", "o7"]}, {"o1": ["a1"]}, {"o1": 1}, "applicant 'a1' lists unknown opportunity 'o7'"),
-        ({"a1": ["o1"]}, {"o1": ["a1", "zz"]}, {"o1": 1}, "opportunity 'o1' lists unknown applicant 'zz'"),
-        ({"a1": ["o1"]}, {"o1": ["a1"], "o2": []}, {"o1": 1}, "no capacity given for opportunity 'o2'"),
-        ({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": -1}, "capacity of opportunity 'o1' is negative"),
-        (
-            {"a1": ["o1", "o1"]},
-            {"o1": ["a1"]},
-            {"o1": 1},
-            "applicant 'a1' lists opportunity 'o1' more than once",
-        ),
-        (
-            {"a1": ["o1"]},
-            {"o1": ["a1", "a1"]},
-            {"o1": 1},
-            "opportunity 'o1' lists applicant 'a1' more than once",
-        ),
-    ],
-)
-def test_unknown_ids_and_bad_values_raise_a_value_error_naming_them(
-    applicants, opportunities, capacities, message, backend
-):
-    with pytest.raises(ValueError, match=re.escape(message)):
-        allocate(applicants, opportunities, capacities, backend=backend)
-
-
-def test_ids_containing_separator_characters_still_resolve(backend):
-    # The compiled id look-up joins ids with control characters; such ids must take the exact path.
+def test_ids_with_control_characters_are_ordinary_ids(backend):
     weird = {"a\x1f1": ["o\x1e1", "o2"], "a2": ["o2"]}
     result = allocate(
         weird, {"o\x1e1": ["a\x1f1"], "o2": ["a2", "a\x1f1"]}, {"o\x1e1": 1, "o2": 1}, backend=backend
@@ -216,104 +167,6 @@ def test_allocate_arrays_matches_the_dict_contract(backend):
     # o0 also lists applicant 2, who did not rank it: not an acceptable pair.
     assert result.assignment.tolist() == [0, -1, 1]
     assert result.proposals == 3
-
-
-@pytest.mark.parametrize(
-    ("arrays", "message"),
-    [
-        (([0, 1], [5], [0, 1], [0], [1]), "applicant 0 ranks opportunity 5, which does not exist"),
-        (([0, 1], [0], [0, 1], [3], [1]), "opportunity 0 ranks applicant 3, which does not exist"),
-        (([0, 2], [0, 0], [0, 1], [0], [1]), "applicant 0 ranks opportunity 0 more than once"),
-        (([0, 1], [0], [0, 2], [0, 0], [1]), "opportunity 0 ranks applicant 0 more than once"),
-        (([0, 1], [0], [0, 1], [0], [-2]), "capacity of opportunity 0 is negative"),
-        (([0, 1], [0], [0, 1], [0], [1, 1]), "one entry per opportunity"),
-        (([1, 1], [0], [0, 1], [0], [1]), "start at 0"),
-        (([0, 2], [0], [0, 1], [0], [1]), "end at len"),
-        (([0, 2, 1, 2], [0, 0], [0, 1], [0], [1]), "non-decreasing; applicant 1 ends before it starts"),
-        (([0, 1], [0], [0, 1, 0, 1], [0], [1, 1, 1]), "non-decreasing; opportunity 1 ends before"),
-        (([], [], [0, 1], [0], [1]), r"applicant row pointers must start at 0 \(give \[0\]"),
-        (([0, 1], [0], [], [], []), r"opportunity row pointers must start at 0 \(give \[0\]"),
-    ],
-)
-def test_allocate_arrays_rejects_malformed_arrays(arrays, message, backend):
-    with pytest.raises(ValueError, match=message):
-        allocate_arrays(*(np.array(a) for a in arrays), backend=backend)
-
-
-def test_allocate_arrays_accepts_zero_applicants_and_zero_opportunities(backend):
-    none = np.array([0])
-    result = allocate_arrays(
-        none, np.array([], int), none, np.array([], int), np.array([], int), backend=backend
-    )
-    assert (result.assignment.tolist(), result.proposals) == ([], 0)
-    only_applicants = allocate_arrays(
-        np.array([0, 0, 0]), np.array([], int), none, np.array([], int), np.array([], int), backend=backend
-    )
-    assert only_applicants.assignment.tolist() == [-1, -1]
-
-
-ONE_PAIR = {"applicant_indptr": [0, 1], "applicant_prefs": [0], "opportunity_indptr": [0, 1]}
-
-
-@pytest.mark.parametrize(
-    ("changes", "error", "message"),
-    [
-        ({"applicant_indptr": np.array([[0, 1]])}, ValueError, "applicant row pointers must be 1-D, not 2-D"),
-        ({"opportunity_indptr": np.zeros((2, 1), int)}, ValueError, "opportunity row pointers must be 1-D"),
-        ({"applicant_prefs": np.array([[0]])}, ValueError, "applicant preferences must be 1-D, not 2-D"),
-        (
-            {"applicant_indptr": np.array([0.0, 1.0])},
-            TypeError,
-            "row pointers must hold integers, not float64",
-        ),
-        ({"applicant_prefs": np.array([0.0])}, TypeError, "applicant preferences must hold integers"),
-        ({"capacities": np.array([1.5])}, TypeError, "capacities must hold integers, not float64"),
-        ({"capacities": np.array([True])}, TypeError, "capacities must hold integers, not bool"),
-        (
-            {"applicant_prefs": np.array([2**31])},
-            ValueError,
-            "applicant preferences hold position 2147483648",
-        ),
-        ({"opportunity_prefs": np.array([2**40])}, ValueError, "opportunity preferences hold position 10995"),
-        ({"applicant_prefs": np.array([2**31], np.uint32)}, ValueError, "hold position 2147483648, beyond"),
-        ({"applicant_prefs": np.array([2**63], np.uint64)}, ValueError, "hold position 9223372036854775808"),
-        ({"opportunity_prefs": np.array([-(2**31) - 1])}, ValueError, "hold position -2147483649, beyond"),
-        ({"applicant_prefs": np.array([-1])}, ValueError, "applicant 0 ranks opportunity -1, which does not"),
-        (
-            {"opportunity_prefs": np.array([2**31 - 1])},
-            ValueError,
-            "ranks applicant 2147483647, which does not",
-        ),
-        ({"applicant_indptr": np.array([0, 2**64 - 1, 1], np.uint64)}, ValueError, "non-decreasing"),
-    ],
-)
-def test_allocate_arrays_refuses_what_the_unchecked_kernels_cannot_take(changes, error, message, backend):
-    arrays = {**ONE_PAIR, "opportunity_prefs": [0], "capacities": [1], **changes}
-    if "applicant_indptr" in changes and len(changes["applicant_indptr"]) == 3:
-        arrays["applicant_prefs"] = [0]  # the third pointer is the one that must end at len(prefs)
-    with pytest.raises(error, match=re.escape(message)):
-        allocate_arrays(*(np.asarray(arrays[name]) for name in ARRAY_ARGUMENTS), backend=backend)
-
-
-ARRAY_ARGUMENTS = (
-    "applicant_indptr",
-    "applicant_prefs",
-    "opportunity_indptr",
-    "opportunity_prefs",
-    "capacities",
-)
-
-
-def test_allocate_arrays_keeps_narrow_unsigned_positions(backend):
-    result = allocate_arrays(
-        np.array([0, 1], np.uint8),
-        np.array([0], np.uint32),
-        np.array([0, 1], np.uint16),
-        np.array([0], np.uint64),
-        np.array([1], np.uint8),
-        backend=backend,
-    )
-    assert result.assignment.tolist() == [0]
 
 
 def test_compiled_backend_runs_the_numba_kernels_and_python_does_not(kernel_calls):
