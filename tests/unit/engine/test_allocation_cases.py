@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 
-from matcher.engine import RefusalReason, allocate, allocate_arrays, is_stable
+from matcher.engine import RefusalReason, allocate, allocate_arrays, allocate_from_scores, is_stable
 
 
 def test_gale_shapley_cyclic_example_gives_the_proposing_side_its_first_choices(backend):
@@ -98,6 +96,15 @@ def test_more_applicants_than_places_fills_every_place_with_the_preferred(backen
     assert result.why_unmatched("a1")[1].message == "o2 was full with 1 applicant it ranked higher"
 
 
+def test_a_full_refusal_counts_the_applicants_placed_above(backend):
+    result = allocate(
+        {"a1": ["o1"], "a2": ["o1"], "a3": ["o1"]}, {"o1": ["a2", "a3", "a1"]}, {"o1": 2}, backend=backend
+    )
+    [refusal] = result.why_unmatched("a1")
+    assert refusal.message == "o1 was full with 2 applicants it ranked higher"
+    assert refusal.preferred == ("a2", "a3")
+
+
 def test_more_places_than_applicants_places_everyone_at_their_first_choice(backend):
     result = allocate(
         {"a1": ["o1", "o2"], "a2": ["o1"]},
@@ -150,8 +157,17 @@ def test_is_stable_finds_blocking_pairs_and_refuses_infeasible_matchings():
     assert is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o1", "a2": None}) == []
     with pytest.raises(ValueError, match="over capacity"):
         is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o1", "a2": "o1"})
-    with pytest.raises(ValueError, match="not mutually acceptable"):
+    with pytest.raises(ValueError, match=r"^'a1' and 'o1' are not mutually acceptable$"):
         is_stable({"a1": []}, opportunities, {"o1": 1}, {"a1": "o1"})
+    with pytest.raises(ValueError, match=r"^unknown applicant 'a9' in the allocation$"):
+        is_stable(applicants, opportunities, {"o1": 1}, {"a9": None})
+    with pytest.raises(ValueError, match=r"^unknown opportunity 'o9' in the allocation$"):
+        is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o9"})
+
+
+def test_is_stable_ignores_an_applicants_choice_that_is_no_opportunity():
+    applicants = {"a1": ["gone", "o1"], "a2": ["o1"]}
+    assert is_stable(applicants, {"o1": ["a2", "a1"]}, {"o1": 1}, {"a1": None, "a2": "o1"}) == []
 
 
 def test_allocate_arrays_matches_the_dict_contract(backend):
@@ -169,32 +185,23 @@ def test_allocate_arrays_matches_the_dict_contract(backend):
     assert result.proposals == 3
 
 
-def test_compiled_backend_runs_the_numba_kernels_and_python_does_not(kernel_calls):
-    instance = ({"a1": ["o1"], "a2": ["o1"]}, {"o1": ["a2", "a1"]}, {"o1": 1})
-    assert allocate(*instance, backend="python").assignments == {"a1": None, "a2": "o1"}
-    assert kernel_calls == {}
-    assert allocate(*instance, backend="compiled").assignments == {"a1": None, "a2": "o1"}
-    assert kernel_calls == {"build_ranks": 1, "deferred_acceptance": 1}
+def test_allocate_arrays_records_its_backend_and_positions_as_int32(backend):
+    result = allocate_arrays(
+        np.array([0, 1]), np.array([0]), np.array([0, 1]), np.array([0]), np.array([1]), backend=backend
+    )
+    assert (result.backend, result.assignment.dtype) == (backend, np.int32)
 
 
-def test_numba_from_the_requirements_makes_auto_choose_the_compiled_backend(monkeypatch):
-    monkeypatch.delenv("MATCHER_ENGINE_BACKEND", raising=False)
-    assert allocate({}, {}, {}).backend == "compiled"
-    assert allocate({}, {}, {}, backend="auto").backend == "compiled"
-
-
-def test_backend_is_chosen_by_argument_or_environment(monkeypatch):
-    monkeypatch.setenv("MATCHER_ENGINE_BACKEND", "python")
-    assert allocate({}, {}, {}).backend == "python"
-    monkeypatch.setenv("MATCHER_ENGINE_BACKEND", "turbo")
-    with pytest.raises(ValueError, match="unknown engine backend 'turbo'"):
-        allocate({}, {}, {})
-
-
-def test_without_numba_auto_falls_back_to_python_and_compiled_says_why(monkeypatch):
-    monkeypatch.setitem(sys.modules, "numba", None)  # makes `import numba` fail
-    monkeypatch.delitem(sys.modules, "matcher.engine._solve_numba", raising=False)
-    monkeypatch.delenv("MATCHER_ENGINE_BACKEND", raising=False)
-    assert allocate({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1}).backend == "python"
-    with pytest.raises(RuntimeError, match="needs numba"):
-        allocate({}, {}, {}, backend="compiled")
+def test_allocation_from_scores_keeps_the_backend_proposals_and_timings_of_the_allocation(backend):
+    scores = {("a1", "o1"): 0.9, ("a2", "o1"): 0.5, ("a2", "o2"): 0.4}
+    result = allocate_from_scores(scores, {"o1": 1, "o2": 1}, seed=4, backend=backend)
+    direct = allocate(result.applicants, result.opportunities, result.capacities, backend=backend)
+    assert (
+        (result.assignments, result.proposals)
+        == (direct.assignments, direct.proposals)
+        == (
+            {"a1": "o1", "a2": "o2"},
+            3,
+        )
+    )
+    assert (result.backend, result.seed, set(result.timings)) == (backend, 4, {"build", "allocate"})
