@@ -1,15 +1,6 @@
-"""Every route, every role: one explicit table of who gets what.
-
-Columns follow ROLES: anonymous, student, trainee, member of A, member of B, coordinator, admin.
-  A  allowed: the view ran (2xx, a redirect that is not to /login, or a 409/422 refusal of the input)
-  L  sent to the login page
-  F  403 Forbidden
-  N  404 Not Found (the caller may not even know the thing exists)
-  B  400: a link token that is not valid, for everyone alike
-The URLs point at organisation A's things (see world.py), so B's member must be refused. A route
-(endpoint and method) with no row fails test_every_route_has_a_row, and so does a row for a route
-that is gone. Each role walks the whole table in one test; each request is rolled back afterwards.
-"""
+"""Every route, every role: each role walks the access table (access_table.py) and gets exactly
+what it says; a route with no row, or a row for a route that is gone, fails. Each request is
+rolled back afterwards."""
 
 from __future__ import annotations
 

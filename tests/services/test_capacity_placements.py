@@ -112,10 +112,43 @@ def test_declining_frees_the_place_and_proposes_it_to_the_next_on_the_waitlist(s
     ]
 
 
-def test_the_waitlist_skips_an_applicant_who_holds_a_place_and_offers_the_one_after(scene):
-    amina, neema, lucas = scene.student("Amina"), scene.student("Neema"), scene.student("Lucas")
-    scene.run.waitlists = {str(scene.elective.id): [neema.id, lucas.id]}
-    holding = scene.match(neema, scene.visit, "accepted")  # took a waitlist offer elsewhere
+def _held_here_rejected_in_another_run(scene, who) -> None:
+    scene.match(who, scene.visit, "accepted")
+    scene.build.match(scene.build.run(scene.round), who, scene.elective, "rejected")
+
+
+# What the first on the waitlist did elsewhere, and whether the freed place goes to them (or to
+# the one after). A place held anywhere, or any match in this run, takes them out of the running;
+# matches in other runs of the round were sent back when the round was published, and count not.
+WAITLIST_HISTORIES = {
+    "holds a place in this run": (lambda s, who: s.match(who, s.visit, "accepted"), False),
+    "holds a place from another round": (
+        lambda s, who: s.build.match(s.build.run(s.other_round), who, s.bystander, "accepted"),
+        False,
+    ),
+    "holds a place here, rejected in another run": (_held_here_rejected_in_another_run, False),
+    "was rejected in this run": (lambda s, who: s.match(who, s.visit, "rejected"), False),
+    "was rejected in another run of the round": (
+        lambda s, who: s.build.match(s.build.run(s.round), who, s.visit, "rejected"),
+        True,
+    ),
+    "was proposed in a run left unpublished": (
+        lambda s, who: s.build.match(s.build.run(s.round), who, s.visit, "proposed"),
+        True,
+    ),
+    "declined a place in another round": (
+        lambda s, who: s.build.match(s.build.run(s.other_round), who, s.bystander, "declined"),
+        True,
+    ),
+    "has no other match": (lambda s, who: None, True),
+}
+
+
+@pytest.mark.parametrize(("history", "offered_first"), WAITLIST_HISTORIES.values(), ids=WAITLIST_HISTORIES)
+def test_the_waitlist_offers_the_freed_place_to_the_first_applicant_still_free(scene, history, offered_first):
+    amina, first, lucas = scene.student("Amina"), scene.student("Neema"), scene.student("Lucas")
+    scene.run.waitlists = {str(scene.elective.id): [first.id, lucas.id]}
+    history(scene, first)
     match = published(scene, amina, scene.elective)
     ledger = Ledger(scene.session)
 
@@ -123,77 +156,12 @@ def test_the_waitlist_skips_an_applicant_who_holds_a_place_and_offers_the_one_af
 
     offer = waitlist_offer(scene)
     ledger.expect({match.id: "declined", offer.id: "proposed"}, {scene.elective.id: -1})
-    assert offer.applicant_id == lucas.id
-    assert scene.session.get(Match, holding.id).status == "accepted"
+    assert offer.applicant_id == (first if offered_first else lucas).id
 
 
-def test_the_waitlist_skips_an_applicant_who_holds_a_place_from_another_round(scene):
+def test_the_waitlist_skips_a_deleted_account(scene):
     amina, lucas = scene.student("Amina"), scene.student("Lucas")
-    other_trainee = scene.other_accepted.applicant  # accepted a place in the South Asia round since
-    scene.run.waitlists = {str(scene.elective.id): [other_trainee.id, lucas.id]}
-    match = published(scene, amina, scene.elective)
-    ledger = Ledger(scene.session)
-
-    placements.respond(scene.session, amina, match.id, False, TODAY)
-
-    offer = waitlist_offer(scene)
-    ledger.expect({match.id: "declined", offer.id: "proposed"}, {scene.elective.id: -1})
-    assert offer.applicant_id == lucas.id
-
-
-def test_the_waitlist_skips_a_place_holder_even_when_another_run_of_the_round_rejected_them(scene):
-    amina, neema, lucas = scene.student("Amina"), scene.student("Neema"), scene.student("Lucas")
-    scene.run.waitlists = {str(scene.elective.id): [neema.id, lucas.id]}
-    scene.match(neema, scene.visit, "accepted")
-    scene.build.match(scene.build.run(scene.round), neema, scene.elective, "rejected")
-    match = published(scene, amina, scene.elective)
-    ledger = Ledger(scene.session)
-
-    placements.respond(scene.session, amina, match.id, False, TODAY)
-
-    offer = waitlist_offer(scene)
-    ledger.expect({match.id: "declined", offer.id: "proposed"}, {scene.elective.id: -1})
-    assert offer.applicant_id == lucas.id
-
-
-def test_the_waitlist_offers_to_an_applicant_rejected_in_another_run_of_the_round(scene):
-    amina, zara = scene.student("Amina"), scene.student("Zara")
-    scene.run.waitlists = {str(scene.elective.id): [zara.id]}
-    scene.build.match(scene.build.run(scene.round), zara, scene.visit, "rejected")
-    match = published(scene, amina, scene.elective)
-
-    placements.respond(scene.session, amina, match.id, False, TODAY)
-
-    assert waitlist_offer(scene).applicant_id == zara.id
-
-
-def test_the_waitlist_offers_to_an_applicant_whose_proposal_in_a_discarded_run_was_released(scene):
-    amina, zara = scene.student("Amina"), scene.student("Zara")
-    scene.run.waitlists = {str(scene.elective.id): [zara.id]}
-    # Run 2 of the round proposed Zara; publishing run 1 sent that proposal back, for good.
-    scene.build.match(scene.build.run(scene.round), zara, scene.visit, "proposed")
-    match = published(scene, amina, scene.elective)
-
-    placements.respond(scene.session, amina, match.id, False, TODAY)
-
-    assert waitlist_offer(scene).applicant_id == zara.id
-
-
-def test_the_waitlist_offers_to_an_applicant_who_declined_a_place_in_another_round(scene):
-    amina, zara = scene.student("Amina"), scene.student("Zara")
-    scene.run.waitlists = {str(scene.elective.id): [zara.id]}
-    scene.build.match(scene.build.run(scene.other_round), zara, scene.bystander, "declined")
-    match = published(scene, amina, scene.elective)
-
-    placements.respond(scene.session, amina, match.id, False, TODAY)
-
-    assert waitlist_offer(scene).applicant_id == zara.id
-
-
-def test_the_waitlist_skips_deleted_accounts_and_those_rejected_in_this_run(scene):
-    amina, omar, lucas = scene.student("Amina"), scene.student("Omar"), scene.student("Lucas")
-    scene.run.waitlists = {str(scene.elective.id): [2_000_000_000, omar.id, lucas.id]}
-    scene.match(omar, scene.visit, "rejected")
+    scene.run.waitlists = {str(scene.elective.id): [2_000_000_000, lucas.id]}
     match = published(scene, amina, scene.elective)
 
     placements.respond(scene.session, amina, match.id, False, TODAY)
