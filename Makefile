@@ -7,7 +7,7 @@ FLASK := MATCHER_ENV=development $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean bench-engine
+.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean bench-engine mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,5 +77,24 @@ bench/.venv/.installed: bench/requirements.txt
 	bench/.venv/bin/pip install --quiet -r bench/requirements.txt
 	touch $@
 
+## Mutation testing with mutmut: the modules and tests are listed in pyproject.toml [tool.mutmut]
+## (one line each); prints killed / survived / total per file. See docs/mutation-engine.md.
+MUTATION_JOBS ?= 2
+mutation: install-dev
+	rm -rf mutants && mkdir mutants && echo '*' > mutants/.gitignore
+	@echo "mutmut run --max-children $(MUTATION_JOBS) (progress in mutants/run.log)"
+	@start=$$(date +%s); $(BIN)/mutmut run --max-children $(MUTATION_JOBS) > mutants/run.log 2>&1 \
+		|| { tail -n 30 mutants/run.log; exit 1; }; echo "mutmut took $$(( $$(date +%s) - start )) s"
+	@$(BIN)/mutmut results --all true | awk -F': ' '\
+		BEGIN { row = "%-36s %7s %9s %6s %6s %7s\n"; printf row, "module", "killed", "survived", "other", "total", "score" } \
+		{ name = $$1; sub(/^ +/, "", name); sub(/\.[^.]*$$/, "", name); \
+		  caught = ($$2 == "killed" || $$2 == "timeout"); \
+		  total[name]++; killed[name] += caught; survived[name] += ($$2 == "survived") } \
+		END { for (m in total) { t += total[m]; k += killed[m]; s += survived[m]; \
+		    printf row, m, killed[m], survived[m], total[m] - killed[m] - survived[m], total[m], \
+		      sprintf("%.1f%%", 100 * killed[m] / total[m]) | "sort" }; close("sort"); \
+		  printf row, "all", k, s, t - k - s, t, sprintf("%.1f%%", t ? 100 * k / t : 0) }'
+	@echo "killed includes timeouts; other = no tests / suspicious / skipped. Survivors: $(BIN)/mutmut results"
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache mutants

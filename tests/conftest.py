@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import contextvars
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from matcher.app import create_app
 from matcher.extensions import db
 from matcher.reference.sync import sync_reference_data
+from tests.support.apps import IsolatedClient, make_app
 from tests.support.databases import PG_URL, ScratchDatabase, fresh_database
 from tests.support.factories import UserFactory
 from tests.support.smtp import SmtpSink
-
-BASE_TEST_CONFIG: dict[str, Any] = {
-    "TESTING": True,
-    "ENV": "testing",
-    "SECRET_KEY": "test-secret-key-not-for-production",
-    "SERVER_NAME": "matcher.test",
-    "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False,
-    # Cheap hashing keeps the suite fast; production parameters are tested on their own.
-    "ARGON2_MEMORY_COST": 1024,
-    "ARGON2_TIME_COST": 1,
-    "MAIL_SERVER": None,
-    "MAIL_DELIVER_ON_COMMIT": False,
-    # No audit file in instance/ from tests; tests of the audit log point it at tmp_path.
-    "AUDIT_LOG_PATH": None,
-}
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -42,9 +25,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[ScratchDatabase]:
-    """The schema built once per run (per xdist worker), with the reference data loaded."""
-    with fresh_database(tmp_path_factory.mktemp("db"), f"suite_{worker_id}") as scratch:
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScratchDatabase]:
+    """The schema built once per run (per xdist worker), with the reference data loaded.
+
+    The worker is read from the environment, not xdist's `worker_id` fixture, so the suite also
+    runs with xdist turned off (`-p no:xdist`, as under mutmut).
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with fresh_database(tmp_path_factory.mktemp("db"), f"suite_{worker}") as scratch:
         app = make_app(scratch)
         with app.app_context():
             db.create_all()
@@ -54,36 +42,20 @@ def database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterat
         yield scratch
 
 
-def make_app(scratch: ScratchDatabase, **overrides: Any) -> Flask:
-    config = {
-        **BASE_TEST_CONFIG,
-        "SQLALCHEMY_DATABASE_URI": scratch.url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **scratch.engine_options},
-        **overrides,
-    }
-    return create_app(config)
+@pytest.fixture
+def empty_app(tmp_path) -> Iterator[Flask]:
+    """An app on an empty database (no tables), for the migration tests."""
+    with fresh_database(tmp_path, "migrations") as scratch:
+        app = make_app(scratch)
+        with app.app_context():
+            yield app
+            db.engine.dispose()
 
 
 @pytest.fixture
 def app_config() -> dict[str, Any]:
     """Override in a test module (or parametrize) to change the app's configuration."""
     return {}
-
-
-class IsolatedClient(FlaskClient):
-    """Runs each request in an empty context, like a real server would.
-
-    Without this, a request would reuse the test's app context, and so its `g` (where
-    Flask-Login caches the user) and its database session: a logged-out cookie could pass.
-    After each request the test's own session forgets what it had loaded, so that the
-    test reads what the request wrote.
-    """
-
-    def open(self, *args: Any, **kwargs: Any):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if has_app_context():  # the outermost call, back in the test's own context
-            db.session.expire_all()
-        return response
 
 
 @pytest.fixture

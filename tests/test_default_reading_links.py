@@ -5,11 +5,11 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import ReadingLink
-from tests.test_migrations import _alembic_config, empty_app  # noqa: F401 (a fixture)
+from tests.support.databases import alembic_config
 
 
-def test_a_fresh_database_has_the_five_default_links_in_order(empty_app):  # noqa: F811
-    command.upgrade(_alembic_config(empty_app), "0007_home_and_timezones")
+def test_a_fresh_database_has_the_five_default_links_in_order(empty_app):
+    command.upgrade(alembic_config(empty_app), "0007_home_and_timezones")
     links = db.session.execute(
         select(ReadingLink.title, ReadingLink.url).order_by(ReadingLink.position)
     ).all()

@@ -20,8 +20,9 @@ from functools import cached_property
 
 import numpy as np
 
-from matcher.engine._convert import describe_build_error, from_mappings
-from matcher.engine._kernels import Backend, BuildError, resolve_backend, solve
+from matcher.engine._backend import Backend, resolve_backend
+from matcher.engine._csr import describe_build_error, describe_position_error, from_arrays, from_mappings
+from matcher.engine._solve import BuildError, Solved, solve
 
 
 class RefusalReason(StrEnum):
@@ -142,17 +143,10 @@ def allocate(
     """
     chosen = resolve_backend(backend)
     started = time.perf_counter()
-    instance = from_mappings(applicants, opportunities, capacities, compiled=chosen == "compiled")
+    instance = from_mappings(applicants, opportunities, capacities)
     converted = time.perf_counter()
     try:
-        solved = solve(
-            instance.app_indptr,
-            instance.app_opp,
-            instance.opp_indptr,
-            instance.opp_app,
-            instance.capacity,
-            chosen,
-        )
+        solved = solve(*instance.arrays, chosen)
     except BuildError as error:
         raise describe_build_error(error, instance) from None
     # Position -1 reads the trailing None, so unmatched needs no special case.
@@ -160,10 +154,7 @@ def allocate(
     assignments = dict(
         zip(instance.applicant_ids, map(names.__getitem__, solved.assignment.tolist()), strict=True)
     )
-    timings = {
-        "build": converted - started + solved.build_seconds,
-        "allocate": time.perf_counter() - converted - solved.build_seconds,
-    }
+    timings = _timings(converted - started, solved)
     return Allocation(
         assignments, solved.proposals, seed, chosen, timings, applicants, opportunities, capacities
     )
@@ -184,20 +175,13 @@ def allocate_arrays(
     """
     chosen = resolve_backend(backend)
     started = time.perf_counter()
-    app_indptr = _indptr(applicant_indptr, applicant_prefs, "applicant")
-    opp_indptr = _indptr(opportunity_indptr, opportunity_prefs, "opportunity")
-    capacity = np.ascontiguousarray(capacities, dtype=np.int64)
-    if capacity.shape != (len(opp_indptr) - 1,):
-        raise ValueError(f"capacities must have one entry per opportunity ({len(opp_indptr) - 1})")
-    if capacity.size and capacity.min() < 0:
-        raise ValueError(f"capacity of opportunity {int(np.argmin(capacity))} is negative")
-    app_prefs, opp_prefs = _ids(applicant_prefs), _ids(opportunity_prefs)
+    arrays = from_arrays(applicant_indptr, applicant_prefs, opportunity_indptr, opportunity_prefs, capacities)
     checked = time.perf_counter()
     try:
-        solved = solve(app_indptr, app_prefs, opp_indptr, opp_prefs, capacity, chosen)
+        solved = solve(*arrays, chosen)
     except BuildError as error:
-        raise ValueError(_array_error_message(error)) from None
-    timings = {"build": checked - started + solved.build_seconds, "allocate": solved.allocate_seconds}
+        raise describe_position_error(error) from None
+    timings = _timings(checked - started, solved)
     return ArrayAllocation(solved.assignment, solved.proposals, chosen, timings)
 
 
@@ -227,7 +211,7 @@ def is_stable(
     for opportunity, taken in held.items():
         if len(taken) > capacities[opportunity]:
             raise ValueError(f"opportunity {opportunity!r} is over capacity")
-    worst = {o: max(taken, default=-1) for o, taken in held.items()}
+    worst = {o: max(taken) for o, taken in held.items() if taken}
 
     blocking = []
     for applicant, ranked in applicants.items():
@@ -238,33 +222,12 @@ def is_stable(
             rank = ranks.get(opportunity, {}).get(applicant)
             if rank is None or capacities[opportunity] == 0:
                 continue
+            # A full opportunity holds someone, so worst[opportunity] exists when it is read.
             if len(held[opportunity]) < capacities[opportunity] or rank < worst[opportunity]:
                 blocking.append((applicant, opportunity))
     return blocking
 
 
-def _indptr(indptr: np.ndarray, prefs: np.ndarray, role: str) -> np.ndarray:
-    pointers = np.ascontiguousarray(indptr, dtype=np.int64)
-    if pointers.ndim != 1 or len(pointers) == 0 or pointers[0] != 0:
-        raise ValueError(f"{role} row pointers must be 1-D and start at 0")
-    if np.any(np.diff(pointers) < 0) or pointers[-1] != len(prefs):
-        raise ValueError(f"{role} row pointers must be non-decreasing and end at len(prefs)")
-    return pointers
-
-
-def _ids(prefs: np.ndarray) -> np.ndarray:
-    values = np.asarray(prefs)
-    if values.dtype.kind not in "iu":
-        raise TypeError(f"preference arrays must hold integer positions, not {values.dtype}")
-    if values.dtype.itemsize > 4 and values.size and not -(2**31) <= values.min() <= values.max() < 2**31:
-        raise ValueError("preference positions must fit in 32 bits")
-    return np.ascontiguousarray(values, dtype=np.int32)
-
-
-def _array_error_message(error: BuildError) -> str:
-    return {
-        "applicant_index": f"applicant {error.row} ranks opportunity {error.value}, which does not exist",
-        "opportunity_index": f"opportunity {error.row} ranks applicant {error.value}, which does not exist",
-        "applicant_duplicate": f"applicant {error.row} ranks opportunity {error.value} more than once",
-        "opportunity_duplicate": f"opportunity {error.row} ranks applicant {error.value} more than once",
-    }[error.kind]
+def _timings(checking_seconds: float, solved: Solved) -> dict[str, float]:
+    """Seconds spent building the kernels' input (checks and ranks), then allocating."""
+    return {"build": checking_seconds + solved.build_seconds, "allocate": solved.allocate_seconds}

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from matcher.engine._kernels import Backend, resolve_backend
-from matcher.engine._order import opportunity_lists, order_rows
+from matcher.engine._backend import Backend, resolve_backend
+from matcher.engine._row_order import entry_dtype, opportunity_lists, order_rows
 from matcher.engine.allocation import Allocation, allocate
 
 
@@ -112,17 +112,7 @@ def allocate_from_scores(
         opportunity_ranks=opportunity_ranks,
     )
     result = allocate(prefs.applicants, prefs.opportunities, capacities, seed=seed, backend=backend)
-    return Allocation(
-        result.assignments,
-        result.proposals,
-        seed,
-        result.backend,
-        result.timings,
-        result.applicants,
-        result.opportunities,
-        result.capacities,
-        prefs.ineligible,
-    )
+    return replace(result, ineligible=prefs.ineligible)
 
 
 def csr_from_scores(
@@ -202,25 +192,12 @@ def csr_from_choices(
     """
     # Integer arrays are kept in their own width (the service passes int32): a 2M-entry round
     # must not be copied to int64 on the way in.
-    applicant, opportunity, choice_rank, host_rank = (
-        _integers(values, name)
-        for values, name in (
-            (applicant, "applicant"),
-            (opportunity, "opportunity"),
-            (choice_rank, "choice_rank"),
-            (host_rank, "host_rank"),
-        )
+    applicant, opportunity, choice_rank, host_rank = map(
+        _integers, (applicant, opportunity, choice_rank, host_rank)
     )
     eligible = np.asarray(eligible, bool)
     score = np.asarray(score, np.float64)
-    if (
-        not len(applicant)
-        == len(opportunity)
-        == len(choice_rank)
-        == len(eligible)
-        == len(score)
-        == len(host_rank)
-    ):
+    if len({len(column) for column in (applicant, opportunity, choice_rank, eligible, score, host_rank)}) > 1:
         raise ValueError(
             "every entry needs an applicant, an opportunity, a rank, eligibility, score, host rank"
         )
@@ -236,7 +213,7 @@ def csr_from_choices(
 
     if _in_applicant_order(applicant, choice_rank):
         # Already in order, as the service reads them: the applicant side is the input itself.
-        applicant_entry = np.arange(len(applicant), dtype=np.int32 if len(applicant) < 2**31 else np.int64)
+        applicant_entry = np.arange(len(applicant), dtype=entry_dtype(len(applicant)))
         applicant_prefs = np.asarray(opportunity, np.int32)  # no copy when it is int32 already
     else:
         nothing = np.zeros(len(applicant))
@@ -268,23 +245,15 @@ def csr_from_choices(
     )
 
 
-def _integers(values: np.ndarray, name: str) -> np.ndarray:
+def _integers(values: np.ndarray) -> np.ndarray:
     array = np.ascontiguousarray(values)
-    if array.dtype.kind not in "iu":
-        array = np.ascontiguousarray(values, np.int64)  # lists and other sequences of ints
-    return array
+    if np.issubdtype(array.dtype, np.integer):
+        return array
+    return np.ascontiguousarray(values, np.int64)  # lists and other sequences of ints
 
 
 def _in_applicant_order(applicant: np.ndarray, choice_rank: np.ndarray) -> bool:
-    """Whether the entries already run by applicant, then by rank (checked in 1M-entry slices)."""
-    n = len(applicant)
-    if n == 0:
-        return False
-    step = 1 << 20
-    for start in range(0, n - 1, step):
-        stop = min(start + step + 1, n)
-        a, r = applicant[start:stop], choice_rank[start:stop]
-        same = a[1:] == a[:-1]
-        if np.any(a[1:] < a[:-1]) or np.any(same & (r[1:] <= r[:-1])):
-            return False
-    return True
+    """Whether the entries already run by applicant, then by strictly rising rank."""
+    later, earlier = applicant[1:], applicant[:-1]
+    rising = (later > earlier) | ((later == earlier) & (choice_rank[1:] > choice_rank[:-1]))
+    return bool(rising.all())

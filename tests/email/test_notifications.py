@@ -21,7 +21,7 @@ from matcher.models import (
     OutboxMessage,
 )
 from matcher.reference.sync import sync_reference_data
-from tests.conftest import make_app
+from tests.support.apps import make_app
 from tests.support.databases import PG_URL, fresh_database
 from tests.support.factories import UserFactory
 

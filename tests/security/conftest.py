@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from matcher.app import create_app
+from tests.security.audit_log import AuditLog
 from tests.security.world import World, build_world
+from tests.support.apps import IsolatedClient
 
 
 @pytest.fixture
 def world(app, users) -> World:
     return build_world(app, users)
-
-
-class AuditLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def lines(self) -> list[str]:
-        return self.path.read_text().splitlines() if self.path.exists() else []
-
-    def entries(self, action: str | None = None) -> list[dict[str, Any]]:
-        found = [json.loads(line) for line in self.lines()]
-        return [e for e in found if action is None or e["action"] == action]
 
 
 @pytest.fixture
@@ -48,9 +37,6 @@ def production_app(app, database, tmp_path, monkeypatch):
     every app), and neither a developer's instance/config.py nor MATCHER_* variables leak in.
     """
     import flask
-
-    from matcher.app import create_app
-    from tests.conftest import IsolatedClient
 
     for name in list(os.environ):
         if name.startswith("MATCHER_") and not name.startswith("MATCHER_TEST_"):

@@ -10,7 +10,7 @@ import pytest
 
 from matcher import audit
 from matcher.extensions import db
-from tests.security.conftest import AuditLog
+from tests.security.audit_log import AuditLog
 from tests.security.world import World
 
 ADDRESS = "192.0.2.9"

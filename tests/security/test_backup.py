@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, inspect, select, table, text
 
 from matcher.cli import pg_dump_argv
 from matcher.extensions import db
-from tests.conftest import make_app
+from tests.support.apps import make_app
 from tests.support.databases import PG_URL, ScratchDatabase, fresh_database
 
 

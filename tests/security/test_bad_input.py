@@ -21,8 +21,8 @@ from matcher.extensions import db
 from matcher.mail.preferences import unsubscribe_url
 from matcher.models import OrganisationInvite
 from matcher.security import ORGANISATION_INVITE, PASSWORD_RESET, fingerprint, make_token
+from tests.security.access_table import TABLE, endpoint_of
 from tests.security.crawl import Form, FormField, forms_in
-from tests.security.test_access_matrix import TABLE, endpoint_of
 from tests.security.world import ROLES, World
 
 EXAMPLES = 6

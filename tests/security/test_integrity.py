@@ -12,15 +12,17 @@ from sqlalchemy.exc import IntegrityError
 
 from matcher.extensions import db
 from matcher.models import Application, Membership, Opportunity
-from tests.conftest import make_app
-from tests.support.databases import fresh_database
+from tests.support.apps import make_app
+from tests.support.databases import alembic_config, fresh_database
 
 
-def refused(change) -> None:
-    """`change` must fail in the database; the test's session stays usable afterwards."""
-    with pytest.raises(IntegrityError), db.session.begin_nested():
+def refused(change, why: str) -> None:
+    """`change` must fail in the database, for the reason named (a constraint, or the kind of
+    constraint, as both SQLite and PostgreSQL word it); the test's session stays usable afterwards."""
+    with pytest.raises(IntegrityError) as error, db.session.begin_nested():
         change()
         db.session.flush()
+    assert why.lower() in str(error.value.orig).lower(), str(error.value.orig)
 
 
 def _set(opportunity: Opportunity, **values) -> None:
@@ -32,47 +34,61 @@ def test_one_application_per_applicant_and_opportunity(users):
     opportunity = users.opportunity()
     users.application(student, opportunity, rank=1)
     twice = Application(applicant_id=student.id, opportunity_id=opportunity.id, rank=2)
-    refused(lambda: db.session.add(twice))
+    refused(lambda: db.session.add(twice), "unique")
 
 
 def test_two_applications_cannot_share_a_rank(users):
     student = users.create()
     users.application(student, users.opportunity(), rank=1)
     other = users.opportunity()
-    refused(lambda: db.session.add(Application(applicant_id=student.id, opportunity_id=other.id, rank=1)))
+    refused(
+        lambda: db.session.add(Application(applicant_id=student.id, opportunity_id=other.id, rank=1)),
+        "unique",
+    )
 
 
 @pytest.mark.parametrize(
     ("values", "why"),
     [
-        ({"capacity": 0}, "capacity >= 1"),
-        ({"places_filled": 3}, "places_filled <= capacity"),
-        ({"places_filled": -1}, "places_filled >= 0"),
-        ({"level_min": 6, "level_max": 4}, "level range ordered"),
+        ({"capacity": 0}, "ck_opportunities_capacity_positive"),
+        ({"places_filled": 3}, "ck_opportunities_places_within_capacity"),
+        ({"places_filled": -1}, "ck_opportunities_places_within_capacity"),
+        ({"level_min": 6, "level_max": 4}, "ck_opportunities_level_range_ordered"),
     ],
 )
 def test_opportunity_checks(users, values, why):
     opportunity = users.opportunity(capacity=2)
-    refused(lambda: _set(opportunity, **values))
+    refused(lambda: _set(opportunity, **values), why)
 
 
 def test_an_opportunity_cannot_end_before_it_starts(users):
     opportunity = users.opportunity()
-    refused(lambda: _set(opportunity, ends_on=opportunity.starts_on - timedelta(days=1), deadline=None))
+    refused(
+        lambda: _set(opportunity, ends_on=opportunity.starts_on - timedelta(days=1), deadline=None),
+        "ck_opportunities_ends_after_start",
+    )
 
 
 def test_a_place_can_be_filled_up_to_capacity_and_no_further(users):
     opportunity = users.opportunity(capacity=2)
     _set(opportunity, places_filled=2)  # allowed: full
     db.session.flush()
-    refused(lambda: _set(opportunity, places_filled=Opportunity.places_filled + 1))
+    refused(
+        lambda: _set(opportunity, places_filled=Opportunity.places_filled + 1),
+        "ck_opportunities_places_within_capacity",
+    )
 
 
 def test_foreign_keys_are_enforced(users):
     student, organisation = users.create(), users.organisation()
     nowhere = 2_000_000_000
-    refused(lambda: db.session.add(Application(applicant_id=student.id, opportunity_id=nowhere, rank=1)))
-    refused(lambda: db.session.add(Membership(user_id=nowhere, organisation_id=organisation.id)))
+    refused(
+        lambda: db.session.add(Application(applicant_id=student.id, opportunity_id=nowhere, rank=1)),
+        "foreign key",
+    )
+    refused(
+        lambda: db.session.add(Membership(user_id=nowhere, organisation_id=organisation.id)), "foreign key"
+    )
 
 
 def test_sqlite_connections_turn_foreign_keys_on(app):
@@ -118,8 +134,7 @@ def test_each_migration_steps_down_and_up_again_to_the_same_schema(tmp_path):
     with fresh_database(tmp_path, "migration_steps") as scratch:
         app = make_app(scratch)
         with app.app_context():
-            config = app.extensions["migrate"].migrate.get_config()
-            config.attributes["configure_logger"] = False
+            config = alembic_config(app)
             revisions = [
                 r.revision for r in reversed(list(ScriptDirectory.from_config(config).walk_revisions()))
             ]

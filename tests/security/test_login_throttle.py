@@ -13,7 +13,7 @@ import limits.storage.memory
 import pytest
 
 from matcher.config import defaults
-from tests.conftest import IsolatedClient, make_app
+from tests.support.apps import IsolatedClient, make_app
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 ENABLED = {"RATELIMIT_ENABLED": True}

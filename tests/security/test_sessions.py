@@ -128,7 +128,9 @@ def test_cookies_outside_production_are_httponly_and_lax_but_not_secure_for_plai
     response = app.test_client().post(
         "/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
-    for name, header in _set_cookies(response).items():
+    cookies = _set_cookies(response)
+    assert {"session", "remember_token"} <= set(cookies)
+    for name, header in cookies.items():
         assert _flags(header) == {"secure": False, "httponly": True, "samesite": "Lax"}, name
 
 

@@ -10,7 +10,7 @@ from matcher.models import Match, MatchRound, MatchRun, Opportunity, User
 from matcher.reference.sync import sync_reference_data
 from matcher.services.errors import Conflict
 from matcher.services.matching import decisions
-from tests.conftest import make_app
+from tests.support.apps import make_app
 from tests.support.databases import fresh_database
 from tests.support.factories import UserFactory
 
@@ -91,4 +91,3 @@ def test_the_check_constraint_refuses_an_overfull_opportunity_even_without_the_s
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
-

@@ -46,3 +46,10 @@ def fresh_database(tmp_dir: Path, label: str) -> Iterator[ScratchDatabase]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def alembic_config(app: Any) -> Any:
+    """The app's Alembic configuration, leaving the test run's logging alone."""
+    config = app.extensions["migrate"].migrate.get_config()
+    config.attributes["configure_logger"] = False
+    return config

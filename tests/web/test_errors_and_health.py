@@ -4,7 +4,7 @@ import pytest
 from flask import abort
 
 from matcher.app import create_app
-from tests.conftest import BASE_TEST_CONFIG
+from tests.support.apps import BASE_TEST_CONFIG
 
 
 def test_healthz_reports_ok(client):

@@ -1,55 +1,18 @@
 """The core loop: a coordinator runs a round, approves, publishes; applicants answer; places move on."""
 
+from collections import Counter
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.mail.jobs import expand_jobs
-from matcher.models import Match, MatchEvent, MatchRun, Opportunity, OutboxJob, OutboxMessage
+from matcher.models import Match, MatchEvent, MatchRun, OutboxJob, OutboxMessage
 from matcher.models.matching import MatchRound
+from tests.support.capacity import Ledger
+from tests.support.rounds import RoundBuilder, approve_all, create_round, host_orders, run
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def world(users):
-    """Two electives in East Africa and four students who applied to them in different orders."""
-    org = users.organisation(name="Road2IR", slug="road2ir")
-    host = users.create(role="org_member", organisation=org, email="host@road2ir.example")
-    muhimbili = users.opportunity(
-        org, title="Muhimbili elective", capacity=1, interests=("pph-embolisation",)
-    )
-    kenyatta = users.opportunity(
-        org, title="Kenyatta elective", capacity=2, country_code="KE", interests=("biliary-drainage",)
-    )
-    students = {}
-    for name, choices in {
-        "amina": [muhimbili, kenyatta],
-        "lucas": [muhimbili, kenyatta],
-        "neema": [kenyatta],
-        "david": [muhimbili],
-    }.items():
-        student = users.create(role="student", email=f"{name}@example.org", name=name.capitalize())
-        users.profile(student, interests=("pph-embolisation", "biliary-drainage"))
-        for rank, opportunity in enumerate(choices, start=1):
-            users.application(student, opportunity, rank=rank)
-        students[name] = student
-    return {"org": org, "host": host, "muhimbili": muhimbili, "kenyatta": kenyatta, **students}
-
-
-def create_round(client, **extra) -> MatchRound:
-    data = {"name": "East Africa 2027", "mode": "ranked", "regions": ["Africa"], **extra}
-    response = client.post("/coordination/rounds/new", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return db.session.scalars(select(MatchRound).order_by(MatchRound.id.desc())).first()
-
-
-def run(client, match_round, seed=7) -> MatchRun:
-    response = client.post(f"/coordination/rounds/{match_round.id}/run", data={"seed": str(seed)})
-    assert response.status_code == 302
-    return db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc())).first()
 
 
 def matches(run_: MatchRun) -> dict[str, str]:
@@ -88,73 +51,63 @@ def test_compare_two_runs_side_by_side(client, auth, world):
     assert "Matches per sub-region" in page and "Eastern Africa" in page
 
 
-def approve_all(client, run_: MatchRun) -> None:
-    ids = [str(i) for i in db.session.scalars(select(Match.id).where(Match.run_id == run_.id))]
-    response = client.post(
-        f"/coordination/runs/{run_.id}/decide", data={"match_id": ids, "action": "approve"}
-    )
-    assert response.status_code == 302
-
-
-def test_whole_loop_approve_publish_accept_decline_and_waitlist(app, client, auth, users, world):
+def test_whole_loop_approve_publish_accept_decline_and_waitlist(app, client, auth, world, bystanders):
+    m, k = world["muhimbili"], world["kenyatta"]
+    amina, lucas, neema, david = (world[n] for n in ("amina", "lucas", "neema", "david"))
+    pin_the_outcome(world)
     coordinator = auth.login("coordinator")
     match_round = create_round(client)
     first = run(client, match_round)
+    ledger = Ledger(db.session)
+    proposed = {
+        row.applicant_id: row for row in db.session.scalars(select(Match).where(Match.run_id == first.id))
+    }
+    assert {a: row.opportunity_id for a, row in proposed.items()} == {
+        david.id: m.id,
+        neema.id: k.id,
+        amina.id: k.id,
+    }
+
     approve_all(client, first)
-    assert db.session.get(Opportunity, world["kenyatta"].id).places_filled == 2
+    ledger.expect({row.id: "approved" for row in proposed.values()}, {m.id: +1, k.id: +2})
     deadline = TODAY + timedelta(days=10)
     client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": deadline.isoformat()})
-    published = list(db.session.scalars(select(Match).where(Match.run_id == first.id)))
-    assert {m.status for m in published} == {"published"}
+    ledger.expect({row.id: "published" for row in proposed.values()}, {})
     # Publication records one job in its transaction; the mail worker writes the emails from it.
     assert db.session.scalars(select(OutboxJob.kind)).all() == ["run_published"]
     with app.test_request_context():
         expand_jobs(db.session)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "match_published")).all()
-    assert sorted(m.to_address for m in mails) == sorted(m.applicant.email for m in published)
-    assert db.session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.template == "match_published_host")
-    ) == len(published)
+    assert sorted(mail.to_address for mail in mails) == sorted(u.email for u in (amina, neema, david))
+    host_mails = select(func.count()).select_from(OutboxMessage)
+    assert db.session.scalar(host_mails.where(OutboxMessage.template == "match_published_host")) == 3
     auth.logout()
 
-    # One applicant accepts, the Kenyatta one who declines frees a place for the waitlist.
-    accepter, decliner = (
-        published[0],
-        next(m for m in published[1:] if m.opportunity_id == world["kenyatta"].id),
-    )
-    auth.login_as(accepter.applicant)
+    # David accepts; Amina declines, which frees a Kenyatta place for the waitlist.
+    accepter, decliner = proposed[david.id], proposed[amina.id]
+    auth.login_as(david)
     page = client.get("/placements").get_data(as_text=True)
     assert f"Reply by {deadline:%d %B %Y}" in page
     client.post(f"/placements/{accepter.id}/accept")
-    assert db.session.get(Match, accepter.id).status == "accepted"
+    ledger.expect({accepter.id: "accepted"}, {})
     auth.logout()
-    auth.login_as(decliner.applicant)
+    auth.login_as(amina)
     client.post(f"/placements/{decliner.id}/decline")
-    assert db.session.get(Match, decliner.id).status == "declined"
-    kenyatta = db.session.get(Opportunity, world["kenyatta"].id)
-    offer = db.session.scalars(select(Match).where(Match.from_waitlist.is_(True))).one_or_none()
-    unmatched = {m.applicant_id for m in published} ^ {
-        world[n].id for n in ("amina", "lucas", "neema", "david")
-    }
-    # The one unmatched applicant is on Kenyatta's waitlist exactly when they applied there.
-    applied_to_kenyatta = unmatched & {world["amina"].id, world["lucas"].id, world["neema"].id}
-    assert (offer is not None) == bool(applied_to_kenyatta)
-    if offer is not None:
-        assert offer.applicant_id in unmatched and offer.status == "proposed"
-        assert kenyatta.places_filled == 1
-        auth.logout()
-        auth.login_as(coordinator)
-        client.post(
-            f"/coordination/runs/{first.id}/decide", data={"match_id": [str(offer.id)], "action": "approve"}
-        )
-        assert db.session.get(Match, offer.id).status == "published"
-        assert db.session.get(Opportunity, kenyatta.id).places_filled == 2
-        offered = db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.template == "waitlist_offer")
-        ).one()
-        assert offered.user_id == offer.applicant_id
+    offer = db.session.scalars(select(Match).where(Match.from_waitlist.is_(True))).one()
+    ledger.expect({decliner.id: "declined", offer.id: "proposed"}, {k.id: -1})
+    assert (offer.applicant_id, offer.opportunity_id, offer.run_id) == (lucas.id, k.id, first.id)
+    auth.logout()
+
+    auth.login_as(coordinator)
+    client.post(
+        f"/coordination/runs/{first.id}/decide", data={"match_id": [str(offer.id)], "action": "approve"}
+    )
+    ledger.expect({offer.id: "published"}, {k.id: +1})
+    assert db.session.get(Match, offer.id).response_deadline == deadline
+    offered = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "waitlist_offer")
+    ).one()
+    assert offered.user_id == lucas.id
     host_mail = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.template == "match_answered", OutboxMessage.to_address == world["host"].email
@@ -180,17 +133,19 @@ def test_waitlist_offers_the_freed_place_to_the_next_applicant(client, auth, use
     )
     placed = db.session.scalars(select(Match).where(Match.run_id == run_.id)).one()
     waiting = second if placed.applicant_id == first.id else first
+    ledger = Ledger(db.session)
     auth.logout()
     auth.login_as(placed.applicant)
     client.post(f"/placements/{placed.id}/decline")
     offer = db.session.scalars(select(Match).where(Match.from_waitlist.is_(True))).one()
-    assert offer.applicant_id == waiting.id and offer.status == "proposed"
+    ledger.expect({placed.id: "declined", offer.id: "proposed"}, {only.id: -1})
+    assert offer.applicant_id == waiting.id
     auth.logout()
     auth.login_as(coordinator)
     client.post(
         f"/coordination/runs/{run_.id}/decide", data={"match_id": [str(offer.id)], "action": "approve"}
     )
-    assert db.session.get(Match, offer.id).status == "published"
+    ledger.expect({offer.id: "published"}, {only.id: +1})
 
 
 def test_approving_never_exceeds_capacity(client, auth, users):
@@ -202,21 +157,25 @@ def test_approving_never_exceeds_capacity(client, auth, users):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).one()
-    opportunity.places_filled = 1  # another decision took the last place meanwhile
-    db.session.commit()
+    # Meanwhile another round's approval takes the one place.
+    builder = RoundBuilder(db.session)
+    builder.match(
+        builder.run(builder.round("Elsewhere")), users.create(role="student"), opportunity, "approved"
+    )
+    ledger = Ledger(db.session)
     response = client.post(
         f"/coordination/runs/{run_.id}/decide",
         data={"match_id": [str(match.id)], "action": "approve"},
         follow_redirects=True,
     )
     assert "has no place left" in response.get_data(as_text=True)
-    assert db.session.get(Match, match.id).status == "proposed"
-    assert db.session.get(Opportunity, opportunity.id).places_filled == 1
+    ledger.unchanged()
 
 
 def test_publishing_an_empty_run_is_refused(client, auth, world):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
+    ledger = Ledger(db.session)
     response = client.post(
         f"/coordination/runs/{run_.id}/publish",
         data={"response_deadline": (TODAY + timedelta(days=5)).isoformat()},
@@ -224,36 +183,51 @@ def test_publishing_an_empty_run_is_refused(client, auth, world):
     )
     assert "no approved match to publish" in response.get_data(as_text=True)
     assert db.session.get(MatchRound, run_.round_id).status == "open"
+    ledger.unchanged()
 
 
-def published_then_overdue(client, auth) -> Match:
-    """A run approved and published, one of its matches past its reply deadline."""
+def pin_the_outcome(world) -> None:
+    """The hosts' orders decide the run, not the lottery: David takes Muhimbili's place, Neema and
+    Amina Kenyatta's two, and Lucas, unmatched, heads Kenyatta's waitlist."""
+    amina, lucas, neema, david = (world[n] for n in ("amina", "lucas", "neema", "david"))
+    host_orders(
+        db.session, {world["muhimbili"]: [david, amina, lucas], world["kenyatta"]: [neema, amina, lucas]}
+    )
+
+
+def published_then_overdue(client, auth, world) -> Match:
+    """A run approved and published (outcome pinned), Amina's Kenyatta match past its reply deadline."""
+    pin_the_outcome(world)
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     approve_all(client, run_)
     client.post(f"/coordination/runs/{run_.id}/publish", data={"response_deadline": TODAY.isoformat()})
-    match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()
+    match = db.session.scalars(
+        select(Match).where(Match.run_id == run_.id, Match.applicant_id == world["amina"].id)
+    ).one()
     match.response_deadline = TODAY - timedelta(days=1)
     db.session.commit()
     return match
 
 
-def test_accepting_after_the_deadline_is_refused(client, auth, users, world):
-    match = published_then_overdue(client, auth)
+def test_accepting_after_the_deadline_is_refused(client, auth, world):
+    match = published_then_overdue(client, auth, world)
+    ledger = Ledger(db.session)
     auth.logout()
     auth.login_as(match.applicant)
     response = client.post(f"/placements/{match.id}/accept", follow_redirects=True)
     assert "it has passed" in response.get_data(as_text=True)
-    assert db.session.get(Match, match.id).status == "published"
+    ledger.unchanged()
 
 
-def test_expiry_frees_the_place(client, auth, runner, world):
-    match = published_then_overdue(client, auth)
-    filled = db.session.get(Opportunity, match.opportunity_id).places_filled
+def test_expiry_frees_the_place_and_offers_it_to_the_waitlist(client, auth, runner, world, bystanders):
+    match = published_then_overdue(client, auth, world)
+    ledger = Ledger(db.session)
     result = runner.invoke(args=["match", "expire"])
     assert "1 match expired" in result.output
-    assert db.session.get(Match, match.id).status == "expired"
-    assert db.session.get(Opportunity, match.opportunity_id).places_filled == filled - 1
+    offer = db.session.scalars(select(Match).where(Match.from_waitlist.is_(True))).one()
+    ledger.expect({match.id: "expired", offer.id: "proposed"}, {world["kenyatta"].id: -1})
+    assert offer.applicant_id == world["lucas"].id
 
 
 def test_only_coordinators_run_or_approve_and_applicants_answer_only_their_own(client, auth, users, world):
@@ -265,6 +239,7 @@ def test_only_coordinators_run_or_approve_and_applicants_answer_only_their_own(c
         f"/coordination/runs/{run_.id}/publish",
         data={"response_deadline": (TODAY + timedelta(days=3)).isoformat()},
     )
+    ledger = Ledger(db.session)
     auth.logout()
     auth.login_as(world["host"])
     assert client.post(f"/coordination/rounds/{match_round.id}/run", data={"seed": "1"}).status_code == 403
@@ -273,16 +248,17 @@ def test_only_coordinators_run_or_approve_and_applicants_answer_only_their_own(c
     mine, theirs = db.session.scalars(select(Match).where(Match.run_id == run_.id)).all()[:2]
     auth.login_as(mine.applicant)
     assert client.post(f"/placements/{theirs.id}/accept").status_code == 404
-    assert db.session.get(Match, theirs.id).status == "published"
     assert (
         client.post(
             f"/coordination/runs/{run_.id}/decide", data={"match_id": [str(mine.id)], "action": "reject"}
         ).status_code
         == 403
     )
+    ledger.unchanged()
 
 
-def test_host_cancels_with_a_reason_and_the_applicant_is_told(client, auth, world):
+def test_host_cancels_with_a_reason_and_the_applicant_is_told(client, auth, world, bystanders):
+    pin_the_outcome(world)
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     approve_all(client, run_)
@@ -292,36 +268,48 @@ def test_host_cancels_with_a_reason_and_the_applicant_is_told(client, auth, worl
     )
     auth.logout()
     auth.login_as(world["host"])
-    match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()
+    match = db.session.scalars(
+        select(Match).where(Match.run_id == run_.id, Match.applicant_id == world["amina"].id)
+    ).one()
+    ledger = Ledger(db.session)
     assert client.post(f"/placements/{match.id}/cancel", data={"reason": " "}).status_code == 302
-    assert db.session.get(Match, match.id).status == "published"
+    ledger.unchanged()
     client.post(f"/placements/{match.id}/cancel", data={"reason": "The IR suite is closed for renovation."})
-    assert db.session.get(Match, match.id).status == "cancelled"
+    offer = db.session.scalars(select(Match).where(Match.from_waitlist.is_(True))).one()
+    ledger.expect({match.id: "cancelled", offer.id: "proposed"}, {world["kenyatta"].id: -1})
+    assert offer.applicant_id == world["lucas"].id
     mail = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.template == "placement_cancelled")
     ).one()
     assert mail.user_id == match.applicant_id and "renovation" in mail.body_text
 
 
-def test_audit_trail_covers_a_match_s_whole_life(client, auth, world):
+def test_audit_trail_covers_a_match_s_whole_life(client, auth, world, bystanders):
     coordinator = auth.login("coordinator")
     run_ = run(client, create_round(client))
+    ledger = Ledger(db.session)
     match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()
+    others = db.session.scalars(select(Match).where(Match.run_id == run_.id, Match.id != match.id)).all()
     client.post(
         f"/coordination/runs/{run_.id}/decide",
         data={"match_id": [str(match.id)], "action": "reject", "reason": "check dates"},
     )
+    ledger.expect({match.id: "rejected"}, {})
     client.post(
         f"/coordination/runs/{run_.id}/decide", data={"match_id": [str(match.id)], "action": "approve"}
     )
+    ledger.expect({match.id: "approved"}, {match.opportunity_id: +1})
     approve_all(client, run_)
+    ledger.expect({o.id: "approved" for o in others}, Counter(o.opportunity_id for o in others))
     client.post(
         f"/coordination/runs/{run_.id}/publish",
         data={"response_deadline": (TODAY + timedelta(days=3)).isoformat()},
     )
+    ledger.expect({o.id: "published" for o in (match, *others)}, {})
     auth.logout()
     auth.login_as(match.applicant)
     client.post(f"/placements/{match.id}/accept")
+    ledger.expect({match.id: "accepted"}, {})
     events = db.session.scalars(
         select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)
     ).all()

@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Match, MatchEvent, Opportunity
-from tests.web.test_match_rounds import create_round, run, world  # noqa: F401  (fixture)
+from tests.support.capacity import Ledger
+from tests.support.rounds import RoundBuilder, create_round, run
 
 
 def statuses(run_) -> dict[str, str]:
@@ -12,18 +13,18 @@ def statuses(run_) -> dict[str, str]:
     return {m.applicant.name: m.status for m in rows}
 
 
-def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, world):  # noqa: F811
+def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, world, bystanders):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     assert set(statuses(run_).values()) == {"proposed"} and len(statuses(run_)) == 3
     page = client.get(f"/coordination/runs/{run_.id}").get_data(as_text=True)
     assert "Approve every proposed match of this run" in page
+    ledger = Ledger(db.session)
 
     response = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
     assert "3 matches approved." in response.get_data(as_text=True)
-    assert set(statuses(run_).values()) == {"approved"}
-    assert db.session.get(Opportunity, world["muhimbili"].id).places_filled == 1
-    assert db.session.get(Opportunity, world["kenyatta"].id).places_filled == 2
+    in_run = db.session.scalars(select(Match.id).where(Match.run_id == run_.id)).all()
+    ledger.expect(dict.fromkeys(in_run, "approved"), {world["muhimbili"].id: +1, world["kenyatta"].id: +2})
     events = db.session.scalar(
         select(func.count())
         .select_from(MatchEvent)
@@ -36,10 +37,10 @@ def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, 
     # Nothing left to approve: said plainly, nothing changes.
     again = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
     assert "No proposed match fits these filters." in again.get_data(as_text=True)
-    assert db.session.get(Opportunity, world["kenyatta"].id).places_filled == 2
+    ledger.unchanged()
 
 
-def test_approve_all_follows_the_filters(client, auth, world):  # noqa: F811
+def test_approve_all_follows_the_filters(client, auth, world):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     west = client.post(f"/coordination/runs/{run_.id}/approve-all", data={"region": "Western Africa"})
@@ -49,12 +50,14 @@ def test_approve_all_follows_the_filters(client, auth, world):  # noqa: F811
     assert set(statuses(run_).values()) == {"approved"}
 
 
-def test_an_opportunity_without_room_for_all_its_proposals_keeps_them_proposed(client, auth, world):  # noqa: F811
+def test_an_opportunity_without_room_for_all_its_proposals_keeps_them_proposed(client, auth, users, world):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
-    kenyatta = db.session.get(Opportunity, world["kenyatta"].id)
-    kenyatta.places_filled = 1  # another round's placement took one of its two places meanwhile
-    db.session.commit()
+    kenyatta = world["kenyatta"]
+    # Meanwhile another round's placement takes one of Kenyatta's two places.
+    builder = RoundBuilder(db.session)
+    builder.match(builder.run(builder.round("Elsewhere")), users.create(), kenyatta, "accepted")
+    ledger = Ledger(db.session)
     response = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "1 match approved." in text
@@ -64,10 +67,11 @@ def test_an_opportunity_without_room_for_all_its_proposals_keeps_them_proposed(c
         for m in db.session.scalars(select(Match).where(Match.run_id == run_.id))
     }
     assert by_place["Muhimbili elective"] == "approved" and by_place["Kenyatta elective"] == "proposed"
-    assert db.session.get(Opportunity, kenyatta.id).places_filled == 1
+    approved = db.session.scalars(select(Match.id).where(Match.run_id == run_.id, Match.status == "approved"))
+    ledger.expect(dict.fromkeys(approved, "approved"), {world["muhimbili"].id: +1})
 
 
-def test_approve_all_needs_a_coordinator(app, client, auth, users, world):  # noqa: F811
+def test_approve_all_needs_a_coordinator(app, client, auth, users, world):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     auth.logout()
@@ -76,7 +80,7 @@ def test_approve_all_needs_a_coordinator(app, client, auth, users, world):  # no
     assert set(statuses(run_).values()) == {"proposed"}
 
 
-def test_review_shows_the_first_unmatched_and_the_rest_page_by_page(client, auth, users, world, monkeypatch):  # noqa: F811
+def test_review_shows_the_first_unmatched_and_the_rest_page_by_page(client, auth, users, world, monkeypatch):
     from matcher.rounds import unmatched_views, views
 
     monkeypatch.setattr(views, "UNMATCHED_SHOWN", 1)
@@ -101,7 +105,7 @@ def test_review_shows_the_first_unmatched_and_the_rest_page_by_page(client, auth
     assert "was full with 1 applicant it ranked higher" in first + second
 
 
-def test_review_lists_unfilled_places_with_their_waitlists(client, auth, world):  # noqa: F811
+def test_review_lists_unfilled_places_with_their_waitlists(client, auth, world):
     kenyatta = db.session.get(Opportunity, world["kenyatta"].id)
     kenyatta.capacity = 5  # more places than applicants
     db.session.commit()
@@ -118,7 +122,7 @@ def test_review_lists_unfilled_places_with_their_waitlists(client, auth, world):
     assert "Muhimbili elective" not in section  # its one place is proposed
 
 
-def test_a_rejected_match_gets_no_email_and_a_broken_job_holds_back_no_other(app, client, auth, world):  # noqa: F811
+def test_a_rejected_match_gets_no_email_and_a_broken_job_holds_back_no_other(app, client, auth, world):
     from datetime import date, timedelta
 
     from matcher.mail import jobs
@@ -170,7 +174,7 @@ def test_a_round_cannot_be_created_with_a_reply_by_date_in_the_past(client, auth
     assert db.session.scalar(select(func.count()).select_from(MatchRound)) == before
 
 
-def test_unmatched_applicants_are_told_which_constraint_they_fail(client, auth, users, world):  # noqa: F811
+def test_unmatched_applicants_are_told_which_constraint_they_fail(client, auth, users, world):
     resident = users.create(role="trainee", name="Rehema")
     users.profile(resident)  # a resident: the electives take students only
     users.application(resident, world["muhimbili"], rank=1)
@@ -182,7 +186,7 @@ def test_unmatched_applicants_are_told_which_constraint_they_fail(client, auth, 
     assert "your profile says" in section[:600]
 
 
-def test_score_bands_follow_the_score_as_shown(client, auth, world):  # noqa: F811
+def test_score_bands_follow_the_score_as_shown(client, auth, world):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from matcher import audit
@@ -22,7 +22,6 @@ from matcher.models.matching import (
     TRANSITIONS,
     Match,
     MatchEvent,
-    MatchRun,
     MatchStatus,
 )
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -139,39 +138,34 @@ def _tell_host_and_coordinators(session: Session, match: Match) -> None:
 def offer_next(session: Session, freed: Match) -> Match | None:
     """Propose the freed place to the best-placed applicant on the run's waitlist who is still free.
 
-    The proposal waits for a coordinator's approval like any other.
+    Not free: whoever holds a place from any round (nobody is matched twice, as in `run_round`)
+    or already has a match in this run (declined, expired, rejected or an earlier offer). A match
+    in another run of this round does not count: a place is freed only once the round is
+    published, and publishing sent the other runs' approvals back to proposals that never go
+    out. The proposal waits for a coordinator's approval like any other.
     """
     run = freed.run
     waitlist = (run.waitlists or {}).get(str(freed.opportunity_id), [])
-    in_round = {
-        row.applicant_id: row.status
-        for row in session.scalars(
-            select(Match).join(MatchRun, Match.run_id == MatchRun.id).where(MatchRun.round_id == run.round_id)
-        )
-    }
+    taken = or_(Match.status.in_(list(HOLDS_PLACE)), Match.run_id == run.id)
     for applicant_id in waitlist:
-        status = in_round.get(applicant_id)
-        if status is None or status in (S.REJECTED,):
-            existing = session.scalar(
-                select(Match).where(Match.run_id == run.id, Match.applicant_id == applicant_id)
-            )
-            if existing is not None or session.get(User, applicant_id) is None:
-                continue
-            offer = Match(
-                run=run,
-                status=S.PROPOSED,
-                applicant_id=applicant_id,
-                opportunity_id=freed.opportunity_id,
-                from_waitlist=True,
-                score=0.0,
-                breakdown=[],
-            )
-            session.add(offer)
-            session.add(
-                _event(offer, None, f"place freed by match {freed.id} ({freed.status}); next on the waitlist")
-            )
-            session.flush()
-            return offer
+        busy = session.scalar(select(Match.id).where(Match.applicant_id == applicant_id, taken).limit(1))
+        if busy is not None or session.get(User, applicant_id) is None:
+            continue
+        offer = Match(
+            run=run,
+            status=S.PROPOSED,
+            applicant_id=applicant_id,
+            opportunity_id=freed.opportunity_id,
+            from_waitlist=True,
+            score=0.0,
+            breakdown=[],
+        )
+        session.add(offer)
+        session.add(
+            _event(offer, None, f"place freed by match {freed.id} ({freed.status}); next on the waitlist")
+        )
+        session.flush()
+        return offer
     return None
 
 

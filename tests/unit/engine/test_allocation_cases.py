@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import sys
-
 import numpy as np
 import pytest
 
-from matcher.engine import RefusalReason, allocate, allocate_arrays, is_stable
+from matcher.engine import RefusalReason, allocate, allocate_arrays, allocate_from_scores, is_stable
 
 
 def test_gale_shapley_cyclic_example_gives_the_proposing_side_its_first_choices(backend):
@@ -99,6 +96,15 @@ def test_more_applicants_than_places_fills_every_place_with_the_preferred(backen
     assert result.why_unmatched("a1")[1].message == "o2 was full with 1 applicant it ranked higher"
 
 
+def test_a_full_refusal_counts_the_applicants_placed_above(backend):
+    result = allocate(
+        {"a1": ["o1"], "a2": ["o1"], "a3": ["o1"]}, {"o1": ["a2", "a3", "a1"]}, {"o1": 2}, backend=backend
+    )
+    [refusal] = result.why_unmatched("a1")
+    assert refusal.message == "o1 was full with 2 applicants it ranked higher"
+    assert refusal.preferred == ("a2", "a3")
+
+
 def test_more_places_than_applicants_places_everyone_at_their_first_choice(backend):
     result = allocate(
         {"a1": ["o1", "o2"], "a2": ["o1"]},
@@ -115,55 +121,7 @@ def test_seed_and_backend_are_recorded_in_the_result(backend):
     assert (result.seed, result.backend) == (42, backend)
 
 
-@pytest.mark.parametrize(
-    ("applicants", "opportunities", "capacities", "culprit"),
-    [
-        ({1: ["o1"]}, {"o1": [1]}, {"o1": 1}, "1 (int)"),
-        ({"a1": ["o1"]}, {("o", 1): ["a1"]}, {("o", 1): 1}, "('o', 1)"),
-        ({"a1": [7]}, {"o1": ["a1"]}, {"o1": 1}, "lists 7 (int)"),
-        ({"a1": ["o1"]}, {"o1": [None]}, {"o1": 1}, "lists None"),
-        ({"a1": "o1"}, {"o1": ["a1"]}, {"o1": 1}, "not str"),
-        ({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1.5}, "integer"),
-    ],
-)
-def test_non_string_ids_and_bad_types_raise_a_clear_type_error(
-    applicants, opportunities, capacities, culprit, backend
-):
-    with pytest.raises(TypeError, match=re.escape(culprit)):
-        allocate(applicants, opportunities, capacities, backend=backend)
-
-
-@pytest.mark.parametrize(
-    ("applicants", "opportunities", "capacities", "message"),
-    [
-        ({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1, "o9": 2}, "capacity given for unknown opportunity 'o9'"),
-        ({"a1": ["o1", "o7"]}, {"o1": ["a1"]}, {"o1": 1}, "applicant 'a1' lists unknown opportunity 'o7'"),
-        ({"a1": ["o1"]}, {"o1": ["a1", "zz"]}, {"o1": 1}, "opportunity 'o1' lists unknown applicant 'zz'"),
-        ({"a1": ["o1"]}, {"o1": ["a1"], "o2": []}, {"o1": 1}, "no capacity given for opportunity 'o2'"),
-        ({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": -1}, "capacity of opportunity 'o1' is negative"),
-        (
-            {"a1": ["o1", "o1"]},
-            {"o1": ["a1"]},
-            {"o1": 1},
-            "applicant 'a1' lists opportunity 'o1' more than once",
-        ),
-        (
-            {"a1": ["o1"]},
-            {"o1": ["a1", "a1"]},
-            {"o1": 1},
-            "opportunity 'o1' lists applicant 'a1' more than once",
-        ),
-    ],
-)
-def test_unknown_ids_and_bad_values_raise_a_value_error_naming_them(
-    applicants, opportunities, capacities, message, backend
-):
-    with pytest.raises(ValueError, match=re.escape(message)):
-        allocate(applicants, opportunities, capacities, backend=backend)
-
-
-def test_ids_containing_separator_characters_still_resolve(backend):
-    # The compiled id look-up joins ids with control characters; such ids must take the exact path.
+def test_ids_with_control_characters_are_ordinary_ids(backend):
     weird = {"a\x1f1": ["o\x1e1", "o2"], "a2": ["o2"]}
     result = allocate(
         weird, {"o\x1e1": ["a\x1f1"], "o2": ["a2", "a\x1f1"]}, {"o\x1e1": 1, "o2": 1}, backend=backend
@@ -180,8 +138,12 @@ def test_unicode_and_empty_string_ids_are_ordinary_ids(backend):
 
 def test_why_unmatched_rejects_unknown_applicant_and_covers_only_better_choices(backend):
     result = allocate(
-        {"a1": ["o1", "o2", "o3"]}, {"o1": [], "o2": ["a1"], "o3": ["a1"]}, {"o1": 1, "o2": 1, "o3": 1}
+        {"a1": ["o1", "o2", "o3"]},
+        {"o1": [], "o2": ["a1"], "o3": ["a1"]},
+        {"o1": 1, "o2": 1, "o3": 1},
+        backend=backend,
     )
+    assert result.assignments == {"a1": "o2"}
     assert [r.opportunity for r in result.why_unmatched("a1")] == ["o1"]
     with pytest.raises(ValueError, match="unknown applicant 'nobody'"):
         result.why_unmatched("nobody")
@@ -195,8 +157,17 @@ def test_is_stable_finds_blocking_pairs_and_refuses_infeasible_matchings():
     assert is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o1", "a2": None}) == []
     with pytest.raises(ValueError, match="over capacity"):
         is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o1", "a2": "o1"})
-    with pytest.raises(ValueError, match="not mutually acceptable"):
+    with pytest.raises(ValueError, match=r"^'a1' and 'o1' are not mutually acceptable$"):
         is_stable({"a1": []}, opportunities, {"o1": 1}, {"a1": "o1"})
+    with pytest.raises(ValueError, match=r"^unknown applicant 'a9' in the allocation$"):
+        is_stable(applicants, opportunities, {"o1": 1}, {"a9": None})
+    with pytest.raises(ValueError, match=r"^unknown opportunity 'o9' in the allocation$"):
+        is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o9"})
+
+
+def test_is_stable_ignores_an_applicants_choice_that_is_no_opportunity():
+    applicants = {"a1": ["gone", "o1"], "a2": ["o1"]}
+    assert is_stable(applicants, {"o1": ["a2", "a1"]}, {"o1": 1}, {"a1": None, "a2": "o1"}) == []
 
 
 def test_allocate_arrays_matches_the_dict_contract(backend):
@@ -214,35 +185,23 @@ def test_allocate_arrays_matches_the_dict_contract(backend):
     assert result.proposals == 3
 
 
-@pytest.mark.parametrize(
-    ("arrays", "message"),
-    [
-        (([0, 1], [5], [0, 1], [0], [1]), "applicant 0 ranks opportunity 5, which does not exist"),
-        (([0, 1], [0], [0, 1], [3], [1]), "opportunity 0 ranks applicant 3, which does not exist"),
-        (([0, 2], [0, 0], [0, 1], [0], [1]), "applicant 0 ranks opportunity 0 more than once"),
-        (([0, 1], [0], [0, 1], [0], [-2]), "capacity of opportunity 0 is negative"),
-        (([0, 1], [0], [0, 1], [0], [1, 1]), "one entry per opportunity"),
-        (([1, 1], [0], [0, 1], [0], [1]), "start at 0"),
-        (([0, 2], [0], [0, 1], [0], [1]), "end at len"),
-    ],
-)
-def test_allocate_arrays_rejects_malformed_arrays(arrays, message, backend):
-    with pytest.raises(ValueError, match=message):
-        allocate_arrays(*(np.array(a) for a in arrays), backend=backend)
+def test_allocate_arrays_records_its_backend_and_positions_as_int32(backend):
+    result = allocate_arrays(
+        np.array([0, 1]), np.array([0]), np.array([0, 1]), np.array([0]), np.array([1]), backend=backend
+    )
+    assert (result.backend, result.assignment.dtype) == (backend, np.int32)
 
 
-def test_backend_is_chosen_by_argument_or_environment(monkeypatch):
-    monkeypatch.setenv("MATCHER_ENGINE_BACKEND", "python")
-    assert allocate({}, {}, {}).backend == "python"
-    monkeypatch.setenv("MATCHER_ENGINE_BACKEND", "turbo")
-    with pytest.raises(ValueError, match="unknown engine backend 'turbo'"):
-        allocate({}, {}, {})
-
-
-def test_without_numba_auto_falls_back_to_python_and_compiled_says_why(monkeypatch):
-    monkeypatch.setitem(sys.modules, "numba", None)  # makes `import numba` fail
-    monkeypatch.delitem(sys.modules, "matcher.engine._fast", raising=False)
-    monkeypatch.delenv("MATCHER_ENGINE_BACKEND", raising=False)
-    assert allocate({"a1": ["o1"]}, {"o1": ["a1"]}, {"o1": 1}).backend == "python"
-    with pytest.raises(RuntimeError, match="needs numba"):
-        allocate({}, {}, {}, backend="compiled")
+def test_allocation_from_scores_keeps_the_backend_proposals_and_timings_of_the_allocation(backend):
+    scores = {("a1", "o1"): 0.9, ("a2", "o1"): 0.5, ("a2", "o2"): 0.4}
+    result = allocate_from_scores(scores, {"o1": 1, "o2": 1}, seed=4, backend=backend)
+    direct = allocate(result.applicants, result.opportunities, result.capacities, backend=backend)
+    assert (
+        (result.assignments, result.proposals)
+        == (direct.assignments, direct.proposals)
+        == (
+            {"a1": "o1", "a2": "o2"},
+            3,
+        )
+    )
+    assert (result.backend, result.seed, set(result.timings)) == (backend, 4, {"build", "allocate"})

@@ -7,14 +7,15 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.engine import RefusalReason, allocate, allocate_arrays, allocate_from_scores, is_stable
-from matcher.engine._kernels import compiled_available
 
 # No example database: the suite writes no files, and every run draws fresh examples.
 FAST = settings(max_examples=60, deadline=None, database=None)
+# kernel_calls only counts, so sharing it between examples is safe: each example reads a difference.
+FAST_COUNTING = settings(FAST, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @st.composite
@@ -96,12 +97,14 @@ def test_every_refusal_reason_is_true(instance):
                 assert all(listed.index(p) < listed.index(applicant) for p in refusal.preferred)
 
 
-@pytest.mark.skipif(not compiled_available(), reason="needs numba")
-@FAST
+@FAST_COUNTING
 @given(instances(max_applicants=12, max_opportunities=6))
-def test_compiled_and_python_backends_agree_on_small_instances(instance):
+def test_compiled_and_python_backends_agree_on_small_instances(kernel_calls, instance):
+    before = kernel_calls["deferred_acceptance"]
     python = allocate(*instance, backend="python")
+    assert kernel_calls["deferred_acceptance"] == before  # the Python back-end stays in Python
     compiled = allocate(*instance, backend="compiled")
+    assert kernel_calls["deferred_acceptance"] == before + 1
     assert (compiled.assignments, compiled.proposals) == (python.assignments, python.proposals)
 
 
@@ -128,12 +131,12 @@ def random_csr_instance(seed: int, n_app: int, n_opp: int, k: int):
     return app_indptr, app_prefs, opp_indptr, opp_prefs, capacities
 
 
-@pytest.mark.skipif(not compiled_available(), reason="needs numba")
 @pytest.mark.parametrize("seed", range(5))
-def test_compiled_and_python_backends_agree_on_larger_random_instances(seed):
+def test_compiled_and_python_backends_agree_on_larger_random_instances(seed, kernel_calls):
     arrays = random_csr_instance(seed, n_app=2000, n_opp=150, k=8)
     python = allocate_arrays(*arrays, backend="python")
     compiled = allocate_arrays(*arrays, backend="compiled")
+    assert kernel_calls == {"build_ranks": 1, "deferred_acceptance": 1}
     assert np.array_equal(compiled.assignment, python.assignment)
     assert compiled.proposals == python.proposals
 

@@ -56,8 +56,16 @@ def test_opportunities_without_eligible_applicants_get_empty_lists():
 
 
 def test_nan_scores_are_refused():
-    with pytest.raises(ValueError, match="not a number"):
+    with pytest.raises(ValueError, match=r"^score of \('a1', 'o1'\) is not a number: nan$"):
         preferences_from_scores({("a1", "o1"): float("nan")}, seed=0)
+    with pytest.raises(ValueError, match=r"^scores must not be NaN$"):
+        csr_from_scores([0], [0], [float("nan")], 1, 1, seed=0)
+
+
+def test_array_lists_give_empty_rows_to_the_last_ids_without_pairs():
+    app_indptr, app_prefs, opp_indptr, opp_prefs = csr_from_scores([0], [0], [0.5], 3, 2, seed=0)
+    assert (app_indptr.tolist(), opp_indptr.tolist()) == ([0, 1, 1, 1], [0, 1, 1])
+    assert (app_prefs.tolist(), opp_prefs.tolist()) == ([0], [0])
 
 
 @pytest.mark.parametrize("seed", [0, 11, 2024])

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher.engine import allocate_arrays, allocate_from_scores, csr_from_choices
+from matcher.engine._row_order import entry_dtype, order_rows
 from matcher.engine.profiles import Taxonomy
 from matcher.engine.scoring import GROUP_CREDIT, eligible, first_failure, interest_overlap, score
-from tests.unit.engine.test_candidates import GROUPS, TAXONOMY, applicant_profiles, opportunity_specs
+from tests.unit.engine.profile_strategies import GROUPS, TAXONOMY, applicant_profiles, opportunity_specs
 
 
 @st.composite
@@ -145,7 +149,7 @@ def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
     assert interest_overlap(mine, theirs, taxonomy) == reference_overlap(mine, theirs, taxonomy)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.lists(
         st.tuples(
@@ -154,23 +158,24 @@ def test_interest_overlap_equals_the_weighted_jaccard_written_out(mine, theirs):
         max_size=300,
     )
 )
-def test_compiled_row_order_equals_numpy_lexsort_ties_included(entries):
-    from matcher.engine._order import order_rows
-
+def test_compiled_row_order_equals_numpy_lexsort_ties_included(kernel_calls, entries):
     row = np.array([e[0] for e in entries], np.int64)
     first = np.array([e[1] for e in entries], np.int64)
     second = np.array([e[2] for e in entries], np.float64)
     third = np.array([e[3] for e in entries], np.int64)
+    before = kernel_calls["order_rows"]
     compiled = order_rows(row, 5, first, second, third, compiled=True)
+    assert kernel_calls["order_rows"] == before + 1
     python = order_rows(row, 5, first, second, third, compiled=False)
+    assert kernel_calls["order_rows"] == before + 1
     keys = [(int(row[e]), int(first[e]), -float(second[e]), int(third[e])) for e in compiled]
     assert keys == sorted(keys)  # in order, and stable: equal entries keep their input order
     assert compiled.tolist() == python.tolist()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ranked_rounds(), st.booleans())
-def test_compiled_and_numpy_lists_are_the_same(instance, shuffled):
+def test_compiled_and_numpy_lists_are_the_same(kernel_calls, instance, shuffled):
     n_app, n_opp, entries, host_rank, _, seed = instance
     if shuffled:  # entries not in applicant order take the sorting path on the applicant side too
         entries = entries[::-1]
@@ -181,8 +186,81 @@ def test_compiled_and_numpy_lists_are_the_same(instance, shuffled):
         for i in range(5)
     ]
     args = (*columns, np.array(ranks, np.int32), n_app, n_opp)
+    before = kernel_calls["order_opportunity_lists"]
     compiled = csr_from_choices(*args, seed=seed, backend="compiled")
+    assert kernel_calls["order_opportunity_lists"] == before + 1
     python = csr_from_choices(*args, seed=seed, backend="python")
+    assert kernel_calls["order_opportunity_lists"] == before + 1
     for field in ("applicant_indptr", "applicant_prefs", "opportunity_indptr", "opportunity_prefs"):
         assert getattr(compiled, field).tolist() == getattr(python, field).tolist(), field
     assert compiled.opportunity_entry.tolist() == python.opportunity_entry.tolist()
+
+
+def round_of(applicant, opportunity, choice_rank, host_rank=None, dtype=np.int64, backend=None):
+    """csr_from_choices on one round of eligible entries with equal scores."""
+    n = len(applicant)
+    columns = [np.array(c, dtype) for c in (applicant, opportunity, choice_rank)]
+    ranks = np.array([-1] * n if host_rank is None else host_rank, dtype)
+    return csr_from_choices(
+        *columns,
+        [True] * n,
+        [0.5] * n,
+        ranks,
+        max(applicant) + 1,
+        max(opportunity) + 1,
+        seed=0,
+        backend=backend,
+    )
+
+
+def test_a_host_rank_of_zero_is_a_rank(backend):
+    lists = round_of([0, 1], [0, 0], [1, 1], host_rank=[-1, 0], backend=backend)
+    assert lists.opportunity_prefs.tolist() == [1]  # ranked by the host; applicant 0 was not
+
+
+def test_entries_out_of_applicant_order_are_sorted_by_applicant_then_rank(backend, kernel_calls):
+    lists = round_of([0, 1, 0], [0, 1, 2], [1, 1, 2], backend=backend)
+    assert lists.applicant_prefs.tolist() == [0, 2, 1]
+    assert lists.applicant_entry.tolist() == [0, 2, 1]
+    assert lists.applicant_indptr.tolist() == [0, 2, 3]
+    assert kernel_calls["order_rows"] == (backend == "compiled")
+    reversed_ranks = round_of([0, 0], [0, 1], [2, 1], backend=backend)
+    assert reversed_ranks.applicant_prefs.tolist() == [1, 0]
+
+
+def test_entries_in_applicant_order_are_taken_as_they_are_without_a_copy(backend):
+    applicant, opportunity, choice_rank, host_rank = (
+        np.array(c, np.int32) for c in ([0, 0, 1], [1, 0, 1], [1, 2, 1], [-1] * 3)
+    )
+    lists = csr_from_choices(
+        applicant, opportunity, choice_rank, [True] * 3, [0.5] * 3, host_rank, 2, 2, seed=0, backend=backend
+    )
+    assert np.shares_memory(lists.applicant_prefs, opportunity)
+    assert lists.applicant_entry.tolist() == [0, 1, 2]
+    assert lists.applicant_entry.dtype == np.int32
+
+
+@pytest.mark.parametrize("applicant", [[0, 0, 1], [1, 0, 0]])
+def test_the_lists_have_the_kernels_dtypes_whatever_the_input_integers(applicant, backend):
+    lists = round_of(applicant, [0, 1, 1], [1, 2, 1], dtype=np.int64, backend=backend)
+    dtypes = [
+        lists.applicant_indptr,
+        lists.applicant_prefs,
+        lists.opportunity_indptr,
+        lists.opportunity_prefs,
+    ]
+    assert [a.dtype for a in dtypes] == [np.int64, np.int32, np.int64, np.int32]
+
+
+def test_round_lists_refuse_columns_of_different_lengths_and_nan_scores():
+    message = "every entry needs an applicant, an opportunity, a rank, eligibility, score, host rank"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        csr_from_choices([0, 0], [0, 1], [1, 2], [True, True], [0.5, 0.5], [-1], 1, 2, seed=0)
+    with pytest.raises(ValueError, match=r"^scores must not be NaN$"):
+        csr_from_choices([0], [0], [1], [True], [float("nan")], [-1], 1, 1, seed=0)
+
+
+def test_entry_positions_are_int32_up_to_its_largest_value():
+    assert entry_dtype(0) is np.int32
+    assert entry_dtype(2**31 - 1) is np.int32
+    assert entry_dtype(2**31) is np.int64

@@ -1,4 +1,4 @@
-"""Compiled kernel of `_order.order_rows`: counting sort by row, then a merge sort inside each row."""
+"""Compiled twins of `_row_order`'s two sorts: a counting sort by row, then a merge sort inside each row."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def _sort_within_rows(starts, n_rows, grouped, first, second, third, order):
 def order_opportunity_lists(
     listed, opportunity, host_rank, host_ranks_any, score, applicant, draw, n_rows, order, starts
 ):
-    """`_order.opportunity_lists` compiled: the listed entries by opportunity, then host rank (where
+    """`_row_order.opportunity_lists` compiled: the listed entries by opportunity, then host rank (where
     the host ranked), best score, lottery draw; order receives entry indices, starts the row starts.
 
     The keys are built here, per listed entry and in row order, so that no full-length key array

@@ -1,8 +1,8 @@
-"""Compiled (numba) kernels for deferred acceptance; same contract as `_kernels`.
+"""Compiled (numba) twin of `_solve._solve_python`: rank building and deferred acceptance.
 
-Imported lazily by `_kernels.backend_kernels`, so importing the engine never pays numba's start-up.
-Every array is allocated by the caller, which keeps the memory visible to tracemalloc and the
-kernels free of allocation.
+No bounds checks: `_csr.check_arrays` (or the dict conversion) is what stands in front of these.
+Every array is allocated by the caller (`_solve._solve_compiled`), which keeps the memory visible
+to tracemalloc and the kernels free of allocation.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ _jit = numba.njit(cache=True, nogil=True, boundscheck=False)
 def build_ranks(app_indptr, app_opp, opp_indptr, opp_app, app_rank, t_indptr, t_opp, t_rank, seen, rank_of):
     """Fill app_rank[e] with the rank the opportunity gives the applicant of entry e, or -1.
 
-    Returns (error code, row, value); error codes are documented in `_kernels.BuildError`.
+    Returns (error code, row, value); `_solve.BUILD_ERRORS` names the codes.
     """
     n_app = app_indptr.shape[0] - 1
     n_opp = opp_indptr.shape[0] - 1

@@ -1,42 +1,40 @@
-"""The two allocation back-ends behind one function, and the choice between them.
+"""Deferred acceptance on CSR arrays: the pure-Python reference, and the call into its numba twin.
 
 `solve` takes the engine's internal form: compressed sparse rows (CSR) of ranked ids.
 Applicant i ranks opportunities ``app_opp[app_indptr[i]:app_indptr[i + 1]]``, most preferred
 first; opportunity j ranks applicants ``opp_app[opp_indptr[j]:opp_indptr[j + 1]]``.
 
-The compiled back-end (numba) and the pure-Python one run the same algorithm. Applicant-proposing
-deferred acceptance has a unique outcome whatever the order of proposals, so both give the same
-matching and the same number of proposals; the tests check it on random instances.
+The compiled back-end (`_solve_numba`) and the pure-Python one here run the same algorithm.
+Applicant-proposing deferred acceptance has a unique outcome whatever the order of proposals, so
+both give the same matching and the same number of proposals; the tests check it on random instances.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from typing import Literal, NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-Backend = Literal["auto", "compiled", "python"]
-BACKEND_ENV = "MATCHER_ENGINE_BACKEND"
-
-# Error codes returned by the build step: (code, row, value).
-_APP_INDEX, _OPP_INDEX, _APP_DUPLICATE, _OPP_DUPLICATE = 1, 2, 3, 4
+from matcher.engine._backend import Resolved
 
 
+@dataclass
 class BuildError(Exception):
     """A structural problem in the integer preference lists, located by row and value."""
 
-    def __init__(self, kind: str, row: int, value: int) -> None:
-        super().__init__(kind, row, value)
-        self.kind, self.row, self.value = kind, row, value
+    kind: str
+    row: int
+    value: int
 
 
-_KINDS = {
-    _APP_INDEX: "applicant_index",
-    _OPP_INDEX: "opportunity_index",
-    _APP_DUPLICATE: "applicant_duplicate",
-    _OPP_DUPLICATE: "opportunity_duplicate",
+# The compiled build step returns (code, row, value); code 0 means no error.
+BUILD_ERRORS = {
+    1: "applicant_index",
+    2: "opportunity_index",
+    3: "applicant_duplicate",
+    4: "opportunity_duplicate",
 }
 
 
@@ -49,36 +47,13 @@ class Solved(NamedTuple):
     allocate_seconds: float  # deferred acceptance itself
 
 
-def compiled_available() -> bool:
-    """Whether the numba back-end can be imported."""
-    try:
-        import numba  # noqa: F401  (checked first: the kernels' modules may already be loaded)
-
-        from matcher.engine import _fast, _fastids  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def resolve_backend(backend: Backend | None) -> Literal["compiled", "python"]:
-    """Pick a back-end: the argument, else $MATCHER_ENGINE_BACKEND, else compiled when installed."""
-    choice = backend or os.environ.get(BACKEND_ENV, "auto") or "auto"
-    if choice not in ("auto", "compiled", "python"):
-        raise ValueError(f"unknown engine backend {choice!r}; use 'auto', 'compiled' or 'python'")
-    if choice == "auto":
-        return "compiled" if compiled_available() else "python"
-    if choice == "compiled" and not compiled_available():
-        raise RuntimeError("the compiled engine backend needs numba, which is not installed")
-    return choice
-
-
 def solve(
     app_indptr: np.ndarray,
     app_opp: np.ndarray,
     opp_indptr: np.ndarray,
     opp_app: np.ndarray,
     capacity: np.ndarray,
-    backend: Literal["compiled", "python"],
+    backend: Resolved,
 ) -> Solved:
     """Run deferred acceptance on the CSR instance with the chosen back-end.
 
@@ -91,12 +66,14 @@ def solve(
 
 
 def _solve_compiled(app_indptr, app_opp, opp_indptr, opp_app, capacity):
-    from matcher.engine import _fast
+    # Imported here, not at the top: numba's import costs about a second and 70 MB, which only
+    # a round on the compiled back-end should pay (the web app imports the engine too).
+    from matcher.engine import _solve_numba
 
     n_app, n_opp = len(app_indptr) - 1, len(opp_indptr) - 1
     started = time.perf_counter()
     app_rank = np.empty(len(app_opp), np.int32)
-    code, row, value = _fast.build_ranks(
+    code, row, value = _solve_numba.build_ranks(
         app_indptr,
         app_opp,
         opp_indptr,
@@ -109,10 +86,10 @@ def _solve_compiled(app_indptr, app_opp, opp_indptr, opp_app, capacity):
         np.empty(n_opp, np.int32),
     )
     if code:
-        raise BuildError(_KINDS[code], int(row), int(value))
+        raise BuildError(BUILD_ERRORS[code], int(row), int(value))
     built = time.perf_counter()
     assign = np.empty(n_app, np.int32)
-    proposals = _fast.deferred_acceptance(
+    proposals = _solve_numba.deferred_acceptance(
         app_indptr,
         app_opp,
         app_rank,
@@ -130,6 +107,7 @@ def _solve_compiled(app_indptr, app_opp, opp_indptr, opp_app, capacity):
 
 
 def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
+    """The reference implementation: the fallback without numba, and the kernels' test oracle."""
     n_app, n_opp = len(app_indptr) - 1, len(opp_indptr) - 1
     started = time.perf_counter()
     a_ptr, a_opp = app_indptr.tolist(), app_opp.tolist()
@@ -164,9 +142,8 @@ def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
         proposals_of.append(acceptable)
 
     built = time.perf_counter()
-    # held[o] is the set of ranks o holds; worst[o] the largest of them (-1 when empty).
+    # held[o] is the set of ranks o holds (few: at most its capacity).
     held: list[set[int]] = [set() for _ in range(n_opp)]
-    worst = [-1] * n_opp
     nxt = [0] * n_app
     assign = [-1] * n_app
     free = list(range(n_app - 1, -1, -1))
@@ -183,17 +160,14 @@ def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
             holding = held[o]
             if len(holding) < cap:
                 holding.add(r)
-                worst[o] = max(worst[o], r)
                 assign[a] = o
                 break
-            if cap and r < worst[o]:
-                w = worst[o]
-                holding.remove(w)
-                evicted = o_app[o_ptr[o] + w]
+            if cap and r < (worst := max(holding)):
+                holding.remove(worst)
+                evicted = o_app[o_ptr[o] + worst]
                 assign[evicted] = -1
                 free.append(evicted)
                 holding.add(r)
-                worst[o] = max(holding)
                 assign[a] = o
                 break
         nxt[a] = i

@@ -3,12 +3,18 @@
 numpy's `lexsort` over two million entries and four keys takes about a second: each key is a
 full stable sort of all the entries. Rows are known integers here, so a counting sort groups them
 in one pass, and only each row's few hundred entries need comparing: a merge sort per row,
-compiled with numba. Without numba, `lexsort` gives the same order (both sorts are stable).
+compiled with numba (`_row_order_numba`). The `lexsort` branches here are the reference: the
+fallback without numba, and what the tests hold the kernels to (both sorts are stable).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def entry_dtype(n_entries: int) -> type[np.signedinteger]:
+    """The narrowest dtype that indexes n_entries entries: int32 for every realistic round."""
+    return np.int32 if n_entries <= np.iinfo(np.int32).max else np.int64
 
 
 def order_rows(
@@ -20,7 +26,8 @@ def order_rows(
     """
     if not compiled:
         return np.lexsort((third, -second, first, row))
-    from matcher.engine._order_fast import order_rows as kernel
+    # Imported here, not at the top: only the compiled back-end should pay numba's import.
+    from matcher.engine._row_order_numba import order_rows as kernel
 
     order = np.empty(len(row), np.int64)
     kernel(
@@ -58,16 +65,16 @@ def opportunity_lists(
         first = np.where(host_ranks_any[rows], host_rank[on_list], 0)
         order = on_list[np.lexsort((draw[applicant[on_list]], -score[on_list], first, rows))]
         return order, np.bincount(rows, minlength=n_opportunities)
-    from matcher.engine._order_fast import order_opportunity_lists as kernel
+    from matcher.engine._row_order_numba import order_opportunity_lists as kernel
 
     starts = np.zeros(n_opportunities + 1, np.int64)
-    order = np.empty(int(np.count_nonzero(listed)), np.int32 if len(listed) < 2**31 else np.int64)
+    order = np.empty(int(np.count_nonzero(listed)), entry_dtype(len(listed)))
     kernel(
         listed,
         np.ascontiguousarray(opportunity),
         np.ascontiguousarray(host_rank),
         host_ranks_any,
-        np.ascontiguousarray(score, np.float64),
+        np.ascontiguousarray(score),  # float64 already: csr_from_choices converts it
         np.ascontiguousarray(applicant),
         draw,
         n_opportunities,

@@ -1,0 +1,55 @@
+"""Apps for tests: the test configuration, an app on a scratch database, a client that isolates requests."""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+
+from matcher.app import create_app
+from matcher.extensions import db
+from tests.support.databases import ScratchDatabase
+
+BASE_TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "ENV": "testing",
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "SERVER_NAME": "matcher.test",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    # Cheap hashing keeps the suite fast; production parameters are tested on their own.
+    "ARGON2_MEMORY_COST": 1024,
+    "ARGON2_TIME_COST": 1,
+    "MAIL_SERVER": None,
+    "MAIL_DELIVER_ON_COMMIT": False,
+    # No audit file in instance/ from tests; tests of the audit log point it at tmp_path.
+    "AUDIT_LOG_PATH": None,
+}
+
+
+def make_app(scratch: ScratchDatabase, **overrides: Any) -> Flask:
+    config = {
+        **BASE_TEST_CONFIG,
+        "SQLALCHEMY_DATABASE_URI": scratch.url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **scratch.engine_options},
+        **overrides,
+    }
+    return create_app(config)
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in an empty context, like a real server would.
+
+    Without this, a request would reuse the test's app context, and so its `g` (where
+    Flask-Login caches the user) and its database session: a logged-out cookie could pass.
+    After each request the test's own session forgets what it had loaded, so that the
+    test reads what the request wrote.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():  # the outermost call, back in the test's own context
+            db.session.expire_all()
+        return response
