@@ -1,4 +1,7 @@
-"""Compiled twins of `_row_order`'s two sorts: a counting sort by row, then a merge sort inside each row."""
+"""Compiled twins of `_row_order`'s two sorts: a counting sort by row, then a merge sort inside each row.
+
+No bounds checks: `csr_from_choices` checks the row positions before these run.
+"""
 
 from __future__ import annotations
 

@@ -129,8 +129,7 @@ def csr_from_scores(
     Returns (applicant_indptr, applicant_prefs, opportunity_indptr, opportunity_prefs). With ids
     whose sorted order is their position, it gives the same lists as the dict version.
     """
-    applicant = np.asarray(applicant, np.int64)
-    opportunity = np.asarray(opportunity, np.int64)
+    applicant, opportunity = _integers(applicant), _integers(opportunity)
     score = np.asarray(score, np.float64)
     if np.isnan(score).any():
         raise ValueError("scores must not be NaN")
