@@ -75,21 +75,14 @@ class Ledger:
         self._statuses, self._filled = statuses, filled
         return moves
 
-    def expect(
-        self,
-        matches: Mapping[int, str | tuple[str | None, str | None]] | None = None,
-        places: Mapping[int, int] | None = None,
-    ) -> Moves:
-        """Assert the step moved exactly these matches (id: new status, or (before, after)) and
+    def expect(self, matches: Mapping[int, str], places: Mapping[int, int]) -> Moves:
+        """Assert the step moved exactly these matches (id: status now; a new match counts too) and
         these opportunities (id: change in places_filled), and nothing else anywhere."""
         moves = self.step()
-        got_matches = {
-            k: (v if isinstance((matches or {}).get(k), tuple) else v[1]) for k, v in moves.matches.items()
-        }
-        assert got_matches == dict(matches or {}), f"matches moved: {moves.matches}"
+        now = {match_id: after for match_id, (_, after) in moves.matches.items()}
+        assert now == dict(matches), f"matches moved, {{id: (before, after)}}: {moves.matches}"
         deltas = {k: (after or 0) - (before or 0) for k, (before, after) in moves.places.items()}
-        got_places = {k: delta for k, delta in deltas.items() if delta}
-        assert got_places == dict(places or {}), f"places moved: {moves.places}"
+        assert {k: d for k, d in deltas.items() if d} == dict(places), f"places moved: {moves.places}"
         return moves
 
     def unchanged(self) -> None:
