@@ -29,18 +29,13 @@ def order_rows(
     # Imported here, not at the top: only the compiled back-end should pay numba's import.
     from matcher.engine._row_order_numba import order_rows as kernel
 
-    order = np.empty(len(row), np.int64)
-    kernel(
+    return kernel(
         np.ascontiguousarray(row, np.int64),
         n_rows,
         np.ascontiguousarray(first, np.int64),
         np.ascontiguousarray(second, np.float64),
         np.ascontiguousarray(third, np.int64),
-        order,
-        np.empty(len(row), np.int64),
-        np.zeros(n_rows + 1, np.int64),
     )
-    return order
 
 
 def opportunity_lists(

@@ -1,4 +1,7 @@
-"""Compiled twins of `_row_order`'s two sorts: a counting sort by row, then a merge sort inside each row."""
+"""Compiled twins of `_row_order`'s two sorts: a counting sort by row, then a merge sort inside each row.
+
+No bounds checks: `csr_from_choices` checks the row positions before these run.
+"""
 
 from __future__ import annotations
 
@@ -75,24 +78,27 @@ def _merge_pass(source, target, lo, hi, width, first, second, third):
 
 
 @_jit
-def order_rows(row, n_rows, first, second, third, order, scratch, starts):
-    """Fill order with the entries by row (a stable counting sort), then sort each row's entries.
+def order_rows(row, n_rows, first, second, third):
+    """The entries by row (a stable counting sort), then each row's entries sorted by their keys.
 
     The keys are first gathered into row order, so that each row's comparisons read a short
     contiguous stretch of memory instead of entries scattered over the whole input.
     """
     n = row.shape[0]
+    starts = np.zeros(n_rows + 1, np.int64)
     for e in range(n):
         starts[row[e] + 1] += 1
     for r in range(n_rows):
         starts[r + 1] += starts[r]
     free = starts[:-1].copy()  # each row's next free slot
-    grouped = scratch
+    grouped = np.empty(n, np.int64)
     for e in range(n):
         r = row[e]
         grouped[free[r]] = e
         free[r] += 1
+    order = np.empty(n, np.int64)
     _sort_within_rows(starts, n_rows, grouped, first[grouped], second[grouped], third[grouped], order)
+    return order
 
 
 @_jit

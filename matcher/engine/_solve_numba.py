@@ -1,6 +1,7 @@
 """Compiled (numba) twin of `_solve._solve_python`: rank building and deferred acceptance.
 
-No bounds checks: `_csr.check_arrays` (or the dict conversion) is what stands in front of these.
+No bounds checks: `_csr.from_arrays` or `_csr.from_mappings`, then the explicit checks of
+`build_ranks`, are what stand in front of these.
 Every array is allocated by the caller (`_solve._solve_compiled`), which keeps the memory visible
 to tracemalloc and the kernels free of allocation.
 """

@@ -129,8 +129,7 @@ def csr_from_scores(
     Returns (applicant_indptr, applicant_prefs, opportunity_indptr, opportunity_prefs). With ids
     whose sorted order is their position, it gives the same lists as the dict version.
     """
-    applicant = np.asarray(applicant, np.int64)
-    opportunity = np.asarray(opportunity, np.int64)
+    applicant, opportunity = _integers(applicant), _integers(opportunity)
     score = np.asarray(score, np.float64)
     if np.isnan(score).any():
         raise ValueError("scores must not be NaN")
@@ -203,6 +202,13 @@ def csr_from_choices(
         )
     if np.isnan(score).any():
         raise ValueError("scores must not be NaN")
+    # The compiled sorts index with these positions unchecked.
+    for positions, count, name in (
+        (applicant, n_applicants, "applicant"),
+        (opportunity, n_opportunities, "opportunity"),
+    ):
+        if len(positions) and not 0 <= positions.min() <= positions.max() < count:
+            raise ValueError(f"{name} positions must lie in [0, {count})")
     hosted = host_rank >= 0
     host_ranks_any = np.zeros(n_opportunities, bool)
     host_ranks_any[opportunity[hosted]] = True

@@ -6,14 +6,7 @@ from datetime import date, timedelta
 
 from hypothesis import strategies as st
 
-from matcher.engine.profiles import (
-    ApplicantProfile,
-    LanguageReq,
-    OpportunitySpec,
-    Proficiency,
-    Taxonomy,
-    Window,
-)
+from matcher.engine import ApplicantProfile, LanguageReq, OpportunitySpec, Proficiency, Taxonomy, Window
 
 PLACES = {
     "KE": ("Eastern Africa", "Africa"),

@@ -165,6 +165,13 @@ def test_is_stable_finds_blocking_pairs_and_refuses_infeasible_matchings():
         is_stable(applicants, opportunities, {"o1": 1}, {"a1": "o9"})
 
 
+def test_is_stable_looks_past_choices_that_cannot_take_the_applicant():
+    applicants = {"a1": ["o1", "o2", "o3"]}
+    opportunities = {"o1": [], "o2": ["a1"], "o3": ["a1"]}
+    capacities = {"o1": 1, "o2": 0, "o3": 1}
+    assert is_stable(applicants, opportunities, capacities, {"a1": None}) == [("a1", "o3")]
+
+
 def test_is_stable_ignores_an_applicants_choice_that_is_no_opportunity():
     applicants = {"a1": ["gone", "o1"], "a2": ["o1"]}
     assert is_stable(applicants, {"o1": ["a2", "a1"]}, {"o1": 1}, {"a1": None, "a2": "o1"}) == []

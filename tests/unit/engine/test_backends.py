@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from matcher.engine import allocate, allocate_arrays, csr_from_choices
+from matcher.engine._row_order import order_rows
 
 INSTANCE = ({"a1": ["o1"], "a2": ["o1"]}, {"o1": ["a2", "a1"]}, {"o1": 1})
 
@@ -60,7 +61,10 @@ def run_every_entry_point(dtype: type) -> None:
     for applicant in ([0, 0, 1], [1, 0, 0]):
         columns = [np.array(c, dtype) for c in (applicant, [0, 1, 1], [1, 2, 1])]
         host_rank = np.array([-1, 1, -1], dtype)
-        csr_from_choices(*columns, [True] * 3, [0.5] * 3, host_rank, 2, 2, seed=1, backend="compiled")
+        scores = np.array([1, 2, 2], dtype)  # whole-number scores are still compared as float64
+        csr_from_choices(*columns, [True] * 3, scores, host_rank, 2, 2, seed=1, backend="compiled")
+    keys = np.array([2, 1, 1], dtype)
+    order_rows(np.array([1, 0, 0], dtype), 2, keys, keys, keys, compiled=True)
 
 
 def test_each_kernel_receives_the_engine_dtypes_whatever_the_callers_integers(kernel_calls):
@@ -73,7 +77,7 @@ def test_each_kernel_receives_the_engine_dtypes_whatever_the_callers_integers(ke
     assert kernel_calls.dtypes["deferred_acceptance"] == {
         (i64, i32, i32, i64, i32, i64, i32, i64, i32, "bool", i64, i64)
     }
-    assert kernel_calls.dtypes["order_rows"] == {(i64, "int", i64, f64, i64, i64, i64, i64)}
+    assert kernel_calls.dtypes["order_rows"] == {(i64, "int", i64, f64, i64)}
     # The round's own columns keep their integer width (int32 from the service, no copy).
     assert kernel_calls.dtypes["order_opportunity_lists"] == {
         ("bool", width, width, "bool", f64, width, i32, "int", i32, i64) for width in (i32, i64)

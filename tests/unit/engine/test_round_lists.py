@@ -226,6 +226,8 @@ def test_entries_out_of_applicant_order_are_sorted_by_applicant_then_rank(backen
     assert kernel_calls["order_rows"] == (backend == "compiled")
     reversed_ranks = round_of([0, 0], [0, 1], [2, 1], backend=backend)
     assert reversed_ranks.applicant_prefs.tolist() == [1, 0]
+    last_two_swapped = round_of([0, 0, 0], [0, 1, 2], [1, 3, 2], backend=backend)
+    assert last_two_swapped.applicant_prefs.tolist() == [0, 2, 1]
 
 
 def test_entries_in_applicant_order_are_taken_as_they_are_without_a_copy(backend):
@@ -258,6 +260,20 @@ def test_round_lists_refuse_columns_of_different_lengths_and_nan_scores():
         csr_from_choices([0, 0], [0, 1], [1, 2], [True, True], [0.5, 0.5], [-1], 1, 2, seed=0)
     with pytest.raises(ValueError, match=r"^scores must not be NaN$"):
         csr_from_choices([0], [0], [1], [True], [float("nan")], [-1], 1, 1, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("applicant", "opportunity", "message"),
+    [
+        ([0, 2], [0, 0], "applicant positions must lie in [0, 2)"),
+        ([0, -1], [0, 0], "applicant positions must lie in [0, 2)"),
+        ([0, 1], [3, 0], "opportunity positions must lie in [0, 3)"),
+        ([0, 1], [0, -1], "opportunity positions must lie in [0, 3)"),
+    ],
+)
+def test_round_lists_refuse_positions_the_unchecked_sorts_would_write_beyond(applicant, opportunity, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        csr_from_choices(applicant, opportunity, [1, 1], [True] * 2, [0.5] * 2, [-1, -1], 2, 3, seed=0)
 
 
 def test_entry_positions_are_int32_up_to_its_largest_value():
