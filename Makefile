@@ -78,7 +78,7 @@ bench/.venv/.installed: bench/requirements.txt
 	touch $@
 
 ## Mutation testing with mutmut: the modules and tests are listed in pyproject.toml [tool.mutmut]
-## (one line each); prints killed / survived / total per file. See docs/mutation-engine.md.
+## (one line each); prints killed / survived / total per file. See README, "Mutation testing".
 MUTATION_JOBS ?= 2
 mutation: install-dev
 	rm -rf mutants && mkdir mutants && echo '*' > mutants/.gitignore

@@ -320,7 +320,7 @@ def test_a_declined_match_cannot_be_cancelled(scene):
     match = scene.match(scene.student("Amina"), scene.elective, "declined")
     ledger = Ledger(scene.session)
 
-    with refused(Conflict, "A declined match cannot become cancelled."):
+    with refused(Conflict, "This match is declined, so it cannot become cancelled."):
         placements.cancel(scene.session, scene.host, match.id, "Too late.")
     ledger.unchanged()
 
