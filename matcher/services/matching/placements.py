@@ -146,10 +146,14 @@ def offer_next(session: Session, freed: Match) -> Match | None:
     """
     run = freed.run
     waitlist = (run.waitlists or {}).get(str(freed.opportunity_id), [])
+    if not waitlist:
+        return None
+    # Two statements for the whole waitlist, not two per candidate.
     taken = or_(Match.status.in_(list(HOLDS_PLACE)), Match.run_id == run.id)
+    busy = set(session.scalars(select(Match.applicant_id).where(Match.applicant_id.in_(waitlist), taken)))
+    existing = set(session.scalars(select(User.id).where(User.id.in_(waitlist))))
     for applicant_id in waitlist:
-        busy = session.scalar(select(Match.id).where(Match.applicant_id == applicant_id, taken).limit(1))
-        if busy is not None or session.get(User, applicant_id) is None:
+        if applicant_id in busy or applicant_id not in existing:
             continue
         offer = Match(
             run=run,
@@ -162,17 +166,15 @@ def offer_next(session: Session, freed: Match) -> Match | None:
         )
         session.add(offer)
         session.add(
-            _event(offer, None, f"place freed by match {freed.id} ({freed.status}); next on the waitlist")
+            MatchEvent(
+                match=offer,
+                to_status=offer.status,
+                reason=f"place freed by match {freed.id} ({freed.status}); next on the waitlist",
+            )
         )
         session.flush()
         return offer
     return None
-
-
-def _event(match: Match, actor: User | None, reason: str) -> MatchEvent:
-    return MatchEvent(
-        match=match, actor_id=actor.id if actor else None, to_status=match.status, reason=reason
-    )
 
 
 def expire_overdue(session: Session, today: date) -> int:
