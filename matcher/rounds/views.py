@@ -142,9 +142,12 @@ def decide(run_id: int):
     if not ids:
         flash("Tick at least one match first.", "error")
         return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
-    result = attempt(
+    decided = attempt(
         decisions.decide_many, db.session, current_user, run, ids, action, form.reason.data, date.today()
-    ).value
+    )
+    if not decided.ok:  # the refusal is flashed
+        return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
+    result = decided.value
     verb = "approved" if action == "approve" else "rejected"
     if result.done:
         flash(f"{len(result.done)} match{'es' if len(result.done) != 1 else ''} {verb}.", "success")
