@@ -12,6 +12,7 @@ from matcher.applications.forms import HostOrderForm, MotivationForm
 from matcher.extensions import db
 from matcher.models import MAX_APPLICATIONS, Opportunity, Role
 from matcher.services import applications, hosting, profiles
+from matcher.services.matching import outcomes
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
@@ -25,10 +26,13 @@ HOSTS = (Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 def index():
     mine = applications.applications_of(db.session, current_user)
     today = date.today()
+    standings = applications.standings(db.session, current_user, mine, today)
     return render_template(
         "applications/index.html",
         applications=mine,
-        statuses={a.id: applications.status_of(a, today) for a in mine},
+        statuses=standings,
+        accepted=next((a for a in mine if standings[a.id].key == "accepted"), None),
+        letters=outcomes.letters_of(db.session, current_user),
         today=today,
         max_applications=MAX_APPLICATIONS,
         action_form=EmptyForm(),

@@ -149,7 +149,7 @@ def send_reminders(session: Session, today: date) -> int:
                 session,
                 to=match.applicant,
                 template="reply_reminder",
-                category=Category.MATCHING,
+                category=Category.OFFERS,
                 subject=f"Reply by {match.response_deadline:%d %B}: {match.opportunity.title}",
                 context={
                     "match": match,

@@ -4,57 +4,143 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.db import utcnow
-from matcher.mail.matches import notify_published
+from matcher.mail.matches import notify_hosts, offer_to_applicant
+from matcher.mail.outbox import queue_email
 from matcher.mail.preferences import DEFAULTS
-from matcher.models import Membership, OutboxJob
-from matcher.models.matching import PUBLISHED_OR_LATER, Match
+from matcher.models import Membership, OutboxJob, User
+from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchRun
 from matcher.models.notification import Category, Frequency, NotificationPreference
 from matcher.models.opportunity import Opportunity
-from matcher.models.organisation import Organisation
+from matcher.services.matching import outcomes
 
 CHUNK = 500
 log = logging.getLogger("matcher.mail")
 
 
 def _run_published(session: Session, job: OutboxJob) -> bool:
-    """Emails for a published run: one to each applicant and to the host's members."""
+    """Emails for a published run, in three phases, each resumable by its progress:
+    the offers (one per applicant), the hosts' news (one per person, listing all their matches),
+    and the outcome letters (one per applicant in scope who got no offer)."""
+    phase = job.payload.get("phase", "offers")
+    run = session.get(MatchRun, job.payload["run_id"])
+    done = {"offers": _offers, "hosts": _hosts, "letters": _letters}[phase](session, job, run)
+    if not done:
+        return False
+    following = {"offers": "hosts", "hosts": "letters"}.get(phase)
+    if following is None:
+        return True
+    job.payload = {**job.payload, "phase": following}
+    job.progress = 0
+    return False
+
+
+def _published_matches(run_id: int) -> Any:
+    return select(Match).where(
+        Match.run_id == run_id,
+        Match.from_waitlist.is_(False),
+        # Published, or answered or ended since: never proposed, rejected or approved ones.
+        Match.status.in_(PUBLISHED_OR_LATER),
+    )
+
+
+def _offers(session: Session, job: OutboxJob, run: MatchRun) -> bool:
     matches = list(
         session.scalars(
-            select(Match)
-            .where(
-                Match.run_id == job.payload["run_id"],
-                Match.id > job.progress,
-                Match.from_waitlist.is_(False),
-                # Published, or answered or ended since: never proposed, rejected or approved ones.
-                Match.status.in_(PUBLISHED_OR_LATER),
-            )
+            _published_matches(run.id)
+            .where(Match.id > job.progress, Match.applicant_id.is_not(None))
             .options(
                 selectinload(Match.applicant),
-                selectinload(Match.opportunity)
-                .selectinload(Opportunity.organisation)
-                .selectinload(Organisation.memberships)
-                .selectinload(Membership.user),
+                selectinload(Match.opportunity).selectinload(Opportunity.organisation),
             )
             .order_by(Match.id)
             .limit(CHUNK)
         )
     )
-    people = {m.applicant_id for m in matches} | {
-        ms.user_id for m in matches for ms in m.opportunity.organisation.memberships
-    }
-    frequencies = matching_frequencies(session, people)
     with session.no_autoflush:
         for match in matches:
             # Answered or cancelled since publication: the news is still true and useful.
-            if match.applicant is not None:
-                notify_published(session, match, frequencies=frequencies)
+            offer_to_applicant(session, match)
             job.progress = match.id
     return len(matches) < CHUNK
+
+
+def _hosts(session: Session, job: OutboxJob, run: MatchRun) -> bool:
+    """One email per host member, listing all their matches of the run (progress: the user id)."""
+    members = list(
+        session.execute(
+            select(Membership.user_id, Membership.organisation_id)
+            .where(
+                Membership.organisation_id.in_(
+                    select(Opportunity.organisation_id).where(
+                        Opportunity.id.in_(_published_matches(run.id).with_only_columns(Match.opportunity_id))
+                    )
+                ),
+                Membership.user_id > job.progress,
+            )
+            .order_by(Membership.user_id)
+        ).all()
+    )
+    people = sorted({user_id for user_id, _ in members})[:CHUNK]
+    organisations: dict[int, set[int]] = {}
+    for user_id, organisation_id in members:
+        if user_id in people:
+            organisations.setdefault(user_id, set()).add(organisation_id)
+    frequencies = matching_frequencies(session, set(people))
+    with session.no_autoflush:
+        for user_id in people:
+            memberships = session.scalars(
+                select(Membership).where(
+                    Membership.user_id == user_id, Membership.organisation_id.in_(organisations[user_id])
+                )
+            ).all()
+            approved = [m.organisation_id for m in memberships if m.is_approved]
+            if approved:
+                matches = list(
+                    session.scalars(
+                        _published_matches(run.id)
+                        .join(Opportunity, Match.opportunity_id == Opportunity.id)
+                        .where(Opportunity.organisation_id.in_(approved))
+                        .options(selectinload(Match.applicant), selectinload(Match.opportunity))
+                    )
+                )
+                notify_hosts(session, memberships[0].user, matches, frequencies.get(user_id))
+            job.progress = user_id
+    return len(people) < CHUNK
+
+
+def _letters(session: Session, job: OutboxJob, run: MatchRun) -> bool:
+    """An outcome letter to each applicant in the run's scope who got no offer (progress: their id)."""
+    applicant_ids = outcomes.letter_recipients(session, run, job.progress, CHUNK)
+    today = date.today()
+    with session.no_autoflush:
+        for letter in outcomes.write_letters(session, run, applicant_ids):
+            applicant = session.get(User, letter.applicant_id)
+            tried = {c["opportunity_id"] for c in letter.choices}
+            queue_email(
+                session,
+                to=applicant,
+                template="outcome_letter",
+                category=Category.OFFERS,
+                subject=f"{run.round.name}: no place for you this time, and what you can do now",
+                context={
+                    "letter": letter,
+                    "round": run.round,
+                    "open_places": outcomes.open_places(session, applicant.id, today, leave_out=tried),
+                    "next_round": outcomes.next_round(session, run.round),
+                    "link": url_for("placements.letter", letter_id=letter.id, _external=True),
+                },
+            )
+    if applicant_ids:
+        job.progress = applicant_ids[-1]
+    return len(applicant_ids) < CHUNK
 
 
 def matching_frequencies(session: Session, user_ids: set[int | None]) -> dict[int, Frequency]:

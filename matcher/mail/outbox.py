@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from matcher.db import utcnow
 from matcher.mail.preferences import frequency_for, unsubscribe_url
 from matcher.models import OutboxJob, OutboxMessage, OutboxStatus, User
-from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
+from matcher.models.notification import ESSENTIAL, UNSUBSCRIBE_INSTEAD, DigestItem, Frequency
 
 _LINE_BREAK = re.compile(r"[\r\n]")
 
@@ -70,11 +70,13 @@ def queue_email(
     else:
         user_id, (address, name) = None, to
     ctx = {"recipient_name": name, "subject": subject, **context}
-    unsubscribe = (
-        unsubscribe_url(to, category) if isinstance(to, User) and category not in ESSENTIAL else None
-    )
+    # Essential mail (offers, outcome letters) has no link of its own; some carry the link of an
+    # optional category instead, which is all that link changes.
+    optional = UNSUBSCRIBE_INSTEAD.get(category) if category in ESSENTIAL else category
+    unsubscribe = unsubscribe_url(to, optional) if isinstance(to, User) and optional else None
     if unsubscribe:
         ctx["unsubscribe_url"] = unsubscribe
+        ctx["unsubscribe_other"] = optional != category
     message = OutboxMessage(
         message_id=new_message_id(),
         category=category,
@@ -83,7 +85,8 @@ def queue_email(
         to_address=_header_safe(address, "address"),
         to_name=_header_safe(name, "recipient name"),
         subject=_header_safe(subject, "subject"),
-        body_text=render_template(f"email/{template}.txt", **ctx) + _text_footer(unsubscribe),
+        body_text=render_template(f"email/{template}.txt", **ctx)
+        + _text_footer(unsubscribe, optional != category),
         body_html=render_template(f"email/{template}.html", **ctx),
         unsubscribe_url=unsubscribe,
     )
@@ -93,9 +96,14 @@ def queue_email(
     return message
 
 
-def _text_footer(unsubscribe: str | None) -> str:
+def _text_footer(unsubscribe: str | None, other: bool = False) -> str:
     if not unsubscribe:
         return ""
+    if other:
+        return (
+            "\n\n--\nEmails like this one are always sent. To stop other emails about matches "
+            f"and placements, open: {unsubscribe}\n"
+        )
     return f"\n\n--\nTo stop emails like this one, open: {unsubscribe}\n"
 
 

@@ -15,6 +15,7 @@ from matcher.extensions import db
 from matcher.main import bp
 from matcher.models import MAX_APPLICATIONS, Membership, Opportunity, Organisation, Role
 from matcher.services import applications, dashboards, profiles, reading
+from matcher.services.matching import outcomes
 from matcher.services.search import public_opportunities
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,12 @@ def dashboard():
     if current_user.is_applicant:
         mine = applications.applications_of(db.session, current_user)
         profile = profiles.profile_of(db.session, current_user)
+        standings = applications.standings(db.session, current_user, mine, today)
         context["mine"] = {
-            "applications": mine,
-            "statuses": {a.id: applications.status_of(a, today) for a in mine},
+            # The accepted place first: it is what the applicant is preparing for now.
+            "applications": sorted(mine, key=lambda a: standings[a.id].key != "accepted"),
+            "statuses": standings,
+            "letters": outcomes.letters_of(db.session, current_user),
             "completeness": profiles.completeness(profile),
             "max_applications": MAX_APPLICATIONS,
         }

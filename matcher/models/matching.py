@@ -197,3 +197,23 @@ class Suggestion(db.Model):
     breakdown: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     opportunity: Mapped[Opportunity] = relationship()
+
+
+class OutcomeLetter(db.Model):
+    """What an applicant who got no offer in a published round is told: each choice and why.
+
+    ``choices`` is written once, when the round's emails are: [{"opportunity_id", "title", "kind",
+    "reason"}, ...] in the applicant's order, ``kind`` one of rule, ranked_higher, not_ranked,
+    not_confirmed, incomplete, declined_before, no_places. Open places are found again when read.
+    """
+
+    __tablename__ = "outcome_letters"
+    __table_args__ = (UniqueConstraint("run_id", "applicant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    run: Mapped[MatchRun] = relationship()

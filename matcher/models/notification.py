@@ -14,7 +14,8 @@ from matcher.db import db, utcnow
 class Category(StrEnum):
     ACCOUNT = "account"  # verification, password, email changes: always sent, at once
     ORGANISATION = "organisation"  # verification decisions, applications to your opportunities
-    MATCHING = "matching"  # matches, reminders, answers, waitlist offers, cancellations
+    MATCHING = "matching"  # receipts, answers, cancellations, hosts' news of their matches
+    OFFERS = "offers"  # offers of a place, outcome letters, reply reminders: always sent, at once
     COORDINATION = "coordination"  # rounds that finished, organisations awaiting verification
     ALERTS = "alerts"  # new opportunities matching your interests (digests only)
 
@@ -27,10 +28,13 @@ CATEGORY_LABELS = {
     Category.ACCOUNT: "Account and security",
     Category.ORGANISATION: "Your organisation and applications to its opportunities",
     Category.MATCHING: "Matches and placements",
+    Category.OFFERS: "Offers of a place, outcome letters after a round, and reminders to reply",
     Category.COORDINATION: "Coordination: rounds and organisations to verify",
     Category.ALERTS: "New opportunities that match your interests",
 }
-ESSENTIAL = frozenset({Category.ACCOUNT})
+ESSENTIAL = frozenset({Category.ACCOUNT, Category.OFFERS})
+# An essential email's unsubscribe link changes this optional category instead (never its own).
+UNSUBSCRIBE_INSTEAD = {Category.OFFERS: Category.MATCHING}
 
 
 class Frequency(StrEnum):

@@ -15,12 +15,18 @@ from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Sugg
 from matcher.placements import bp
 from matcher.placements.calendar import calendar_token, ical, read_token, token_matches
 from matcher.placements.forms import FeedbackForm, ReasonForm
-from matcher.services.matching import placements
+from matcher.services.matching import outcomes, placements
 from matcher.web.access import can_act_for, role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, submitted
 
 VISIBLE = list(PUBLISHED_OR_LATER)  # applicants and hosts see a match once it is published
+
+
+@bp.app_template_global("calendar_url")
+def calendar_url(user: User) -> str:
+    """The private calendar feed of the user's accepted placements (emails and pages link to it)."""
+    return url_for("placements.calendar", token=calendar_token(user), _external=True)
 
 
 @bp.get("/placements")
@@ -58,6 +64,13 @@ def mine():
     )
 
 
+@bp.get("/placements/letters/<int:letter_id>")
+@role_required(Role.STUDENT, Role.TRAINEE)
+def letter(letter_id: int):
+    view = outcomes.read_letter(db.session, current_user, letter_id, date.today())
+    return render_template("placements/letter.html", view=view)
+
+
 @bp.post("/placements/<int:match_id>/<any(accept, decline):answer>")
 @role_required(Role.STUDENT, Role.TRAINEE)
 def respond(match_id: int, answer: str):
@@ -65,9 +78,10 @@ def respond(match_id: int, answer: str):
         abort(400)
     if attempt(placements.respond, db.session, current_user, match_id, answer == "accept", date.today()).ok:
         flash(
-            "Thank you: your place is confirmed."
+            "Thank you: your place is confirmed. Your other applications are now closed; "
+            "we emailed you what to do before you leave."
             if answer == "accept"
-            else "You declined the place. The host is told.",
+            else "You declined the place. The host is told, and it will not be offered to you again.",
             "success",
         )
     return redirect(url_for("placements.mine"))

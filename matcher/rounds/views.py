@@ -233,7 +233,9 @@ def compare():
 @role_required(*STAFF)
 def match_history(match_id: int):
     match = reports.match_with_history(db.session, match_id) or abort(404)
-    return render_template("rounds/match.html", match=match)
+    return render_template(
+        "rounds/match.html", match=match, left_out_by=reports.runs_leaving_out(db.session, match)
+    )
 
 
 @bp.get("/rounds/<int:round_id>/audit")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from matcher.mail import receipts
 from matcher.mail.people import tell_organisation
 from matcher.models import (
     MAX_APPLICATIONS,
@@ -19,6 +20,16 @@ from matcher.models import (
     OpportunityStatus,
     Profile,
     User,
+)
+from matcher.models.matching import (
+    PUBLISHED_OR_LATER,
+    Match,
+    MatchRound,
+    MatchRun,
+    MatchStatus,
+    OutcomeLetter,
+    RoundMode,
+    RoundStatus,
 )
 from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -54,13 +65,12 @@ def own_application(session: Session, applicant: User, application_id: int) -> A
 
 @dataclass(frozen=True)
 class ApplicationStatus:
-    key: str  # open | deadline_passed | closed | unavailable
+    key: str  # open | deadline_passed | closed | unavailable (the list's own state, see status_of)
     label: str
 
 
 def status_of(application: Application, today: date) -> ApplicationStatus:
-    """What the applicant should know about an application now."""
-    # ISSUE 6: matched / not matched / placement states come first once match rounds exist.
+    """Whether the application can still change, from the opportunity and its deadline alone."""
     opportunity = application.opportunity
     if opportunity.status == OpportunityStatus.CLOSED:
         return ApplicationStatus("closed", "Closed by the organisation")
@@ -69,6 +79,157 @@ def status_of(application: Application, today: date) -> ApplicationStatus:
     if application.deadline_passed(today):
         return ApplicationStatus("deadline_passed", "Deadline passed: waiting for the match")
     return ApplicationStatus("open", "Open: you can change your order until the deadline")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an application stands, in words a student knows, with the day it got there."""
+
+    key: str  # submitted | in_round | offered | not_offered | accepted | declined | expired | closed
+    label: str
+    detail: str = ""
+    day: date | None = None
+    editable: bool = False  # the order and motivation can still change
+    link: str | None = None  # the placement, or the outcome letter
+
+
+_MATCH_STANDING = {
+    MatchStatus.PUBLISHED: "offered",
+    MatchStatus.ACCEPTED: "accepted",
+    MatchStatus.COMPLETED: "accepted",
+    MatchStatus.DECLINED: "declined",
+    MatchStatus.EXPIRED: "expired",
+    MatchStatus.CANCELLED: "closed",
+}
+LABELS = {
+    "submitted": "Submitted",
+    "in_round": "In a round",
+    "offered": "Offered",
+    "not_offered": "Not offered",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "expired": "Expired",
+    "closed": "Closed",
+}
+
+
+def standings(
+    session: Session, applicant: User, mine: Sequence[Application], today: date
+) -> dict[int, Standing]:
+    """Each application's standing: its match if one was offered, an outcome letter, a round under
+    way, else submitted. An accepted place closes every other application."""
+    if not mine:
+        return {}
+    matches: dict[int, Match] = {}
+    for match in session.scalars(
+        select(Match)
+        .where(Match.applicant_id == applicant.id, Match.status.in_(list(PUBLISHED_OR_LATER)))
+        .order_by(Match.id)
+    ):
+        matches[match.opportunity_id] = match  # the latest offer of each opportunity
+    accepted = next(
+        (m for m in matches.values() if m.status in (MatchStatus.ACCEPTED, MatchStatus.COMPLETED)), None
+    )
+    letters: dict[int, OutcomeLetter] = {}
+    for letter in session.scalars(
+        select(OutcomeLetter).where(OutcomeLetter.applicant_id == applicant.id).order_by(OutcomeLetter.id)
+    ):
+        for choice in letter.choices:
+            letters[choice["opportunity_id"]] = letter
+    in_round = _in_open_rounds(session, [a.opportunity_id for a in mine])
+    result = {}
+    for application in mine:
+        opportunity_id = application.opportunity_id
+        match = matches.get(opportunity_id)
+        letter = letters.get(opportunity_id)
+        listed = status_of(application, today)
+        placements_link = url_for("placements.mine")
+        if match is not None and (letter is None or letter.created_at <= match.created_at):
+            key = _MATCH_STANDING[match.status]
+            result[application.id] = _match_standing(key, match, placements_link)
+        elif accepted is not None:
+            result[application.id] = Standing(
+                "closed",
+                LABELS["closed"],
+                f"You accepted a place at {accepted.opportunity.title}, "
+                "so your other applications are closed.",
+                (accepted.responded_at or accepted.updated_at).date(),
+                link=placements_link,
+            )
+        elif letter is not None and opportunity_id not in in_round:
+            reason = next(c["reason"] for c in letter.choices if c["opportunity_id"] == opportunity_id)
+            result[application.id] = Standing(
+                "not_offered",
+                LABELS["not_offered"],
+                f"Not offered in {letter.run.round.name}. {reason}",
+                letter.created_at.date(),
+                editable=listed.key == "open",
+                link=url_for("placements.letter", letter_id=letter.id),
+            )
+        elif opportunity_id in in_round:
+            result[application.id] = Standing(
+                "in_round",
+                LABELS["in_round"],
+                f"In {in_round[opportunity_id]}: the coordinators are matching it now.",
+                editable=listed.key == "open",
+            )
+        elif listed.key in ("closed", "unavailable"):
+            result[application.id] = Standing("closed", LABELS["closed"], listed.label)
+        else:
+            result[application.id] = Standing(
+                "submitted",
+                LABELS["submitted"],
+                listed.label,
+                application.created_at.date(),
+                editable=listed.key == "open",
+            )
+    return result
+
+
+def _match_standing(key: str, match: Match, link: str) -> Standing:
+    title = match.opportunity.title
+    if key == "offered":
+        detail = "A place was freed; you were next on the waitlist. " if match.from_waitlist else ""
+        deadline = match.response_deadline
+        detail += f"Reply by {_day(deadline)}." if deadline else "Reply on your placements page."
+        return Standing(key, LABELS[key], detail, match.updated_at.date(), link=link)
+    if key == "accepted":
+        detail = "Completed." if match.status == MatchStatus.COMPLETED else "Your place is confirmed."
+        return Standing(key, LABELS[key], detail, (match.responded_at or match.updated_at).date(), link=link)
+    if key == "declined":
+        return Standing(
+            key, LABELS[key], f"You declined {title}.", (match.responded_at or match.updated_at).date()
+        )
+    if key == "expired":
+        return Standing(
+            key,
+            LABELS[key],
+            "The offer passed without a reply.",
+            match.response_deadline or match.updated_at.date(),
+        )
+    return Standing(
+        key,
+        LABELS[key],
+        "The host cancelled this placement" + (f": “{match.reason}”" if match.reason else "."),
+        match.updated_at.date(),
+    )
+
+
+def _in_open_rounds(session: Session, opportunity_ids: list[int]) -> dict[int, str]:
+    """The opportunities (of these) that a run of a round not yet published covers, with the round's name."""
+    entries = func.json_each(MatchRun.waitlists).table_valued("key", "value")
+    rows = session.execute(
+        select(entries.c.key, MatchRound.name)
+        .select_from(MatchRun)
+        .join(MatchRound, MatchRun.round_id == MatchRound.id)
+        .join(entries, true())
+        .where(
+            MatchRound.status == RoundStatus.OPEN,
+            MatchRound.mode == RoundMode.RANKED,
+            entries.c.key.in_([str(o) for o in opportunity_ids]),
+        )
+    )
+    return {int(key): name for key, name in rows}
 
 
 @dataclass(frozen=True)
@@ -179,6 +340,7 @@ def apply(
         session.flush()
     except IntegrityError as error:  # a simultaneous request won the race for this rank
         raise Conflict("Your list changed in the meantime. Reload the page and try again.") from error
+    receipts.applied(session, applicant, application, opportunity)
     tell_organisation(
         session,
         opportunity.organisation,

@@ -7,7 +7,7 @@ sends the same few SQL statements whether there are three applications or three 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
@@ -202,14 +202,31 @@ class RoundTask:
 
 
 @dataclass(frozen=True)
+class WaitlistTask:
+    """Waitlist offers in a published round's run: a place was freed; the next applicant awaits approval."""
+
+    run_id: int
+    run_number: int
+    name: str  # the round's
+    offers: int
+
+
+@dataclass(frozen=True)
 class StaffTodo:
     pending_organisations: int
     pending_claims: int
     dead_emails: int
     rounds: list[RoundTask]
+    waitlist_offers: list[WaitlistTask] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.pending_organisations or self.pending_claims or self.dead_emails or self.rounds)
+        return bool(
+            self.pending_organisations
+            or self.pending_claims
+            or self.dead_emails
+            or self.rounds
+            or self.waitlist_offers
+        )
 
 
 def staff_todo(session: Session) -> StaffTodo:
@@ -246,9 +263,22 @@ def staff_todo(session: Session) -> StaffTodo:
         .group_by(MatchRound.id, MatchRound.name, MatchRun.id, MatchRun.number)
         .order_by(MatchRound.id.desc())
     ).all()
+    offers = session.execute(
+        select(MatchRun.id, MatchRun.number, MatchRound.name, func.count(Match.id))
+        .join(MatchRun, Match.run_id == MatchRun.id)
+        .join(MatchRound, MatchRun.round_id == MatchRound.id)
+        .where(
+            Match.from_waitlist.is_(True),
+            Match.status == MatchStatus.PROPOSED,
+            MatchRound.status == RoundStatus.PUBLISHED,
+        )
+        .group_by(MatchRun.id, MatchRun.number, MatchRound.name)
+        .order_by(MatchRun.id)
+    ).all()
     return StaffTodo(
         pending_organisations=counts[0],
         pending_claims=counts[1],
         dead_emails=counts[2],
         rounds=[RoundTask(*row) for row in rows],
+        waitlist_offers=[WaitlistTask(*row) for row in offers],
     )

@@ -75,7 +75,7 @@ def _approve_all_and_publish(coordinator: Person, expected: int) -> None:
 
 
 def _applicant_accepts_from_email(applicant: Person, mail, email: str, title: str) -> None:
-    offer = mail.wait_for(email, f"You are matched: {title}")
+    offer = mail.wait_for(email, f"You are offered a place: {title}")
     assert "Accept or decline by" in offer.text
     applicant.goto(mail.link(offer, "/placements"))
     assert applicant.heading == "Log in"
@@ -131,7 +131,7 @@ def test_students_matched_in_a_round_accept_and_the_host_sees_it(live_server, pe
     _approve_all_and_publish(coordinator, expected=2)
 
     _applicant_accepts_from_email(people("student"), mail, amina_email, title)
-    assert mail.wait_for(seeded.host, f"A match for {title}")
+    assert mail.wait_for(seeded.host, f"2 matches for {title}")
     _host_sees_acceptance(people("host"), mail, seeded.host, "Amina Mwakyusa", title)
 
 

@@ -190,7 +190,10 @@ def test_an_approved_waitlist_offer_goes_out_at_once_with_the_round_s_reply_by_d
         "offered from the waitlist",
     )
     (mail,) = scene.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "waitlist_offer"))
-    assert (mail.user_id, mail.subject) == (lucas.id, "A place is offered to you: Muhimbili elective")
+    assert (mail.user_id, mail.subject) == (
+        lucas.id,
+        "A place was freed and is offered to you: Muhimbili elective",
+    )
 
 
 def test_a_waitlist_offer_after_the_round_s_reply_by_day_gets_a_week(scene):

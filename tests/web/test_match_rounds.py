@@ -79,8 +79,20 @@ def test_whole_loop_approve_publish_accept_decline_and_waitlist(app, client, aut
         expand_jobs(db.session)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "match_published")).all()
     assert sorted(mail.to_address for mail in mails) == sorted(u.email for u in (amina, neema, david))
-    host_mails = select(func.count()).select_from(OutboxMessage)
-    assert db.session.scalar(host_mails.where(OutboxMessage.template == "match_published_host")) == 3
+    # The host hears once, in one email listing all three matches at its two opportunities.
+    (host_mail,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "match_published_host")
+    ).all()
+    assert (
+        host_mail.to_address == world["host"].email
+        and host_mail.subject == "3 matches for your opportunities"
+    )
+    assert all(f"{u.name}: " in host_mail.body_text for u in (amina, neema, david))
+    # Lucas, in the round's scope with no offer, gets an outcome letter instead.
+    (letter,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "outcome_letter")
+    ).all()
+    assert letter.user_id == lucas.id and letter.category == "offers"
     auth.logout()
 
     # David accepts; Amina declines, which frees a Kenyatta place for the waitlist.

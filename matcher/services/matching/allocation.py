@@ -61,6 +61,12 @@ def allocate_ranked(
     for applicant_id in busy:
         specs.pop(applicant_id, None)
     rows = [r for r in rows if r[0] in specs and r[1] in opp_pos]
+    # A place the applicant declined or let expire is never proposed to them again.
+    refused = inputs.refused_pairs(session, select(Application.applicant_id).where(in_scope))
+    left_out = sorted((a, o) for a, o, _, _ in rows if (a, o) in refused)
+    if left_out:
+        rows = [r for r in rows if (r[0], r[1]) not in refused]
+    run.parameters = {**(run.parameters or {}), "left_out": [list(pair) for pair in left_out]}
     clock.lap("load")
 
     taxonomy = inputs.taxonomy(session)
@@ -195,6 +201,7 @@ def allocate_ranked(
         "unmatched": len(run.unmatched),
         "unfilled_places": places - int(placed.sum()),
         "excluded_incomplete_or_placed": applied - len(applicant_ids),
+        "pairs_left_out_declined_or_expired": len(left_out),
     }
     run.inputs_hash = _inputs_hash(applicant_ids, opportunities, rows, totals, eligible, capacity)
     clock.lap("summarise")

@@ -25,6 +25,7 @@ from matcher.engine.profiles import (
 )
 from matcher.engine.scoring import Score
 from matcher.models import Interest, Opportunity, OpportunityStatus
+from matcher.models.matching import Match, MatchStatus
 from matcher.models.profile import (
     AvailabilityWindow,
     PlaceOfInterest,
@@ -92,6 +93,22 @@ def opportunity_spec(opportunity: Opportunity) -> OpportunitySpec:
         is_open=is_open,
         places_left=max(opportunity.places_left, 0),
     )
+
+
+# An applicant who declined a place, or let its offer expire, is never proposed it again.
+REFUSED = (MatchStatus.DECLINED, MatchStatus.EXPIRED)
+
+
+def refused_pairs(session: Session, applicant_ids: Select[Any] | Iterable[int]) -> set[tuple[int, int]]:
+    """(applicant, opportunity) pairs the applicant declined or let expire, in any round."""
+    if not isinstance(applicant_ids, Select):
+        applicant_ids = list(applicant_ids)
+    rows = session.execute(
+        select(Match.applicant_id, Match.opportunity_id).where(
+            Match.status.in_(list(REFUSED)), Match.applicant_id.in_(applicant_ids)
+        )
+    )
+    return {(a, o) for a, o in rows}
 
 
 def breakdown(score: Score) -> list[dict[str, Any]]:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.mail import receipts
 from matcher.mail.outbox import queue_email
-from matcher.models import Opportunity, User
+from matcher.models import Application, Opportunity, User
 from matcher.models.matching import (
     HOLDS_PLACE,
     TRANSITIONS,
@@ -108,9 +109,39 @@ def respond(session: Session, applicant: User, match_id: int, accept: bool, toda
     match.responded_at = utcnow()
     change_status(session, match, applicant, S.ACCEPTED if accept else S.DECLINED)
     _tell_host_and_coordinators(session, match)
-    if not accept:
+    closed: list[Opportunity] = []
+    if accept:
+        closed = _close_other_applications(session, applicant, match)
+    else:
         offer_next(session, match)
+    receipts.answered(session, match, closed)
     return match
+
+
+def _close_other_applications(session: Session, applicant: User, accepted: Match) -> list[Opportunity]:
+    """Accepting a place closes the applicant's other applications: proposals for them in rounds not
+    yet published are rejected (an approved one gives its place back). Returns the opportunities."""
+    title = accepted.opportunity.title
+    pending = session.scalars(
+        select(Match)
+        .where(
+            Match.applicant_id == applicant.id,
+            Match.id != accepted.id,
+            Match.status.in_([S.PROPOSED, S.APPROVED]),
+        )
+        .order_by(Match.id)
+        .with_for_update()
+    ).all()
+    for match in pending:
+        change_status(session, match, applicant, S.REJECTED, f"the applicant accepted a place at {title}")
+    return list(
+        session.scalars(
+            select(Opportunity)
+            .join(Application, Application.opportunity_id == Opportunity.id)
+            .where(Application.applicant_id == applicant.id, Opportunity.id != accepted.opportunity_id)
+            .order_by(Application.rank)
+        )
+    )
 
 
 def _tell_host_and_coordinators(session: Session, match: Match) -> None:

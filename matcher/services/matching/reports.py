@@ -335,3 +335,17 @@ def match_with_history(session: Session, match_id: int) -> Match | None:
             selectinload(Match.events).joinedload(MatchEvent.actor),
         ],
     )
+
+
+def runs_leaving_out(session: Session, match: Match) -> list[MatchRun]:
+    """Later runs that left this pair out because the applicant declined it or let it expire."""
+    if match.applicant_id is None or match.status not in (MatchStatus.DECLINED, MatchStatus.EXPIRED):
+        return []
+    pair = [match.applicant_id, match.opportunity_id]
+    later = session.scalars(
+        select(MatchRun)
+        .where(MatchRun.id > match.run_id)
+        .options(joinedload(MatchRun.round))
+        .order_by(MatchRun.id)
+    )
+    return [run for run in later if pair in (run.parameters or {}).get("left_out", [])]

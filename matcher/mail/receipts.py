@@ -1,0 +1,57 @@
+"""Receipts to the applicant: they applied, accepted a place or declined one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import url_for
+from sqlalchemy.orm import Session
+
+from matcher.mail.outbox import queue_email
+from matcher.models import Application, Opportunity, User
+from matcher.models.matching import Match, MatchStatus
+from matcher.models.notification import Category
+
+
+def applied(session: Session, applicant: User, application: Application, opportunity: Opportunity) -> None:
+    """"You applied": may wait for the applicant's digest, like the rest of the matching news."""
+    queue_email(
+        session,
+        to=applicant,
+        template="application_receipt",
+        category=Category.MATCHING,
+        subject=f"You applied to {opportunity.title}",
+        digest_line=f"You applied to {opportunity.title} (choice {application.rank})",
+        context={
+            "application": application,
+            "opportunity": opportunity,
+            "link": url_for("applications.index", _external=True),
+        },
+    )
+
+
+def answered(session: Session, match: Match, closed: Sequence[Opportunity] = ()) -> None:
+    """The applicant's own answer, confirmed: for an acceptance, the calendar link, what to do before
+    leaving, and the other applications that closed with it."""
+    if match.applicant is None:
+        return
+    opportunity = match.opportunity
+    accepted = match.status == MatchStatus.ACCEPTED
+    queue_email(
+        session,
+        to=match.applicant,
+        template="place_accepted" if accepted else "place_declined",
+        category=Category.MATCHING,
+        subject=(
+            f"Your place is confirmed: {opportunity.title}"
+            if accepted
+            else f"You declined the place at {opportunity.title}"
+        ),
+        context={
+            "match": match,
+            "opportunity": opportunity,
+            "closed": list(closed),
+            "link": url_for("placements.mine", _external=True),
+            "applications_link": url_for("applications.index", _external=True),
+        },
+    )
