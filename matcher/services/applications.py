@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import url_for
 from sqlalchemy import delete, func, insert, select, true, update
@@ -136,12 +137,17 @@ def standings(
     ):
         for choice in letter.choices:
             letters[choice["opportunity_id"]] = letter
-    in_round = _in_open_rounds(session, [a.opportunity_id for a in mine])
+    wanted = [a.opportunity_id for a in mine]
+    in_round = _in_rounds(session, wanted, RoundStatus.OPEN)
+    published = _in_rounds(session, wanted, RoundStatus.PUBLISHED)
     result = {}
     for application in mine:
         opportunity_id = application.opportunity_id
         match = matches.get(opportunity_id)
         letter = letters.get(opportunity_id)
+        if letter is not None and application.created_at > letter.created_at:
+            letter = None  # applied again since that round
+        round_name, published_at = published.get(opportunity_id, (None, None))
         listed = status_of(application, today)
         placements_link = url_for("placements.mine")
         if match is not None and (letter is None or letter.created_at <= match.created_at):
@@ -170,7 +176,15 @@ def standings(
             result[application.id] = Standing(
                 "in_round",
                 LABELS["in_round"],
-                f"In {in_round[opportunity_id]}: the coordinators are matching it now.",
+                f"In {in_round[opportunity_id][0]}: the coordinators are matching it now.",
+                editable=listed.key == "open",
+            )
+        elif published_at is not None and application.created_at <= published_at:
+            result[application.id] = Standing(
+                "not_offered",
+                LABELS["not_offered"],
+                f"Not offered in {round_name}.",
+                published_at.date(),
                 editable=listed.key == "open",
             )
         elif listed.key in ("closed", "unavailable"):
@@ -215,21 +229,23 @@ def _match_standing(key: str, match: Match, link: str) -> Standing:
     )
 
 
-def _in_open_rounds(session: Session, opportunity_ids: list[int]) -> dict[int, str]:
-    """The opportunities (of these) that a run of a round not yet published covers, with the round's name."""
+def _in_rounds(session: Session, opportunity_ids: list[int], status: str) -> dict[int, tuple[str, Any]]:
+    """The opportunities (of these) that a run of a ranked round in this status covers: the round's
+    name and publication time (the latest round for each)."""
     entries = func.json_each(MatchRun.waitlists).table_valued("key", "value")
     rows = session.execute(
-        select(entries.c.key, MatchRound.name)
+        select(entries.c.key, MatchRound.name, MatchRound.published_at)
         .select_from(MatchRun)
         .join(MatchRound, MatchRun.round_id == MatchRound.id)
         .join(entries, true())
         .where(
-            MatchRound.status == RoundStatus.OPEN,
+            MatchRound.status == status,
             MatchRound.mode == RoundMode.RANKED,
             entries.c.key.in_([str(o) for o in opportunity_ids]),
         )
+        .order_by(MatchRound.id, MatchRun.id)
     )
-    return {int(key): name for key, name in rows}
+    return {int(key): (name, published_at) for key, name, published_at in rows}
 
 
 @dataclass(frozen=True)
