@@ -26,13 +26,14 @@ HOSTS = (Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 def index():
     mine = applications.applications_of(db.session, current_user)
     today = date.today()
-    standings = applications.standings(db.session, current_user, mine, today)
+    letters = outcomes.letters_of(db.session, current_user)
+    standings = applications.standings(db.session, current_user, mine, today, letters)
     return render_template(
         "applications/index.html",
         applications=mine,
         statuses=standings,
         accepted=next((a for a in mine if standings[a.id].key == "accepted"), None),
-        letters=outcomes.letters_of(db.session, current_user),
+        letters=letters,
         today=today,
         max_applications=MAX_APPLICATIONS,
         action_form=EmptyForm(),

@@ -46,12 +46,13 @@ def dashboard():
     if current_user.is_applicant:
         mine = applications.applications_of(db.session, current_user)
         profile = profiles.profile_of(db.session, current_user)
-        standings = applications.standings(db.session, current_user, mine, today)
+        letters = outcomes.letters_of(db.session, current_user)
+        standings = applications.standings(db.session, current_user, mine, today, letters)
         context["mine"] = {
             # The accepted place first: it is what the applicant is preparing for now.
             "applications": sorted(mine, key=lambda a: standings[a.id].key != "accepted"),
             "statuses": standings,
-            "letters": outcomes.letters_of(db.session, current_user),
+            "letters": letters,
             "completeness": profiles.completeness(profile),
             "max_applications": MAX_APPLICATIONS,
         }

@@ -10,7 +10,7 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.mail import receipts
 from matcher.mail.people import tell_organisation
@@ -115,31 +115,32 @@ LABELS = {
 
 
 def standings(
-    session: Session, applicant: User, mine: Sequence[Application], today: date
+    session: Session,
+    applicant: User,
+    mine: Sequence[Application],
+    today: date,
+    outcome_letters: Sequence[OutcomeLetter] = (),
 ) -> dict[int, Standing]:
-    """Each application's standing: its match if one was offered, an outcome letter, a round under
-    way, else submitted. An accepted place closes every other application."""
+    """Each application's standing: its match if one was offered, an outcome letter (the
+    applicant's, as the page loaded them), a round under way, else submitted. An accepted place
+    closes every other application. Three statements, whatever the number of applications."""
     if not mine:
         return {}
     matches: dict[int, Match] = {}
     for match in session.scalars(
         select(Match)
         .where(Match.applicant_id == applicant.id, Match.status.in_(list(PUBLISHED_OR_LATER)))
+        .options(joinedload(Match.opportunity))
         .order_by(Match.id)
     ):
         matches[match.opportunity_id] = match  # the latest offer of each opportunity
-    accepted = next(
-        (m for m in matches.values() if m.status in (MatchStatus.ACCEPTED, MatchStatus.COMPLETED)), None
-    )
+    # A place accepted and not yet done closes the applications made before it was accepted.
+    accepted = next((m for m in matches.values() if m.status == MatchStatus.ACCEPTED), None)
     letters: dict[int, OutcomeLetter] = {}
-    for letter in session.scalars(
-        select(OutcomeLetter).where(OutcomeLetter.applicant_id == applicant.id).order_by(OutcomeLetter.id)
-    ):
+    for letter in sorted(outcome_letters, key=lambda x: x.id):
         for choice in letter.choices:
             letters[choice["opportunity_id"]] = letter
-    wanted = [a.opportunity_id for a in mine]
-    in_round = _in_rounds(session, wanted, RoundStatus.OPEN)
-    published = _in_rounds(session, wanted, RoundStatus.PUBLISHED)
+    in_round, published = _in_rounds(session, [a.opportunity_id for a in mine])
     result = {}
     for application in mine:
         opportunity_id = application.opportunity_id
@@ -153,7 +154,9 @@ def standings(
         if match is not None and (letter is None or letter.created_at <= match.created_at):
             key = _MATCH_STANDING[match.status]
             result[application.id] = _match_standing(key, match, placements_link)
-        elif accepted is not None:
+        elif accepted is not None and application.created_at <= (
+            accepted.responded_at or accepted.updated_at
+        ):
             result[application.id] = Standing(
                 "closed",
                 LABELS["closed"],
@@ -229,23 +232,28 @@ def _match_standing(key: str, match: Match, link: str) -> Standing:
     )
 
 
-def _in_rounds(session: Session, opportunity_ids: list[int], status: str) -> dict[int, tuple[str, Any]]:
-    """The opportunities (of these) that a run of a ranked round in this status covers: the round's
-    name and publication time (the latest round for each)."""
+def _in_rounds(
+    session: Session, opportunity_ids: list[int]
+) -> tuple[dict[int, tuple[str, Any]], dict[int, tuple[str, Any]]]:
+    """The opportunities (of these) that a run of a ranked round covers: in rounds still open, and
+    in published ones, each with the round's name and publication time (the latest round wins)."""
     entries = func.json_each(MatchRun.waitlists).table_valued("key", "value")
     rows = session.execute(
-        select(entries.c.key, MatchRound.name, MatchRound.published_at)
+        select(entries.c.key, MatchRound.status, MatchRound.name, MatchRound.published_at)
         .select_from(MatchRun)
         .join(MatchRound, MatchRun.round_id == MatchRound.id)
         .join(entries, true())
         .where(
-            MatchRound.status == status,
+            MatchRound.status.in_([RoundStatus.OPEN, RoundStatus.PUBLISHED]),
             MatchRound.mode == RoundMode.RANKED,
             entries.c.key.in_([str(o) for o in opportunity_ids]),
         )
         .order_by(MatchRound.id, MatchRun.id)
     )
-    return {int(key): (name, published_at) for key, name, published_at in rows}
+    found: dict[str, dict[int, tuple[str, Any]]] = {RoundStatus.OPEN: {}, RoundStatus.PUBLISHED: {}}
+    for key, status, name, published_at in rows:
+        found[status][int(key)] = (name, published_at)
+    return found[RoundStatus.OPEN], found[RoundStatus.PUBLISHED]
 
 
 @dataclass(frozen=True)

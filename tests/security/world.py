@@ -35,6 +35,7 @@ from matcher.models import (
     Opportunity,
     Organisation,
     OutboxMessage,
+    OutcomeLetter,
     Profile,
     ReadingLink,
     User,
@@ -74,6 +75,7 @@ class World:
     proposed: Match
     completed: Match
     accepted: Match
+    letter: OutcomeLetter  # the trainee's, from the earlier round
     reading_link: ReadingLink
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
@@ -235,6 +237,19 @@ def build_world(app: Flask, users: UserFactory) -> World:
     )
     session.add_all([published_round, run, match, open_round, open_run, proposed])
     session.add_all([earlier_round, earlier_run, completed, accepted, dead_mail])
+    letter = OutcomeLetter(
+        run=earlier_run,
+        applicant_id=people["trainee"].id,
+        choices=[
+            {
+                "opportunity_id": opp_a.id,
+                "title": opp_a.title,
+                "kind": "not_ranked",
+                "reason": "The host did not rank you among its applicants.",
+            }
+        ],
+    )
+    session.add(letter)
     reading_link = ReadingLink(title="RAD-AID International", url="https://www.rad-aid.org/", position=1)
     session.add_all([reading_link, ReadingLink(title="SIR", url="https://www.sirweb.org/", position=2)])
     session.commit()
@@ -262,6 +277,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         proposed=proposed,
         completed=completed,
         accepted=accepted,
+        letter=letter,
         reading_link=reading_link,
         cv_files=cv_files,
     )

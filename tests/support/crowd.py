@@ -38,6 +38,7 @@ from matcher.models import (
     OpportunityLanguage,
     Organisation,
     OutboxMessage,
+    OutcomeLetter,
     PlaceOfInterest,
     Profile,
     ProfileLanguage,
@@ -94,6 +95,19 @@ class Crowd:
             run=self.run, applicant_id=self.applicant.id, opportunity_id=self.opp_a.id, score=0.9
         )
         self.session.add(self.history)
+        self.letter = OutcomeLetter(
+            run=self.earlier_run,
+            applicant_id=self.applicant.id,
+            choices=[
+                {
+                    "opportunity_id": self.opp_a.id,
+                    "title": self.opp_a.title,
+                    "kind": "ranked_higher",
+                    "reason": "Its places went to applicants the host ranked higher than you.",
+                }
+            ],
+        )
+        self.session.add(self.letter)
         self.session.commit()
 
     # -- growing ------------------------------------------------------------------------------
@@ -135,6 +149,23 @@ class Crowd:
         self._round(f"Next round {i:03}", "open", by=staff)  # not run yet
         own_round = self._round(f"Round {i:03}", "published", by=staff)
         own_run = self._run(own_round, 1, published=True, by=staff)
+        # Each of those rounds covered the applicant's choice, and wrote them an outcome letter.
+        if i <= MAX_APPLICATIONS:
+            own_run.waitlists = {str(chosen.id): []}
+            session.add(
+                OutcomeLetter(
+                    run=own_run,
+                    applicant_id=self.applicant.id,
+                    choices=[
+                        {
+                            "opportunity_id": chosen.id,
+                            "title": chosen.title,
+                            "kind": "not_ranked",
+                            "reason": "The host did not rank you among its applicants.",
+                        }
+                    ],
+                )
+            )
         status = ("published", "accepted", "completed")[i % 3]
         session.add(
             Match(

@@ -142,6 +142,9 @@ ENDPOINTS = [
     # Placements
     Endpoint("placements", "applicant", "/placements", shows="Elsewhere " + LAST),
     Endpoint("calendar", "anonymous", _calendar),
+    Endpoint("outcome-letter", "applicant", "/placements/letters/{c.letter.id}",
+             ceiling=20, why=SCORING + ", the open opportunities with their countries, interests, languages "
+             "and organisations, the letter with its run and round, pairs declined before, the next round"),
     Endpoint("host-placements", "member", "/opportunities/{c.opp_a.id}/placements",
              shows="Applicant " + LAST),
     # Match rounds

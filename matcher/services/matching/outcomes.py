@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.engine.candidates import OpportunityIndex, recommend
 from matcher.engine.scoring import first_failure
@@ -200,7 +200,7 @@ def letters_of(session: Session, applicant: User) -> list[OutcomeLetter]:
         session.scalars(
             select(OutcomeLetter)
             .where(OutcomeLetter.applicant_id == applicant.id)
-            .options(selectinload(OutcomeLetter.run).selectinload(MatchRun.round))
+            .options(joinedload(OutcomeLetter.run).joinedload(MatchRun.round))
             .order_by(OutcomeLetter.created_at.desc(), OutcomeLetter.id.desc())
         )
     )
