@@ -119,22 +119,26 @@ def _hosts(session: Session, job: OutboxJob, run: MatchRun) -> bool:
 def _letters(session: Session, job: OutboxJob, run: MatchRun) -> bool:
     """An outcome letter to each applicant in the run's scope who got no offer (progress: their id)."""
     applicant_ids = outcomes.letter_recipients(session, run, job.progress, CHUNK)
-    today = date.today()
+    letters = outcomes.write_letters(session, run, applicant_ids)
+    places = outcomes.OpenPlaces(session, date.today()).best_for(
+        [letter.applicant_id for letter in letters],
+        {letter.applicant_id: {c["opportunity_id"] for c in letter.choices} for letter in letters},
+    )
+    following = outcomes.next_round(session, run.round)
+    applicants = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(places))))}
     with session.no_autoflush:
-        for letter in outcomes.write_letters(session, run, applicant_ids):
-            applicant = session.get(User, letter.applicant_id)
-            tried = {c["opportunity_id"] for c in letter.choices}
+        for letter in letters:
             queue_email(
                 session,
-                to=applicant,
+                to=applicants[letter.applicant_id],
                 template="outcome_letter",
                 category=Category.OFFERS,
                 subject=f"{run.round.name}: no place for you this time, and what you can do now",
                 context={
                     "letter": letter,
                     "round": run.round,
-                    "open_places": outcomes.open_places(session, applicant.id, today, leave_out=tried),
-                    "next_round": outcomes.next_round(session, run.round),
+                    "open_places": places[letter.applicant_id],
+                    "next_round": following,
                     "link": url_for("placements.letter", letter_id=letter.id, _external=True),
                 },
             )

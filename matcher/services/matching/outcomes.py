@@ -224,47 +224,66 @@ def read_letter(session: Session, applicant: User, letter_id: int, today: date) 
     )
 
 
-def open_places(
-    session: Session,
-    applicant_id: int,
-    today: date,
-    leave_out: Iterable[int] = (),
-    limit: int = OPEN_PLACES_SHOWN,
-) -> list[OpenPlace]:
-    """The best open places the applicant can be matched to: eligible by the engine's check, with
-    places left, taking applications, deadline not passed; never one they declined or let expire."""
-    spec = inputs.applicant_specs(session, select(User.id).where(User.id == applicant_id)).get(applicant_id)
-    if spec is None:
-        return []
-    candidates = list(
-        session.scalars(
-            select(Opportunity)
-            .join(Organisation, Opportunity.organisation_id == Organisation.id)
-            .where(
-                Organisation.verified_at.is_not(None),
-                Opportunity.status == OpportunityStatus.PUBLISHED,
-                Opportunity.places_filled < Opportunity.capacity,
-                or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
-                Opportunity.starts_on > today,
+class OpenPlaces:
+    """The open places applicants can still be matched to: published, with places left, taking
+    applications, deadline not passed, eligible by the engine's check; never one the applicant
+    declined or let expire. Read and indexed once, then asked for applicant after applicant."""
+
+    def __init__(self, session: Session, today: date) -> None:
+        self.session = session
+        self.by_id = {
+            str(o.id): o
+            for o in session.scalars(
+                select(Opportunity)
+                .join(Organisation, Opportunity.organisation_id == Organisation.id)
+                .where(
+                    Organisation.verified_at.is_not(None),
+                    Opportunity.status == OpportunityStatus.PUBLISHED,
+                    Opportunity.places_filled < Opportunity.capacity,
+                    or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
+                    Opportunity.starts_on > today,
+                )
+                .options(
+                    selectinload(Opportunity.country),
+                    selectinload(Opportunity.interests),
+                    selectinload(Opportunity.languages),
+                    selectinload(Opportunity.organisation),
+                )
             )
-            .options(
-                selectinload(Opportunity.country),
-                selectinload(Opportunity.interests),
-                selectinload(Opportunity.languages),
-                selectinload(Opportunity.organisation),
-            )
+        }
+        self.taxonomy = inputs.taxonomy(session)
+        self.index = OpportunityIndex(
+            [inputs.opportunity_spec(o) for o in self.by_id.values()], self.taxonomy
         )
-    )
-    skip = set(leave_out) | {o for _, o in refused_pairs(session, [applicant_id])}
-    by_id = {str(o.id): o for o in candidates if o.id not in skip}
-    if not by_id:
-        return []
-    taxonomy = inputs.taxonomy(session)
-    index = OpportunityIndex([inputs.opportunity_spec(o) for o in by_id.values()], taxonomy)
-    return [
-        OpenPlace(by_id[result.opportunity_id], result.total, result.explain()[:2])
-        for result in recommend(spec, index, limit, taxonomy=taxonomy)
-    ]
+
+    def best_for(
+        self, applicant_ids: Sequence[int], leave_out: dict[int, set[int]], limit: int = OPEN_PLACES_SHOWN
+    ) -> dict[int, list[OpenPlace]]:
+        """Up to ``limit`` places for each applicant, best first, without those in ``leave_out``."""
+        specs = inputs.applicant_specs(self.session, select(User.id).where(User.id.in_(applicant_ids)))
+        refused = refused_pairs(self.session, applicant_ids)
+        found: dict[int, list[OpenPlace]] = {}
+        for applicant_id in applicant_ids:
+            spec = specs.get(applicant_id)
+            if spec is None or not self.by_id:
+                found[applicant_id] = []
+                continue
+            skip = {str(o) for o in leave_out.get(applicant_id, set())}
+            skip |= {str(o) for a, o in refused if a == applicant_id}
+            results = recommend(spec, self.index, limit + len(skip), taxonomy=self.taxonomy)
+            found[applicant_id] = [
+                OpenPlace(self.by_id[r.opportunity_id], r.total, r.explain()[:2])
+                for r in results
+                if r.opportunity_id not in skip
+            ][:limit]
+        return found
+
+
+def open_places(
+    session: Session, applicant_id: int, today: date, leave_out: Iterable[int] = ()
+) -> list[OpenPlace]:
+    """The best open places one applicant can still be matched to (see OpenPlaces)."""
+    return OpenPlaces(session, today).best_for([applicant_id], {applicant_id: set(leave_out)})[applicant_id]
 
 
 def next_round(session: Session, after: MatchRound) -> MatchRound | None:
