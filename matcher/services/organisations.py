@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.mail.digests import claim_once
 from matcher.mail.outbox import queue_email
+from matcher.mail.people import tell_coordinators
 from matcher.models import (
     Country,
     Membership,
@@ -20,7 +22,7 @@ from matcher.models import (
     Role,
     User,
 )
-from matcher.security import ORGANISATION_INVITE, TokenError, make_token, read_token
+from matcher.security import ORGANISATION_INVITE, TokenError, fingerprint, make_token, read_token
 from matcher.services.accounts import create_user, find_by_email, normalise_email
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
 from matcher.services.permissions import approved_membership, can_act_for, is_staff
@@ -60,12 +62,38 @@ def owners(organisation: Organisation) -> list[User]:
     return [m.user for m in organisation.memberships if m.is_approved]
 
 
+def has_confirmed_contact():
+    """Organisations with an approved member whose address is confirmed: only those reach
+    coordinators, so a sign-up with somebody else's address never asks for anything."""
+    return exists().where(
+        Membership.organisation_id == Organisation.id,
+        Membership.approved_at.is_not(None),
+        Membership.user_id == User.id,
+        User.email_verified_at.is_not(None),
+    )
+
+
+def awaiting_verification():
+    """The condition of an organisation in the coordinators' queue."""
+    return and_(
+        Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None), has_confirmed_contact()
+    )
+
+
+def claim_awaiting():
+    """The condition of a claim in the coordinators' queue: not decided, its address confirmed."""
+    return and_(
+        Membership.approved_at.is_(None),
+        Membership.user_id.in_(select(User.id).where(User.email_verified_at.is_not(None))),
+    )
+
+
 def pending_organisations(session: Session) -> list[Organisation]:
     """Organisations waiting for a coordinator, oldest first, with their contacts."""
     return list(
         session.scalars(
             select(Organisation)
-            .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
+            .where(awaiting_verification())
             .options(selectinload(Organisation.memberships).joinedload(Membership.user))
             .order_by(Organisation.created_at, Organisation.id)
         )
@@ -73,15 +101,48 @@ def pending_organisations(session: Session) -> list[Organisation]:
 
 
 def pending_claims(session: Session) -> list[Membership]:
-    """Claims to act for an organisation, oldest first, with who claims and what."""
+    """Claims to act for an organisation by confirmed addresses, oldest first, with who and what."""
     return list(
         session.scalars(
             select(Membership)
-            .where(Membership.approved_at.is_(None))
+            .where(claim_awaiting())
             .options(joinedload(Membership.user), joinedload(Membership.organisation))
             .order_by(Membership.created_at, Membership.id)
         )
     )
+
+
+def alert_coordinators(session: Session) -> int:
+    """Email each coordinator once about every organisation and claim that joined the queue since
+    the last call; returns how many entries were new.
+
+    Run from cron with the digests, so that ten sign-ups make one email rather than ten per
+    coordinator. An organisation is announced again after a rename (its key holds the name).
+    """
+    organisations = [
+        o
+        for o in pending_organisations(session)
+        if claim_once(session, f"awaiting-org:{o.id}:{fingerprint(o.name)}")
+    ]
+    claims = [m for m in pending_claims(session) if claim_once(session, f"awaiting-claim:{m.id}")]
+    if not organisations and not claims:
+        return 0
+    parts = []
+    if organisations:
+        parts.append(f"{len(organisations)} organisation{'s' if len(organisations) != 1 else ''} to verify")
+    if claims:
+        parts.append(f"{len(claims)} claim{'s' if len(claims) != 1 else ''} to decide")
+    tell_coordinators(
+        session,
+        template="organisations_awaiting",
+        subject="Waiting for you: " + " and ".join(parts),
+        context={
+            "organisations": organisations,
+            "claims": claims,
+            "link": url_for("coordination.organisations", _external=True),
+        },
+    )
+    return len(organisations) + len(claims)
 
 
 def _require_coordinator(actor: User) -> None:
@@ -153,6 +214,10 @@ def decide_claim(session: Session, actor: User, membership: Membership, approve:
     _require_coordinator(actor)
     if membership.is_approved:
         raise Conflict("This claim was already approved.")
+    if approve and not membership.user.is_verified:
+        raise Conflict(
+            f"{membership.user.email} has not confirmed the address yet, so the claim cannot be approved."
+        )
     audit.on_commit(
         session,
         "membership_approved" if approve else "membership_refused",

@@ -143,6 +143,8 @@ def build_world(app: Flask, users: UserFactory) -> World:
     org_a = users.organisation(name="Organisation A")
     org_b = users.organisation(name="Organisation B")
     org_pending = users.organisation(name="Pending organisation", verified=False)
+    # Its contact's address is confirmed, so it waits in the coordinators' queue (issue 16).
+    users.create("org_member", organisation=org_pending, name="Pending contact")
     people = {
         "student": users.create("student"),
         "trainee": users.create("trainee"),
