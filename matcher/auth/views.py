@@ -61,7 +61,8 @@ def signup():
             throttle.refuse(
                 form,
                 "Too many accounts were created from your network recently, so we cannot send another "
-                "confirmation email now. Try again in an hour; what you typed is kept below.",
+                "confirmation email now. Try again in an hour; what you typed is kept.",
+                field="email",
             )
             return render_form("auth/signup.html", form)
         signed_up = attempt(accounts.sign_up, db.session, data, form=form)
@@ -159,6 +160,7 @@ def forgot_password():
                 form,
                 "We have already sent several reset links to this address recently. Use the newest "
                 "one in your inbox (check the spam folder too), or try again in an hour.",
+                field="email",
             )
         elif attempt(accounts.request_password_reset, db.session, form.email.data, form=form).ok:
             throttle.count("RESET_RATE_LIMIT", "reset", address)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import url_for
-from sqlalchemy import and_, exists, select
+from flask import current_app, url_for
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher import audit
@@ -24,7 +25,7 @@ from matcher.models import (
 )
 from matcher.security import ORGANISATION_INVITE, TokenError, fingerprint, make_token, read_token
 from matcher.services.accounts import create_user, find_by_email, normalise_email
-from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.errors import Conflict, DomainError, PermissionDenied, TooMany
 from matcher.services.permissions import approved_membership, can_act_for, is_staff
 
 
@@ -239,6 +240,7 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
     existing = find_by_email(session, email)
     if existing and approved_membership(session, existing, organisation):
         raise Conflict(f"{email} is already a member.", field="email")
+    _check_invitation_limits(session, actor, organisation)
     record = OrganisationInvite(organisation=organisation, email=email, invited_by_id=actor.id)
     session.add(record)
     session.flush()
@@ -256,6 +258,35 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
         },
     )
     return record
+
+
+def _check_invitation_limits(session: Session, actor: User, organisation: Organisation) -> None:
+    """At most so many invitations per member and per organisation in any 24 hours.
+
+    Counted from the invitations table itself, so the limit holds across processes and machines.
+    """
+    since = utcnow() - timedelta(hours=24)
+    config = current_app.config
+    limits = (
+        (
+            OrganisationInvite.invited_by_id == actor.id,
+            config["INVITES_PER_MEMBER_PER_DAY"],
+            "You have sent {n} invitations in the last 24 hours, the most one person may send.",
+        ),
+        (
+            OrganisationInvite.organisation_id == organisation.id,
+            config["INVITES_PER_ORGANISATION_PER_DAY"],
+            f"{organisation.name} has sent {{n}} invitations in the last 24 hours, the most allowed.",
+        ),
+    )
+    for condition, most, message in limits:
+        sent = session.scalar(
+            select(func.count(OrganisationInvite.id)).where(condition, OrganisationInvite.created_at >= since)
+        )
+        if sent >= most:
+            raise TooMany(
+                message.format(n=sent) + " Try again tomorrow; the address you typed is kept.", field="email"
+            )
 
 
 def invite_for_token(session: Session, token: str) -> OrganisationInvite:

@@ -63,9 +63,11 @@ def count(setting: str, namespace: str, key: str) -> None:
             limiter.limiter.hit(item, namespace, key)
 
 
-def refuse(form: FlaskForm, message: str) -> None:
-    """Show a too-many refusal at the top of the form; `render_form` then answers 429."""
-    show_error(form, TooMany(message))
+def refuse(form: FlaskForm, message: str, field: str | None = None) -> None:
+    """Show a too-many refusal at `field` (or the top of the form); `render_form` then answers 429.
+
+    What was typed stays in the form, so nothing is lost while waiting."""
+    show_error(form, TooMany(message, field=field))
 
 
 def _account(email: str) -> str:
