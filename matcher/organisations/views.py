@@ -95,7 +95,14 @@ def edit(slug: str):
             countries=list(form.countries.data or []),
         )
         if attempt(service.save_profile, db.session, current_user, organisation, data, form=form).ok:
-            flash("The organisation's page is updated.", "success")
+            if organisation.pending_name:
+                flash(
+                    f"The organisation's page is updated. Its new name, {organisation.pending_name}, waits "
+                    f"for a coordinator's approval; until then the page keeps the verified name.",
+                    "success",
+                )
+            else:
+                flash("The organisation's page is updated.", "success")
             return redirect(url_for("organisations.show", slug=organisation.slug))
     return render_form("organisations/edit.html", form, organisation=organisation)
 

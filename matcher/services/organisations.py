@@ -50,12 +50,70 @@ def update_profile(
     found = set(session.scalars(select(Country.iso2).where(Country.iso2.in_(codes))))
     if found != codes:
         raise DomainError("Choose countries from the list.", field="countries")
-    organisation.name = data.name.strip()
+    _rename(actor, organisation, data.name.strip())
     organisation.description = data.description.strip()
     organisation.website = data.website or None
     organisation.social_handle = data.social_handle or None
     organisation.country_code = data.country_code or None
     organisation.countries = list(session.scalars(select(Country).where(Country.iso2.in_(data.countries))))
+
+
+def _rename(actor: User, organisation: Organisation, name: str) -> None:
+    """A verified organisation's contacts cannot change the name the badge vouches for: the new
+    name waits for a coordinator, and the page keeps its verified name (and its opportunities stay
+    open to applicants) meanwhile. Coordinators rename at once; so does an unverified organisation,
+    whose name a coordinator reads when verifying it."""
+    if name == organisation.name:
+        organisation.pending_name = None
+    elif organisation.is_verified and not is_staff(actor):
+        organisation.pending_name = name
+    else:
+        organisation.name, organisation.pending_name = name, None
+
+
+def pending_renames(session: Session) -> list[Organisation]:
+    """Verified organisations whose new name waits for a coordinator, oldest first."""
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.pending_name.is_not(None)).order_by(Organisation.id)
+        )
+    )
+
+
+def decide_rename(session: Session, actor: User, organisation: Organisation, approve: bool) -> str:
+    """Approve or refuse the organisation's new name; tells its members; returns the name decided on."""
+    _require_coordinator(actor)
+    if organisation.pending_name is None:
+        raise Conflict(f"{organisation.name} has no new name waiting.")
+    old, new = organisation.name, organisation.pending_name
+    audit.on_commit(
+        session,
+        "organisation_renamed" if approve else "organisation_rename_refused",
+        actor,
+        organisation_id=organisation.id,
+        old=old,
+        new=new,
+    )
+    organisation.pending_name = None
+    if approve:
+        organisation.name = new
+    for user in owners(organisation):
+        queue_email(
+            session,
+            to=user,
+            template="organisation_renamed",
+            subject=f"New name approved: {new}"
+            if approve
+            else f"New name not approved: {old} keeps its name",
+            category="organisation",
+            context={
+                "old": old,
+                "new": new,
+                "approved": approve,
+                "link": url_for("organisations.show", slug=organisation.slug, _external=True),
+            },
+        )
+    return new
 
 
 def owners(organisation: Organisation) -> list[User]:
@@ -126,24 +184,32 @@ def alert_coordinators(session: Session) -> int:
         if claim_once(session, f"awaiting-org:{o.id}:{fingerprint(o.name)}")
     ]
     claims = [m for m in pending_claims(session) if claim_once(session, f"awaiting-claim:{m.id}")]
-    if not organisations and not claims:
+    renames = [
+        o
+        for o in pending_renames(session)
+        if claim_once(session, f"awaiting-rename:{o.id}:{fingerprint(o.pending_name)}")
+    ]
+    if not organisations and not claims and not renames:
         return 0
     parts = []
     if organisations:
         parts.append(f"{len(organisations)} organisation{'s' if len(organisations) != 1 else ''} to verify")
     if claims:
         parts.append(f"{len(claims)} claim{'s' if len(claims) != 1 else ''} to decide")
+    if renames:
+        parts.append(f"{len(renames)} new name{'s' if len(renames) != 1 else ''} to approve")
     tell_coordinators(
         session,
         template="organisations_awaiting",
-        subject="Waiting for you: " + " and ".join(parts),
+        subject="Waiting for you: " + ", ".join(parts),
         context={
             "organisations": organisations,
             "claims": claims,
+            "renames": renames,
             "link": url_for("coordination.organisations", _external=True),
         },
     )
-    return len(organisations) + len(claims)
+    return len(organisations) + len(claims) + len(renames)
 
 
 def _require_coordinator(actor: User) -> None:

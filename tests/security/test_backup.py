@@ -86,9 +86,7 @@ def test_a_sqlite_backup_restores_every_row_and_the_uploads_and_serves_a_cv(tmp_
 
     restored = tmp_path / "restored" / "matcher.sqlite"
     restored_uploads = tmp_path / "restored" / "uploads"
-    restored_app = make_app(
-        ScratchDatabase(url=f"sqlite:///{restored}"), UPLOAD_FOLDER=str(restored_uploads)
-    )
+    restored_app = make_app(ScratchDatabase(url=f"sqlite:///{restored}"), UPLOAD_FOLDER=str(restored_uploads))
     result = cli(restored_app, "restore", str(backup))
     assert result.exit_code == 0, result.output
     assert "Restored" in result.output and "1 uploaded file" in result.output
