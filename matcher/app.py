@@ -35,6 +35,7 @@ from matcher.web.converters import IdConverter
 from matcher.web.forms import csrf_input
 from matcher.web.headers import set_security_headers
 from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
+from matcher.web.throttle import warn_if_counts_are_split
 
 BLUEPRINTS = (
     main_bp,
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX_X_FOR"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_logging()
+    warn_if_counts_are_split(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)

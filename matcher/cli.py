@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -15,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import URL
 
+from matcher import backups
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due, run_worker
@@ -26,6 +26,7 @@ from matcher.services import accounts
 from matcher.services.errors import DomainError
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.matching.rounds import run_round
+from matcher.services.organisations import alert_coordinators
 
 T = TypeVar("T")
 
@@ -60,6 +61,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_group)
     app.cli.add_command(notify_group)
     app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(seed_bulk)
 
 
@@ -171,7 +173,11 @@ notify_group = AppGroup("notify", help="Digests and reminders: safe to run from 
 @notify_group.command("digests")
 @with_site_url
 def notify_digests() -> None:
-    """Send the daily and weekly digests that are due (at most one per user and period)."""
+    """Tell coordinators, in one email each, of organisations and claims newly waiting; then send the
+    daily and weekly digests that are due (at most one per user and period)."""
+    waiting = commit_or_fail(alert_coordinators, db.session)
+    if waiting:
+        click.echo(f"Coordinators told of {waiting} new organisation{'s' if waiting != 1 else ''} or claims.")
     count = commit_or_fail(send_digests, db.session, date.today())
     click.echo(f"{count} digest{'s' if count != 1 else ''} queued.")
 
@@ -193,25 +199,49 @@ def pg_dump_argv(url: URL, path: str) -> list[str]:
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup(path: str) -> None:
-    """Copy the SQLite database to PATH while the app keeps running; for PostgreSQL, say how."""
+    """Write one archive (.tar.gz, 0600, never overwriting) with the database and the uploaded files.
+
+    SQLite is copied with its online backup API while the app keeps running. PostgreSQL is backed up
+    with pg_dump (printed here); the archive then holds the uploaded files, the other half of the pair.
+    """
     url = db.engine.url
-    if url.get_backend_name() != "sqlite":
-        click.echo("PostgreSQL is backed up with its own tool (the password comes from ~/.pgpass):")
-        click.echo("  " + shlex.join(pg_dump_argv(url, path)))
-        click.echo("and restored into an empty database with:")
-        click.echo("  " + shlex.join(["pg_restore", "--no-owner", "--dbname=DATABASE_URL", path]))
-        raise click.exceptions.Exit(1)  # nothing was written: a cron job must notice
     target = Path(path)
-    if target.exists():
-        raise click.ClickException(f"{path} exists already; a backup never overwrites a file.")
-    # SQLite's online backup API copies a consistent snapshot page by page, even while the app writes.
-    with db.engine.connect() as connection:
-        destination = sqlite3.connect(target)
-        try:
-            connection.connection.driver_connection.backup(destination)
-        finally:
-            destination.close()
-    click.echo(f"Backed up {url.database} to {path} ({target.stat().st_size} bytes).")
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    try:
+        if url.get_backend_name() != "sqlite":
+            summary = backups.create(target, uploads, None)
+        else:
+            with db.engine.connect() as connection:
+                summary = backups.create(target, uploads, connection.connection.driver_connection)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    files = f"{summary.files} uploaded file{'s' if summary.files != 1 else ''}"
+    if summary.database:
+        click.echo(f"Backed up {url.database} and {files} to {path} ({summary.size} bytes).")
+        return
+    click.echo(f"Backed up {files} to {path} ({summary.size} bytes).")
+    click.echo("Back up PostgreSQL with its own tool too (the password comes from ~/.pgpass):")
+    click.echo("  " + shlex.join(pg_dump_argv(url, path.removesuffix(".tar.gz") + ".dump")))
+    click.echo("and restore it into an empty database with:")
+    click.echo("  " + shlex.join(["pg_restore", "--no-owner", "--dbname=DATABASE_URL", "BACKUP.dump"]))
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+def restore(path: str) -> None:
+    """Restore an archive made by `flask backup`, with the app stopped: the SQLite database (which
+    must not exist yet) and the uploaded files (into an empty upload folder)."""
+    url = db.engine.url
+    sqlite_path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    try:
+        summary = backups.restore(Path(path), Path(current_app.config["UPLOAD_FOLDER"]), sqlite_path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    restored = f"{summary.files} uploaded file{'s' if summary.files != 1 else ''}"
+    if summary.database:
+        click.echo(f"Restored {sqlite_path} and {restored} from {path}.")
+    else:
+        click.echo(f"Restored {restored} from {path}; restore the database with pg_restore.")
 
 
 @click.command("seed-bulk")

@@ -58,7 +58,17 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed logins: per account and address; per address across accounts; per account across
+        # addresses (looser, and skipped for a browser that logged in to it before: slows, never locks).
         "LOGIN_RATE_LIMIT": "5 per minute;20 per hour",
+        "LOGIN_ADDRESS_RATE_LIMIT": "10 per minute;50 per hour",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "10 per minute;40 per hour",
+        # Emails sent to addresses typed by anyone: sign-ups per client address, reset links per
+        # address asked for, invitations per member and per organisation (rolling 24 hours).
+        "SIGNUP_RATE_LIMIT": "5 per hour;20 per day",
+        "RESET_RATE_LIMIT": "3 per hour;6 per day",
+        "INVITES_PER_MEMBER_PER_DAY": 10,
+        "INVITES_PER_ORGANISATION_PER_DAY": 25,
         # The site's address, for links in emails written outside a request (worker, cron).
         "BASE_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": None,

@@ -30,6 +30,8 @@ from matcher.auth.forms import (
 from matcher.extensions import db, limiter
 from matcher.models import Role
 from matcher.services import accounts
+from matcher.web import throttle
+from matcher.web.client import client_ip
 from matcher.web.forms import EmptyForm
 from matcher.web.redirects import is_safe_next, redirect_next
 from matcher.web.throttle import check_login_allowed, record_failed_login
@@ -55,11 +57,25 @@ def signup():
             role=Role(form.role.data),
             organisation_name=form.organisation_name.data,
         )
+        if throttle.exhausted("SIGNUP_RATE_LIMIT", "signup", client_ip()):
+            throttle.refuse(
+                form,
+                "Too many accounts were created from your network recently, so we cannot send another "
+                "confirmation email now. Try again in an hour; what you typed is kept.",
+                field="email",
+            )
+            return render_form("auth/signup.html", form)
         signed_up = attempt(accounts.sign_up, db.session, data, form=form)
         if signed_up.ok:
-            _start_session(signed_up.value, remember=False)
-            flash(f"Welcome! We sent a confirmation link to {signed_up.value.email}.", "success")
-            return redirect(url_for("main.dashboard"))
+            throttle.count("SIGNUP_RATE_LIMIT", "signup", client_ip())
+            # The same answer whether or not the address had an account (its owner is emailed),
+            # so sign-up tells nobody who is registered: nobody is logged in here.
+            flash(
+                f"Thank you. We sent a message to {accounts.normalise_email(form.email.data)}: "
+                "follow its link to confirm your address, and log in here.",
+                "success",
+            )
+            return redirect(url_for("auth.login"))
     return render_form("auth/signup.html", form)
 
 
@@ -84,7 +100,8 @@ def login():
             _start_session(user, remember=form.remember.data)
             audit.record("login", user, remember=bool(form.remember.data))
             target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for("main.dashboard"))
+            response = redirect(target if is_safe_next(target) else url_for("main.dashboard"))
+            return throttle.remember_device(response, user.email)
     return render_form("auth/login.html", form)
 
 
@@ -134,12 +151,21 @@ RESET_SENT = (
 @limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    if (
-        form.validate_on_submit()
-        and attempt(accounts.request_password_reset, db.session, form.email.data, form=form).ok
-    ):
-        flash(RESET_SENT, "success")
-        return redirect(url_for("auth.login"))
+    if form.validate_on_submit():
+        # Counted per address asked for, whoever asks and whether or not it has an account (so the
+        # refusal tells nothing either): one mailbox cannot be flooded from many client addresses.
+        address = accounts.normalise_email(form.email.data)
+        if throttle.exhausted("RESET_RATE_LIMIT", "reset", address):
+            throttle.refuse(
+                form,
+                "We have already sent several reset links to this address recently. Use the newest "
+                "one in your inbox (check the spam folder too), or try again in an hour.",
+                field="email",
+            )
+        elif attempt(accounts.request_password_reset, db.session, form.email.data, form=form).ok:
+            throttle.count("RESET_RATE_LIMIT", "reset", address)
+            flash(RESET_SENT, "success")
+            return redirect(url_for("auth.login"))
     return render_form("auth/forgot.html", form)
 
 

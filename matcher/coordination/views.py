@@ -24,6 +24,7 @@ def organisations():
         "coordination/organisations.html",
         pending=service.pending_organisations(db.session),
         claims=service.pending_claims(db.session),
+        renames=service.pending_renames(db.session),
         action_form=EmptyForm(),
         reject_form=RejectForm(),
     )
@@ -82,4 +83,24 @@ def decide_claim(membership_id: int, decision: str):
         current_user,
         membership,
         approve=decision == "approve",
+    )
+
+
+@bp.post("/organisations/<int:organisation_id>/name/<any(approve, refuse):decision>")
+@role_required(*STAFF)
+def decide_rename(organisation_id: int, decision: str):
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    approve = decision == "approve"
+    old, new = organisation.name, organisation.pending_name
+    return _decide(
+        f"{old} is now called {new}; its contacts have been told."
+        if approve
+        else f"{old} keeps its name; its contacts have been told.",
+        service.decide_rename,
+        db.session,
+        current_user,
+        organisation,
+        approve=approve,
     )

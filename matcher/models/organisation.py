@@ -34,6 +34,9 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
+    # A verified organisation's new name, shown once a coordinator approves it: the badge vouches
+    # for the name that was checked.
+    pending_name: Mapped[str | None] = mapped_column(String(160))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(300))

@@ -12,6 +12,7 @@ from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
 from matcher.services import organisations as service
+from matcher.services.errors import TooMany
 from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
@@ -43,7 +44,11 @@ def index():
 
 @bp.get("/organisations/<slug>")
 def show(slug: str):
-    organisation = _organisation(slug)
+    return _page(_organisation(slug))
+
+
+def _page(organisation: Organisation, invite_form: InviteForm | None = None) -> str:
+    """The organisation's page; `invite_form` is the refused invitation, shown with its reason."""
     editor = can_act_for(current_user, organisation)
     published = db.session.scalars(
         with_listed_relations(public_opportunities())
@@ -66,7 +71,7 @@ def show(slug: str):
         published=published,
         others=others,
         editor=editor,
-        invite_form=InviteForm(),
+        invite_form=invite_form or InviteForm(formdata=None),
         action_form=EmptyForm(),
     )
 
@@ -90,7 +95,14 @@ def edit(slug: str):
             countries=list(form.countries.data or []),
         )
         if attempt(service.save_profile, db.session, current_user, organisation, data, form=form).ok:
-            flash("The organisation's page is updated.", "success")
+            if organisation.pending_name:
+                flash(
+                    f"The organisation's page is updated. Its new name, {organisation.pending_name}, waits "
+                    f"for a coordinator's approval; until then the page keeps the verified name.",
+                    "success",
+                )
+            else:
+                flash("The organisation's page is updated.", "success")
             return redirect(url_for("organisations.show", slug=organisation.slug))
     return render_form("organisations/edit.html", form, organisation=organisation)
 
@@ -102,14 +114,16 @@ def invite(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     form = InviteForm()
-    if (
-        submitted(form)
-        and attempt(service.invite, db.session, current_user, organisation, form.email.data).ok
-    ):
-        flash(
-            f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
-            "success",
-        )
+    if not submitted(form):
+        return redirect(url_for("organisations.show", slug=organisation.slug))
+    invited = attempt(service.invite, db.session, current_user, organisation, form.email.data, form=form)
+    if not invited.ok:
+        # The page again, with the reason at the address and the address kept (429 for a limit).
+        return _page(organisation, invite_form=form), 429 if isinstance(invited.error, TooMany) else 422
+    flash(
+        f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
+        "success",
+    )
     return redirect(url_for("organisations.show", slug=organisation.slug))
 
 

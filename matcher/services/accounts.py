@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, object_session
 from matcher import audit
 from matcher.db import utcnow
 from matcher.mail.outbox import queue_email
-from matcher.mail.people import tell_coordinators
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.security import (
     EMAIL_CHANGE,
@@ -98,12 +97,23 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
     return user
 
 
-def sign_up(session: Session, data: SignUp) -> User:
-    """Self-service sign-up as a student, a trainee or an organisation contact."""
+def sign_up(session: Session, data: SignUp) -> User | None:
+    """Self-service sign-up as a student, a trainee or an organisation contact.
+
+    An address that already has an account gets an email saying someone tried to sign up with it,
+    and nothing changes; the caller answers both cases alike, so sign-up never tells a stranger who
+    has an account. Returns the new user, or None in that case.
+    """
     if data.role not in SIGNUP_ROLES:
         raise PermissionDenied("That account type cannot be chosen at sign-up.", field="role")
     if data.role == Role.ORG_MEMBER and not (data.organisation_name or "").strip():
         raise DomainError("Name the organisation you act for.", field="organisation_name")
+    existing = find_by_email(session, data.email)
+    if existing is not None:
+        check_password_policy(data.password)  # the same refusals as for a free address
+        hash_password(data.password)  # and the same cost, so timing does not tell either
+        _tell_owner_of_signup_attempt(session, existing)
+        return None
     user = create_user(session, email=data.email, name=data.name, password=data.password, role=data.role)
     if data.role == Role.ORG_MEMBER:
         _join_or_create_organisation(session, user, data.organisation_name.strip())
@@ -111,24 +121,32 @@ def sign_up(session: Session, data: SignUp) -> User:
     return user
 
 
+def _tell_owner_of_signup_attempt(session: Session, user: User) -> None:
+    queue_email(
+        session,
+        to=user,
+        template="signup_attempt",
+        subject="Someone tried to sign up with your email address",
+        category="account",
+        context={
+            "login_link": url_for("auth.login", _external=True),
+            "reset_link": url_for("auth.forgot_password", _external=True),
+        },
+    )
+
+
 def _join_or_create_organisation(session: Session, user: User, name: str) -> Membership:
-    """A new name creates an unverified organisation; a known one is claimed, pending approval."""
+    """A new name creates an unverified organisation; a known one is claimed, pending approval.
+
+    Coordinators hear of either only once the address is confirmed (see
+    organisations.alert_coordinators), so an unconfirmed address never reaches their queue.
+    """
     slug = slugify(name)
     organisation = _same_organisation(session, name)
     if organisation is None:
         organisation = Organisation(name=name, slug=_free_slug(session, slug))
         session.add(organisation)
         session.flush()
-        tell_coordinators(
-            session,
-            template="organisation_awaiting",
-            subject=f"New organisation to verify: {name}",
-            context={
-                "organisation": organisation,
-                "contact": user,
-                "link": url_for("coordination.organisations", _external=True),
-            },
-        )
         membership = Membership(
             user=user, organisation=organisation, role=MembershipRole.OWNER, approved_at=utcnow()
         )

@@ -31,6 +31,7 @@ from matcher.models import (
 )
 from matcher.services import applications as applications_service
 from matcher.services import profiles
+from matcher.services.organisations import awaiting_verification, claim_awaiting
 
 # A deadline this close is worth a line on the organisation's dashboard.
 DEADLINE_SOON = timedelta(days=14)
@@ -233,10 +234,8 @@ def staff_todo(session: Session) -> StaffTodo:
     """Two statements: three counts in one row, and the open rounds with their latest run's counts."""
     counts = session.execute(
         select(
-            select(func.count(Organisation.id))
-            .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
-            .scalar_subquery(),
-            select(func.count(Membership.id)).where(Membership.approved_at.is_(None)).scalar_subquery(),
+            select(func.count(Organisation.id)).where(awaiting_verification()).scalar_subquery(),
+            select(func.count(Membership.id)).where(claim_awaiting()).scalar_subquery(),
             select(func.count(OutboxMessage.id))
             .where(OutboxMessage.status == OutboxStatus.DEAD)
             .scalar_subquery(),

@@ -24,3 +24,9 @@ class PermissionDenied(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class TooMany(DomainError):
+    """A limit on how often something may be done (emails sent, for instance) is used up."""
+
+    status = 429

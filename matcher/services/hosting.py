@@ -13,7 +13,7 @@ from matcher.models import Application, Membership, Opportunity, OpportunityStat
 from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound
 from matcher.services.matching import inputs
-from matcher.services.permissions import can_act_for
+from matcher.services.permissions import can_act_for, require_confirmed
 
 _table = Application.__table__
 
@@ -48,6 +48,7 @@ def _require_host(session: Session, actor: User, opportunity: Opportunity) -> No
     # 404 rather than 403: who applied where is nobody else's business, even its existence.
     if not can_act_for(session, actor, opportunity.organisation):
         raise NotFound("There is no such page.")
+    require_confirmed(actor)  # the applicants' names, scores and profiles are personal data
 
 
 def opportunity_for_host(session: Session, actor: User, opportunity_id: int) -> Opportunity:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from flask import url_for
-from sqlalchemy import select
+from flask import current_app, url_for
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.mail.digests import claim_once
 from matcher.mail.outbox import queue_email
+from matcher.mail.people import tell_coordinators
 from matcher.models import (
     Country,
     Membership,
@@ -20,9 +23,9 @@ from matcher.models import (
     Role,
     User,
 )
-from matcher.security import ORGANISATION_INVITE, TokenError, make_token, read_token
+from matcher.security import ORGANISATION_INVITE, TokenError, fingerprint, make_token, read_token
 from matcher.services.accounts import create_user, find_by_email, normalise_email
-from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.errors import Conflict, DomainError, PermissionDenied, TooMany
 from matcher.services.permissions import approved_membership, can_act_for, is_staff
 
 
@@ -47,7 +50,7 @@ def update_profile(
     found = set(session.scalars(select(Country.iso2).where(Country.iso2.in_(codes))))
     if found != codes:
         raise DomainError("Choose countries from the list.", field="countries")
-    organisation.name = data.name.strip()
+    _rename(actor, organisation, data.name.strip())
     organisation.description = data.description.strip()
     organisation.website = data.website or None
     organisation.social_handle = data.social_handle or None
@@ -55,9 +58,93 @@ def update_profile(
     organisation.countries = list(session.scalars(select(Country).where(Country.iso2.in_(data.countries))))
 
 
+def _rename(actor: User, organisation: Organisation, name: str) -> None:
+    """A verified organisation's contacts cannot change the name the badge vouches for: the new
+    name waits for a coordinator, and the page keeps its verified name (and its opportunities stay
+    open to applicants) meanwhile. Coordinators rename at once; so does an unverified organisation,
+    whose name a coordinator reads when verifying it."""
+    if name == organisation.name:
+        organisation.pending_name = None
+    elif organisation.is_verified and not is_staff(actor):
+        organisation.pending_name = name
+    else:
+        organisation.name, organisation.pending_name = name, None
+
+
+def pending_renames(session: Session) -> list[Organisation]:
+    """Verified organisations whose new name waits for a coordinator, oldest first."""
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.pending_name.is_not(None)).order_by(Organisation.id)
+        )
+    )
+
+
+def decide_rename(session: Session, actor: User, organisation: Organisation, approve: bool) -> str:
+    """Approve or refuse the organisation's new name; tells its members; returns the name decided on."""
+    _require_coordinator(actor)
+    if organisation.pending_name is None:
+        raise Conflict(f"{organisation.name} has no new name waiting.")
+    old, new = organisation.name, organisation.pending_name
+    audit.on_commit(
+        session,
+        "organisation_renamed" if approve else "organisation_rename_refused",
+        actor,
+        organisation_id=organisation.id,
+        old=old,
+        new=new,
+    )
+    organisation.pending_name = None
+    if approve:
+        organisation.name = new
+    for user in owners(organisation):
+        queue_email(
+            session,
+            to=user,
+            template="organisation_renamed",
+            subject=f"New name approved: {new}"
+            if approve
+            else f"New name not approved: {old} keeps its name",
+            category="organisation",
+            context={
+                "old": old,
+                "new": new,
+                "approved": approve,
+                "link": url_for("organisations.show", slug=organisation.slug, _external=True),
+            },
+        )
+    return new
+
+
 def owners(organisation: Organisation) -> list[User]:
     """The approved members to tell about decisions on the organisation."""
     return [m.user for m in organisation.memberships if m.is_approved]
+
+
+def has_confirmed_contact():
+    """Organisations with an approved member whose address is confirmed: only those reach
+    coordinators, so a sign-up with somebody else's address never asks for anything."""
+    return exists().where(
+        Membership.organisation_id == Organisation.id,
+        Membership.approved_at.is_not(None),
+        Membership.user_id == User.id,
+        User.email_verified_at.is_not(None),
+    )
+
+
+def awaiting_verification():
+    """The condition of an organisation in the coordinators' queue."""
+    return and_(
+        Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None), has_confirmed_contact()
+    )
+
+
+def claim_awaiting():
+    """The condition of a claim in the coordinators' queue: not decided, its address confirmed."""
+    return and_(
+        Membership.approved_at.is_(None),
+        Membership.user_id.in_(select(User.id).where(User.email_verified_at.is_not(None))),
+    )
 
 
 def pending_organisations(session: Session) -> list[Organisation]:
@@ -65,7 +152,7 @@ def pending_organisations(session: Session) -> list[Organisation]:
     return list(
         session.scalars(
             select(Organisation)
-            .where(Organisation.verified_at.is_(None), Organisation.rejected_at.is_(None))
+            .where(awaiting_verification())
             .options(selectinload(Organisation.memberships).joinedload(Membership.user))
             .order_by(Organisation.created_at, Organisation.id)
         )
@@ -73,15 +160,56 @@ def pending_organisations(session: Session) -> list[Organisation]:
 
 
 def pending_claims(session: Session) -> list[Membership]:
-    """Claims to act for an organisation, oldest first, with who claims and what."""
+    """Claims to act for an organisation by confirmed addresses, oldest first, with who and what."""
     return list(
         session.scalars(
             select(Membership)
-            .where(Membership.approved_at.is_(None))
+            .where(claim_awaiting())
             .options(joinedload(Membership.user), joinedload(Membership.organisation))
             .order_by(Membership.created_at, Membership.id)
         )
     )
+
+
+def alert_coordinators(session: Session) -> int:
+    """Email each coordinator once about every organisation and claim that joined the queue since
+    the last call; returns how many entries were new.
+
+    Run from cron with the digests, so that ten sign-ups make one email rather than ten per
+    coordinator. An organisation is announced again after a rename (its key holds the name).
+    """
+    organisations = [
+        o
+        for o in pending_organisations(session)
+        if claim_once(session, f"awaiting-org:{o.id}:{fingerprint(o.name)}")
+    ]
+    claims = [m for m in pending_claims(session) if claim_once(session, f"awaiting-claim:{m.id}")]
+    renames = [
+        o
+        for o in pending_renames(session)
+        if claim_once(session, f"awaiting-rename:{o.id}:{fingerprint(o.pending_name)}")
+    ]
+    if not organisations and not claims and not renames:
+        return 0
+    parts = []
+    if organisations:
+        parts.append(f"{len(organisations)} organisation{'s' if len(organisations) != 1 else ''} to verify")
+    if claims:
+        parts.append(f"{len(claims)} claim{'s' if len(claims) != 1 else ''} to decide")
+    if renames:
+        parts.append(f"{len(renames)} new name{'s' if len(renames) != 1 else ''} to approve")
+    tell_coordinators(
+        session,
+        template="organisations_awaiting",
+        subject="Waiting for you: " + ", ".join(parts),
+        context={
+            "organisations": organisations,
+            "claims": claims,
+            "renames": renames,
+            "link": url_for("coordination.organisations", _external=True),
+        },
+    )
+    return len(organisations) + len(claims) + len(renames)
 
 
 def _require_coordinator(actor: User) -> None:
@@ -153,6 +281,10 @@ def decide_claim(session: Session, actor: User, membership: Membership, approve:
     _require_coordinator(actor)
     if membership.is_approved:
         raise Conflict("This claim was already approved.")
+    if approve and not membership.user.is_verified:
+        raise Conflict(
+            f"{membership.user.email} has not confirmed the address yet, so the claim cannot be approved."
+        )
     audit.on_commit(
         session,
         "membership_approved" if approve else "membership_refused",
@@ -174,6 +306,7 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
     existing = find_by_email(session, email)
     if existing and approved_membership(session, existing, organisation):
         raise Conflict(f"{email} is already a member.", field="email")
+    _check_invitation_limits(session, actor, organisation)
     record = OrganisationInvite(organisation=organisation, email=email, invited_by_id=actor.id)
     session.add(record)
     session.flush()
@@ -191,6 +324,35 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
         },
     )
     return record
+
+
+def _check_invitation_limits(session: Session, actor: User, organisation: Organisation) -> None:
+    """At most so many invitations per member and per organisation in any 24 hours.
+
+    Counted from the invitations table itself, so the limit holds across processes and machines.
+    """
+    since = utcnow() - timedelta(hours=24)
+    config = current_app.config
+    limits = (
+        (
+            OrganisationInvite.invited_by_id == actor.id,
+            config["INVITES_PER_MEMBER_PER_DAY"],
+            "You have sent {n} invitations in the last 24 hours, the most one person may send.",
+        ),
+        (
+            OrganisationInvite.organisation_id == organisation.id,
+            config["INVITES_PER_ORGANISATION_PER_DAY"],
+            f"{organisation.name} has sent {{n}} invitations in the last 24 hours, the most allowed.",
+        ),
+    )
+    for condition, most, message in limits:
+        sent = session.scalar(
+            select(func.count(OrganisationInvite.id)).where(condition, OrganisationInvite.created_at >= since)
+        )
+        if sent >= most:
+            raise TooMany(
+                message.format(n=sent) + " Try again tomorrow; the address you typed is kept.", field="email"
+            )
 
 
 def invite_for_token(session: Session, token: str) -> OrganisationInvite:

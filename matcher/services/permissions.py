@@ -6,12 +6,26 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Membership, Organisation, Role, User
+from matcher.services.errors import PermissionDenied
 
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
 def is_staff(user: User) -> bool:
     return bool(user.is_authenticated) and user.role_enum in STAFF_ROLES
+
+
+def require_confirmed(user: User) -> None:
+    """Other people's profiles, CVs and applications are for confirmed addresses only.
+
+    Anyone can sign up with an address that is not theirs; until its owner follows the emailed
+    link, the account sees nobody else's personal data, whatever it has been granted.
+    """
+    if not user.is_verified:
+        raise PermissionDenied(
+            "Confirm your email address to see applicants' profiles and CVs: follow the link we "
+            "emailed you. Your home page can send a new link."
+        )
 
 
 def approved_membership(session: Session, user: User, organisation: Organisation) -> Membership | None:

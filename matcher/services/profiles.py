@@ -31,7 +31,7 @@ from matcher.models import (
 )
 from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
-from matcher.services.permissions import is_staff
+from matcher.services.permissions import is_staff, require_confirmed
 
 MAX_WINDOWS = 6
 MAX_LANGUAGES = 8
@@ -198,6 +198,8 @@ def applicant_for_viewer(session: Session, viewer: User, applicant_id: int) -> t
     applicant = session.get(User, applicant_id)
     if applicant is None or not can_view(session, viewer, applicant):
         raise NotFound("There is no profile here.")
+    if viewer.id != applicant.id:
+        require_confirmed(viewer)
     return applicant, profile_of(session, applicant)
 
 

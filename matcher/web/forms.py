@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from matcher.services.errors import DomainError
+from matcher.services.errors import DomainError, TooMany
 
 
 def strip_spaces(value: str | None) -> str | None:
@@ -15,6 +15,8 @@ def strip_spaces(value: str | None) -> str | None:
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
     """Attach the error next to its field, or to the form when it concerns no one field."""
+    if isinstance(error, TooMany):
+        form.too_many = True  # render_form answers 429
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

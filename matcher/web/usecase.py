@@ -52,8 +52,10 @@ def attempt(call: Callable[..., T], *args: Any, form: FlaskForm | None = None, *
 
 
 def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
-    """A page with a form: 422 when the form carries errors, so clients and tests can tell."""
-    return render_template(template, form=form, **context), 422 if form.errors else 200
+    """A page with a form: 422 when the form carries errors (429 when a limit refused it), so
+    clients and tests can tell."""
+    status = 429 if getattr(form, "too_many", False) else 422 if form.errors else 200
+    return render_template(template, form=form, **context), status
 
 
 def submitted(form: FlaskForm, message: str | None = None) -> bool:

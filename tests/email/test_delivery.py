@@ -100,16 +100,17 @@ def test_without_a_mail_server_messages_are_logged_and_marked_sent(app, client, 
 
 
 def test_a_rolled_back_change_leaves_no_email(client, users):
-    users.create(email="taken@example.org")
-    # Sign-up fails on the duplicate: nothing it would have queued survives.
+    users.organisation(name="Road2IR", slug="road2ir")
+    # Sign-up fails on the password after the organisation was looked up: nothing survives.
     client.post(
         "/signup",
         data={
-            "role": "student",
+            "role": "org_member",
             "name": "X",
-            "email": "taken@example.org",
-            "password": "a long passphrase",
-            "confirm": "a long passphrase",
+            "email": "new@example.org",
+            "organisation_name": "A new organisation",
+            "password": "Password123",
+            "confirm": "Password123",
         },
     )
     assert db.session.scalars(select(OutboxMessage)).all() == []

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due
 from matcher.mail.digests import send_digests, send_reminders
@@ -19,8 +20,10 @@ from matcher.models import (
     MatchRun,
     NotificationPreference,
     OutboxMessage,
+    User,
 )
 from matcher.reference.sync import sync_reference_data
+from matcher.services.organisations import alert_coordinators
 from tests.support.apps import make_app
 from tests.support.databases import PG_URL, fresh_database
 from tests.support.factories import UserFactory
@@ -131,7 +134,7 @@ def test_account_mail_has_no_unsubscribe(client, smtp_sink):
     assert smtp_sink.received[0].message["List-Unsubscribe"] is None
 
 
-def test_new_organisation_tells_the_coordinators(client, users):
+def test_new_organisation_tells_the_coordinators_once_its_address_is_confirmed(app, client, users):
     coordinator = users.create(role="coordinator", email="coord@example.org")
     client.post(
         "/signup",
@@ -144,8 +147,14 @@ def test_new_organisation_tells_the_coordinators(client, users):
             "confirm": "a long passphrase",
         },
     )
+    contact = db.session.scalar(select(User).where(User.email == "h@example.org"))
+    contact.email_verified_at = utcnow()
+    db.session.commit()
+    with app.test_request_context():
+        assert alert_coordinators(db.session) == 1
+        assert alert_coordinators(db.session) == 0  # told once
     mail = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.template == "organisation_awaiting")
+        select(OutboxMessage).where(OutboxMessage.template == "organisations_awaiting")
     ).one()
     assert mail.to_address == coordinator.email and "Kigali IR" in mail.body_text
 

@@ -117,6 +117,7 @@ TABLE = [
     row("POST", "/coordination/organisations/{w.org_pending.id}/reject",   "L F F F F A A",
         {"reason": "We could not find you."}),
     row("POST", "/coordination/claims/{w.claim.id}/approve",               "L F F F F A A"),
+    row("POST", "/coordination/organisations/{w.org_b.id}/name/approve",   "L F F F F A A"),
     # Further reading on the home page
     row("GET",  "/coordination/reading",                                   "L F F F F A A"),
     row("POST", "/coordination/reading",                                   "L F F F F A A",

@@ -57,7 +57,11 @@ def test_a_throttled_login_is_recorded(client, users, audit_log: AuditLog):
     for _ in range(3):
         client.post("/login", data={"email": "target@example.org", "password": "wrong guess!"})
     entry = _only(audit_log, "login_throttled")
-    assert entry["details"] == {"email": "target@example.org", "limit": "2 per 1 minute"}
+    assert entry["details"] == {
+        "email": "target@example.org",
+        "limit": "2 per 1 minute",
+        "scope": "failed-login",
+    }
 
 
 def test_a_403_is_recorded_with_the_path(world: World, audit_log: AuditLog):

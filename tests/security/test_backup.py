@@ -1,19 +1,26 @@
-"""Backups: `flask backup PATH` copies a live SQLite database; a restore drill gets every row back."""
+"""Backups: `flask backup PATH` archives a live SQLite database with the uploads; `flask restore` gets
+every row and every CV back."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+import stat
 import subprocess
+import tarfile
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, table, text
 
+from matcher import uploads
 from matcher.cli import pg_dump_argv
+from matcher.db import utcnow
 from matcher.extensions import db
+from matcher.models import Profile, User
 from tests.support.apps import make_app
 from tests.support.databases import PG_URL, ScratchDatabase, fresh_database
+from tests.support.pdf import minimal_pdf
 
 
 def row_counts(engine, schema: str | None = None) -> dict[str, int]:
@@ -41,10 +48,27 @@ def seeded_app(scratch: ScratchDatabase):
     return app
 
 
-def test_a_sqlite_backup_restores_every_row_and_serves_the_app(tmp_path):
+def _add_cv(app) -> tuple[str, bytes]:
+    """Give a demo applicant a CV on disk; returns their email and the file's bytes."""
+    with app.app_context():
+        profile = db.session.scalar(select(Profile).order_by(Profile.id).limit(1))
+        applicant = db.session.get(User, profile.user_id)
+        data = minimal_pdf(padding=100)
+        profile.cv_filename = uploads.store(db.session, data)
+        profile.cv_original_name, profile.cv_size, profile.cv_uploaded_at = "cv.pdf", len(data), utcnow()
+        db.session.commit()
+        email = applicant.email
+        db.session.remove()
+        db.engine.dispose()
+    return email, data
+
+
+def test_a_sqlite_backup_restores_every_row_and_the_uploads_and_serves_a_cv(tmp_path):
     source = ScratchDatabase(url=f"sqlite:///{tmp_path / 'live.sqlite'}")
     app = seeded_app(source)
-    backup = tmp_path / "backups" / "matcher-backup.sqlite"
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "live-uploads")
+    email, cv = _add_cv(app)
+    backup = tmp_path / "backups" / "matcher-backup.tar.gz"
     backup.parent.mkdir()
 
     # A writer holds an open transaction: the online backup neither waits for it nor copies it.
@@ -57,10 +81,16 @@ def test_a_sqlite_backup_restores_every_row_and_serves_the_app(tmp_path):
         writer.execute("ROLLBACK")
         writer.close()
     assert result.exit_code == 0, result.output
-    assert "Backed up" in result.output
+    assert "Backed up" in result.output and "1 uploaded file" in result.output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600  # it holds CVs and password hashes
 
-    restored = tmp_path / "restored.sqlite"
-    shutil.copyfile(backup, restored)  # restoring a SQLite backup: put the file in place
+    restored = tmp_path / "restored" / "matcher.sqlite"
+    restored_uploads = tmp_path / "restored" / "uploads"
+    restored_app = make_app(ScratchDatabase(url=f"sqlite:///{restored}"), UPLOAD_FOLDER=str(restored_uploads))
+    result = cli(restored_app, "restore", str(backup))
+    assert result.exit_code == 0, result.output
+    assert "Restored" in result.output and "1 uploaded file" in result.output
+
     with app.app_context():
         expected = row_counts(db.engine)
         db.engine.dispose()
@@ -72,9 +102,25 @@ def test_a_sqlite_backup_restores_every_row_and_serves_the_app(tmp_path):
     restored_engine.dispose()
     assert expected["users"] > 3 and expected["organisations"] > 1 and expected["opportunities"] > 1
 
-    restored_app = make_app(ScratchDatabase(url=f"sqlite:///{restored}"))
-    page = restored_app.test_client().get("/organisations")
+    client = restored_app.test_client()
+    page = client.get("/organisations")
     assert page.status_code == 200 and "Road2IR" in page.get_data(as_text=True)
+    login = client.post("/login", data={"email": email, "password": restored_app.config["DEMO_PASSWORD"]})
+    assert login.status_code == 302
+    download = client.get("/profile/cv")
+    assert download.status_code == 200 and download.data == cv
+
+
+def test_a_restore_never_overwrites_a_database_or_uploads(tmp_path):
+    app = make_app(ScratchDatabase(url=f"sqlite:///{tmp_path / 'live.sqlite'}"))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    backup = tmp_path / "b.tar.gz"
+    assert cli(app, "backup", str(backup)).exit_code == 0
+    result = cli(app, "restore", str(backup))  # onto the live database itself
+    assert result.exit_code == 1 and "exists; move it away first" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_backup_never_overwrites_a_file(tmp_path):
@@ -88,17 +134,36 @@ def test_a_backup_never_overwrites_a_file(tmp_path):
     assert existing.read_bytes() == b"keep me"
 
 
-def test_for_postgresql_the_command_prints_pg_dump_and_writes_nothing(tmp_path):
-    app = make_app(
-        ScratchDatabase(url="postgresql+psycopg://matcher:s3cret-password@db.example:5432/matcher")
-    )
-    target = tmp_path / "matcher.dump"
+def test_a_backup_into_a_missing_directory_gives_one_line_not_a_traceback(tmp_path):
+    app = make_app(ScratchDatabase(url=f"sqlite:///{tmp_path / 'live.sqlite'}"))
+    with app.app_context():
+        db.create_all()
+    target = tmp_path / "no-such-directory" / "b.tar.gz"
     result = cli(app, "backup", str(target))
-    assert result.exit_code == 1  # no backup was made: a cron job must notice
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit)  # click's clean exit, not an uncaught error
+    assert result.output.strip().count("\n") == 0, result.output
+    assert "does not exist" in result.output and "Traceback" not in result.output
+    assert not target.parent.exists()
+
+
+def test_for_postgresql_the_archive_holds_the_uploads_and_pg_dump_is_printed(tmp_path):
+    app = make_app(
+        ScratchDatabase(url="postgresql+psycopg://matcher:s3cret-password@db.example:5432/matcher"),
+        UPLOAD_FOLDER=str(tmp_path / "uploads"),
+    )
+    (tmp_path / "uploads" / "cv").mkdir(parents=True)
+    (tmp_path / "uploads" / "cv" / ("a" * 32 + ".pdf")).write_bytes(b"%PDF-1.4 cv")
+    target = tmp_path / "matcher.tar.gz"
+    result = cli(app, "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert "1 uploaded file" in result.output
     assert "pg_dump --format=custom --no-owner" in result.output
     assert "postgresql://matcher:***@db.example:5432/matcher" in result.output
     assert "s3cret-password" not in result.output and "pg_restore" in result.output
-    assert not target.exists()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with tarfile.open(target) as archive:
+        assert archive.getnames() == ["uploads", "uploads/cv", f"uploads/cv/{'a' * 32}.pdf"]
 
 
 @pytest.mark.skipif(not PG_URL, reason="runs in the PostgreSQL pass (MATCHER_TEST_DATABASE_URL)")

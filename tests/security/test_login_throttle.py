@@ -117,3 +117,102 @@ def test_two_app_instances_share_the_limit_only_through_redis(app, database, ci,
             stale = connection.keys(f"*{email}*")
             if stale:
                 connection.delete(*stale)
+
+
+# --- issue 16: per address across accounts, per account across addresses, shared storage ---------
+
+
+@pytest.mark.parametrize("app_config", [ENABLED])
+def test_one_address_trying_many_accounts_is_refused(client, users):
+    """The review tried 50 passwords over 10 accounts from one address without a refusal."""
+    accounts = [users.create(email=f"account{n}@example.org") for n in range(12)]
+    statuses = [_fail(client, account.email).status_code for account in accounts[:10]]
+    assert statuses == [422] * 10  # one failure per account: the per-account limit never triggers
+    refused = _fail(client, accounts[10].email)
+    assert refused.status_code == 429 and "10 per 1 minute" in refused.get_data(as_text=True)
+    assert _fail(client, accounts[11].email, address="198.51.100.7").status_code == 422
+
+
+@pytest.mark.parametrize("app_config", [ENABLED])
+def test_many_addresses_guessing_one_account_are_slowed(client, users):
+    user = users.create(email="target@example.org")
+    statuses = [_fail(client, user.email, address=f"192.0.2.{n + 1}").status_code for n in range(10)]
+    assert statuses == [422] * 10  # one failure per address: the per-address limits never trigger
+    refused = _fail(client, user.email, address="203.0.113.50")
+    assert refused.status_code == 429 and "10 per 1 minute" in refused.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [ENABLED])
+def test_the_owner_on_a_known_browser_is_not_locked_out_by_an_attack(app, client, users, monkeypatch):
+    clock = SimpleNamespace(now=1_800_000_000.0)
+    monkeypatch.setattr(limits.storage.memory, "time", SimpleNamespace(time=lambda: clock.now))
+    user = users.create(email="owner@example.org")
+    owner = app.test_client()
+    login = {"email": user.email, "password": users.PASSWORD}
+    home = {"REMOTE_ADDR": "192.0.2.200"}
+    assert owner.post("/login", data=login, environ_base=home).status_code == 302
+    assert owner.get_cookie("known_device", domain="matcher.test") is not None
+    owner.post("/logout", environ_base=home)
+    # An attack from many addresses uses up the account-wide limit...
+    for n in range(10):
+        _fail(client, user.email, address=f"198.51.100.{n + 1}")
+    stranger = app.test_client()
+    assert stranger.post("/login", data=login, environ_base=home).status_code == 429
+    # ...but the owner's own browser, which logged in before, still gets in.
+    assert owner.post("/login", data=login, environ_base=home).status_code == 302
+    # And the account-wide limit is a window that frees up, not a lock.
+    clock.now += 3601
+    assert app.test_client().post("/login", data=login, environ_base=home).status_code == 302
+
+
+@pytest.mark.parametrize("app_config", [ENABLED])
+def test_a_forged_known_device_cookie_does_not_skip_the_account_limit(app, client, users):
+    user = users.create(email="target@example.org")
+    for n in range(10):
+        _fail(client, user.email, address=f"198.51.100.{n + 1}")
+    forger = app.test_client()
+    forger.set_cookie("known_device", "WyJ0YXJnZXRAZXhhbXBsZS5vcmciXQ.forged", domain="matcher.test")
+    response = forger.post(
+        "/login",
+        data={"email": user.email, "password": users.PASSWORD},
+        environ_base={"REMOTE_ADDR": "192.0.2.99"},
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("environ", "argv", "expected"),
+    [
+        ({}, ["/srv/matcher/.venv/bin/gunicorn", "--workers", "4", "wsgi:app"], 4),
+        ({}, ["gunicorn", "-w", "2", "wsgi:app"], 2),
+        ({}, ["gunicorn", "--workers=3", "wsgi:app"], 3),
+        ({"WEB_CONCURRENCY": "5"}, ["gunicorn", "wsgi:app"], 5),
+        ({"GUNICORN_CMD_ARGS": "--bind 0.0.0.0:8000 --workers 6"}, ["gunicorn", "wsgi:app"], 6),
+        ({}, ["flask", "--app", "wsgi", "run", "-w", "9"], 1),  # not gunicorn: one process
+        ({}, ["gunicorn", "wsgi:app"], 1),
+    ],
+)
+def test_the_number_of_workers_is_read_from_gunicorns_settings(environ, argv, expected):
+    from matcher.web.throttle import declared_workers
+
+    assert declared_workers(environ, argv) == expected
+
+
+@pytest.mark.parametrize(
+    ("storage", "workers", "warned"),
+    [("memory://", "4", True), ("memory://", "1", False), (REDIS_URL, "4", False)],
+)
+def test_the_app_warns_at_start_when_several_workers_keep_limits_in_memory(
+    database, monkeypatch, caplog, storage, workers, warned
+):
+    monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    with caplog.at_level("WARNING", logger="matcher.limits"):
+        make_app(database, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage)
+    messages = [r.getMessage() for r in caplog.records if r.name == "matcher.limits"]
+    if warned:
+        (message,) = messages
+        assert (
+            f"{workers} worker processes" in message and "MATCHER_RATELIMIT_STORAGE_URI=redis://" in message
+        )
+    else:
+        assert messages == []

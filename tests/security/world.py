@@ -143,8 +143,11 @@ def _store_cv(world_files: dict[Path, bytes], profile: Profile, name: str) -> No
 def build_world(app: Flask, users: UserFactory) -> World:
     session = db.session
     org_a = users.organisation(name="Organisation A")
-    org_b = users.organisation(name="Organisation B")
+    # B asked for a new name, which waits for a coordinator (issue 16).
+    org_b = users.organisation(name="Organisation B", pending_name="Organisation B renamed")
     org_pending = users.organisation(name="Pending organisation", verified=False)
+    # Its contact's address is confirmed, so it waits in the coordinators' queue (issue 16).
+    users.create("org_member", organisation=org_pending, name="Pending contact")
     people = {
         "student": users.create("student"),
         "trainee": users.create("trainee"),

@@ -169,8 +169,13 @@ def test_a_contact_with_nothing_pending_is_told_so(auth, client, users):
 
 
 def _staff_world(users):
-    users.organisation(name="Pending one", verified=False)
-    users.organisation(name="Pending two", verified=False)
+    # Each with a contact whose address is confirmed (the factory's default): only those wait.
+    users.create("org_member", organisation=users.organisation(name="Pending one", verified=False))
+    users.create("org_member", organisation=users.organisation(name="Pending two", verified=False))
+    # An address nobody confirmed reaches no coordinator (issue 16).
+    users.create(
+        "org_member", organisation=users.organisation(name="Unconfirmed", verified=False), verified=False
+    )
     users.organisation(name="Refused", verified=False, rejected_at=utcnow())
     claimant = users.create("org_member")
     db.session.add(Membership(user=claimant, organisation=users.organisation(), role=MembershipRole.MEMBER))

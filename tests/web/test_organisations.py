@@ -56,7 +56,9 @@ def test_contact_edits_only_their_own_organisation(client, auth, users):
     }
     assert client.post("/organisations/mine/edit", data=data).status_code == 302
     saved = db.session.get(Organisation, mine.id)
-    assert saved.name == "Mine, renamed" and [c.iso2 for c in saved.countries] == ["TZ", "UG"]
+    # Verified: the new name waits for a coordinator (issue 16); the rest is saved at once.
+    assert saved.name == "Mine" and saved.pending_name == "Mine, renamed"
+    assert saved.description == "We teach." and [c.iso2 for c in saved.countries] == ["TZ", "UG"]
     assert client.get("/organisations/theirs/edit").status_code == 403
     assert client.post("/organisations/theirs/edit", data=data).status_code == 403
 

@@ -59,6 +59,7 @@ def test_the_export_includes_the_emails_sent_to_the_user(client, users):
             "confirm": "a long passphrase",
         },
     )
+    client.post("/login", data={"email": "new@example.org", "password": "a long passphrase"})
     data = json.loads(client.get("/profile/data.json").data)
     [email] = data["emails"]
     assert email["subject"] == "Confirm your email address" and email["to"] == "new@example.org"

@@ -20,6 +20,7 @@ def _sign_up(client, email="neema@example.org"):
             "confirm": "a long passphrase",
         },
     )
+    client.post("/login", data={"email": email, "password": "a long passphrase"})
     body = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text
     link = re.search(r"https?://\S+/verify/\S+", body).group(0)
     return link.split("matcher.test", 1)[1]
