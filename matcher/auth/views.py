@@ -53,12 +53,12 @@ def signup():
             name=form.name.data,
             password=form.password.data,
             role=Role(form.role.data),
-            organisation_name=form.organisation_name.data,
+            organisation_name=form.organisation_name.data if form.for_organisation else None,
         )
         signed_up = attempt(accounts.sign_up, db.session, data, form=form)
         if signed_up.ok:
             _start_session(signed_up.value, remember=False)
-            flash(f"Welcome! We sent a confirmation link to {signed_up.value.email}.", "success")
+            # No flash: the dashboard greets them, and every page asks them to confirm their address.
             return redirect(url_for("main.dashboard"))
     return render_form("auth/signup.html", form)
 
