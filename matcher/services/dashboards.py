@@ -93,10 +93,11 @@ def applicant_todo(
         )
         .order_by(Match.response_deadline, Match.id)
     ).all()
+    state = profiles.completeness(profile)  # the same reading as the profile page's
     return ApplicantTodo(
         verified=applicant.is_verified,
-        missing=profiles.completeness(profile).missing,
-        has_cv=profile is not None and profile.has_cv,
+        missing=state.missing,
+        has_cv=state.has_cv,
         applications=len(applications),
         # Once a place is accepted, the order of the other applications no longer matters.
         changeable=0 if any(r.status == MatchStatus.ACCEPTED for r in rows) else len(open_ones),
