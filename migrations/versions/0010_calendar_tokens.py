@@ -1,4 +1,5 @@
-"""each user's calendar feed gets its own random, revocable token
+"""each user's calendar feed gets its own random, revocable token; opportunities keep the one-time
+token of the form that created them
 
 Revision ID: 0010_calendar_tokens
 Revises: 0009_opportunities_fillfactor
@@ -40,8 +41,16 @@ def upgrade():
         batch_op.alter_column('calendar_token', existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_users_calendar_token'), ['calendar_token'])
 
+    # A unique index, not a constraint: SQLite adds both without copying the table and its indexes.
+    op.add_column('opportunities', sa.Column('form_token', sa.String(length=64), nullable=True))
+    op.create_index(op.f('ix_opportunities_form_token'), 'opportunities', ['form_token'], unique=True)
+
 
 def downgrade():
+    op.drop_index(op.f('ix_opportunities_form_token'), table_name='opportunities')
+    # Not in batch mode, which would copy the table without its expression indexes (0008).
+    op.drop_column('opportunities', 'form_token')
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_calendar_token'), type_='unique')
         batch_op.drop_column('calendar_token')
