@@ -55,9 +55,6 @@ def mine():
     return _own_page()
 
 
-CV_TOO_LARGE = "The file is larger than 5 MB. Make it smaller and try again."
-
-
 def _edit_page(form: ProfileForm, status: int | None = None):
     page, code = render_form(
         "profiles/edit.html", form, profile=profiles.profile_of(db.session, current_user)
@@ -101,17 +98,19 @@ def edit():
 def too_large(error: RequestEntityTooLarge):
     """A body over MAX_CONTENT_LENGTH on a form with a CV is a CV too large: the form says so at its
     field, at the form's own address. The body is never read again here (that would raise again)."""
-    over_length = (request.content_length or 0) > (current_app.config["MAX_CONTENT_LENGTH"] or 0)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    over_length = limit is not None and (request.content_length or 0) > limit
     if not (over_length and current_user.is_authenticated and current_user.is_applicant):
         return render_error(413)
     if request.endpoint == "profiles.edit":
         form = ProfileForm(current_user.role, formdata=None)
         form.load(profiles.profile_of(db.session, current_user))
-        show_error(form, DomainError(f"{CV_TOO_LARGE} Your changes were not saved: make them again.", "cv"))
+        lost = "Your changes were not saved: make them again."
+        show_error(form, DomainError(f"{uploads.CV_TOO_LARGE} {lost}", "cv"))
         return _edit_page(form, 413)
     if request.endpoint == "profiles.upload_cv":
         cv_form = CvForm(formdata=None)
-        show_error(cv_form, DomainError(CV_TOO_LARGE, "cv"))
+        show_error(cv_form, DomainError(uploads.CV_TOO_LARGE, "cv"))
         return _own_page(cv_form=cv_form, status=413)
     return render_error(413)
 
