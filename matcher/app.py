@@ -24,6 +24,7 @@ from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
 from matcher.mail.delivery import deliver_due
 from matcher.main import bp as main_bp
 from matcher.models import User
+from matcher.models.matching import MatchStatus
 from matcher.notifications import bp as notifications_bp
 from matcher.opportunities import bp as opportunities_bp
 from matcher.organisations import bp as organisations_bp
@@ -36,6 +37,7 @@ from matcher.web.forms import csrf_input
 from matcher.web.headers import set_security_headers
 from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
 from matcher.web.throttle import warn_if_counts_are_split
+from matcher.words import and_list, requirements_to_check
 
 BLUEPRINTS = (
     main_bp,
@@ -123,6 +125,9 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     app.add_template_global(csrf_input)
     app.add_template_filter(localtime)
+    app.add_template_filter(and_list)
+    app.add_template_global(requirements_to_check)
+    app.add_template_global(MatchStatus)
     app.before_request(limit_urlencoded_forms)  # first: before anything parses the form
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)

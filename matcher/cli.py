@@ -74,7 +74,8 @@ def seed_demo(force: bool) -> None:
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("Refusing to load demo accounts in production (use --force).")
     logins = commit_or_fail(seed, db.session, current_app.config["DEMO_PASSWORD"])
-    click.echo("Demo data is loaded. Log in at /login with any of these accounts:")
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    click.echo(f"Demo data is loaded. Log in at {base_url}/login with any of these accounts:")
     width = max(len(email) for email, _ in logins)
     for email, role in logins:
         click.echo(f"  {email:<{width}}  {role:<12}  password: {current_app.config['DEMO_PASSWORD']}")
@@ -82,7 +83,7 @@ def seed_demo(force: bool) -> None:
         "  and 40 applicants with complete profiles and ranked applications, "
         "applicant01@demo.irmatch.org to applicant40@demo.irmatch.org (same password)."
     )
-    click.echo("Open http://127.0.0.1:5000 in your browser.")
+    click.echo(f"Open {base_url} in your browser.")
 
 
 @click.command("create-user")

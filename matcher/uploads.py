@@ -23,6 +23,7 @@ from matcher.services.errors import DomainError
 log = logging.getLogger(__name__)
 
 MAX_CV_BYTES = 5 * 1024 * 1024
+CV_TOO_LARGE = "The file is larger than 5 MB. Make it smaller and try again."
 CV_DIRECTORY = "cv"
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 _PDF_HEADER = re.compile(rb"^%PDF-[12]\.\d")
@@ -36,7 +37,7 @@ def read_pdf(stream: BinaryIO, field: str = "cv") -> bytes:
     """The upload's bytes if they are a PDF of at most 5 MB; else a DomainError on `field`."""
     data = stream.read(MAX_CV_BYTES + 1)
     if len(data) > MAX_CV_BYTES:
-        raise DomainError("The file is larger than 5 MB. Make it smaller and try again.", field=field)
+        raise DomainError(CV_TOO_LARGE, field=field)
     if not data:
         raise DomainError("The file is empty.", field=field)
     if not looks_like_pdf(data):

@@ -56,11 +56,22 @@ class SignupForm(FlaskForm):
     organisation_name = StringField(
         "Organisation",
         validators=[Length(max=160)],
-        description="For organisation contacts: the organisation you act for. "
+        description="The organisation you act for. "
         "A coordinator verifies it before its opportunities are published.",
     )
     password = _new_password()
     confirm = _confirm("password")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.for_organisation:
+            # Students and trainees choose between their own two kinds; organisation contacts have their
+            # own page (?as=org_member), the only one that asks for an organisation.
+            self.role.choices = [SelectChoice(r.value, r.label) for r in SIGNUP_ROLES if r != Role.ORG_MEMBER]
+
+    @property
+    def for_organisation(self) -> bool:
+        return self.role.data == Role.ORG_MEMBER
 
     def validate_organisation_name(self, field: StringField) -> None:
         if self.role.data == Role.ORG_MEMBER and not (field.data or "").strip():

@@ -55,7 +55,7 @@ def signup():
             name=form.name.data,
             password=form.password.data,
             role=Role(form.role.data),
-            organisation_name=form.organisation_name.data,
+            organisation_name=form.organisation_name.data if form.for_organisation else None,
         )
         if throttle.exhausted("SIGNUP_RATE_LIMIT", "signup", client_ip()):
             throttle.refuse(

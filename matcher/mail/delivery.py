@@ -9,6 +9,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 
 from flask import current_app, has_request_context
 from flask_mail import Connection, Message
@@ -78,10 +79,17 @@ def claim_due(session: Session, now: datetime, size: int = BATCH_SIZE) -> list[O
     return list(session.scalars(stmt))
 
 
+def recipient(row: OutboxMessage) -> str:
+    """The recipient as one address for people to read: the standard library quotes a name holding
+    `<`, `>`, `,` or quotes, so the address never reads as two."""
+    return str(Address(display_name=row.to_name or "", addr_spec=row.to_address))
+
+
 def build_message(row: OutboxMessage) -> Message:
     message = Message(
         subject=row.subject,
-        recipients=[(row.to_name, row.to_address) if row.to_name else row.to_address],
+        # A (name, address) pair: Flask-Mail encodes the name and joins them with email.utils.formataddr.
+        recipients=[(row.to_name or "", row.to_address)],
         body=row.body_text,
         html=row.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
@@ -138,9 +146,8 @@ def _record_failure(row: OutboxMessage, exc: Exception, now: datetime) -> str:
 
 def _log_instead_of_sending(row: OutboxMessage) -> None:
     log.info(
-        "No MAIL_SERVER configured; email not sent but logged.\nTo: %s <%s>\nSubject: %s\n\n%s",
-        row.to_name,
-        row.to_address,
+        "No MAIL_SERVER configured; email not sent but logged.\nTo: %s\nSubject: %s\n\n%s",
+        recipient(row),
         row.subject,
         row.body_text,
     )

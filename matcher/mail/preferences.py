@@ -9,7 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import User
+from matcher.models import Role, User
 from matcher.models.notification import ESSENTIAL, Category, Frequency, NotificationPreference
 from matcher.services.errors import DomainError
 
@@ -30,6 +30,20 @@ ALLOWED = {
     for category in Category
 }
 
+# The optional categories whose emails reach each role; the settings page shows only these.
+ROLE_CATEGORIES = {
+    Role.STUDENT: (Category.MATCHING, Category.ALERTS),
+    Role.TRAINEE: (Category.MATCHING, Category.ALERTS),
+    Role.ORG_MEMBER: (Category.ORGANISATION, Category.MATCHING),
+    Role.COORDINATOR: (Category.COORDINATION, Category.MATCHING),
+    Role.ADMIN: (Category.MATCHING,),
+}
+
+
+def categories_for(user: User) -> tuple[Category, ...]:
+    """The categories of email that can reach this person, given their role."""
+    return ROLE_CATEGORIES.get(user.role_enum, ())
+
 
 def frequency_for(session: Session, user: User, category: str) -> Frequency:
     if category in ESSENTIAL or category not in DEFAULTS:
@@ -43,7 +57,7 @@ def frequency_for(session: Session, user: User, category: str) -> Frequency:
 
 
 def all_for(session: Session, user: User) -> dict[Category, Frequency]:
-    return {c: frequency_for(session, user, c) for c in Category if c not in ESSENTIAL}
+    return {c: frequency_for(session, user, c) for c in categories_for(user) if c not in ESSENTIAL}
 
 
 def set_frequency(session: Session, user: User, category: str, frequency: str) -> None:
@@ -68,7 +82,7 @@ def set_frequency(session: Session, user: User, category: str, frequency: str) -
 
 def set_frequencies(session: Session, user: User, chosen: Mapping[str, str]) -> None:
     """Save the frequency chosen for each category that can be chosen; essential ones stay on."""
-    for category in Category:
+    for category in categories_for(user):
         if category not in ESSENTIAL and category.value in chosen:
             set_frequency(session, user, category, chosen[category.value])
 

@@ -58,12 +58,13 @@ def dashboard():
         }
         context["todo"] = dashboards.applicant_todo(db.session, current_user, today, mine, profile)
     elif current_user.role_enum == Role.ORG_MEMBER:
-        context["memberships"] = db.session.scalars(
+        memberships = db.session.scalars(
             select(Membership)
             .where(Membership.user_id == current_user.id)
             .options(selectinload(Membership.organisation))
         ).all()
-        context["todo"] = dashboards.host_todo(db.session, current_user, today)
+        context["memberships"] = memberships
+        context["todo"] = dashboards.host_todo(db.session, current_user, today, memberships)
     else:
         context["todo"] = dashboards.staff_todo(db.session)
     return render_template("main/dashboard.html", today=today, **context)

@@ -38,6 +38,11 @@ class MatchStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        """The word people read: a published match is a place offered to the applicant."""
+        return "offered" if self is MatchStatus.PUBLISHED else self.value
+
 
 # Statuses in which a match holds one of the opportunity's places.
 HOLDS_PLACE = frozenset(

@@ -127,6 +127,9 @@ class Opportunity(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The one-time token of the "new opportunity" form that created it: the same form sent again
+    # (Back, then "Save as draft") finds this row instead of making a second one.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     organisation: Mapped[Organisation] = relationship()
     country: Mapped[Country] = relationship()

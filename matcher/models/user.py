@@ -62,6 +62,9 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None]
     # Changes on logout and password change: every cookie carrying the old one stops working.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # The secret in the link to the user's calendar feed: random, so it says nothing about the account,
+    # and kept apart from the password, so only "make a new link" revokes it.
+    calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     # An IANA zone name (e.g. "Africa/Dar_es_Salaam"): timestamps are shown in it.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
@@ -84,6 +87,9 @@ class User(db.Model):
 
     def rotate_session_token(self) -> None:
         self.session_token = new_session_token()
+
+    def renew_calendar_token(self) -> None:
+        self.calendar_token = new_session_token()
 
     @property
     def role_enum(self) -> Role:

@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -35,6 +36,8 @@ class LanguageRow(Form):
 
 
 class OpportunityForm(FlaskForm):
+    # One per "new opportunity" page: sent twice, it saves one draft (services.opportunities.create).
+    form_token = HiddenField(validators=[Optional(), Length(max=64)])
     title = StringField("Title", validators=[DataRequired("Give the opportunity a title."), Length(max=200)])
     type = SelectField("Type", validators=[DataRequired("Choose a type.")])
     description = TextAreaField(

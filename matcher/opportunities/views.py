@@ -119,10 +119,25 @@ def create(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     form = OpportunityForm()
+    if not form.is_submitted():
+        form.form_token.data = service.new_form_token()
     if form.validate_on_submit():
-        created = attempt(service.create, db.session, current_user, organisation, form.to_data(), form=form)
+        created = attempt(
+            service.create,
+            db.session,
+            current_user,
+            organisation,
+            form.to_data(),
+            form.form_token.data,
+            form=form,
+        )
         if created.ok:
-            flash("The opportunity is saved as a draft. Publish it when it is ready.", "success")
+            flash(
+                "The opportunity is saved as a draft. Publish it when it is ready."
+                if created.value.status == "draft"
+                else f"This form was saved already, as “{created.value.title}”; nothing was changed.",
+                "success",
+            )
             return redirect(url_for("opportunities.show", opportunity_id=created.value.id))
     return render_form("opportunities/form.html", form, organisation=organisation, opportunity=None)
 

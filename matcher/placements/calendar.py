@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from matcher.models import User
 from matcher.models.matching import Match
-from matcher.security import fingerprint
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="placements-calendar")
 
 
 def calendar_token(user: User) -> str:
-    # Bound to the password hash: changing the password revokes old calendar links.
-    return _serializer().dumps({"uid": user.id, "pw": fingerprint(user.password_hash)})
+    """The secret in the user's calendar link: random, revoked only by making a new link."""
+    return user.calendar_token
 
 
-def read_token(token: str) -> dict[str, Any] | None:
-    """The token's claims, or None when it was not made here."""
-    try:
-        return _serializer().loads(token)
-    except BadSignature:
-        return None
-
-
-def token_matches(user: User | None, claims: dict[str, Any]) -> bool:
-    """True while the user exists and has not changed the password the token was made with."""
-    return user is not None and fingerprint(user.password_hash) == claims.get("pw")
+def owner_of(session: Session, token: str) -> User | None:
+    """The user whose calendar link carries this token, or None for an old or made-up one."""
+    return session.scalar(select(User).where(User.calendar_token == token))
 
 
 def _ics_text(value: str) -> str:

@@ -13,8 +13,9 @@ from matcher.extensions import db
 from matcher.models import Opportunity, Role, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Suggestion
 from matcher.placements import bp
-from matcher.placements.calendar import calendar_token, ical, read_token, token_matches
+from matcher.placements.calendar import calendar_token, ical, owner_of
 from matcher.placements.forms import FeedbackForm, ReasonForm
+from matcher.services import calendars
 from matcher.services.matching import outcomes, placements
 from matcher.web.access import can_act_for, role_required
 from matcher.web.forms import EmptyForm
@@ -107,10 +108,7 @@ def feedback(match_id: int):
 
 @bp.get("/placements/calendar/<token>.ics")
 def calendar(token: str):
-    claims = read_token(token)
-    user = db.session.get(User, claims.get("uid")) if claims else None
-    if claims is None or not token_matches(user, claims):
-        abort(404)
+    user = owner_of(db.session, token) or abort(404)
     matches = db.session.scalars(
         select(Match)
         .where(Match.applicant_id == user.id, Match.status.in_([MatchStatus.ACCEPTED, MatchStatus.COMPLETED]))
@@ -121,6 +119,16 @@ def calendar(token: str):
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="placements.ics"'},
     )
+
+
+@bp.post("/placements/calendar/new")
+@role_required(Role.STUDENT, Role.TRAINEE)
+def new_calendar_link():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if attempt(calendars.renew_calendar_link, db.session, current_user).ok:
+        flash("Here is your new calendar link. The old one no longer works.", "success")
+    return redirect(url_for("placements.mine", _anchor="calendar"))
 
 
 @bp.get("/opportunities/<int:opportunity_id>/placements")

@@ -77,6 +77,11 @@ class ProfileForm(FlaskForm):
             NumberRange(1, MAX_TEACHING_WEEKS, f"From 1 to {MAX_TEACHING_WEEKS} weeks."),
         ],
     )
+    cv = FileField(
+        "CV (optional)",
+        description="A PDF of at most 5 MB. It replaces the CV you uploaded before, if any.",
+        render_kw={"accept": ".pdf"},
+    )
 
     def __init__(self, role: Role | str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -171,6 +176,7 @@ class CvForm(FlaskForm):
         "CV",
         validators=[FileRequired("Choose a PDF file to upload.")],
         description="A PDF of at most 5 MB. It replaces the CV you uploaded before, if any.",
+        render_kw={"accept": ".pdf"},
     )
 
 

@@ -5,18 +5,32 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, send_file, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from matcher import uploads
+from matcher.errors import render_error
 from matcher.extensions import db
 from matcher.models import Profile, Role, User
 from matcher.profiles import bp
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
 from matcher.services import cvs, privacy, profiles
+from matcher.services.errors import DomainError
 from matcher.services.profile_reads import full_profile
 from matcher.web.access import role_required
-from matcher.web.forms import EmptyForm
+from matcher.web.forms import EmptyForm, show_error
 from matcher.web.usecase import attempt, render_form
 
 APPLICANTS = (Role.STUDENT, Role.TRAINEE)
@@ -30,7 +44,7 @@ def _own_page(cv_form: CvForm | None = None, status: int = 200):
         applicant=current_user,
         completeness=profiles.completeness(profile),
         cv_form=cv_form or CvForm(),
-        action_form=EmptyForm(),
+        action_form=EmptyForm(formdata=None),  # its buttons post elsewhere; never reads this body
         language_name=profiles.language_name,
     ), status
 
@@ -41,12 +55,29 @@ def mine():
     return _own_page()
 
 
+def _edit_page(form: ProfileForm, status: int | None = None):
+    page, code = render_form(
+        "profiles/edit.html", form, profile=profiles.profile_of(db.session, current_user)
+    )
+    return page, status or code
+
+
 @bp.route("/profile/edit", methods=["GET", "POST"])
 @role_required(*APPLICANTS)
 def edit():
     form = ProfileForm(current_user.role)
     if form.validate_on_submit():
-        saved = attempt(profiles.update, db.session, current_user, form.to_data(), date.today(), form=form)
+        upload = form.cv.data
+        saved = attempt(
+            cvs.save_profile,
+            db.session,
+            current_user,
+            form.to_data(),
+            date.today(),
+            upload.stream if upload else None,
+            upload.filename if upload else None,
+            form=form,
+        )
         if saved.ok:
             flash(
                 "Your profile is saved and complete."
@@ -57,10 +88,37 @@ def edit():
             return redirect(url_for("profiles.mine"))
     elif not form.is_submitted():
         form.load(profiles.profile_of(db.session, current_user))
-    return render_form("profiles/edit.html", form)
+    if form.errors and form.cv.data and not form.cv.errors:
+        # Browsers never send a chosen file again: say so, rather than let it vanish unnoticed.
+        form.cv.errors = ["Nothing was saved yet: choose your CV file again."]
+    return _edit_page(form)
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A body over MAX_CONTENT_LENGTH on a form with a CV is a CV too large: the form says so at its
+    field, at the form's own address. The body is never read again here (that would raise again)."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    over_length = limit is not None and (request.content_length or 0) > limit
+    if not (over_length and current_user.is_authenticated and current_user.is_applicant):
+        return render_error(413)
+    if request.endpoint == "profiles.edit":
+        form = ProfileForm(current_user.role, formdata=None)
+        form.load(profiles.profile_of(db.session, current_user))
+        lost = "Your changes were not saved: make them again."
+        show_error(form, DomainError(f"{uploads.CV_TOO_LARGE} {lost}", "cv"))
+        return _edit_page(form, 413)
+    if request.endpoint == "profiles.upload_cv":
+        cv_form = CvForm(formdata=None)
+        show_error(cv_form, DomainError(uploads.CV_TOO_LARGE, "cv"))
+        return _own_page(cv_form=cv_form, status=413)
+    return render_error(413)
+
+
+# The form posts to the page it is on, so that after an error the address is still /profile;
+# /profile/cv stays for clients that post there.
 @bp.post("/profile/cv")
+@bp.post("/profile")  # registered first, so url_for("profiles.upload_cv") gives /profile
 @role_required(*APPLICANTS)
 def upload_cv():
     form = CvForm()

@@ -24,6 +24,7 @@ from matcher.services.matching import decisions, reports, rounds
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
 from matcher.web.usecase import attempt, render_form, submitted
+from matcher.words import plural
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 PER_PAGE = 50
@@ -203,7 +204,8 @@ def publish(run_id: int):
         decisions.publish, db.session, current_user, run, form.response_deadline.data, date.today()
     )
     if published.ok:
-        flash(f"Published {published.value} matches; the applicants and hosts are being emailed.", "success")
+        done = plural(published.value, "match", "matches")
+        flash(f"Published {done}; the applicants and hosts are being emailed.", "success")
     return redirect(url_for("rounds.review", run_id=run_id))
 
 

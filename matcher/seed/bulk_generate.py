@@ -21,7 +21,7 @@ from matcher.services.accounts import slugify
 
 # Columns written per table, parents before children (the order rows are written in).
 _COLUMNS = {
-    "users": "id email name password_hash role email_verified_at created_at session_token",
+    "users": "id email name password_hash role email_verified_at created_at session_token calendar_token",
     "organisations": (
         "id name slug description website social_handle country_code created_at verified_at verified_by_id"
     ),
@@ -164,7 +164,7 @@ class Generator:
         user_id = self.ids.take("users")
         self.rows["users"].append(
             (user_id, email, self.person(rng), self.password_hash, role, created + timedelta(minutes=7),
-             created, secrets.token_urlsafe(32))
+             created, secrets.token_urlsafe(32), secrets.token_urlsafe(32))
         )  # fmt: skip
         return user_id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import BinaryIO
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from matcher import uploads
 from matcher.db import utcnow
 from matcher.models import User
 from matcher.models.profile import Profile
+from matcher.services import profiles
 from matcher.services.errors import DomainError, NotFound
 from matcher.services.profiles import applicant_for_viewer, get_or_create, profile_of, require_applicant
 
@@ -28,6 +30,21 @@ def replace_cv(session: Session, user: User, stream: BinaryIO, filename: str | N
     profile.cv_size = len(content)
     profile.cv_uploaded_at = utcnow()
     session.flush()
+    return profile
+
+
+def save_profile(
+    session: Session,
+    user: User,
+    data: profiles.ProfileData,
+    today: date,
+    cv_stream: BinaryIO | None = None,
+    cv_filename: str | None = None,
+) -> Profile:
+    """The profile form: its fields and, when a file was chosen, the new CV; all of it or none."""
+    profile = profiles.update(session, user, data, today)
+    if cv_stream is not None:
+        profile = replace_cv(session, user, cv_stream, cv_filename)
     return profile
 
 

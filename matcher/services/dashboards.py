@@ -94,10 +94,11 @@ def applicant_todo(
         )
         .order_by(Match.response_deadline, Match.id)
     ).all()
+    state = profiles.completeness(profile)  # the same reading as the profile page's
     return ApplicantTodo(
         verified=applicant.is_verified,
-        missing=profiles.completeness(profile).missing,
-        has_cv=profile is not None and profile.has_cv,
+        missing=state.missing,
+        has_cv=state.has_cv,
         applications=len(applications),
         # Once a place is accepted, the order of the other applications no longer matters.
         changeable=0 if any(r.status == MatchStatus.ACCEPTED for r in rows) else len(open_ones),
@@ -113,23 +114,57 @@ def applicant_todo(
 
 
 @dataclass(frozen=True)
+class Unverified:
+    """An organisation the member acts for that a coordinator has not verified yet."""
+
+    slug: str
+    name: str
+    missing: tuple[str, ...]  # parts of its page still empty, in words
+
+
+@dataclass(frozen=True)
 class HostTodo:
     to_order: list[Task]  # opportunities with applicants the host has not put in order; count = how many
     drafts: list[Task]
     closing: list[Task]  # published, deadline within DEADLINE_SOON; day = deadline
     to_confirm: list[Task]  # started opportunities with accepted placements to confirm; count = how many
     open_rounds: int
+    verified: bool = True  # the member's email address is confirmed
+    unverified: tuple[Unverified, ...] = ()
 
     @property
     def unordered(self) -> int:
         return sum(task.count for task in self.to_order)
 
     def __bool__(self) -> bool:
-        return bool(self.to_order or self.drafts or self.closing or self.to_confirm)
+        return bool(self.to_order or self.drafts or self.closing or self.to_confirm or self.unverified)
 
 
-def host_todo(session: Session, member: User, today: date) -> HostTodo:
-    """Two statements: the member's opportunities with their counts, and the number of open rounds."""
+def organisation_page_gaps(organisation: Organisation) -> tuple[str, ...]:
+    """What a coordinator needs on an organisation's page to verify it, and is not there yet."""
+    gaps = {
+        "a description of who you are and what you do in IR": not organisation.description.strip(),
+        "a website or social media handle": not (organisation.website or organisation.social_handle),
+        "the country it is based in": not organisation.country_code,
+    }
+    return tuple(words for words, missing in gaps.items() if missing)
+
+
+def _waiting_for_verification(memberships: Sequence[Membership]) -> tuple[Unverified, ...]:
+    return tuple(
+        Unverified(m.organisation.slug, m.organisation.name, organisation_page_gaps(m.organisation))
+        for m in memberships
+        if m.is_approved and not m.organisation.is_verified and not m.organisation.rejected_at
+    )
+
+
+def host_todo(
+    session: Session, member: User, today: date, memberships: Sequence[Membership] = ()
+) -> HostTodo:
+    """Two statements: the member's opportunities with their counts, and the number of open rounds.
+
+    `memberships` (loaded with their organisations) adds what to do before a coordinator verifies each.
+    """
     unranked = (
         select(func.count(Application.id))
         .where(Application.opportunity_id == Opportunity.id, Application.host_rank.is_(None))
@@ -186,6 +221,8 @@ def host_todo(session: Session, member: User, today: date) -> HostTodo:
             if n and starts_on <= today
         ],
         open_rounds=open_rounds or 0,
+        verified=member.is_verified,
+        unverified=_waiting_for_verification(memberships),
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
@@ -138,15 +140,53 @@ def require_editor(session: Session, actor: User, organisation: Organisation) ->
         raise PermissionDenied("You do not act for this organisation.")
 
 
-def create(session: Session, actor: User, organisation: Organisation, data: OpportunityData) -> Opportunity:
-    """A new draft of the organisation."""
+def new_form_token() -> str:
+    """A one-time token for a "new opportunity" form (see `create`)."""
+    return secrets.token_urlsafe(32)
+
+
+def create(
+    session: Session,
+    actor: User,
+    organisation: Organisation,
+    data: OpportunityData,
+    form_token: str | None = None,
+) -> Opportunity:
+    """A new draft of the organisation; the same form sent again saves into the draft it made.
+
+    A form sent again after its draft was published leaves that opportunity as it is.
+    """
     require_editor(session, actor, organisation)
+    earlier = _made_by_form(session, organisation, form_token)
+    if earlier is not None:
+        if earlier.status == S.DRAFT:
+            update(session, actor, earlier, data)
+        return earlier
     validate(session, data)
-    opportunity = Opportunity(organisation=organisation, created_by_id=actor.id, status=S.DRAFT)
+    opportunity = Opportunity(
+        organisation=organisation, created_by_id=actor.id, status=S.DRAFT, form_token=form_token or None
+    )
     _apply(session, opportunity, data)
-    session.add(opportunity)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same form sent twice at once: the unique token keeps one
+            session.add(opportunity)
+            session.flush()
+    except IntegrityError:
+        earlier = _made_by_form(session, organisation, form_token)
+        if earlier is None:
+            raise
+        return earlier
     return opportunity
+
+
+def _made_by_form(session: Session, organisation: Organisation, form_token: str | None) -> Opportunity | None:
+    if not form_token:
+        return None
+    return session.scalar(
+        select(Opportunity).where(
+            Opportunity.form_token == form_token, Opportunity.organisation_id == organisation.id
+        )
+    )
 
 
 def update(session: Session, actor: User, opportunity: Opportunity, data: OpportunityData) -> None:

@@ -80,6 +80,7 @@ COMPLETENESS_PARTS: tuple[tuple[str, str], ...] = (
 class Completeness:
     done: tuple[str, ...]
     missing: tuple[str, ...]  # labels of the parts still to fill in
+    has_cv: bool = False  # welcome, never required: it counts for neither the percentage nor matching
 
     @property
     def percent(self) -> int:
@@ -94,7 +95,7 @@ def completeness(profile: Profile | None) -> Completeness:
     """Which parts of the profile are filled in. A missing profile has nothing filled in."""
     if profile is None:
         return Completeness((), tuple(label for _, label in COMPLETENESS_PARTS))
-    return completeness_of(
+    parts = completeness_of(
         level_rank=profile.level_rank,
         institution=profile.institution,
         home_country_code=profile.home_country_code,
@@ -104,6 +105,7 @@ def completeness(profile: Profile | None) -> Completeness:
         languages=profile.languages,
         statement=profile.statement,
     )
+    return Completeness(parts.done, parts.missing, has_cv=profile.has_cv)
 
 
 def completeness_of(

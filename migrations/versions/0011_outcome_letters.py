@@ -1,14 +1,14 @@
 """Outcome letters: what each applicant who got no offer in a published round is told, choice by choice.
 
 Revision ID: 0011_outcome_letters
-Revises: 0009_opportunities_fillfactor
+Revises: 0010_calendar_tokens
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_outcome_letters"
-down_revision = "0009_opportunities_fillfactor"
+down_revision = "0010_calendar_tokens"
 branch_labels = None
 depends_on = None
 

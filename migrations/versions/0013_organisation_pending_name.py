@@ -1,14 +1,14 @@
 """A verified organisation's new name waits for a coordinator (issue 16).
 
 Revision ID: 0013_organisation_pending_name
-Revises: 0009_opportunities_fillfactor
+Revises: 0011_outcome_letters
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_organisation_pending_name"
-down_revision = "0009_opportunities_fillfactor"
+down_revision = "0011_outcome_letters"
 branch_labels = None
 depends_on = None
 

@@ -70,8 +70,8 @@ def _approve_all_and_publish(coordinator: Person, expected: int) -> None:
 
     assert coordinator.page.get_by_label("Applicants reply by").input_value()  # from the round
     coordinator.click(coordinator.button("Publish approved matches"))
-    assert f"Published {expected} matches" in coordinator.flashes
-    assert coordinator.page.locator("table.matches .badge", has_text="published").count() == expected
+    assert f"Published {expected} match{'' if expected == 1 else 'es'};" in coordinator.flashes
+    assert coordinator.page.locator("table.matches .badge", has_text="offered").count() == expected
 
 
 def _applicant_accepts_from_email(applicant: Person, mail, email: str, title: str) -> None:

@@ -41,6 +41,7 @@ def test_student_signs_up_builds_a_profile_and_applies_to_three_in_order(live_se
     assert "We sent a message to amani@uonbi.example.org" in student.flashes
     assert student.heading == "Log in"
     student.log_in("amani@uonbi.example.org", PASSWORD)
+    assert "Please confirm your email address: we sent a link to amani@uonbi.example.org" in student.text()
     assert "Complete your profile" in student.text()
 
     confirm = mail.wait_for("amani@uonbi.example.org", "Confirm your email address")

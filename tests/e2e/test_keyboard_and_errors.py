@@ -70,3 +70,4 @@ def test_sign_up_by_keyboard_with_errors_linked_to_their_fields(live_server, peo
     assert "We sent a message to kofi@knust.example.org" in person.flashes
     person.log_in("kofi@knust.example.org", PASSWORD)
     assert person.heading == "Hello, Kofi Mensah"
+    assert "Please confirm your email address: we sent a link to kofi@knust.example.org" in person.text()

@@ -99,6 +99,26 @@ def test_without_a_mail_server_messages_are_logged_and_marked_sent(app, client, 
     assert "/reset/" in caplog.text and "known@example.org" in caplog.text
 
 
+@pytest.mark.parametrize("name", ["Ann <admin@evil.example>", 'Zoë "Z" Ngata, MD', "<>"])
+def test_a_name_with_angle_brackets_or_quotes_stays_one_address(client, smtp_sink, users, name):
+    users.create(email="known@example.org", name=name)
+    client.post("/forgot", data={"email": "known@example.org"})
+    assert deliver_due(db.session).sent == 1
+    (received,) = smtp_sink.received
+    (address,) = received.message["To"].addresses
+    assert (address.display_name, address.addr_spec) == (name, "known@example.org")
+    assert received.rcpt_tos == ["known@example.org"]
+
+
+def test_the_logged_recipient_quotes_a_name_with_angle_brackets(app, client, users, caplog):
+    app.config["MAIL_SERVER"] = None
+    users.create(email="known@example.org", name="Ann <admin@evil.example>")
+    client.post("/forgot", data={"email": "known@example.org"})
+    with caplog.at_level("INFO", logger="matcher.mail"):
+        assert deliver_due(db.session).sent == 1
+    assert 'To: "Ann <admin@evil.example>" <known@example.org>\n' in caplog.text
+
+
 def test_a_rolled_back_change_leaves_no_email(client, users):
     users.organisation(name="Road2IR", slug="road2ir")
     # Sign-up fails on the password after the organisation was looked up: nothing survives.

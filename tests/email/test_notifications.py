@@ -98,6 +98,33 @@ def test_settings_page_saves_choices_and_keeps_account_mail_on(client, auth):
     assert "cannot be sent immediate" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("student", ["Matches and", "New opportunities"], ["Your organisation", "Coordination:"]),
+        ("org_member", ["Your organisation", "Matches and"], ["New opportunities", "Coordination:"]),
+        ("coordinator", ["Coordination:", "Matches and"], ["Your organisation", "New opportunities"]),
+    ],
+)
+def test_settings_show_only_the_categories_of_the_persons_role(client, auth, role, shown, hidden):
+    auth.login(role)
+    page = client.get("/account/notifications").get_data(as_text=True)
+    legends = re.findall(r"<legend>([^<]+)</legend>", page)
+    assert all(any(label in legend for legend in legends) for label in shown), legends
+    assert not any(label in legend for legend in legends for label in hidden), legends
+
+
+def test_a_category_outside_the_role_is_not_saved(client, auth):
+    user = auth.login("student")
+    client.post("/account/notifications", data={"coordination": "off", "matching": "daily"})
+    saved = db.session.execute(
+        select(NotificationPreference.category, NotificationPreference.frequency).where(
+            NotificationPreference.user_id == user.id
+        )
+    ).all()
+    assert [tuple(row) for row in saved] == [("matching", "daily")]
+
+
 def test_unsubscribe_header_and_one_click_link_work_without_login(app, users, smtp_sink):
     person = users.create(role="coordinator", email="grace@example.org")
     queue_match_mail(app, person)

@@ -65,7 +65,10 @@ def test_too_many_multipart_parts_get_413(auth, client):
 def test_a_file_over_the_content_length_limit_gets_413(auth, client):
     auth.login("student")
     data = {"cv": (io.BytesIO(b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024)), "cv.pdf")}
-    _assert_too_large(client.post("/profile/cv", data=data, content_type="multipart/form-data"))
+    response = client.post("/profile/cv", data=data, content_type="multipart/form-data")
+    # Still a 413, as the CV form with the reason at its field (tests/web/test_cv_on_profile_form.py).
+    assert response.status_code == 413
+    assert 'id="cv-error"' in response.get_data(as_text=True)
 
 
 def stays_on_this_site(location: str) -> bool:

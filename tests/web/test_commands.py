@@ -31,8 +31,12 @@ def test_create_user_refuses_a_short_password_and_a_duplicate(runner, users):
 
 def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
     app.config["ENV"] = "development"
+    app.config["BASE_URL"] = "https://irmatch.example.org:8443/"
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
+    assert "Log in at https://irmatch.example.org:8443/login with" in first.output
+    assert "Open https://irmatch.example.org:8443 in your browser." in first.output
+    assert "127.0.0.1" not in first.output
     counts = (
         db.session.scalar(select(func.count()).select_from(User)),
         db.session.scalar(select(func.count()).select_from(Organisation)),

@@ -267,3 +267,33 @@ def test_a_dashboard_sends_as_many_statements_for_many_rows_as_for_few(auth, cli
     with counting_queries() as many:
         _dashboard(client)
     assert many.count == few.count, many.report()
+
+
+def test_an_unverified_organisations_contact_is_told_what_to_do_first(client, auth, users):
+    organisation = users.organisation(
+        verified=False, name="Mwanza IR Group", slug="mwanza-ir", description=""
+    )
+    auth.login("org_member", organisation=organisation, verified=False)
+    steps = _dashboard(client)
+    assert "Before a coordinator can verify “Mwanza IR Group”" in steps
+    assert "confirm your email address with the link we sent to" in steps
+    assert (
+        '<a href="/organisations/mwanza-ir/edit">complete the organisation\'s page</a>: add a description of '
+        "who you are and what you do in IR, a website or social media handle and the country it is based in"
+    ) in steps
+    assert "Nothing waits for you" not in steps
+
+
+def test_a_complete_unverified_organisation_waits_on_the_coordinator_only(client, auth, users):
+    organisation = users.organisation(
+        verified=False, name="Mwanza IR Group", website="https://mwanza.example", country_code="TZ"
+    )
+    auth.login("org_member", organisation=organisation)
+    steps = _dashboard(client)
+    assert "nothing more from you: a coordinator checks its page" in steps
+    assert "confirm your email" not in steps and "complete the organisation" not in steps
+
+
+def test_a_verified_organisation_needs_no_verification_step(client, auth, users):
+    auth.login("org_member", organisation=users.organisation(verified=True))
+    assert "Before a coordinator can verify" not in _dashboard(client)

@@ -190,3 +190,49 @@ def test_mass_assignment_of_status_or_organisation_is_ignored(client, member, us
     opportunity = db.session.scalars(select(Opportunity)).one()
     assert opportunity.status == "draft" and opportunity.organisation_id != other.id
     assert opportunity.places_filled == 0
+
+
+def _new_form_token(client) -> str:
+    import re
+
+    page = client.get("/organisations/road2ir/opportunities/new").get_data(as_text=True)
+    return re.search(r'name="form_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_back_then_save_as_draft_again_keeps_one_draft_with_the_latest_text(client, member):
+    token = _new_form_token(client)
+    first = client.post("/organisations/road2ir/opportunities/new", data=form_data(form_token=token))
+    assert first.status_code == 302 and count() == 1
+    # The browser's Back shows the same page, with the same token; the person edits and saves again.
+    again = client.post(
+        "/organisations/road2ir/opportunities/new",
+        data=form_data(form_token=token, title="Bugando, take two"),
+    )
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count() == 1
+    assert db.session.scalars(select(Opportunity.title)).all() == ["Bugando, take two"]
+
+
+def test_a_form_sent_again_after_publishing_changes_nothing(client, member):
+    token = _new_form_token(client)
+    client.post("/organisations/road2ir/opportunities/new", data=form_data(form_token=token))
+    opportunity = db.session.scalars(select(Opportunity)).one()
+    opportunity.status = OpportunityStatus.PUBLISHED
+    db.session.commit()
+    response = client.post(
+        "/organisations/road2ir/opportunities/new",
+        data=form_data(form_token=token, title="Stale copy"),
+        follow_redirects=True,
+    )
+    assert "This form was saved already, as “IR elective at Bugando”; nothing was changed." in (
+        response.get_data(as_text=True)
+    )
+    assert count() == 1 and db.session.get(Opportunity, opportunity.id).title == "IR elective at Bugando"
+
+
+def test_each_new_form_makes_its_own_draft(client, member):
+    for _ in range(2):
+        client.post(
+            "/organisations/road2ir/opportunities/new", data=form_data(form_token=_new_form_token(client))
+        )
+    assert count() == 2

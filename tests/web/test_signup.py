@@ -136,3 +136,41 @@ def test_a_common_password_is_refused(client):
     assert response.status_code == 422
     assert "one of the most common" in response.get_data(as_text=True)
     assert db.session.scalar(select(User)) is None
+
+
+def test_the_applicant_sign_up_asks_for_no_organisation(client):
+    page = client.get("/signup").get_data(as_text=True)
+    assert 'name="organisation_name"' not in page and 'value="org_member"' not in page
+    assert 'value="student"' in page and 'value="trainee"' in page
+    assert '<a href="/signup?as=org_member">Sign up as an organisation contact</a>' in page
+
+
+def test_the_organisation_contact_sign_up_asks_for_the_organisation(client):
+    page = client.get("/signup?as=org_member").get_data(as_text=True)
+    assert (
+        'name="organisation_name"' in page and '<input type="hidden" name="role" value="org_member">' in page
+    )
+    assert 'value="student"' not in page and 'action="/signup?as=org_member"' in page
+
+
+def test_an_organisation_error_keeps_the_organisation_page(client):
+    response = client.post(
+        "/signup?as=org_member", data={**GOOD, "role": "org_member", "organisation_name": ""}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Create an organisation contact account" in page
+    assert 'id="organisation_name-error"' in page
+
+
+def test_a_student_sign_up_ignores_an_organisation_name(client):
+    client.post("/signup", data={**GOOD, "role": "student", "organisation_name": "Sneaky Org"})
+    assert db.session.scalar(select(User.role)) == "student"
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_one_banner_after_sign_up_not_two(client):
+    page = client.post("/signup", data={**GOOD, "role": "student"}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert page.count("we sent a link to <strong>amina@example.org</strong>") == 1
+    assert 'class="flash' not in page and "Welcome!" not in page

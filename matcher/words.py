@@ -1,0 +1,36 @@
+"""Counts and lists in words, so a sentence reads right whatever the numbers: "1 match", "2 matches"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """The count with the noun that agrees with it ("1 match", "2 matches"); `many` defaults to one + "s"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """A list as it is read out: "a", "a and b", "a, b and c"."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def requirements_to_check(opportunity: Any) -> list[str]:
+    """What an applicant must arrange before accepting a place, in words, the host's own text last."""
+    needs = [
+        words
+        for flag, words in (
+            (opportunity.needs_visa, "a visa"),
+            (opportunity.needs_temporary_licence, "a temporary medical licence"),
+            (opportunity.needs_indemnity, "indemnity cover"),
+            (opportunity.needs_immunisations, "immunisations"),
+        )
+        if flag
+    ]
+    if (opportunity.requirements or "").strip():
+        needs.append("the other requirements on the opportunity's page")
+    return needs
