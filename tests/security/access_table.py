@@ -162,6 +162,7 @@ TABLE = [
     row("POST", "/placements/{w.match.id}/feedback",                       "L N A F F F F", {"rating": "5"}),
     row("GET",  "/placements/calendar/bogus-token.ics",                    "N N N N N N N"),
     row("GET",  "/placements/letters/{w.letter.id}",                       "L N A F F F F"),
+    row("POST", "/placements/calendar/new",                                "L A A F F F F"),
     row("GET",  "/opportunities/{w.opp_a.id}/placements",                  "L F F A F A A"),
     row("GET",  "/opportunities/{w.opp_past.id}/placements",               "L F F A F A A"),
     row("POST", "/placements/{w.match.id}/cancel",                         "L F F A F A A",

@@ -22,7 +22,8 @@ from tests.support.apps import make_app
 from tests.support.databases import fresh_database
 
 ARGS = ["seed-bulk", "--applicants", "200", "--opportunities", "30", "--year", "2027"]
-SECRET_COLUMNS = {"password_hash", "session_token"}  # salted or random on every run, by design
+# Salted or random on every run, by design.
+SECRET_COLUMNS = {"password_hash", "session_token", "calendar_token"}
 
 
 @contextmanager
