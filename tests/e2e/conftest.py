@@ -124,8 +124,10 @@ def live_server(
                 db.session.commit()
             server = make_server("127.0.0.1", 0, app, threaded=True)
             url = f"http://127.0.0.1:{server.server_port}"
-            # Links in emails (SERVER_NAME in a request, BASE_URL outside one) lead back to this server.
-            app.config.update(SERVER_NAME=url.removeprefix("http://"), BASE_URL=url)
+            # Links in emails (always from BASE_URL) lead back to this server, which the browser names.
+            app.config.update(
+                SERVER_NAME=url.removeprefix("http://"), BASE_URL=url, TRUSTED_HOSTS=["127.0.0.1"]
+            )
             thread = threading.Thread(target=server.serve_forever, name=f"live-{label}", daemon=True)
             thread.start()
             try:
