@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -52,9 +53,28 @@ def _run_published(session: Session, job: OutboxJob) -> bool:
         for match in matches:
             # Answered or cancelled since publication: the news is still true and useful.
             if match.applicant is not None:
-                notify_published(session, match, frequencies=frequencies)
+                with skipped_on_error(session, job, match.id):
+                    notify_published(session, match, frequencies=frequencies)
             job.progress = match.id
     return len(matches) < CHUNK
+
+
+@contextmanager
+def skipped_on_error(session: Session, job: OutboxJob, row_id: int) -> Iterator[None]:
+    """Write one row's emails; if that fails, drop what it staged, log, count it on the job, go on.
+
+    One bad row (a value saved before it was refused) must never hold back a job's other emails.
+    Runs under no_autoflush, so nothing the row staged has reached the database yet.
+    """
+    staged = set(session.new)
+    try:
+        yield
+    except Exception as exc:
+        for added in set(session.new) - staged:
+            session.expunge(added)
+        job.skipped += 1
+        job.last_error = f"row {row_id}: {type(exc).__name__}: {exc}"[:2000]
+        log.exception("outbox job %s: row %s skipped", job.id, row_id)
 
 
 def matching_frequencies(session: Session, user_ids: set[int | None]) -> dict[int, Frequency]:

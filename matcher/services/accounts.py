@@ -29,6 +29,7 @@ from matcher.security import (
     verify_password,
 )
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.text import refuse_line_breaks
 from matcher.timezones import is_known_zone
 
 SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.ORG_MEMBER)
@@ -81,6 +82,7 @@ class SignUp:
 
 def create_user(session: Session, *, email: str, name: str, password: str, role: Role) -> User:
     """Create an account (any role); the caller decides whether it starts verified."""
+    refuse_line_breaks(name=name, email=email)
     check_password_policy(password)
     if find_by_email(session, email) is not None:
         raise Conflict(
@@ -104,6 +106,7 @@ def sign_up(session: Session, data: SignUp) -> User:
         raise PermissionDenied("That account type cannot be chosen at sign-up.", field="role")
     if data.role == Role.ORG_MEMBER and not (data.organisation_name or "").strip():
         raise DomainError("Name the organisation you act for.", field="organisation_name")
+    refuse_line_breaks(organisation_name=data.organisation_name)
     user = create_user(session, email=data.email, name=data.name, password=data.password, role=data.role)
     if data.role == Role.ORG_MEMBER:
         _join_or_create_organisation(session, user, data.organisation_name.strip())
@@ -259,6 +262,7 @@ def request_email_change(session: Session, user: User, password: str, new_email:
     """Send a confirmation link to the new address; nothing changes until it is followed."""
     if not verify_password(user.password_hash, password):
         raise DomainError("That is not your current password.", field="password")
+    refuse_line_breaks(new_email=new_email)
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise DomainError("That is already your email address.", field="new_email")
