@@ -1,4 +1,4 @@
-"""Request size limits answer 413 (never 500), and `next` only ever leads to a path on this site.
+"""Request size limits answer 413 (never 500); `next` and the Referer only ever lead to a path on this site.
 
 The limits are enforced before anything reads the body: before, the CSRF check parsed a 6 MB
 urlencoded `POST /login` (about 6 s of CPU, anonymously) before the guard ran. Counting the CSRF
@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from werkzeug.formparser import FormDataParser
 
 from matcher.config import defaults
+from matcher.extensions import db
 from matcher.web.redirects import is_safe_next
+from tests.support.rounds import RoundBuilder
 
 SITE = "https://matcher.test/login"
 
@@ -167,6 +169,34 @@ def test_next_never_leaves_the_site_for_someone_already_logged_in(auth, client, 
     auth.login("student")
     response = client.get("/login", query_string={"next": target})
     assert response.status_code == 302 and stays_on_this_site(response.headers["Location"]), target
+
+
+# A header cannot hold a line break, so that trick is left out.
+OFF_SITE_REFERERS = [
+    *(target for target in EVIL if "\n" not in target),
+    "https://evil.example/coordination/runs/1",
+    "http://matcher.test.evil.example/",
+]
+
+
+@pytest.mark.parametrize("referrer", OFF_SITE_REFERERS)
+def test_a_decision_never_returns_to_a_referer_off_the_site(auth, client, referrer):
+    auth.login("coordinator")
+    run_ = RoundBuilder(db.session).run(RoundBuilder(db.session).round())
+    response = client.post(
+        f"/coordination/runs/{run_.id}/decide", data={"action": "approve"}, headers={"Referer": referrer}
+    )
+    assert response.status_code == 302 and stays_on_this_site(response.headers["Location"]), referrer
+
+
+def test_a_decision_returns_to_the_filtered_review_page_it_came_from(auth, client):
+    auth.login("coordinator")
+    run_ = RoundBuilder(db.session).run(RoundBuilder(db.session).round())
+    page = f"http://matcher.test/coordination/runs/{run_.id}?status=proposed&page=2"
+    response = client.post(
+        f"/coordination/runs/{run_.id}/decide", data={"action": "approve"}, headers={"Referer": page}
+    )
+    assert response.headers["Location"] == f"/coordination/runs/{run_.id}?status=proposed&page=2"
 
 
 @settings(max_examples=300, deadline=None, database=None, derandomize=True)
