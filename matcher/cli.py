@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import URL
 
 from matcher.db import utcnow
+from matcher.devserver import serve
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due, run_worker
 from matcher.mail.digests import send_digests, send_reminders
@@ -61,6 +62,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(notify_group)
     app.cli.add_command(backup)
     app.cli.add_command(seed_bulk)
+    app.cli.add_command(serve)
 
 
 @click.command("seed-demo")
