@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	MATCHER_MAIL_DELIVER_ON_COMMIT=true $(FLASK) run --host 127.0.0.1 --port 5000
+	MATCHER_MAIL_DELIVER_ON_COMMIT=true $(FLASK) serve --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite, then PostgreSQL (skipped with a note when unreachable, unless CI=true).
 test: install-dev browser-deps

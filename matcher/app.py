@@ -35,7 +35,8 @@ from matcher.timezones import localtime
 from matcher.web.converters import IdConverter
 from matcher.web.forms import csrf_input
 from matcher.web.headers import set_security_headers
-from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
+from matcher.web.input_guard import RefuseUnknownHosts, limit_request_bodies, refuse_null_characters
+from matcher.web.links import MatcherFlask
 from matcher.web.throttle import warn_if_counts_are_split
 from matcher.words import and_list, requirements_to_check
 
@@ -58,7 +59,7 @@ BLUEPRINTS = (
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides everything else (tests pass theirs here)."""
-    app = Flask(
+    app = MatcherFlask(
         "matcher",
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,
@@ -68,16 +69,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config and config.get("TESTING"):
         app.testing = True
     settings.load(app, config)
-    if app.config.get("PROXY_FIX_X_FOR"):
-        hops = int(app.config["PROXY_FIX_X_FOR"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    register_wsgi_middleware(app)
     register_logging()
     warn_if_counts_are_split(app)
+    # Before the extensions: the CSRF check is a before-request hook too, and it reads the form.
+    app.before_request(limit_request_bodies)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
     register_cli(app)
     return app
+
+
+def register_wsgi_middleware(app: Flask) -> None:
+    """Unknown hosts are refused before Flask sees the request, after ProxyFix has set the host."""
+    app.wsgi_app = RefuseUnknownHosts(app, app.wsgi_app)
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    x_host = int(app.config.get("PROXY_FIX_X_HOST") or 0)
+    if hops or x_host:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=x_host)
 
 
 def register_logging() -> None:
@@ -128,7 +138,6 @@ def register_hooks(app: Flask) -> None:
     app.add_template_filter(and_list)
     app.add_template_global(requirements_to_check)
     app.add_template_global(MatchStatus)
-    app.before_request(limit_urlencoded_forms)  # first: before anything parses the form
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
     app.after_request(record_denials)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL
 
 from matcher import backups
 from matcher.db import utcnow
+from matcher.devserver import serve
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due, run_worker
 from matcher.mail.digests import send_digests, send_reminders
@@ -63,6 +64,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(seed_bulk)
+    app.cli.add_command(serve)
 
 
 @click.command("seed-demo")

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Flask
 
+from matcher.web.links import trusted_hosts
+
 DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 - a placeholder that production refuses
 
 # Keys that users set through MATCHER_<KEY>; values are parsed as JSON where possible
@@ -52,6 +54,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Number of trusted reverse proxies in front of the app (0: none). Behind one, set 1 so that
         # rate limits and the audit log see the client's address rather than the proxy's.
         "PROXY_FIX_X_FOR": 0,
+        # Whether the proxy's X-Forwarded-Host is believed (0: no). Links never use it, but the
+        # host check does: set 1 only behind a proxy that sets the header itself.
+        "PROXY_FIX_X_HOST": 0,
         # JSON lines of logins, denials, role changes, verifications and match decisions
         # (matcher.audit); empty: the normal log only.
         "AUDIT_LOG_PATH": os.path.join(instance_path, "audit.log"),
@@ -69,8 +74,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RESET_RATE_LIMIT": "3 per hour;6 per day",
         "INVITES_PER_MEMBER_PER_DAY": 10,
         "INVITES_PER_ORGANISATION_PER_DAY": 25,
-        # The site's address, for links in emails written outside a request (worker, cron).
+        # The site's public address: every absolute link (all links in emails) is built from it,
+        # never from the request's Host header (matcher.web.links).
         "BASE_URL": "http://127.0.0.1:5000",
+        # Hosts a request may name (Flask refuses others with 400); None: BASE_URL's host, and in
+        # development also localhost and 127.0.0.1. A list, or one string of comma-separated names;
+        # a name starting with a dot accepts its subdomains.
+        "TRUSTED_HOSTS": None,
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
@@ -101,7 +111,17 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = False
         app.config["REMEMBER_COOKIE_SECURE"] = False
         app.config["PREFERRED_URL_SCHEME"] = "http"
+    _set_trusted_hosts(app)
     _check_secret_key(app)
+
+
+def _set_trusted_hosts(app: Flask) -> None:
+    hosts = app.config["TRUSTED_HOSTS"]
+    if isinstance(hosts, str):
+        hosts = [name.strip() for name in hosts.split(",") if name.strip()]
+    if not hosts:  # never "every host": an empty setting means the default
+        hosts = trusted_hosts(app.config["BASE_URL"], development=app.config["ENV"] == "development")
+    app.config["TRUSTED_HOSTS"] = list(hosts)
 
 
 def _prefixed_env(prefix: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import secrets
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -42,6 +43,12 @@ def read_pdf(stream: BinaryIO, field: str = "cv") -> bytes:
         raise DomainError("The file is empty.", field=field)
     if not looks_like_pdf(data):
         raise DomainError("This file is not a PDF. Save your CV as a PDF and upload that.", field=field)
+    if has_active_content(data):
+        raise DomainError(
+            "This PDF contains scripts or actions that run when it is opened. Save it again without "
+            "them (printing it to a new PDF does that) and upload the copy.",
+            field=field,
+        )
     return data
 
 
@@ -54,6 +61,51 @@ def looks_like_pdf(data: bytes) -> bool:
         return False
     tail = data[-_TAIL_BYTES:]
     return b"%%EOF" in tail and b"startxref" in tail
+
+
+# Names that make a reader run something: scripts, and actions on opening or launching programs.
+ACTIVE_NAMES = frozenset({b"JavaScript", b"JS", b"OpenAction", b"Launch"})
+# A PDF name: a slash, then regular characters (anything but white space and delimiters).
+_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+_INFLATED_LIMIT = 32 * 1024 * 1024  # object streams hold dictionaries: far less than this
+
+
+def _names(data: bytes) -> set[bytes]:
+    """The PDF names in `data`, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name) for name in _NAME.findall(data)}
+
+
+def has_active_content(data: bytes) -> bool:
+    """Whether the PDF names JavaScript, an open action or a launch action.
+
+    Dictionaries are read outside streams (page contents and images are skipped, so their binary
+    data cannot match by chance) and inside object streams, where PDF 1.5 files keep compressed
+    dictionaries. An object stream that cannot be inflated counts as active: it cannot be checked.
+    """
+    if _names(_STREAM.sub(b"stream endstream", data)) & ACTIVE_NAMES:
+        return True
+    budget = _INFLATED_LIMIT
+    for stream in _STREAM.finditer(data):
+        header = data[max(stream.start() - 1024, 0) : stream.start()]
+        header_names = _names(header[header.rfind(b"obj") :])
+        if b"ObjStm" not in header_names:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            if b"FlateDecode" in header_names:
+                content = inflater.decompress(stream[1], budget)
+            elif b"Filter" not in header_names:
+                content = stream[1]
+            else:
+                return True
+        except zlib.error:
+            return True
+        budget -= len(content)
+        if budget <= 0 or _names(content) & ACTIVE_NAMES:
+            return True
+    return False
 
 
 def display_name(filename: str | None) -> str:

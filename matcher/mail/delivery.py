@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from email.headerregistry import Address
 
 from flask import current_app, has_request_context
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,9 @@ from matcher.models.notification import ESSENTIAL, DigestItem, Frequency
 log = logging.getLogger("matcher.mail")
 
 DUE_STATUSES = (OutboxStatus.PENDING, OutboxStatus.FAILED)
+# What a row with a bad value raises (a line break in a header, an address that cannot be encoded),
+# as opposed to a server or a configuration that fails for every row.
+UNSENDABLE = (BadHeaderError, ValueError)  # UnicodeError is a ValueError
 
 
 @dataclass
@@ -198,6 +201,14 @@ def deliver_due(session: Session, limit: int | None = None) -> DeliveryReport:
                     if not _is_permanent(exc):
                         server_down = True  # leave the rest of the batch for the next pass
                         break
+                    continue
+                except UNSENDABLE as exc:  # the row itself cannot become an email: never retried
+                    log.exception("outbox message %s cannot be sent; marked dead", row.id)
+                    row.attempts += 1
+                    row.status, row.last_error = OutboxStatus.DEAD, f"{type(exc).__name__}: {exc}"[:2000]
+                    report.dead += 1
+                    report.errors.append(row.last_error)
+                    connection = _close(connection)
                     continue
                 row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
                 row.attempts += 1

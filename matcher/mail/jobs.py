@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -67,7 +68,8 @@ def _offers(session: Session, job: OutboxJob, run: MatchRun) -> bool:
     with session.no_autoflush:
         for match in matches:
             # Answered or cancelled since publication: the news is still true and useful.
-            offer_to_applicant(session, match)
+            with skipped_on_error(session, job, match.id):
+                offer_to_applicant(session, match)
             job.progress = match.id
     return len(matches) < CHUNK
 
@@ -111,7 +113,8 @@ def _hosts(session: Session, job: OutboxJob, run: MatchRun) -> bool:
                         .options(selectinload(Match.applicant), selectinload(Match.opportunity))
                     )
                 )
-                notify_hosts(session, memberships[0].user, matches, frequencies.get(user_id))
+                with skipped_on_error(session, job, user_id):
+                    notify_hosts(session, memberships[0].user, matches, frequencies.get(user_id))
             job.progress = user_id
     return len(people) < CHUNK
 
@@ -128,23 +131,42 @@ def _letters(session: Session, job: OutboxJob, run: MatchRun) -> bool:
     applicants = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(places))))}
     with session.no_autoflush:
         for letter in letters:
-            queue_email(
-                session,
-                to=applicants[letter.applicant_id],
-                template="outcome_letter",
-                category=Category.OFFERS,
-                subject=f"{run.round.name}: no place for you this time, and what you can do now",
-                context={
-                    "letter": letter,
-                    "round": run.round,
-                    "open_places": places[letter.applicant_id],
-                    "next_round": following,
-                    "link": url_for("placements.letter", letter_id=letter.id, _external=True),
-                },
-            )
+            with skipped_on_error(session, job, letter.applicant_id):
+                queue_email(
+                    session,
+                    to=applicants[letter.applicant_id],
+                    template="outcome_letter",
+                    category=Category.OFFERS,
+                    subject=f"{run.round.name}: no place for you this time, and what you can do now",
+                    context={
+                        "letter": letter,
+                        "round": run.round,
+                        "open_places": places[letter.applicant_id],
+                        "next_round": following,
+                        "link": url_for("placements.letter", letter_id=letter.id, _external=True),
+                    },
+                )
     if applicant_ids:
         job.progress = applicant_ids[-1]
     return len(applicant_ids) < CHUNK
+
+
+@contextmanager
+def skipped_on_error(session: Session, job: OutboxJob, row_id: int) -> Iterator[None]:
+    """Write one row's emails; if that fails, drop what it staged, log, count it on the job, go on.
+
+    One bad row (a value saved before it was refused) must never hold back a job's other emails.
+    Runs under no_autoflush, so nothing the row staged has reached the database yet.
+    """
+    staged = set(session.new)
+    try:
+        yield
+    except Exception as exc:
+        for added in set(session.new) - staged:
+            session.expunge(added)
+        job.skipped += 1
+        job.last_error = f"row {row_id}: {type(exc).__name__}: {exc}"[:2000]
+        log.exception("outbox job %s: row %s skipped", job.id, row_id)
 
 
 def matching_frequencies(session: Session, user_ids: set[int | None]) -> dict[int, Frequency]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -16,17 +15,15 @@ from matcher.mail.preferences import frequency_for, unsubscribe_url
 from matcher.models import OutboxJob, OutboxMessage, OutboxStatus, User
 from matcher.models.notification import ESSENTIAL, UNSUBSCRIBE_INSTEAD, DigestItem, Frequency
 
-_LINE_BREAK = re.compile(r"[\r\n]")
 
+def _one_line(value: str) -> str:
+    """A header value on one line: each run of whitespace, line breaks included, becomes one space.
 
-class HeaderInjectionError(ValueError):
-    """A header value (subject, name, address) contains a line break."""
-
-
-def _header_safe(value: str, what: str) -> str:
-    if _LINE_BREAK.search(value):
-        raise HeaderInjectionError(f"The {what} of an email cannot contain a line break.")
-    return value
+    A line break would end the header early (header injection). Services refuse line breaks in
+    names and titles, but rows saved before they did may hold one: fold it rather than fail the
+    request that sends the email.
+    """
+    return " ".join(value.split())
 
 
 def new_message_id() -> str:
@@ -62,7 +59,7 @@ def queue_email(
                 DigestItem(
                     user_id=to.id,
                     category=category,
-                    text=_header_safe(digest_line or subject, "digest line"),
+                    text=_one_line(digest_line or subject),
                     link=context.get("link"),
                 )
             )
@@ -82,9 +79,9 @@ def queue_email(
         category=category,
         template=template,
         user_id=user_id,
-        to_address=_header_safe(address, "address"),
-        to_name=_header_safe(name, "recipient name"),
-        subject=_header_safe(subject, "subject"),
+        to_address=_one_line(address),
+        to_name=_one_line(name),
+        subject=_one_line(subject),
         body_text=render_template(f"email/{template}.txt", **ctx)
         + _text_footer(unsubscribe, optional != category),
         body_html=render_template(f"email/{template}.html", **ctx),

@@ -65,5 +65,8 @@ class OutboxJob(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     progress: Mapped[int] = mapped_column(default=0)  # the last id handled, for resuming
+    # Rows that could not be written (logged each time), so that they never hold back the rest.
+    skipped: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(index=True)

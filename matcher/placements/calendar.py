@@ -54,4 +54,24 @@ def ical(matches: list[Match]) -> str:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+LINE_OCTETS = 75
+
+
+def fold(line: str) -> str:
+    """RFC 5545 3.1: at most 75 octets a line; the rest continues on lines that begin with a space.
+
+    Counted in UTF-8 octets, never splitting a character (a continuation byte is 10xxxxxx).
+    """
+    data = line.encode()
+    pieces, start, room = [], 0, LINE_OCTETS
+    while len(data) - start > room:
+        end = start + room
+        while data[end] & 0xC0 == 0x80:
+            end -= 1
+        pieces.append(data[start:end].decode())
+        start, room = end, LINE_OCTETS - 1  # the leading space takes one octet
+    pieces.append(data[start:].decode())
+    return "\r\n ".join(pieces)

@@ -23,6 +23,7 @@ from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services.matching import decisions, reports, rounds
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
+from matcher.web.redirects import redirect_back
 from matcher.web.usecase import attempt, render_form, submitted
 from matcher.words import plural
 
@@ -142,19 +143,19 @@ def decide(run_id: int):
         abort(400)
     if not ids:
         flash("Tick at least one match first.", "error")
-        return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
+        return redirect_back(url_for("rounds.review", run_id=run_id))
     decided = attempt(
         decisions.decide_many, db.session, current_user, run, ids, action, form.reason.data, date.today()
     )
     if not decided.ok:  # the refusal is flashed
-        return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
+        return redirect_back(url_for("rounds.review", run_id=run_id))
     result = decided.value
     verb = "approved" if action == "approve" else "rejected"
     if result.done:
         flash(f"{len(result.done)} match{'es' if len(result.done) != 1 else ''} {verb}.", "success")
     for match_id, message in result.refused:
         flash(f"Match {match_id} was not {verb}: {message}", "error")
-    return redirect(request.referrer or url_for("rounds.review", run_id=run_id))
+    return redirect_back(url_for("rounds.review", run_id=run_id))
 
 
 def _filters(values) -> dict:

@@ -26,6 +26,7 @@ from matcher.models import (
 )
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
+from matcher.services.text import refuse_line_breaks
 
 S = OpportunityStatus
 # Which status each action may start from.
@@ -74,6 +75,14 @@ SIMPLE_FIELDS = [f.name for f in fields(OpportunityData) if f.name not in ("inte
 
 def validate(session: Session, data: OpportunityData, places_filled: int = 0) -> None:
     """Raise DomainError on the first field that breaks a rule of the domain."""
+    refuse_line_breaks(
+        title=data.title,
+        host_institution=data.host_institution,
+        city=data.city,
+        fee_currency=data.fee_currency,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+    )
     title = data.title.strip()
     if not title:
         raise DomainError("Give the opportunity a title.", field="title")

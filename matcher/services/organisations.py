@@ -27,6 +27,7 @@ from matcher.security import ORGANISATION_INVITE, TokenError, fingerprint, make_
 from matcher.services.accounts import create_user, find_by_email, normalise_email
 from matcher.services.errors import Conflict, DomainError, PermissionDenied, TooMany
 from matcher.services.permissions import approved_membership, can_act_for, is_staff
+from matcher.services.text import refuse_line_breaks
 
 
 @dataclass
@@ -44,6 +45,7 @@ def update_profile(
 ) -> None:
     if not can_act_for(session, actor, organisation):
         raise PermissionDenied("You do not act for this organisation.")
+    refuse_line_breaks(name=data.name, website=data.website, social_handle=data.social_handle)
     if data.website and not data.website.startswith(("https://", "http://")):
         raise DomainError("Give the full address, starting with https://", field="website")
     codes = {c for c in [data.country_code, *data.countries] if c}
@@ -302,6 +304,7 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
     """Email a colleague a signed link that lets them join the organisation once."""
     if not can_act_for(session, actor, organisation):
         raise PermissionDenied("You do not act for this organisation.")
+    refuse_line_breaks(email=email)
     email = normalise_email(email)
     existing = find_by_email(session, email)
     if existing and approved_membership(session, existing, organisation):

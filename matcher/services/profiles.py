@@ -32,6 +32,7 @@ from matcher.models import (
 from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff, require_confirmed
+from matcher.services.text import refuse_line_breaks
 
 MAX_WINDOWS = 6
 MAX_LANGUAGES = 8
@@ -261,6 +262,7 @@ def validate(session: Session, user: User, data: ProfileData, today: date) -> No
         lv.rank for lv in levels_for(session, user.role)
     }:
         raise DomainError("Choose your training level from the list.", field="level")
+    refuse_line_breaks(institution=data.institution)
     if len(check_text(data.institution, "institution")) > MAX_INSTITUTION:
         raise DomainError(f"Keep the institution to {MAX_INSTITUTION} characters.", field="institution")
     if data.home_country_code and data.home_country_code not in set(session.scalars(select(Country.iso2))):

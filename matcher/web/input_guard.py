@@ -1,10 +1,46 @@
-"""Refuse input that no field may contain, before any view sees it."""
+"""Refuse requests no view should see: unknown hosts, oversized bodies, null characters."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, request
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from flask import Flask, abort, current_app, request
+from werkzeug.exceptions import SecurityError
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import get_host
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 URLENCODED = "application/x-www-form-urlencoded"
+
+_UNKNOWN_HOST_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>Unknown host</title>"
+    "<h1>Unknown host</h1><p>This site does not answer to that address.</p>"
+)
+
+
+class RefuseUnknownHosts:
+    """WSGI middleware: a request naming a host outside TRUSTED_HOSTS gets a plain 400.
+
+    Flask checks TRUSTED_HOSTS as well, but only while it sets up the request, after which every
+    page or hook that builds a URL fails; refusing here, before Flask, keeps the answer a 400. It
+    sits inside ProxyFix, so it judges the host ProxyFix decided to believe.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication) -> None:
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            get_host(environ, self.app.config["TRUSTED_HOSTS"])
+        except SecurityError:
+            response = Response(_UNKNOWN_HOST_PAGE, status=400, mimetype="text/html")
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Content-Security-Policy"] = "default-src 'none'"
+            return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 def refuse_null_characters() -> None:
@@ -15,18 +51,26 @@ def refuse_null_characters() -> None:
                 abort(400, description="A field contains a null character, which is not allowed.")
 
 
-def limit_urlencoded_forms() -> None:
-    """MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS for urlencoded bodies too (413 beyond).
+def limit_request_bodies() -> None:
+    """MAX_CONTENT_LENGTH for every body, MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS for urlencoded ones.
 
-    Werkzeug applies both to multipart bodies only and reads a urlencoded body whole, so without
-    this a 6 MB body of a million fields would be parsed. Runs before anything reads the form.
+    The app's first before-request hook (registered ahead of the CSRF check, which reads the form),
+    so a body over a limit is refused with 413 before anything parses it. A declared length is
+    judged without reading a byte. Werkzeug applies the two form limits to multipart bodies while it
+    streams them, but reads a urlencoded body whole, so a 6 MB body of a million fields would be
+    parsed: those are counted here from the raw bytes, which is cheap.
     """
+    config = current_app.config
+    length = request.content_length
+    largest = config.get("MAX_CONTENT_LENGTH")
+    if largest is not None and length is not None and length > largest:
+        abort(413)
     if request.mimetype != URLENCODED:
         return
-    memory = current_app.config.get("MAX_FORM_MEMORY_SIZE")
-    if memory is not None and (request.content_length or 0) > memory:
+    memory = config.get("MAX_FORM_MEMORY_SIZE")
+    if memory is not None and (length or 0) > memory:
         abort(413)
     body = request.get_data(cache=True)  # the form is parsed from this copy afterwards
-    parts = current_app.config.get("MAX_FORM_PARTS")
+    parts = config.get("MAX_FORM_PARTS")
     if (memory is not None and len(body) > memory) or (parts is not None and body.count(b"&") >= parts):
         abort(413)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from werkzeug.serving import make_server
 
+from matcher.devserver import RequestHandler
 from matcher.extensions import db
 from matcher.reference.sync import sync_reference_data
 from tests.conftest import make_app
@@ -122,10 +123,12 @@ def live_server(
                 db.create_all()
                 sync_reference_data(db.session)
                 db.session.commit()
-            server = make_server("127.0.0.1", 0, app, threaded=True)
+            server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=RequestHandler)
             url = f"http://127.0.0.1:{server.server_port}"
-            # Links in emails (SERVER_NAME in a request, BASE_URL outside one) lead back to this server.
-            app.config.update(SERVER_NAME=url.removeprefix("http://"), BASE_URL=url)
+            # Links in emails (always from BASE_URL) lead back to this server, which the browser names.
+            app.config.update(
+                SERVER_NAME=url.removeprefix("http://"), BASE_URL=url, TRUSTED_HOSTS=["127.0.0.1"]
+            )
             thread = threading.Thread(target=server.serve_forever, name=f"live-{label}", daemon=True)
             thread.start()
             try:

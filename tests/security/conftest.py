@@ -48,6 +48,7 @@ def production_app(app, database, tmp_path, monkeypatch):
             "ENV": "production",
             "SECRET_KEY": PRODUCTION_SECRET,
             "SERVER_NAME": "matcher.test",
+            "BASE_URL": "https://matcher.test",
             "SQLALCHEMY_DATABASE_URI": database.url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **database.engine_options},
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),

@@ -71,6 +71,39 @@ def test_a_reset_applies_the_policy(client, users, password, message):
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("password", "advice"),
+    [
+        ("aaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+        ("abcdefghijkl", 'Sequences like "abc" or "6543" are easy to guess.'),
+        ("Password1234!", "This is similar to a commonly used password."),
+    ],
+)
+def test_an_easily_guessed_password_is_refused_with_zxcvbn_advice(password, advice):
+    with pytest.raises(DomainError) as refused:
+        check_password_policy(password)
+    assert refused.value.field == "password"
+    assert refused.value.message.startswith("This password would be easy to guess.")
+    assert advice in refused.value.message
+
+
+def test_a_password_made_of_the_persons_own_name_is_refused():
+    check_password_policy("Amina Mushi!!")  # strong for a stranger
+    with pytest.raises(DomainError, match="easy to guess"):
+        check_password_policy("Amina Mushi!!", personal=("amina@example.org", "Amina Mushi"))
+
+
+def test_sign_up_shows_the_advice_at_the_password_field(client):
+    data = {"role": "student", "name": "Amina Mushi", "email": "amina@example.org"}
+    response = client.post("/signup", data={**data, "password": "aaaaaaaaaa", "confirm": "aaaaaaaaaa"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = page[page.index('id="password-error"') :][:400]
+    assert "This password would be easy to guess." in error
+    assert "Avoid repeated words and characters." in error
+    assert db.session.scalar(select(User)) is None
+
+
 def test_production_defaults_are_owasp_argon2id(tmp_path):
     settings = defaults(str(tmp_path))
     assert (settings["ARGON2_MEMORY_COST"], settings["ARGON2_TIME_COST"], settings["ARGON2_PARALLELISM"]) == (

@@ -16,7 +16,10 @@ BASE_TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
     "ENV": "testing",
     "SECRET_KEY": "test-secret-key-not-for-production",
+    # The test client sends `Host: matcher.test` (from SERVER_NAME); links in emails come from
+    # BASE_URL, and requests naming another host are refused (TRUSTED_HOSTS, from BASE_URL).
     "SERVER_NAME": "matcher.test",
+    "BASE_URL": "http://matcher.test",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
     # Cheap hashing keeps the suite fast; production parameters are tested on their own.

@@ -39,6 +39,7 @@ from matcher.services.matching import inputs
 from matcher.services.matching.allocation import allocate_ranked
 from matcher.services.permissions import is_staff
 from matcher.services.profiles import is_complete
+from matcher.services.text import refuse_line_breaks
 
 ALGORITHM_VERSION = "deferred-acceptance-hr/2"  # 2: lottery over applicant ids in numeric order
 DEFAULT_TOP_N = 5
@@ -86,6 +87,7 @@ def create_round(
     require_coordinator(actor)
     if not name.strip():
         raise DomainError("Name the round.", field="name")
+    refuse_line_breaks(name=name)
     if mode not in {m.value for m in RoundMode}:
         raise DomainError("Choose ranked allocation or recommendation.", field="mode")
     if scope.starts_after and scope.ends_before and scope.ends_before < scope.starts_after:
