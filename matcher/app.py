@@ -32,7 +32,7 @@ from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
 from matcher.web.converters import IdConverter
-from matcher.web.forms import csrf_input
+from matcher.web.forms import csrf_input, error_links
 from matcher.web.headers import set_security_headers
 from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
 
@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     app.add_template_global(csrf_input)
+    app.add_template_global(error_links)
     app.add_template_filter(localtime)
     app.before_request(limit_urlencoded_forms)  # first: before anything parses the form
     app.before_request(refuse_null_characters)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from types import SimpleNamespace
+
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -20,8 +20,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.services.opportunities import OpportunityData
+from matcher.services.opportunities import OpportunityData, cross_field_problems
 from matcher.web import choices
+from matcher.web.forms import AppForm, RowForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -29,12 +30,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LanguageRow(Form):
+class LanguageRow(RowForm):
     language = SelectField("Language", validators=[Optional()])
     level = SelectField("Level", validators=[Optional()])
 
 
-class OpportunityForm(FlaskForm):
+class OpportunityForm(AppForm):
     title = StringField("Title", validators=[DataRequired("Give the opportunity a title."), Length(max=200)])
     type = SelectField("Type", validators=[DataRequired("Choose a type.")])
     description = TextAreaField(
@@ -91,6 +92,34 @@ class OpportunityForm(FlaskForm):
             row.form.language.choices = choices.language_choices()
             row.form.level.choices = choices.language_level_choices()
 
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks and the rules that tie fields together, in one pass: a date in the wrong
+        order is reported with a missing title, not after it is fixed."""
+        valid = super().validate(extra_validators)
+        for name, message in cross_field_problems(self._parsed()):
+            self[name].errors = [*self[name].errors, message]
+            valid = False
+        return valid
+
+    def _parsed(self) -> SimpleNamespace:
+        """The values the rules read; None where the field itself is wrong, so no rule guesses."""
+
+        def value(name: str, convert=lambda v: v):
+            f = self[name]
+            return None if f.errors or f.data in (None, "") else convert(f.data)
+
+        return SimpleNamespace(
+            level_min=value("level_min", _rank),
+            level_max=value("level_max", _rank),
+            starts_on=value("starts_on"),
+            ends_on=value("ends_on"),
+            flexible=bool(self.flexible.data),
+            min_weeks=None if self.min_weeks.errors else self.min_weeks.data,
+            deadline=value("deadline"),
+            fee_amount=value("fee_amount"),
+            fee_currency=(self.fee_currency.data or "").strip() or None,
+        )
+
     def load(self, opportunity) -> None:
         """Fill the form from an existing opportunity (GET of the edit page)."""
         for name in OpportunityData.__dataclass_fields__:
@@ -137,3 +166,7 @@ class OpportunityForm(FlaskForm):
             contact_name=(self.contact_name.data or "").strip(),
             contact_email=(self.contact_email.data or "").strip(),
         )
+
+
+def _rank(value: str) -> int | None:
+    return int(value) if str(value).isdigit() else None
