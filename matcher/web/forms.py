@@ -99,20 +99,39 @@ class OurWords:
 OUR_WORDS = OurWords()
 
 
+def _one_message_per_unreadable_field(form: Form) -> None:
+    """A value that could not be read ("many" for a number) says so, alone: the validators after
+    it judged an empty value ("From 1 to 1000") and would only add noise."""
+    for f in form:
+        if f.process_errors:
+            f.errors = list(f.process_errors)
+
+
 class AppForm(FlaskForm):
-    """The base of every form of the app: CSRF (FlaskForm) and our words for WTForms' defaults."""
+    """The base of every form of the app: CSRF (FlaskForm), our words for WTForms' defaults, one
+    message for a value that cannot be read."""
 
     class Meta:
         def get_translations(self, form: Any) -> OurWords:
             return OUR_WORDS
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        _one_message_per_unreadable_field(self)
+        return valid
 
 
 class RowForm(Form):
-    """The base of the rows of a FieldList(FormField(...)): our words too."""
+    """The base of the rows of a FieldList(FormField(...)): the same as AppForm, without CSRF."""
 
     class Meta:
         def get_translations(self, form: Any) -> OurWords:
             return OUR_WORDS
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        _one_message_per_unreadable_field(self)
+        return valid
 
 
 class CheckboxesField(SelectMultipleField):
