@@ -210,6 +210,6 @@ def test_a_logged_in_applicant_can_sort_by_match_score(client, auth, users):
 
 def test_sorting_by_score_needs_an_applicant_profile(client):
     response = client.get("/opportunities?sort=score")
-    assert response.status_code == 400 and "needs you to be logged in as an applicant" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "logged in as an applicant" in response.get_data(as_text=True)
     api = client.get("/api/v1/opportunities?sort=score")
     assert api.status_code == 400 and api.get_json()["error"]["problems"][0]["parameter"] == "sort"
