@@ -15,7 +15,7 @@ from matcher.services import organisations as service
 from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt, render_form, submitted
+from matcher.web.usecase import attempt, render_form
 
 
 def _organisation(slug: str) -> Organisation:
@@ -43,6 +43,11 @@ def index():
 
 @bp.get("/organisations/<slug>")
 def show(slug: str):
+    return _organisation_page(slug, InviteForm())
+
+
+def _organisation_page(slug: str, invite_form: InviteForm) -> tuple[str, int]:
+    """The organisation's page; 422 when the invitation form comes back with errors."""
     organisation = _organisation(slug)
     editor = can_act_for(current_user, organisation)
     published = db.session.scalars(
@@ -60,15 +65,17 @@ def show(slug: str):
             )
             .order_by(Opportunity.status, Opportunity.starts_on, Opportunity.id)
         ).all()
-    return render_template(
+    page = render_template(
         "organisations/show.html",
         organisation=organisation,
         published=published,
         others=others,
         editor=editor,
-        invite_form=InviteForm(),
+        invite_form=invite_form,
+        form=invite_form,  # the page's title says "Error:" when it has errors
         action_form=EmptyForm(),
     )
+    return page, 422 if invite_form.errors else 200
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
@@ -102,14 +109,15 @@ def invite(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     form = InviteForm()
-    if (
-        submitted(form)
-        and attempt(service.invite, db.session, current_user, organisation, form.email.data).ok
+    if not (
+        form.validate_on_submit()
+        and attempt(service.invite, db.session, current_user, organisation, form.email.data, form=form).ok
     ):
-        flash(
-            f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
-            "success",
-        )
+        return _organisation_page(slug, form)
+    flash(
+        f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
+        "success",
+    )
     return redirect(url_for("organisations.show", slug=organisation.slug))
 
 

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 import matcher
 from matcher.extensions import db
 from matcher.models import MatchRound, Opportunity
+from matcher.services.matching import rounds
 from matcher.web.forms import MESSAGES, AppForm, error_links
 from tests.web.test_opportunity_editing import form_data
 from tests.web.test_profiles import complete_form
@@ -222,3 +223,30 @@ def _is_default(message: str, default: str) -> bool:
     """The default message, with its placeholders filled in or not."""
     pattern = re.sub(r"%\\\((\w+)\\\)[sd]|\\\{\w+\\\}", ".+", re.escape(default))
     return re.fullmatch(pattern, message) is not None
+
+
+def test_a_bad_invitation_address_comes_back_on_the_organisation_page_with_what_was_typed(
+    auth, client, users
+):
+    organisation = users.organisation(slug="kigali")
+    auth.login_as(users.create("org_member", organisation=organisation))
+    response = client.post("/organisations/kigali/invite", data={"email": "colleague at example"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    links, _ = summary(page)
+    assert links == [("email", "Enter a valid email address.")]
+    assert 'value="colleague at example"' in page and "<title>Error: " in page
+
+
+def test_a_bad_seed_comes_back_on_the_round_page_with_its_summary(auth, client, users):
+    coordinator = auth.login("coordinator")
+    match_round = rounds.create_round(
+        db.session, coordinator, name="Spring", mode="ranked", scope=rounds.Scope(), response_deadline=None
+    )
+    db.session.commit()
+    response = client.post(f"/coordination/rounds/{match_round.id}/run", data={"seed": "lucky"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    links, _ = summary(page)
+    assert links == [("seed", "Enter a whole number, like 12.")]
+    assert not match_round.runs
