@@ -101,10 +101,16 @@ OUR_WORDS = OurWords()
 
 def _one_message_per_unreadable_field(form: Form) -> None:
     """A value that could not be read ("many" for a number) says so, alone: the validators after
-    it judged an empty value ("From 1 to 1000") and would only add noise."""
+    it judged an empty value ("From 1 to 1000") and would only add noise. Nothing typed at all is
+    the validators' to name ("Give a rating"), not "Enter a whole number"."""
     for f in form:
-        if f.process_errors:
+        if not f.process_errors:
+            continue
+        typed = any(str(value).strip() for value in (f.raw_data or []))
+        if typed:
             f.errors = list(f.process_errors)
+        elif any(e not in f.process_errors for e in f.errors):
+            f.errors = [e for e in f.errors if e not in f.process_errors]
 
 
 class AppForm(FlaskForm):
@@ -141,9 +147,10 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def error_links(form: FlaskForm) -> list[tuple[str | None, str]]:
+def error_links(form: FlaskForm, id_suffix: str = "") -> list[tuple[str | None, str]]:
     """(id to link to, message) for every error on the form, in the order of its fields, then the
-    messages about the whole form (id None). A row's message says which row, as at the field."""
+    messages about the whole form (id None). A row's message says which row, as at the field.
+    `id_suffix` follows each id, for a page that shows the same form once per row ("rating-12")."""
     found: list[tuple[str | None, str]] = []
     for f in form:
         if f.type == "CSRFTokenField":
@@ -151,7 +158,7 @@ def error_links(form: FlaskForm) -> list[tuple[str | None, str]]:
         else:
             _field_errors(f, found)
     found.extend((None, message) for message in getattr(form, "form_errors", []))
-    return found
+    return [(target + id_suffix if target else None, message) for target, message in found]
 
 
 def _texts(errors: Any) -> list[str]:

@@ -250,3 +250,19 @@ def test_a_bad_seed_comes_back_on_the_round_page_with_its_summary(auth, client, 
     links, _ = summary(page)
     assert links == [("seed", "Enter a whole number, like 12.")]
     assert not match_round.runs
+
+
+def test_feedback_without_a_rating_comes_back_with_the_text_kept(auth, client, users):
+    student = auth.login("student")
+    opportunity = users.opportunity(starts_on=TODAY - timedelta(days=40), deadline=None)
+    match = users.match(student, opportunity, "completed")
+    response = client.post(
+        f"/placements/{match.id}/feedback", data={"rating": "", "feedback": "Great teaching."}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    links, _ = summary(page)
+    assert links == [(f"rating-{match.id}", "Give a rating from 1 to 5.")]
+    assert field_error(page, f"rating-{match.id}") == "Give a rating from 1 to 5."
+    assert ">Great teaching.</textarea>" in page
+    assert db.session.get(type(match), match.id).rating is None
