@@ -48,8 +48,12 @@ class OpportunityForm(AppForm):
     )
     city = StringField("City", validators=[DataRequired("Name the city."), Length(max=100)])
     country_code = SelectField("Country", validators=[DataRequired("Choose a country.")])
-    level_min = SelectField("Lowest training level accepted", validators=[DataRequired()])
-    level_max = SelectField("Highest training level accepted", validators=[DataRequired()])
+    level_min = SelectField(
+        "Lowest training level accepted", validators=[DataRequired("Choose the lowest level accepted.")]
+    )
+    level_max = SelectField(
+        "Highest training level accepted", validators=[DataRequired("Choose the highest level accepted.")]
+    )
     interests = MultiCheckboxField("Interests", validators=[DataRequired("Choose at least one interest.")])
     starts_on = DateField("Start date", validators=[InputRequired("Give a start date.")])
     ends_on = DateField("End date", validators=[InputRequired("Give an end date.")])
