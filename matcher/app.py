@@ -33,7 +33,7 @@ from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
 from matcher.web.converters import IdConverter
-from matcher.web.forms import csrf_input
+from matcher.web.forms import csrf_input, error_links
 from matcher.web.headers import set_security_headers
 from matcher.web.input_guard import RefuseUnknownHosts, limit_request_bodies, refuse_null_characters
 from matcher.web.links import MatcherFlask
@@ -134,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     app.add_template_global(csrf_input)
+    app.add_template_global(error_links)
     app.add_template_filter(localtime)
     app.add_template_filter(and_list)
     app.add_template_global(requirements_to_check)

@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from matcher.models import Role
+from matcher.web.forms import AppForm
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = SelectField(
         "Role",
         choices=[SelectChoice(role.value, role.label) for role in Role],

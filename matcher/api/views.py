@@ -71,7 +71,7 @@ def opportunities():
     filters, errors = parse_filters(db.session, request.args)
     if filters.sort == "score":
         errors.by_param["sort"] = (
-            "the API sorts by start, deadline or newest; score needs a logged-in applicant"
+            "The API sorts by start, deadline or newest; sorting by match score needs a logged-in applicant."
         )
     if errors:
         return bad_request(errors.by_param)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from matcher.services.applications import MAX_MOTIVATION
+from matcher.web.forms import AppForm
 
 
-class MotivationForm(FlaskForm):
+class MotivationForm(AppForm):
     motivation = TextAreaField(
         "Motivation (optional)",
         validators=[Length(max=MAX_MOTIVATION, message=f"At most {MAX_MOTIVATION} characters.")],
@@ -18,7 +18,7 @@ class MotivationForm(FlaskForm):
     )
 
 
-class HostOrderForm(FlaskForm):
+class HostOrderForm(AppForm):
     """One number per applicant, named after the application.
 
     One form part per applicant (no hidden ids) keeps long lists within MAX_FORM_PARTS, and a

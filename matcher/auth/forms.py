@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from matcher.models import Role
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 from matcher.timezones import is_known_zone, zone_choices
-from matcher.web.forms import strip_spaces
+from matcher.web.forms import AppForm, strip_spaces
 
 _email = [DataRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)]
 
@@ -45,7 +44,7 @@ def _confirm(field: str) -> PasswordField:
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(AppForm):
     role = RadioField(
         "I am",
         choices=[SelectChoice(role.value, role.label) for role in SIGNUP_ROLES],
@@ -78,23 +77,23 @@ class SignupForm(FlaskForm):
             raise ValidationError("Name the organisation you act for.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField("Email", validators=_email, filters=[strip_spaces])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Remember me on this device")
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = EmailField("Email", validators=_email, filters=[strip_spaces])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     password = _new_password("New password")
     confirm = _confirm("password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )
@@ -102,12 +101,12 @@ class ChangePasswordForm(FlaskForm):
     confirm = _confirm("password")
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(AppForm):
     new_email = EmailField("New email", validators=_email, filters=[strip_spaces])
     password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 
-class TimezoneForm(FlaskForm):
+class TimezoneForm(AppForm):
     # Checked below with a message of our own rather than WTForms' "Not a valid choice".
     timezone = SelectField(
         "Time zone",

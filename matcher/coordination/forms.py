@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, Length
 
 from matcher.services.reading import MAX_DESCRIPTION, MAX_TITLE, MAX_URL
+from matcher.web.forms import AppForm
 
 
-class ReadingLinkForm(FlaskForm):
+class ReadingLinkForm(AppForm):
     title = StringField("Title", validators=[DataRequired("Give the link a title."), Length(max=MAX_TITLE)])
     url = URLField(
         "Web address",

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from types import SimpleNamespace
+
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -21,8 +21,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.services.opportunities import OpportunityData
+from matcher.services.opportunities import OpportunityData, cross_field_problems
 from matcher.web import choices
+from matcher.web.forms import AppForm, RowForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,12 +31,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LanguageRow(Form):
+class LanguageRow(RowForm):
     language = SelectField("Language", validators=[Optional()])
     level = SelectField("Level", validators=[Optional()])
 
 
-class OpportunityForm(FlaskForm):
+class OpportunityForm(AppForm):
     # One per "new opportunity" page: sent twice, it saves one draft (services.opportunities.create).
     form_token = HiddenField(validators=[Optional(), Length(max=64)])
     title = StringField("Title", validators=[DataRequired("Give the opportunity a title."), Length(max=200)])
@@ -50,8 +51,12 @@ class OpportunityForm(FlaskForm):
     )
     city = StringField("City", validators=[DataRequired("Name the city."), Length(max=100)])
     country_code = SelectField("Country", validators=[DataRequired("Choose a country.")])
-    level_min = SelectField("Lowest training level accepted", validators=[DataRequired()])
-    level_max = SelectField("Highest training level accepted", validators=[DataRequired()])
+    level_min = SelectField(
+        "Lowest training level accepted", validators=[DataRequired("Choose the lowest level accepted.")]
+    )
+    level_max = SelectField(
+        "Highest training level accepted", validators=[DataRequired("Choose the highest level accepted.")]
+    )
     interests = MultiCheckboxField("Interests", validators=[DataRequired("Choose at least one interest.")])
     starts_on = DateField("Start date", validators=[InputRequired("Give a start date.")])
     ends_on = DateField("End date", validators=[InputRequired("Give an end date.")])
@@ -93,6 +98,34 @@ class OpportunityForm(FlaskForm):
         for row in self.languages:
             row.form.language.choices = choices.language_choices()
             row.form.level.choices = choices.language_level_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks and the rules that tie fields together, in one pass: a date in the wrong
+        order is reported with a missing title, not after it is fixed."""
+        valid = super().validate(extra_validators)
+        for name, message in cross_field_problems(self._parsed()):
+            self[name].errors = [*self[name].errors, message]
+            valid = False
+        return valid
+
+    def _parsed(self) -> SimpleNamespace:
+        """The values the rules read; None where the field itself is wrong, so no rule guesses."""
+
+        def value(name: str, convert=lambda v: v):
+            f = self[name]
+            return None if f.errors or f.data in (None, "") else convert(f.data)
+
+        return SimpleNamespace(
+            level_min=value("level_min", _rank),
+            level_max=value("level_max", _rank),
+            starts_on=value("starts_on"),
+            ends_on=value("ends_on"),
+            flexible=bool(self.flexible.data),
+            min_weeks=None if self.min_weeks.errors else self.min_weeks.data,
+            deadline=value("deadline"),
+            fee_amount=value("fee_amount"),
+            fee_currency=(self.fee_currency.data or "").strip() or None,
+        )
 
     def load(self, opportunity) -> None:
         """Fill the form from an existing opportunity (GET of the edit page)."""
@@ -140,3 +173,7 @@ class OpportunityForm(FlaskForm):
             contact_name=(self.contact_name.data or "").strip(),
             contact_email=(self.contact_email.data or "").strip(),
         )
+
+
+def _rank(value: str) -> int | None:
+    return int(value) if str(value).isdigit() else None

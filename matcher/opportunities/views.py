@@ -74,7 +74,7 @@ def index():
     else:
         if filters.sort == "score":
             errors.by_param["sort"] = (
-                "sorting by match score needs a logged-in applicant with a complete profile"
+                "Sorting by best match needs you to be logged in as an applicant with a complete profile."
             )
             filters = replace(filters, sort="start")
         page = search(db.session, filters, date.today())

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
 from matcher.web import choices
-from matcher.web.forms import strip_spaces
+from matcher.web.forms import AppForm, CheckboxesField, strip_spaces
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     name = StringField("Name", validators=[DataRequired("Give the organisation's name."), Length(max=160)])
     description = TextAreaField(
         "Description",
@@ -26,10 +25,10 @@ class OrganisationForm(FlaskForm):
     )
     social_handle = StringField("Social media handle", validators=[Optional(), Length(max=100)])
     country_code = SelectField("Based in", validators=[Optional()])
-    countries = SelectMultipleField(
+    countries = CheckboxesField(
         "Countries you work in",
         validators=[Optional()],
-        description="Hold Ctrl (or Cmd) to choose several.",
+        description="Tick every country where you run visits or electives.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -38,7 +37,7 @@ class OrganisationForm(FlaskForm):
         self.countries.choices = choices.country_choices(blank=None)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     email = EmailField(
         "Colleague's email",
         filters=[strip_spaces],
@@ -50,7 +49,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class AcceptInviteForm(FlaskForm):
+class AcceptInviteForm(AppForm):
     """For an invited person without an account: the email comes from the invitation."""
 
     name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
@@ -71,7 +70,7 @@ class AcceptInviteForm(FlaskForm):
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(AppForm):
     reason = TextAreaField(
         "Reason", validators=[DataRequired("Say why, so the contact can put it right."), Length(max=2000)]
     )

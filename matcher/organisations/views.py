@@ -16,7 +16,7 @@ from matcher.services.errors import TooMany
 from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt, render_form, submitted
+from matcher.web.usecase import attempt, render_form
 
 
 def _organisation(slug: str) -> Organisation:
@@ -44,11 +44,11 @@ def index():
 
 @bp.get("/organisations/<slug>")
 def show(slug: str):
-    return _page(_organisation(slug))
+    return _page(_organisation(slug), InviteForm())
 
 
-def _page(organisation: Organisation, invite_form: InviteForm | None = None) -> str:
-    """The organisation's page; `invite_form` is the refused invitation, shown with its reason."""
+def _page(organisation: Organisation, invite_form: InviteForm, status: int | None = None) -> tuple[str, int]:
+    """The organisation's page; with a refused invitation, 422 (or `status`) and its reasons."""
     editor = can_act_for(current_user, organisation)
     published = db.session.scalars(
         with_listed_relations(public_opportunities())
@@ -65,15 +65,17 @@ def _page(organisation: Organisation, invite_form: InviteForm | None = None) -> 
             )
             .order_by(Opportunity.status, Opportunity.starts_on, Opportunity.id)
         ).all()
-    return render_template(
+    page = render_template(
         "organisations/show.html",
         organisation=organisation,
         published=published,
         others=others,
         editor=editor,
-        invite_form=invite_form or InviteForm(formdata=None),
+        invite_form=invite_form,
+        form=invite_form,  # the page's title says "Error:" when it has errors
         action_form=EmptyForm(),
     )
+    return page, status or (422 if invite_form.errors else 200)
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
@@ -114,12 +116,12 @@ def invite(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     form = InviteForm()
-    if not submitted(form):
-        return redirect(url_for("organisations.show", slug=organisation.slug))
+    if not form.validate_on_submit():
+        return _page(organisation, form)
     invited = attempt(service.invite, db.session, current_user, organisation, form.email.data, form=form)
     if not invited.ok:
         # The page again, with the reason at the address and the address kept (429 for a limit).
-        return _page(organisation, invite_form=form), 429 if isinstance(invited.error, TooMany) else 422
+        return _page(organisation, form, 429 if isinstance(invited.error, TooMany) else 422)
     flash(
         f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
         "success",

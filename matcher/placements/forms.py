@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from matcher.web.forms import AppForm
 
-class ReasonForm(FlaskForm):
+
+class ReasonForm(AppForm):
     reason = TextAreaField(
         "Reason", validators=[DataRequired("Give the reason; the applicant will read it."), Length(max=2000)]
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(AppForm):
     rating = IntegerField(
         "Rating (1 to 5)",
         validators=[DataRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 to 5.")],

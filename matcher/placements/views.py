@@ -33,6 +33,11 @@ def calendar_url(user: User) -> str:
 @bp.get("/placements")
 @role_required(Role.STUDENT, Role.TRAINEE)
 def mine():
+    return _mine_page(FeedbackForm())
+
+
+def _mine_page(feedback_form: FeedbackForm, feedback_for: int | None = None) -> tuple[str, int]:
+    """The applicant's placements; 422 with the feedback form's errors at the match `feedback_for`."""
     matches = db.session.scalars(
         select(Match)
         .where(Match.applicant_id == current_user.id, Match.status.in_(VISIBLE))
@@ -54,15 +59,18 @@ def mine():
         if latest
         else []
     )
-    return render_template(
+    page = render_template(
         "placements/mine.html",
         matches=matches,
         suggestions=suggestions,
         action_form=EmptyForm(),
-        feedback_form=FeedbackForm(),
+        feedback_form=feedback_form,
+        feedback_for=feedback_for,
+        form=feedback_form,  # the page's title says "Error:" when it has errors
         today=date.today(),
         calendar_url=url_for("placements.calendar", token=calendar_token(current_user), _external=True),
     )
+    return page, 422 if feedback_form.errors else 200
 
 
 @bp.get("/placements/letters/<int:letter_id>")
@@ -92,17 +100,20 @@ def respond(match_id: int, answer: str):
 @role_required(Role.STUDENT, Role.TRAINEE)
 def feedback(match_id: int):
     form = FeedbackForm()
-    if not submitted(form):
-        return redirect(url_for("placements.mine"))
-    if attempt(
-        placements.give_feedback,
-        db.session,
-        current_user,
-        match_id,
-        form.rating.data,
-        form.feedback.data or "",
-    ).ok:
-        flash("Thank you for your feedback.", "success")
+    if not (
+        form.validate_on_submit()
+        and attempt(
+            placements.give_feedback,
+            db.session,
+            current_user,
+            match_id,
+            form.rating.data,
+            form.feedback.data or "",
+            form=form,
+        ).ok
+    ):
+        return _mine_page(form, match_id)
+    flash("Thank you for your feedback.", "success")
     return redirect(url_for("placements.mine"))
 
 

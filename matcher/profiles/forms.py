@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from datetime import date
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     PasswordField,
@@ -27,6 +27,7 @@ from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services import profiles
 from matcher.services.profiles import MAX_INSTITUTION, MAX_LANGUAGES, MAX_STATEMENT, MAX_WINDOWS, ProfileData
 from matcher.web import choices
+from matcher.web.forms import AppForm, RowForm
 
 NOT_A_LEVEL = -1  # anything that is not a number; the service refuses it with a clear message
 
@@ -41,17 +42,17 @@ class MultiCheckboxField(SelectMultipleField):
         super().__init__(*args, validate_choice=False, **kwargs)
 
 
-class WindowRow(Form):
+class WindowRow(RowForm):
     starts_on = DateField("From", validators=[Optional()])
     ends_on = DateField("To", validators=[Optional()])
 
 
-class LanguageRow(Form):
+class LanguageRow(RowForm):
     language = SelectField("Language", validate_choice=False)
     level = SelectField("Level", validate_choice=False)
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     level = SelectField("Training level", validate_choice=False)
     institution = StringField(
         "Medical school or hospital",
@@ -99,6 +100,17 @@ class ProfileForm(FlaskForm):
         self.teaching_interests.choices = interests
         for row in self.languages:
             self._language_choices(row)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks and the rules on the periods in one pass (the service checks them again)."""
+        valid = super().validate(extra_validators)
+        rows_parsed = not any(row.form.errors for row in self.availability)
+        if rows_parsed:
+            problems = profiles.window_problems(self.to_data().availability, date.today())
+            if problems:
+                self.availability.errors = [*self.availability.errors, *problems]
+                valid = False
+        return valid
 
     @staticmethod
     def _language_choices(row) -> None:
@@ -171,7 +183,7 @@ def _fill(rows: FieldList, values: list[dict]) -> None:
             row.form[name].data = data
 
 
-class CvForm(FlaskForm):
+class CvForm(AppForm):
     cv = FileField(
         "CV",
         validators=[FileRequired("Choose a PDF file to upload.")],
@@ -180,5 +192,5 @@ class CvForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(AppForm):
     password = PasswordField("Your password", validators=[DataRequired("Enter your password to confirm.")])

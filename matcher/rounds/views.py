@@ -77,6 +77,11 @@ def create():
 @bp.get("/rounds/<int:round_id>")
 @role_required(*STAFF)
 def show(round_id: int):
+    return _round_page(round_id, RunForm())
+
+
+def _round_page(round_id: int, run_form: RunForm) -> tuple[str, int]:
+    """The round's page; 422 when the run form comes back with errors, shown in its summary."""
     match_round = db.session.get(
         MatchRound, round_id, options=[selectinload(MatchRound.runs).joinedload(MatchRun.ran_by)]
     ) or abort(404)
@@ -86,9 +91,15 @@ def show(round_id: int):
             scope, func.count(Opportunity.id), func.sum(Opportunity.capacity - Opportunity.places_filled)
         )
     ).one()
-    return render_template(
-        "rounds/show.html", round=match_round, run_form=RunForm(), in_scope=in_scope, places=places or 0
+    page = render_template(
+        "rounds/show.html",
+        round=match_round,
+        run_form=run_form,
+        form=run_form,  # the page's title says "Error:" when it has errors
+        in_scope=in_scope,
+        places=places or 0,
     )
+    return page, 422 if run_form.errors else 200
 
 
 @bp.post("/rounds/<int:round_id>/run")
@@ -96,8 +107,8 @@ def show(round_id: int):
 def run(round_id: int):
     match_round = _round(round_id)
     form = RunForm()
-    if not submitted(form):
-        return redirect(url_for("rounds.show", round_id=round_id))
+    if not form.validate_on_submit():
+        return _round_page(round_id, form)
     done = attempt(
         rounds.run_round,
         db.session,
@@ -105,9 +116,10 @@ def run(round_id: int):
         match_round,
         seed=form.seed.data,
         top_n=form.top_n.data or rounds.DEFAULT_TOP_N,
+        form=form,
     )
     if not done.ok:
-        return redirect(url_for("rounds.show", round_id=round_id))
+        return _round_page(round_id, form)
     flash(f"Run {done.value.number} is done (seed {done.value.seed}).", "success")
     return redirect(url_for("rounds.review", run_id=done.value.id))
 

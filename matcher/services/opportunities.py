@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -95,26 +96,17 @@ def validate(session: Session, data: OpportunityData, places_filled: int = 0) ->
     ranks = set(session.scalars(select(TrainingLevel.rank)))
     if data.level_min not in ranks or data.level_max not in ranks:
         raise DomainError("Choose training levels from the list.", field="level_min")
-    if data.level_min > data.level_max:
-        raise DomainError("The lowest level accepted must not be above the highest.", field="level_max")
-    if data.ends_on < data.starts_on:
-        raise DomainError("The end date must not be before the start date.", field="ends_on")
-    if data.flexible:
-        if not data.min_weeks or data.min_weeks < 1:
-            raise DomainError("Give the minimum length in weeks for a flexible window.", field="min_weeks")
-        if data.starts_on + timedelta(weeks=data.min_weeks) > data.ends_on + timedelta(days=1):
-            raise DomainError("The window is shorter than the minimum length.", field="min_weeks")
+    problems = cross_field_problems(data)
+    if problems:
+        name, message = problems[0]
+        raise DomainError(message, field=name)
     if data.capacity < 1:
         raise DomainError("Offer at least one place.", field="capacity")
     if data.capacity < places_filled:
         taken = f"{places_filled} places are already taken; capacity cannot be lower."
         raise DomainError(taken, field="capacity")
-    if data.deadline and data.deadline > data.starts_on:
-        raise DomainError("The application deadline must be on or before the start date.", field="deadline")
     if data.fee_amount is not None and data.fee_amount < 0:
         raise DomainError("A fee cannot be negative.", field="fee_amount")
-    if data.fee_amount and not data.fee_currency:
-        raise DomainError("Give the currency of the fee.", field="fee_currency")
     if not data.interests:
         raise DomainError("Choose at least one interest.", field="interests")
     known = set(session.scalars(select(Interest.slug).where(Interest.slug.in_(data.interests))))
@@ -125,6 +117,32 @@ def validate(session: Session, data: OpportunityData, places_filled: int = 0) ->
         raise DomainError("List each language once.", field="languages")
     if any(level not in {v.value for v in LanguageLevel} for _, level in data.languages):
         raise DomainError("Choose a language level from the list.", field="languages")
+
+
+def cross_field_problems(data: Any) -> list[tuple[str, str]]:
+    """The rules that tie fields together, as (field, message), all of them at once.
+
+    `data` has OpportunityData's attributes; a value that is None (a form field the person left
+    empty or got wrong) skips the rules that need it, so the form runs these beside its own field
+    checks and reports every problem in one pass, and `validate` raises the first.
+    """
+    problems: list[tuple[str, str]] = []
+    low, high = data.level_min, data.level_max
+    if low is not None and high is not None and low > high:
+        problems.append(("level_max", "The lowest level accepted must not be above the highest."))
+    starts, ends = data.starts_on, data.ends_on
+    if starts and ends and ends < starts:
+        problems.append(("ends_on", "The end date must not be before the start date."))
+    if data.flexible:
+        if not data.min_weeks or data.min_weeks < 1:
+            problems.append(("min_weeks", "Give the minimum length in weeks for a flexible window."))
+        elif starts and ends and starts + timedelta(weeks=data.min_weeks) > ends + timedelta(days=1):
+            problems.append(("min_weeks", "The window is shorter than the minimum length."))
+    if data.deadline and starts and data.deadline > starts:
+        problems.append(("deadline", "The application deadline must be on or before the start date."))
+    if data.fee_amount and not data.fee_currency:
+        problems.append(("fee_currency", "Give the currency of the fee."))
+    return problems
 
 
 def _apply(session: Session, opportunity: Opportunity, data: OpportunityData) -> None:

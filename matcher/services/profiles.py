@@ -287,25 +287,35 @@ def _check_interests(session: Session, slugs: list[str], field_name: str) -> Non
 
 
 def _check_windows(windows: list[tuple[date, date]], today: date) -> None:
+    problems = window_problems(windows, today)
+    if problems:
+        raise DomainError(problems[0], field="availability")
+
+
+def window_problems(windows: list[tuple[date | None, date | None]], today: date) -> list[str]:
+    """Every problem with the availability periods, numbered as given (the form shows them all)."""
     if len(windows) > MAX_WINDOWS:
-        raise DomainError(f"Give at most {MAX_WINDOWS} periods.", field="availability")
+        return [f"Give at most {MAX_WINDOWS} periods."]
+    problems = []
     for n, (start, end) in enumerate(windows, 1):
         if start is None or end is None:
-            raise DomainError(f"Period {n}: give both the first and the last day.", field="availability")
-        if end < start:
-            raise DomainError(f"Period {n} ends before it starts.", field="availability")
-        if end < today:
-            raise DomainError(f"Period {n} is already over: remove it.", field="availability")
-        if end > today + HORIZON:
-            raise DomainError(f"Period {n} goes more than three years ahead.", field="availability")
+            problems.append(f"Period {n}: give both the first and the last day.")
+        elif end < start:
+            problems.append(f"Period {n} ends before it starts.")
+        elif end < today:
+            problems.append(f"Period {n} is already over: remove it.")
+        elif end > today + HORIZON:
+            problems.append(f"Period {n} goes more than three years ahead.")
+    if problems:
+        return problems
     ordered = sorted(windows)
     for (start_a, end_a), (start_b, end_b) in pairwise(ordered):
         if start_b <= end_a:
-            raise DomainError(
+            problems.append(
                 f"The periods {_day(start_a)} to {_day(end_a)} and {_day(start_b)} to {_day(end_b)} "
-                "overlap: make them one period.",
-                field="availability",
+                "overlap: make them one period."
             )
+    return problems
 
 
 def _day(value: date) -> str:

@@ -73,6 +73,25 @@ class OpportunityFilters:
         return {k: v for k, v in args.items() if v not in (None, "", [])}
 
 
+# What each parameter is called on the search form, so that a message names what the person sees.
+FILTER_LABELS = {
+    "q": "Words in the title or description",
+    "region": "Region",
+    "subregion": "Sub-region",
+    "country": "Country",
+    "type": "Type",
+    "level": "Accepts my training level",
+    "interest": "Interests",
+    "starts_after": "Available from",
+    "ends_before": "Available until",
+    "language": "Language",
+    "open": "Only with places left and still open",
+    "sort": "Sort by",
+    "page": "Page",
+    "per_page": "Results per page",
+}
+
+
 @dataclass
 class FilterErrors:
     """Problems with the parameters, by parameter name, in words a user understands."""
@@ -96,39 +115,43 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     def text(name: str, max_len: int = 100) -> str | None:
         raw = (args.get(name) or "").strip()
         if len(raw) > max_len:
-            errors.by_param[name] = f"must be at most {max_len} characters"
+            errors.by_param[name] = f"Keep “{FILTER_LABELS[name]}” to {max_len} characters."
             return None
         return raw or None
 
     known_regions = reference.regions(session)
     region, subregion = text("region"), text("subregion")
     if region and region not in known_regions:
-        errors.by_param["region"] = f"unknown region {region!r}"
+        errors.by_param["region"] = f"Choose a region from the list: “{region}” is not one."
     elif region:
         values["region"] = region
     if subregion and not any(subregion in subs for subs in known_regions.values()):
-        errors.by_param["subregion"] = f"unknown sub-region {subregion!r}"
+        errors.by_param["subregion"] = f"Choose a sub-region from the list: “{subregion}” is not one."
     elif subregion:
         values["subregion"] = subregion
 
     country = text("country")
     if country:
         if country.upper() not in reference.country_by_code(session):
-            errors.by_param["country"] = f"unknown country code {country!r} (use ISO 3166-1 alpha-2, e.g. TZ)"
+            errors.by_param["country"] = (
+                f"Choose a country from the list: “{country}” is not a country code we know "
+                "(two letters, such as TZ for Tanzania)."
+            )
         else:
             values["country"] = country.upper()
 
     kind = text("type")
     if kind:
         if kind not in {t.value for t in OpportunityType}:
-            errors.by_param["type"] = "must be one of " + ", ".join(t.value for t in OpportunityType)
+            kinds = ", ".join(t.label.lower() for t in OpportunityType)
+            errors.by_param["type"] = f"Choose a type from the list: {kinds}."
         else:
             values["type"] = kind
 
     level = text("level")
     if level:
         if level not in {lv.code for lv in reference.levels(session)}:
-            errors.by_param["level"] = f"unknown training level {level!r}"
+            errors.by_param["level"] = f"Choose a training level from the list: “{level}” is not one."
         else:
             values["level"] = level
 
@@ -137,7 +160,9 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         known = {i.slug for i in reference.interests(session)}
         unknown = [s for s in slugs if s not in known]
         if unknown:
-            errors.by_param["interest"] = "unknown interest " + ", ".join(repr(s[:60]) for s in unknown[:5])
+            named = ", ".join(f"“{s[:60]}”" for s in unknown[:5])
+            verb = "is" if len(unknown) == 1 else "are"
+            errors.by_param["interest"] = f"Choose interests from the list: {named} {verb} not."
         else:
             values["interests"] = slugs
 
@@ -147,16 +172,21 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             try:
                 values[name] = date.fromisoformat(raw)
             except ValueError:
-                errors.by_param[name] = "must be a date like 2027-03-01"
+                errors.by_param[name] = f"Enter “{FILTER_LABELS[name]}” as a real date, like 2027-03-01."
     start, end = values.get("starts_after"), values.get("ends_before")
     if start and end and end < start:
-        errors.by_param["ends_before"] = "must not be before starts_after"
+        errors.by_param["ends_before"] = (
+            f"“{FILTER_LABELS['ends_before']}” must not be before “{FILTER_LABELS['starts_after']}”."
+        )
         values.pop("ends_before")
 
     language = text("language", 3)
     if language:
         if pycountry.languages.get(alpha_2=language.lower()) is None:
-            errors.by_param["language"] = f"unknown language code {language!r} (use ISO 639-1, e.g. fr)"
+            errors.by_param["language"] = (
+                f"Choose a language from the list: “{language}” is not a language code we know "
+                "(two letters, such as fr for French)."
+            )
         else:
             values["language"] = language.lower()
 
@@ -164,7 +194,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     if open_raw in _TRUE:
         values["open_only"] = True
     elif open_raw not in _FALSE:
-        errors.by_param["open"] = "must be true or false"
+        errors.by_param["open"] = f"“{FILTER_LABELS['open']}” is either on (1, true) or off (0, false)."
 
     q = text("q", 200)
     if q:
@@ -172,7 +202,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
 
     sort = text("sort") or "start"
     if sort not in SORTS:
-        errors.by_param["sort"] = "must be one of " + ", ".join(SORTS)
+        errors.by_param["sort"] = "Choose an order from the list: " + ", ".join(SORTS) + "."
     else:
         values["sort"] = sort
 
@@ -181,7 +211,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         if raw is None:
             continue
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= ceiling:
-            errors.by_param[name] = f"must be a whole number from 1 to {ceiling}"
+            errors.by_param[name] = f"“{FILTER_LABELS[name]}” is a whole number from 1 to {ceiling}."
         else:
             values[name] = int(raw)
     return OpportunityFilters(**values), errors

@@ -125,7 +125,7 @@ def test_saving_again_replaces_windows_and_languages(auth, client):
         ),
         ({"availability-1-starts_on": "2020-01-01", "availability-1-ends_on": "2020-02-01"}, "already over"),
         ({"availability-1-starts_on": _day(60), "availability-1-ends_on": "2999-01-01"}, "three years ahead"),
-        ({"availability-1-starts_on": "31/02/2027", "availability-1-ends_on": _day(90)}, "Not a valid date"),
+        ({"availability-1-starts_on": "31/02/2027", "availability-1-ends_on": _day(90)}, "Enter a real date"),
     ],
 )
 def test_bad_availability_windows_get_a_field_error_and_nothing_is_saved(auth, client, windows, message):

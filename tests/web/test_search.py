@@ -186,7 +186,8 @@ def test_bad_filters_on_the_page_are_explained_not_500(client, catalogue):
     response = client.get("/opportunities?country=ZZ&level=nope&starts_after=tomorrow&per_page=0")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "unknown country code" in page and "unknown training level" in page and "must be a date" in page
+    assert "not a country code we know" in page and "Choose a training level from the list" in page
+    assert "Enter “Available from” as a real date" in page
 
 
 def test_a_logged_in_applicant_can_sort_by_match_score(client, auth, users):
@@ -209,6 +210,6 @@ def test_a_logged_in_applicant_can_sort_by_match_score(client, auth, users):
 
 def test_sorting_by_score_needs_an_applicant_profile(client):
     response = client.get("/opportunities?sort=score")
-    assert response.status_code == 400 and "needs a logged-in applicant" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "logged in as an applicant" in response.get_data(as_text=True)
     api = client.get("/api/v1/opportunities?sort=score")
     assert api.status_code == 400 and api.get_json()["error"]["problems"][0]["parameter"] == "sort"

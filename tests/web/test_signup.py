@@ -73,7 +73,7 @@ def test_organisation_contact_must_name_the_organisation(client):
 def test_sign_up_cannot_choose_a_privileged_role(client):
     response = client.post("/signup", data={**GOOD, "role": "admin"})
     assert response.status_code == 422
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert "Choose one of the options in the list." in response.get_data(as_text=True)
     assert db.session.scalar(select(User)) is None
 
 

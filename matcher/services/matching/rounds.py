@@ -81,6 +81,19 @@ def require_coordinator(actor: User) -> None:
         raise PermissionDenied("Only coordinators run and decide match rounds.")
 
 
+def date_problems(
+    starts_after: date | None, ends_before: date | None, response_deadline: date | None, today: date
+) -> list[tuple[str, str]]:
+    """The rules on a round's dates, as (field, message), all at once; None skips a rule, so the
+    form runs them beside its own field checks."""
+    problems = []
+    if starts_after and ends_before and ends_before < starts_after:
+        problems.append(("ends_before", "The window ends before it starts: choose a later day."))
+    if response_deadline is not None and response_deadline < today:
+        problems.append(("response_deadline", "The reply-by date has passed: choose today or a later day."))
+    return problems
+
+
 def create_round(
     session: Session, actor: User, *, name: str, mode: str, scope: Scope, response_deadline: date | None
 ) -> MatchRound:
@@ -90,12 +103,10 @@ def create_round(
     refuse_line_breaks(name=name)
     if mode not in {m.value for m in RoundMode}:
         raise DomainError("Choose ranked allocation or recommendation.", field="mode")
-    if scope.starts_after and scope.ends_before and scope.ends_before < scope.starts_after:
-        raise DomainError("The window ends before it starts.", field="ends_before")
-    if response_deadline is not None and response_deadline < date.today():
-        raise DomainError(
-            "The reply-by date has passed: choose today or a later day.", field="response_deadline"
-        )
+    problems = date_problems(scope.starts_after, scope.ends_before, response_deadline, date.today())
+    if problems:
+        name, message = problems[0]
+        raise DomainError(message, field=name)
     unknown_types = set(scope.types) - {t.value for t in OpportunityType}
     if unknown_types:
         raise DomainError("Choose types from the list.", field="types")
