@@ -33,6 +33,7 @@ def index():
         applications=mine,
         statuses=standings,
         accepted=next((a for a in mine if standings[a.id].key == "accepted"), None),
+        withdrawals=applications.withdrawals_of(db.session, current_user),
         letters=letters,
         today=today,
         max_applications=MAX_APPLICATIONS,

@@ -1,6 +1,6 @@
 """The typed models, one module per aggregate; imported here so Alembic sees them all."""
 
-from matcher.models.application import MAX_APPLICATIONS, Application
+from matcher.models.application import MAX_APPLICATIONS, Application, Withdrawal
 from matcher.models.matching import (
     Match,
     MatchEvent,
@@ -80,4 +80,5 @@ __all__ = [
     "Suggestion",
     "TrainingLevel",
     "User",
+    "Withdrawal",
 ]

@@ -54,3 +54,26 @@ class Application(db.Model):
 
     def __repr__(self) -> str:
         return f"<Application {self.id} user {self.applicant_id} -> {self.opportunity_id} #{self.rank}>"
+
+
+class Withdrawal(db.Model):
+    """An application its applicant withdrew: the row is gone from the ranked list, this says when.
+
+    "My applications" shows it as withdrawn until the applicant applies to the opportunity again
+    (applying deletes it), so nobody wonders where an application went.
+    """
+
+    __tablename__ = "withdrawals"
+    __table_args__ = (UniqueConstraint("applicant_id", "opportunity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    withdrawn_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    opportunity: Mapped[Opportunity] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Withdrawal user {self.applicant_id} -> {self.opportunity_id}>"

@@ -21,6 +21,7 @@ from matcher.models import (
     OpportunityStatus,
     Profile,
     User,
+    Withdrawal,
 )
 from matcher.models.matching import (
     PUBLISHED_OR_LATER,
@@ -53,6 +54,18 @@ def applications_of(session: Session, applicant: User) -> list[Application]:
             .where(Application.applicant_id == applicant.id)
             .options(selectinload(Application.opportunity).joinedload(Opportunity.organisation))
             .order_by(Application.rank)
+        )
+    )
+
+
+def withdrawals_of(session: Session, applicant: User) -> list[Withdrawal]:
+    """The applications the applicant withdrew and has not made again, latest first."""
+    return list(
+        session.scalars(
+            select(Withdrawal)
+            .where(Withdrawal.applicant_id == applicant.id)
+            .options(joinedload(Withdrawal.opportunity).joinedload(Opportunity.organisation))
+            .order_by(Withdrawal.withdrawn_at.desc(), Withdrawal.id.desc())
         )
     )
 
@@ -111,6 +124,7 @@ LABELS = {
     "declined": "Declined",
     "expired": "Expired",
     "closed": "Closed",
+    "withdrawn": "Withdrawn",
 }
 
 
@@ -364,6 +378,12 @@ def apply(
         session.flush()
     except IntegrityError as error:  # a simultaneous request won the race for this rank
         raise Conflict("Your list changed in the meantime. Reload the page and try again.") from error
+    # Applying again: the application is back in the list, so it no longer reads as withdrawn.
+    session.execute(
+        delete(Withdrawal).where(
+            Withdrawal.applicant_id == applicant.id, Withdrawal.opportunity_id == opportunity.id
+        )
+    )
     receipts.applied(session, applicant, application, opportunity)
     tell_organisation(
         session,
@@ -408,6 +428,13 @@ def withdraw(session: Session, applicant: User, application_id: int) -> Opportun
     session.execute(delete(_table).where(_table.c.id == application.id))
     session.expunge(application)
     _compact(session, [a for a in current if a.id != application.id])
+    # One row per pair: withdrawn twice (after applying again), the latest date is the one shown.
+    session.execute(
+        delete(Withdrawal).where(
+            Withdrawal.applicant_id == applicant.id, Withdrawal.opportunity_id == opportunity.id
+        )
+    )
+    session.add(Withdrawal(applicant_id=applicant.id, opportunity_id=opportunity.id))
     tell_organisation(
         session,
         opportunity.organisation,

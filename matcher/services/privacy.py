@@ -44,6 +44,13 @@ def export(session: Session, user: User) -> dict[str, Any]:
         },
         "profile": _profile(profile),
         "applications": [_application(a) for a in applications.applications_of(session, user)],
+        "withdrawn_applications": [
+            {
+                "opportunity": {"id": w.opportunity_id, "title": w.opportunity.title},
+                "withdrawn_at": _iso(w.withdrawn_at),
+            }
+            for w in applications.withdrawals_of(session, user)
+        ],
         "organisation_memberships": [
             {"organisation": m.organisation.name, "role": m.role, "approved_at": _iso(m.approved_at)}
             for m in session.scalars(

@@ -1,5 +1,6 @@
 """Ranked applications: apply, reorder, the limit of ten, deadlines, withdrawal, dashboards."""
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -210,6 +211,30 @@ def test_a_withdrawal_frees_the_slot_and_the_later_choices_move_up(auth, client,
     client.post(f"/applications/{_application(student, another).id}/withdraw")
     assert client.post(f"/opportunities/{opportunities[1].id}/apply", data={}).status_code == 302
     assert _application(student, opportunities[1]).rank == 10
+
+
+def test_a_withdrawn_application_reads_as_withdrawn_until_applied_to_again(auth, client, users):
+    student = auth.login("student")
+    organisation = users.organisation()
+    kept, dropped = (users.opportunity(organisation, title=t) for t in ("Kept choice", "Dropped choice"))
+    users.application(student, kept)
+    users.application(student, dropped)
+
+    client.post(f"/applications/{_application(student, dropped).id}/withdraw")
+    page = client.get("/applications").get_data(as_text=True)
+    withdrawn = page[page.index('id="withdrawn-heading"') :]
+    assert "Dropped choice" in withdrawn and "Withdrawn" in withdrawn and "Kept choice" not in withdrawn
+    assert f"on {date.today().strftime('%d %b %Y')}" in withdrawn
+    assert _ranked_titles(student) == ["Kept choice"]  # nothing else moved
+    exported = json.loads(client.get("/profile/data.json").data)
+    assert [w["opportunity"]["title"] for w in exported["withdrawn_applications"]] == ["Dropped choice"]
+
+    # Withdrawn twice after applying again: still one line, with the latest date.
+    client.post(f"/opportunities/{dropped.id}/apply", data={})
+    assert 'id="withdrawn-heading"' not in client.get("/applications").get_data(as_text=True)
+    client.post(f"/applications/{_application(student, dropped).id}/withdraw")
+    page = client.get("/applications").get_data(as_text=True)
+    assert page[page.index('id="withdrawn-heading"') :].count("Dropped choice") == 1
 
 
 def test_applying_twice_to_the_same_opportunity_is_refused(auth, client, users):
