@@ -23,13 +23,16 @@ from matcher.models import (
     TrainingLevel,
 )
 from matcher.models.opportunity import opportunity_interests
-from matcher.services import reference
+from matcher.services import eligibility, reference
+from matcher.services.eligibility import Eligibility, Standing
 from matcher.services.matching import inputs
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 SORTS = ("start", "deadline", "newest", "score")
-MAX_SCORED = 1000  # sorting by match score scores at most this many filtered results
+# Sorting by match score, or keeping only the places an applicant can be matched to, checks at
+# most this many filtered results (in the order asked for) with the engine.
+MAX_SCORED = 1000
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -46,6 +49,8 @@ class OpportunityFilters:
     ends_before: date | None = None
     language: str | None = None
     open_only: bool = False
+    # Only places the applicant can be matched to; None: the default for who is asking (the page's).
+    matchable: bool | None = None
     q: str | None = None
     sort: str = "start"
     page: int = 1
@@ -65,6 +70,7 @@ class OpportunityFilters:
             "ends_before": current.ends_before.isoformat() if current.ends_before else None,
             "language": current.language,
             "open": "1" if current.open_only else None,
+            "matchable": None if current.matchable is None else "1" if current.matchable else "0",
             "q": current.q,
             "sort": current.sort if current.sort != "start" else None,
             "page": current.page if current.page != 1 else None,
@@ -166,6 +172,15 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     elif open_raw not in _FALSE:
         errors.by_param["open"] = "must be true or false"
 
+    # The form sends a hidden "0" before the checkbox's "1", so that switching it off is remembered.
+    matchable = [v.strip().lower() for v in args.getlist("matchable")]
+    if any(v in _TRUE for v in matchable):
+        values["matchable"] = True
+    elif matchable and all(v in _FALSE for v in matchable):
+        values["matchable"] = False
+    elif matchable:
+        errors.by_param["matchable"] = "must be true or false"
+
     q = text("q", 200)
     if q:
         values["q"] = q
@@ -262,6 +277,8 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    # For a logged-in applicant: what each listed opportunity asks that they fail, by id.
+    eligibility: dict[int, Eligibility] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -306,19 +323,39 @@ def search(session: Session, filters: OpportunityFilters, today: date) -> Search
     return SearchPage(items=items, total=total, page=filters.page, per_page=filters.per_page)
 
 
-def scored_search(session: Session, filters: OpportunityFilters, today: date, profile: Any) -> SearchPage:
-    """Like `search`, best match first for this applicant's (complete) profile."""
-    base = apply_filters(public_opportunities(), session, filters, today)
-    found = list(session.scalars(with_listed_relations(_ordered(base, "start")).limit(MAX_SCORED)))
-    applicant, taxonomy = inputs.applicant_spec(profile), inputs.taxonomy(session)
-    totals = {
-        o.id: score(applicant, inputs.opportunity_spec(o), taxonomy, include_rank=False).total for o in found
-    }
-    found.sort(key=lambda o: (-totals[o.id], o.starts_on, o.id))
-    start = (filters.page - 1) * filters.per_page
-    return SearchPage(
-        items=found[start : start + filters.per_page],
-        total=len(found),
-        page=filters.page,
-        per_page=filters.per_page,
-    )
+def personal_search(
+    session: Session, filters: OpportunityFilters, today: date, standing: Standing, *, only_matchable: bool
+) -> SearchPage:
+    """`search` for a logged-in applicant: each result with the rules they fail (and its match
+    score when sorted by it), only the places they can be matched to when asked.
+
+    Filtering by the engine's check and sorting by score read the filtered results (at most
+    MAX_SCORED, in the order asked for) in the same four statements as a page.
+    """
+    by_score = filters.sort == "score"
+    if only_matchable or by_score:
+        base = apply_filters(public_opportunities(), session, filters, today)
+        found = list(
+            session.scalars(with_listed_relations(_ordered(base, filters.sort)).limit(MAX_SCORED))
+        )
+        if only_matchable:
+            found = [o for o in found if eligibility.can_be_matched(standing, o, today)]
+        if by_score:
+            totals = {
+                o.id: score(
+                    standing.applicant, inputs.opportunity_spec(o), standing.taxonomy, include_rank=False
+                ).total
+                for o in found
+            }
+            found.sort(key=lambda o: (-totals[o.id], o.starts_on, o.id))
+        start = (filters.page - 1) * filters.per_page
+        page = SearchPage(
+            items=found[start : start + filters.per_page],
+            total=len(found),
+            page=filters.page,
+            per_page=filters.per_page,
+        )
+    else:
+        page = search(session, filters, today)
+    checks = {o.id: eligibility.check(standing, o, today, with_score=by_score) for o in page.items}
+    return replace(page, eligibility=checks)
