@@ -335,9 +335,7 @@ def personal_search(
     by_score = filters.sort == "score"
     if only_matchable or by_score:
         base = apply_filters(public_opportunities(), session, filters, today)
-        found = list(
-            session.scalars(with_listed_relations(_ordered(base, filters.sort)).limit(MAX_SCORED))
-        )
+        found = list(session.scalars(with_listed_relations(_ordered(base, filters.sort)).limit(MAX_SCORED)))
         if only_matchable:
             found = [o for o in found if eligibility.can_be_matched(standing, o, today)]
         if by_score:
