@@ -10,11 +10,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from matcher.engine.scoring import NO_LEVEL
 from matcher.extensions import db
 from matcher.models import Opportunity, Organisation
 from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.forms import OpportunityForm
+from matcher.reference.places import M49_GROUPINGS, UNINHABITED
 from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
 from matcher.services.search import language_name, parse_filters, personal_search, search
@@ -50,7 +52,9 @@ def _load_for_editing(opportunity_id: int) -> Opportunity:
 def _filter_options() -> dict:
     return {
         "regions": reference.regions(db.session),
-        "countries": choices.country_choices(blank="Any country"),
+        "groupings": M49_GROUPINGS,
+        # Nobody can host a visit where nobody lives.
+        "countries": [c for c in choices.country_choices(blank="Any country") if c.value not in UNINHABITED],
         "types": choices.type_choices(),
         "levels": reference.levels(db.session),
         "interests": reference.interests(db.session),
@@ -70,6 +74,10 @@ def index():
     if standing is None:
         page = search(db.session, filters, today)
     else:
+        if "level" not in request.args and standing.applicant.level != NO_LEVEL:
+            # "Accepts my training level" starts at theirs; "Any level" is sent as "any", and kept.
+            own = reference.level_by_rank(db.session).get(standing.applicant.level)
+            filters = replace(filters, level=own.code if own else None)
         # On by default once the profile is complete: before that, nothing could be matched.
         only = filters.matchable if filters.matchable is not None else standing.complete
         filters = replace(filters, matchable=only)

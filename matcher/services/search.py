@@ -23,6 +23,7 @@ from matcher.models import (
     TrainingLevel,
 )
 from matcher.models.opportunity import opportunity_interests
+from matcher.reference.places import M49_GROUPINGS
 from matcher.services import eligibility, reference
 from matcher.services.eligibility import Eligibility, Standing
 from matcher.services.matching import inputs
@@ -34,13 +35,16 @@ SORTS = ("start", "deadline", "newest", "score")
 # most this many filtered results (in the order asked for) with the engine.
 MAX_SCORED = 1000
 _TRUE = {"1", "true", "yes", "on"}
+# "Any level", chosen on purpose: the page pre-fills an applicant's own level only when none is given.
+ANY_LEVEL = "any"
 _FALSE = {"0", "false", "no", "off", ""}
 
 
 @dataclass(frozen=True)
 class OpportunityFilters:
     region: str | None = None
-    subregion: str | None = None
+    # Sub-regions (UN M49), any of; a grouping such as "Sub-Saharan Africa" stands for its sub-regions.
+    subregions: tuple[str, ...] = ()
     country: str | None = None
     type: str | None = None
     level: str | None = None
@@ -61,7 +65,7 @@ class OpportunityFilters:
         current = replace(self, **changes)
         args: dict[str, Any] = {
             "region": current.region,
-            "subregion": current.subregion,
+            "subregion": list(current.subregions) or None,
             "country": current.country,
             "type": current.type,
             "level": current.level,
@@ -89,6 +93,11 @@ class FilterErrors:
         return bool(self.by_param)
 
 
+def expand_subregions(names: tuple[str, ...]) -> set[str]:
+    """The sub-regions meant: each grouping (M49_GROUPINGS) replaced by the sub-regions it holds."""
+    return {sub for name in names for sub in M49_GROUPINGS.get(name, (name,))}
+
+
 def language_name(code: str) -> str:
     language = pycountry.languages.get(alpha_2=code)
     return language.name.replace(" (macrolanguage)", "") if language else code
@@ -107,15 +116,20 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         return raw or None
 
     known_regions = reference.regions(session)
-    region, subregion = text("region"), text("subregion")
+    region = text("region")
     if region and region not in known_regions:
         errors.by_param["region"] = f"unknown region {region!r}"
     elif region:
         values["region"] = region
-    if subregion and not any(subregion in subs for subs in known_regions.values()):
-        errors.by_param["subregion"] = f"unknown sub-region {subregion!r}"
-    elif subregion:
-        values["subregion"] = subregion
+    subregions = tuple(dict.fromkeys(s.strip() for s in args.getlist("subregion") if s.strip()))
+    known_subregions = {sub for subs in known_regions.values() for sub in subs} | set(M49_GROUPINGS)
+    unknown_subregions = [s for s in subregions if s not in known_subregions]
+    if unknown_subregions:
+        errors.by_param["subregion"] = "unknown sub-region " + ", ".join(
+            repr(s[:60]) for s in unknown_subregions[:5]
+        )
+    elif subregions:
+        values["subregions"] = subregions
 
     country = text("country")
     if country:
@@ -132,7 +146,9 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             values["type"] = kind
 
     level = text("level")
-    if level:
+    if level == ANY_LEVEL:
+        values["level"] = ANY_LEVEL
+    elif level:
         if level not in {lv.code for lv in reference.levels(session)}:
             errors.by_param["level"] = f"unknown training level {level!r}"
         else:
@@ -212,17 +228,17 @@ def public_opportunities() -> Select:
 
 
 def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, today: date) -> Select:
-    if filters.region or filters.subregion:
+    if filters.region or filters.subregions:
         stmt = stmt.join(Country, Opportunity.country_code == Country.iso2)
         if filters.region:
             stmt = stmt.where(Country.region == filters.region)
-        if filters.subregion:
-            stmt = stmt.where(Country.subregion == filters.subregion)
+        if filters.subregions:
+            stmt = stmt.where(Country.subregion.in_(sorted(expand_subregions(filters.subregions))))
     if filters.country:
         stmt = stmt.where(Opportunity.country_code == filters.country)
     if filters.type:
         stmt = stmt.where(Opportunity.type == filters.type)
-    if filters.level:
+    if filters.level and filters.level != ANY_LEVEL:
         rank = select(TrainingLevel.rank).where(TrainingLevel.code == filters.level).scalar_subquery()
         stmt = stmt.where(Opportunity.level_min <= rank, Opportunity.level_max >= rank)
     if filters.interests:

@@ -204,3 +204,55 @@ def test_a_confirmed_applicant_applies(auth, client, users):
     response = client.post(f"/opportunities/{opportunity.id}/apply", data={"motivation": "Keen"})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Application)) == 1
+
+
+# The search form: the applicant's level first, M49 groupings, several sub-regions, inhabited places.
+
+
+def test_accepts_my_training_level_starts_at_the_applicants_level(auth, client, users):
+    _applicant(auth, users)  # a year-5 student
+    users.opportunity(title="For year 5", level_min=4, level_max=6)
+    users.opportunity(title="Residents only", level_min=8, level_max=10)
+    html = client.get("/opportunities?matchable=0").get_data(as_text=True)
+    assert re.search(r'<option value="ms5"\s+selected>', html)
+    page = _text(client.get("/opportunities?matchable=0"))
+    assert "For year 5" in page and "Residents only" not in page
+
+    # "Any level" is a choice of its own, kept from page to page.
+    html = client.get("/opportunities?matchable=0&level=any&per_page=1").get_data(as_text=True)
+    assert "Residents only" in _text(client.get("/opportunities?matchable=0&level=any"))
+    assert re.search(r'<option value="any"\s+selected>', html)
+    assert "level=any" in unescape(re.search(r'href="([^"]*page=2[^"]*)"', html).group(1))
+
+
+def test_no_level_is_pre_filled_for_visitors_or_applicants_without_one(auth, client, users):
+    users.opportunity(title="Residents only", level_min=8, level_max=10)
+    assert "Residents only" in _text(client.get("/opportunities"))
+    auth.login("student")  # no profile yet
+    assert "Residents only" in _text(client.get("/opportunities"))
+
+
+def test_sub_saharan_africa_and_several_sub_regions_at_once(client, users):
+    users.opportunity(title="In Tanzania", country_code="TZ")  # Eastern Africa
+    users.opportunity(title="In Nigeria", country_code="NG")  # Western Africa
+    users.opportunity(title="In Egypt", country_code="EG")  # Northern Africa
+    users.opportunity(title="In Haiti", country_code="HT")  # Caribbean
+    page = _text(client.get("/opportunities?subregion=Sub-Saharan+Africa"))
+    assert "In Tanzania" in page and "In Nigeria" in page
+    assert "In Egypt" not in page and "In Haiti" not in page
+    page = _text(client.get("/opportunities?subregion=Northern+Africa&subregion=Caribbean"))
+    assert "In Egypt" in page and "In Haiti" in page and "In Tanzania" not in page
+    html = client.get("/opportunities?subregion=Northern+Africa&subregion=Caribbean").get_data(as_text=True)
+    assert re.search(r'type="checkbox" name="subregion" value="Sub-Saharan Africa"(?!\s+checked)', html)
+    assert re.search(r'type="checkbox" name="subregion" value="Caribbean"\s+checked', html)
+    assert 'type="checkbox" name="subregion" value="Eastern Africa"' in html
+    assert client.get("/opportunities?subregion=Atlantis").status_code == 400
+
+
+def test_the_country_list_leaves_out_territories_where_nobody_lives(client):
+    html = client.get("/opportunities").get_data(as_text=True)
+    countries = re.search(r'<select id="country" name="country">(.*?)</select>', html, re.S).group(1)
+    for code in ("BV", "HM", "GS", "TF", "UM", "IO", "AQ"):
+        assert f'value="{code}"' not in countries
+    for code in ("TZ", "PN", "TK"):  # Pitcairn and Tokelau are small, but people live there
+        assert f'value="{code}"' in countries
