@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Application, OutboxMessage
+from tests.support.querycount import counting_queries
 
 TODAY = date.today()
 
@@ -256,3 +257,21 @@ def test_the_country_list_leaves_out_territories_where_nobody_lives(client):
         assert f'value="{code}"' not in countries
     for code in ("TZ", "PN", "TK"):  # Pitcairn and Tokelau are small, but people live there
         assert f'value="{code}"' in countries
+
+
+def test_search_with_the_filter_on_sends_as_many_statements_for_30_results_as_for_2(auth, client, users):
+    _applicant(auth, users)
+
+    def measure(n: int) -> int:
+        with counting_queries() as log:
+            page = _text(client.get("/opportunities?sort=score&per_page=100"))
+        assert f"{n} opportunities found." in page and page.count("Match score ") == n
+        return log.count
+
+    for n in range(2):
+        users.opportunity(title=f"Eligible {n}")
+    few = measure(2)
+    for n in range(2, 30):
+        users.opportunity(title=f"Eligible {n}")
+    many = measure(30)
+    assert few == many <= 16
