@@ -35,9 +35,9 @@ SORTS = ("start", "deadline", "newest", "score")
 # most this many filtered results (in the order asked for) with the engine.
 MAX_SCORED = 1000
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 # "Any level", chosen on purpose: the page pre-fills an applicant's own level only when none is given.
 ANY_LEVEL = "any"
-_FALSE = {"0", "false", "no", "off", ""}
 
 
 @dataclass(frozen=True)
