@@ -138,7 +138,7 @@ def resend_verification():
         and attempt(accounts.send_verification, db.session, current_user).ok
     ):
         flash(f"We sent a new confirmation link to {current_user.email}.", "success")
-    return redirect(url_for("main.dashboard"))
+    return redirect_next()
 
 
 RESET_SENT = (

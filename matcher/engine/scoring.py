@@ -59,6 +59,10 @@ class Ineligibility:
     reason: str
 
 
+# Training levels are ranked from 1: a profile that gives none comes to the engine as this.
+NO_LEVEL = 0
+
+
 @dataclass(frozen=True)
 class Score:
     """The compatibility of one pair: total in [0, 1] (0 when not eligible), parts and failures."""
@@ -122,6 +126,13 @@ def eligible(
     return first_failure(applicant, opportunity, taxonomy) is None
 
 
+def failures(
+    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy | None = None
+) -> tuple[Ineligibility, ...]:
+    """Every hard constraint the pair fails, in words: `score(...).failures`, without the soft parts."""
+    return tuple(_hard_constraints(applicant, opportunity, taxonomy or Taxonomy()))
+
+
 def first_failure(
     applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy | None = None
 ) -> Ineligibility | None:
@@ -137,10 +148,12 @@ def _hard_constraints(
     elif opportunity.places_left <= 0:
         yield Ineligibility("full", f"{opportunity.name} has no places left")
     if not opportunity.min_level <= applicant.level <= opportunity.max_level:
-        yours = taxonomy.level_name(applicant.level)
-        yield Ineligibility(
-            "level", f"accepts {_level_range(opportunity, taxonomy)}; your profile says {yours}"
+        yours = (
+            "your profile gives no training level"
+            if applicant.level == NO_LEVEL
+            else f"your profile says {taxonomy.level_name(applicant.level)}"
         )
+        yield Ineligibility("level", f"accepts {_level_range(opportunity, taxonomy)}; {yours}")
     if best is None:
         best = _best_overlap(applicant, opportunity)
     if opportunity.min_days is None and best == 0:

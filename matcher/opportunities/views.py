@@ -10,16 +10,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from matcher.engine.scoring import NO_LEVEL
 from matcher.extensions import db
 from matcher.models import Opportunity, Organisation
 from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.forms import OpportunityForm
+from matcher.reference.places import M49_GROUPINGS, UNINHABITED
+from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
-from matcher.services import reference
-from matcher.services.profile_reads import completeness_for, full_profile
-from matcher.services.profiles import is_complete
-from matcher.services.search import language_name, parse_filters, scored_search, search
+from matcher.services.search import language_name, parse_filters, personal_search, search
 from matcher.web import choices
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
@@ -52,7 +52,9 @@ def _load_for_editing(opportunity_id: int) -> Opportunity:
 def _filter_options() -> dict:
     return {
         "regions": reference.regions(db.session),
-        "countries": choices.country_choices(blank="Any country"),
+        "groupings": M49_GROUPINGS,
+        # Nobody can host a visit where nobody lives.
+        "countries": [c for c in choices.country_choices(blank="Any country") if c.value not in UNINHABITED],
         "types": choices.type_choices(),
         "levels": reference.levels(db.session),
         "interests": reference.interests(db.session),
@@ -63,24 +65,29 @@ def _filter_options() -> dict:
 @bp.get("/opportunities")
 def index():
     filters, errors = parse_filters(db.session, request.args)
-    applicant = current_user.is_authenticated and current_user.is_applicant
-    # Scoring needs the whole profile; otherwise one statement says whether it is complete.
-    profile = full_profile(db.session, current_user.id) if applicant and filters.sort == "score" else None
-    can_score = applicant and (
-        is_complete(profile) if profile else completeness_for(db.session, current_user).is_complete
-    )
-    if filters.sort == "score" and can_score:
-        page = scored_search(db.session, filters, date.today(), profile)
+    today = date.today()
+    standing = eligibility.standing_of(db.session, current_user)
+    can_score = standing is not None and standing.complete
+    if filters.sort == "score" and not can_score:
+        errors.by_param["sort"] = (
+            "Sorting by best match needs you to be logged in as an applicant with a complete profile."
+        )
+        filters = replace(filters, sort="start")
+    if standing is None:
+        page = search(db.session, filters, today)
     else:
-        if filters.sort == "score":
-            errors.by_param["sort"] = (
-                "Sorting by best match needs you to be logged in as an applicant with a complete profile."
-            )
-            filters = replace(filters, sort="start")
-        page = search(db.session, filters, date.today())
+        if "level" not in request.args and standing.applicant.level != NO_LEVEL:
+            # "Accepts my training level" starts at theirs; "Any level" is sent as "any", and kept.
+            own = reference.level_by_rank(db.session).get(standing.applicant.level)
+            filters = replace(filters, level=own.code if own else None)
+        # On by default once the profile is complete: before that, nothing could be matched.
+        only = filters.matchable if filters.matchable is not None else standing.complete
+        filters = replace(filters, matchable=only)
+        page = personal_search(db.session, filters, today, standing, only_matchable=only)
     return render_template(
         "opportunities/index.html",
         can_score=can_score,
+        standing=standing,
         page=page,
         filters=filters,
         errors=errors.by_param,

@@ -19,7 +19,6 @@ from matcher.models import (
     Application,
     Opportunity,
     OpportunityStatus,
-    Profile,
     User,
     Withdrawal,
 )
@@ -33,12 +32,16 @@ from matcher.models.matching import (
     RoundMode,
     RoundStatus,
 )
-from matcher.services import profiles
+from matcher.services import eligibility, profiles
+from matcher.services.eligibility import Eligibility, Rule
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for
-from matcher.services.profile_reads import completeness_for
 
 MAX_MOTIVATION = 2000
+UNCONFIRMED = (
+    "Confirm your email address before you apply: the host and the matching write to you there. "
+    "Use the link we emailed you, or ask for a new one."
+)
 _table = Application.__table__
 
 
@@ -274,11 +277,18 @@ def _in_rounds(
 class ApplyState:
     """What the "Apply" box on an opportunity's page shows to this visitor."""
 
-    kind: str  # anonymous | other_role | host | applied | can_apply | not_open | deadline_passed | list_full
+    # anonymous | other_role | host | applied | unconfirmed | can_apply | not_open | deadline_passed
+    # | list_full
+    kind: str
     application: Application | None = None
     count: int = 0
     profile_complete: bool = False
-    level_accepted: bool | None = None  # None: the profile gives no level yet
+    # The rules the applicant fails for this opportunity (empty when none, or not an applicant).
+    eligibility: Eligibility | None = None
+
+    @property
+    def failed(self) -> tuple[Rule, ...]:
+        return self.eligibility.failed if self.eligibility else ()
 
 
 def apply_state(session: Session, viewer: User, opportunity: Opportunity, today: date) -> ApplyState:
@@ -291,12 +301,12 @@ def apply_state(session: Session, viewer: User, opportunity: Opportunity, today:
             )
             return ApplyState("host", count=received)
         return ApplyState("other_role")
-    mine = session.scalars(select(Application).where(Application.applicant_id == viewer.id)).all()
-    level_rank = session.scalar(select(Profile.level_rank).where(Profile.user_id == viewer.id))
+    standing = eligibility.applicant_standing(session, viewer)
+    mine = standing.applications
     common = {
         "count": len(mine),
-        "profile_complete": completeness_for(session, viewer).is_complete,
-        "level_accepted": _level_accepted(level_rank, opportunity),
+        "profile_complete": standing.complete,
+        "eligibility": eligibility.check(standing, opportunity, today),
     }
     existing = next((a for a in mine if a.opportunity_id == opportunity.id), None)
     if existing is not None:
@@ -307,13 +317,9 @@ def apply_state(session: Session, viewer: User, opportunity: Opportunity, today:
         return ApplyState("deadline_passed", **common)
     if len(mine) >= MAX_APPLICATIONS:
         return ApplyState("list_full", **common)
+    if not viewer.is_verified:
+        return ApplyState("unconfirmed", **common)
     return ApplyState("can_apply", **common)
-
-
-def _level_accepted(level_rank: int | None, opportunity: Opportunity) -> bool | None:
-    if level_rank is None:  # no profile, or no level in it yet
-        return None
-    return opportunity.level_min <= level_rank <= opportunity.level_max
 
 
 def _takes_applications(opportunity: Opportunity) -> bool:
@@ -353,6 +359,8 @@ def apply(
     opportunity = session.get(Opportunity, opportunity_id)
     if opportunity is None or not is_public(opportunity):
         raise NotFound("There is no such opportunity.")
+    if not applicant.is_verified:
+        raise DomainError(UNCONFIRMED)
     if not _takes_applications(opportunity):
         raise Conflict("This opportunity no longer takes applications.")
     if _deadline_passed(opportunity, today):

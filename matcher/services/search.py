@@ -23,21 +23,28 @@ from matcher.models import (
     TrainingLevel,
 )
 from matcher.models.opportunity import opportunity_interests
-from matcher.services import reference
+from matcher.reference.places import M49_GROUPINGS
+from matcher.services import eligibility, reference
+from matcher.services.eligibility import Eligibility, Standing
 from matcher.services.matching import inputs
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 SORTS = ("start", "deadline", "newest", "score")
-MAX_SCORED = 1000  # sorting by match score scores at most this many filtered results
+# Sorting by match score, or keeping only the places an applicant can be matched to, checks at
+# most this many filtered results (in the order asked for) with the engine.
+MAX_SCORED = 1000
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# "Any level", chosen on purpose: the page pre-fills an applicant's own level only when none is given.
+ANY_LEVEL = "any"
 
 
 @dataclass(frozen=True)
 class OpportunityFilters:
     region: str | None = None
-    subregion: str | None = None
+    # Sub-regions (UN M49), any of; a grouping such as "Sub-Saharan Africa" stands for its sub-regions.
+    subregions: tuple[str, ...] = ()
     country: str | None = None
     type: str | None = None
     level: str | None = None
@@ -46,6 +53,8 @@ class OpportunityFilters:
     ends_before: date | None = None
     language: str | None = None
     open_only: bool = False
+    # Only places the applicant can be matched to; None: the default for who is asking (the page's).
+    matchable: bool | None = None
     q: str | None = None
     sort: str = "start"
     page: int = 1
@@ -56,7 +65,7 @@ class OpportunityFilters:
         current = replace(self, **changes)
         args: dict[str, Any] = {
             "region": current.region,
-            "subregion": current.subregion,
+            "subregion": list(current.subregions) or None,
             "country": current.country,
             "type": current.type,
             "level": current.level,
@@ -65,6 +74,7 @@ class OpportunityFilters:
             "ends_before": current.ends_before.isoformat() if current.ends_before else None,
             "language": current.language,
             "open": "1" if current.open_only else None,
+            "matchable": None if current.matchable is None else "1" if current.matchable else "0",
             "q": current.q,
             "sort": current.sort if current.sort != "start" else None,
             "page": current.page if current.page != 1 else None,
@@ -86,6 +96,7 @@ FILTER_LABELS = {
     "ends_before": "Available until",
     "language": "Language",
     "open": "Only with places left and still open",
+    "matchable": "Only places I can be matched to",
     "sort": "Sort by",
     "page": "Page",
     "per_page": "Results per page",
@@ -100,6 +111,11 @@ class FilterErrors:
 
     def __bool__(self) -> bool:
         return bool(self.by_param)
+
+
+def expand_subregions(names: tuple[str, ...]) -> set[str]:
+    """The sub-regions meant: each grouping (M49_GROUPINGS) replaced by the sub-regions it holds."""
+    return {sub for name in names for sub in M49_GROUPINGS.get(name, (name,))}
 
 
 def language_name(code: str) -> str:
@@ -120,15 +136,22 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         return raw or None
 
     known_regions = reference.regions(session)
-    region, subregion = text("region"), text("subregion")
+    region = text("region")
     if region and region not in known_regions:
         errors.by_param["region"] = f"Choose a region from the list: “{region}” is not one."
     elif region:
         values["region"] = region
-    if subregion and not any(subregion in subs for subs in known_regions.values()):
-        errors.by_param["subregion"] = f"Choose a sub-region from the list: “{subregion}” is not one."
-    elif subregion:
-        values["subregion"] = subregion
+    subregions = tuple(dict.fromkeys(s.strip() for s in args.getlist("subregion") if s.strip()))
+    known_subregions = {sub for subs in known_regions.values() for sub in subs} | set(M49_GROUPINGS)
+    unknown_subregions = [s for s in subregions if s not in known_subregions]
+    if unknown_subregions:
+        errors.by_param["subregion"] = (
+            "Choose sub-regions from the list: "
+            + ", ".join(f"“{s[:60]}”" for s in unknown_subregions[:5])
+            + (" is not one." if len(unknown_subregions) == 1 else " are not.")
+        )
+    elif subregions:
+        values["subregions"] = subregions
 
     country = text("country")
     if country:
@@ -149,7 +172,9 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             values["type"] = kind
 
     level = text("level")
-    if level:
+    if level == ANY_LEVEL:
+        values["level"] = ANY_LEVEL
+    elif level:
         if level not in {lv.code for lv in reference.levels(session)}:
             errors.by_param["level"] = f"Choose a training level from the list: “{level}” is not one."
         else:
@@ -196,6 +221,16 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     elif open_raw not in _FALSE:
         errors.by_param["open"] = f"“{FILTER_LABELS['open']}” is either on (1, true) or off (0, false)."
 
+    # The form sends a hidden "0" before the checkbox's "1", so that switching it off is remembered.
+    matchable = [v.strip().lower() for v in args.getlist("matchable")]
+    if any(v in _TRUE for v in matchable):
+        values["matchable"] = True
+    elif matchable and all(v in _FALSE for v in matchable):
+        values["matchable"] = False
+    elif matchable:
+        label = FILTER_LABELS["matchable"]
+        errors.by_param["matchable"] = f"“{label}” is either on (1, true) or off (0, false)."
+
     q = text("q", 200)
     if q:
         values["q"] = q
@@ -227,17 +262,17 @@ def public_opportunities() -> Select:
 
 
 def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, today: date) -> Select:
-    if filters.region or filters.subregion:
+    if filters.region or filters.subregions:
         stmt = stmt.join(Country, Opportunity.country_code == Country.iso2)
         if filters.region:
             stmt = stmt.where(Country.region == filters.region)
-        if filters.subregion:
-            stmt = stmt.where(Country.subregion == filters.subregion)
+        if filters.subregions:
+            stmt = stmt.where(Country.subregion.in_(sorted(expand_subregions(filters.subregions))))
     if filters.country:
         stmt = stmt.where(Opportunity.country_code == filters.country)
     if filters.type:
         stmt = stmt.where(Opportunity.type == filters.type)
-    if filters.level:
+    if filters.level and filters.level != ANY_LEVEL:
         rank = select(TrainingLevel.rank).where(TrainingLevel.code == filters.level).scalar_subquery()
         stmt = stmt.where(Opportunity.level_min <= rank, Opportunity.level_max >= rank)
     if filters.interests:
@@ -292,6 +327,8 @@ class SearchPage:
     total: int
     page: int
     per_page: int
+    # For a logged-in applicant: what each listed opportunity asks that they fail, by id.
+    eligibility: dict[int, Eligibility] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -336,19 +373,37 @@ def search(session: Session, filters: OpportunityFilters, today: date) -> Search
     return SearchPage(items=items, total=total, page=filters.page, per_page=filters.per_page)
 
 
-def scored_search(session: Session, filters: OpportunityFilters, today: date, profile: Any) -> SearchPage:
-    """Like `search`, best match first for this applicant's (complete) profile."""
-    base = apply_filters(public_opportunities(), session, filters, today)
-    found = list(session.scalars(with_listed_relations(_ordered(base, "start")).limit(MAX_SCORED)))
-    applicant, taxonomy = inputs.applicant_spec(profile), inputs.taxonomy(session)
-    totals = {
-        o.id: score(applicant, inputs.opportunity_spec(o), taxonomy, include_rank=False).total for o in found
-    }
-    found.sort(key=lambda o: (-totals[o.id], o.starts_on, o.id))
-    start = (filters.page - 1) * filters.per_page
-    return SearchPage(
-        items=found[start : start + filters.per_page],
-        total=len(found),
-        page=filters.page,
-        per_page=filters.per_page,
-    )
+def personal_search(
+    session: Session, filters: OpportunityFilters, today: date, standing: Standing, *, only_matchable: bool
+) -> SearchPage:
+    """`search` for a logged-in applicant: each result with the rules they fail (and its match
+    score when sorted by it), only the places they can be matched to when asked.
+
+    Filtering by the engine's check and sorting by score read the filtered results (at most
+    MAX_SCORED, in the order asked for) in the same four statements as a page.
+    """
+    by_score = filters.sort == "score"
+    if only_matchable or by_score:
+        base = apply_filters(public_opportunities(), session, filters, today)
+        found = list(session.scalars(with_listed_relations(_ordered(base, filters.sort)).limit(MAX_SCORED)))
+        if only_matchable:
+            found = [o for o in found if eligibility.can_be_matched(standing, o, today)]
+        if by_score:
+            totals = {
+                o.id: score(
+                    standing.applicant, inputs.opportunity_spec(o), standing.taxonomy, include_rank=False
+                ).total
+                for o in found
+            }
+            found.sort(key=lambda o: (-totals[o.id], o.starts_on, o.id))
+        start = (filters.page - 1) * filters.per_page
+        page = SearchPage(
+            items=found[start : start + filters.per_page],
+            total=len(found),
+            page=filters.page,
+            per_page=filters.per_page,
+        )
+    else:
+        page = search(session, filters, today)
+    checks = {o.id: eligibility.check(standing, o, today, with_score=by_score) for o in page.items}
+    return replace(page, eligibility=checks)

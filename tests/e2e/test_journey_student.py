@@ -82,9 +82,13 @@ def test_student_signs_up_builds_a_profile_and_applies_to_three_in_order(live_se
     # Search with filters: sub-region, interest and type leave the three wanted electives.
     nav = student.page.get_by_role("navigation", name="Main")
     student.click(nav.get_by_role("link", name="Opportunities"))
-    assert "6 opportunities found." in student.text()
+    # With a complete profile, the search starts at their level and at the places they can be
+    # matched to: the teaching visit for residents is left out.
+    assert "5 opportunities found." in student.text()
+    assert "Teaching visit in Mwanza" not in student.page.locator(".results h3").all_inner_texts()
     filters = student.page.get_by_role("form", name="Filters")
-    filters.get_by_label("Sub-region").select_option("Eastern Africa")
+    assert filters.get_by_label("Only places I can be matched to").is_checked()
+    filters.get_by_label("Eastern Africa", exact=True).check()
     filters.get_by_label("Type").select_option(label="Clinical elective")
     filters.get_by_label("Post-partum haemorrhage embolisation").check()
     student.click(filters.get_by_role("button", name="Search"))

@@ -61,7 +61,7 @@ def test_the_opportunity_page_offers_to_apply_then_shows_the_rank(auth, client, 
     auth.login("student")
     page = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
     assert f'action="/opportunities/{opportunity.id}/apply"' in page
-    assert "Your profile is not complete yet" in page
+    assert "<strong>Profile:</strong> the matching uses complete profiles only; yours still needs" in page
 
     client.post(f"/opportunities/{opportunity.id}/apply", data={})
     page = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
@@ -74,7 +74,8 @@ def test_the_opportunity_page_warns_when_the_level_is_not_accepted(auth, client,
     users.profile(student, level_rank=2)
     opportunity = users.opportunity(level_min=4, level_max=6)
     page = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
-    assert "outside the levels this opportunity accepts" in page
+    assert "<strong>Training level:</strong> accepts " in page
+    assert "; your profile says " in page
 
 
 @pytest.mark.parametrize("role", ["org_member", "coordinator"])

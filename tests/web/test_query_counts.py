@@ -36,6 +36,9 @@ FEW, MANY = 2, 30
 # (places, interests, availability, languages, teaching interests), and the engine's taxonomy
 # (interests, levels, countries). That is a fixed cost, whatever the number of rows.
 SCORING = "scores with the engine: a profile's six statements and three reference tables"
+# An applicant's standing (services.eligibility): the scoring's reads, and their applications and
+# any place they hold.
+STANDING = SCORING + ", their applications and a place held"
 
 
 @dataclass(frozen=True)
@@ -109,15 +112,21 @@ ENDPOINTS = [
     Endpoint("search-filtered", "anonymous", "/opportunities?per_page=100&" + FILTERS,
              shows="Opportunity " + LAST),
     Endpoint("search-newest", "member", "/opportunities?sort=newest&per_page=100"),
-    Endpoint("search-by-score", "applicant", "/opportunities?sort=score&per_page=100",
-             ceiling=13, why=SCORING, shows="Opportunity " + LAST),
+    # The crowd's applicant holds places, so "only places I can be matched to" (their default) keeps
+    # none: these read every filtered result, and the "everything" page checks each one it shows.
+    Endpoint("search-by-score", "applicant", "/opportunities?sort=score&matchable=0&per_page=100",
+             ceiling=16, why=STANDING, shows="Opportunity " + LAST),
+    Endpoint("search-applicant-matchable", "applicant", "/opportunities?sort=score&per_page=100",
+             ceiling=16, why=STANDING, shows="0 opportunities found"),
+    Endpoint("search-applicant-everything", "applicant", "/opportunities?matchable=0&per_page=100",
+             ceiling=16, why=STANDING, shows="Opportunity " + LAST),
     Endpoint("feed", "anonymous", "/opportunities/feed.atom", shows="Opportunity " + LAST),
     Endpoint("opportunity", "anonymous", "/opportunities/{c.opp_a.id}"),
-    Endpoint("opportunity-applicant", "applicant", "/opportunities/{c.opp_a.id}"),
+    Endpoint("opportunity-applicant", "applicant", "/opportunities/{c.opp_a.id}", ceiling=16, why=STANDING),
     Endpoint("opportunity-host", "member", "/opportunities/{c.opp_a.id}"),
     Endpoint("opportunity-new", "member", "/organisations/{c.org_a.slug}/opportunities/new"),
     Endpoint("opportunity-edit", "member", "/opportunities/{c.opp_a.id}/edit"),
-    Endpoint("apply", "applicant", "/opportunities/{c.opp_a.id}/apply"),
+    Endpoint("apply", "applicant", "/opportunities/{c.opp_a.id}/apply", ceiling=16, why=STANDING),
     # Organisations
     Endpoint("organisations", "anonymous", "/organisations", shows="Organisation " + LAST),
     Endpoint("organisation", "anonymous", "/organisations/{c.org_a.slug}", shows="Opportunity " + LAST),

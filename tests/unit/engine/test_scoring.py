@@ -15,7 +15,14 @@ from matcher.engine.profiles import (
     Taxonomy,
     Window,
 )
-from matcher.engine.scoring import DEFAULT_WEIGHTS, Weights, interest_overlap, score
+from matcher.engine.scoring import (
+    DEFAULT_WEIGHTS,
+    NO_LEVEL,
+    Weights,
+    failures,
+    interest_overlap,
+    score,
+)
 
 TAXONOMY = Taxonomy(
     interest_groups={
@@ -139,6 +146,26 @@ def test_each_hard_constraint_fails_with_plain_words(who, where, constraint, wor
 def test_every_failed_constraint_is_reported_not_only_the_first():
     result = score(applicant(level=1, availability=()), opportunity(is_open=False), TAXONOMY)
     assert {f.constraint for f in result.failures} == {"closed", "level", "dates"}
+
+
+def test_a_profile_without_a_level_is_told_so_not_given_a_made_up_level():
+    result = score(applicant(level=NO_LEVEL), opportunity(), TAXONOMY)
+    assert [f.reason for f in result.failures] == [
+        "accepts Medical student, year 5 to level 7; your profile gives no training level"
+    ]
+
+
+def test_failures_are_the_scores_failures_without_the_soft_parts():
+    cases = [
+        (applicant(), opportunity()),
+        (applicant(level=1, availability=()), opportunity(is_open=False)),
+        (applicant(languages=()), opportunity(languages=(LanguageReq("am", Proficiency.BASIC),))),
+    ]
+    for who, where in cases:
+        assert failures(who, where, TAXONOMY) == score(who, where, TAXONOMY).failures
+    assert [f.reason for f in failures(*cases[2], TAXONOMY)] == [
+        "needs basic Amharic; your profile does not list Amharic"
+    ]
 
 
 def test_higher_language_level_meets_a_lower_requirement():
