@@ -35,6 +35,7 @@ from matcher.web.converters import IdConverter
 from matcher.web.forms import csrf_input
 from matcher.web.headers import set_security_headers
 from matcher.web.input_guard import limit_urlencoded_forms, refuse_null_characters
+from matcher.web.reasons import explained
 
 BLUEPRINTS = (
     main_bp,
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     app.add_template_global(csrf_input)
     app.add_template_filter(localtime)
+    app.add_template_filter(explained)
     app.before_request(limit_urlencoded_forms)  # first: before anything parses the form
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)

@@ -1,7 +1,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -51,5 +59,14 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class PublishForm(FlaskForm):
+class ConfirmForm(FlaskForm):
+    """A bulk decision's last step: only its confirmation page posts ``confirm=yes``."""
+
+    confirm = HiddenField()
+
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
+
+
+class PublishForm(ConfirmForm):
     response_deadline = DateField("Applicants reply by", validators=[DataRequired("Set the reply deadline.")])
