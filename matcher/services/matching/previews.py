@@ -141,7 +141,12 @@ def why_empty(run: MatchRun) -> str | None:
             f"Nobody who applied could be matched: {_plural(left_out, 'applicant')} "
             "already hold a place from another round or have an incomplete profile."
         )
+    if applicants == 1:
+        return (
+            "The one applicant in scope is not eligible for any opportunity they chose, or no host "
+            "ranked them: see the reasons under Unmatched applicants."
+        )
     return (
-        f"None of the {_plural(applicants, 'applicant')} in scope is eligible for an opportunity "
+        f"None of the {applicants} applicants in scope is eligible for an opportunity "
         "they chose, or no host ranked them: see each one's reasons under Unmatched applicants."
     )
