@@ -120,7 +120,7 @@ def review(run_id: int):
     return render_template(
         "rounds/review.html",
         run=run,
-        published_run=_published_run(run),
+        published_run=_published_run(run) if run.round.status != RoundStatus.OPEN else None,
         why_empty=previews.why_empty(run),
         decidable={m.id for m in review_data.page.items if _decidable(run, m)},
         filters={k: v for k, v in filters.items() if v},

@@ -105,9 +105,10 @@ def publication_preview(session: Session, run: MatchRun) -> PublicationPreview:
 
 
 def why_empty(run: MatchRun) -> str | None:
-    """Why a ranked run proposed no match, from its stored counts; None when it proposed some."""
+    """Why a ranked run proposed no match, from its stored counts; None when it proposed some
+    (or stored no count of its proposals)."""
     counts = run.counts or {}
-    if counts.get("proposed", 0):
+    if counts.get("proposed", 1):
         return None
     opportunities, places = counts.get("opportunities", 0), counts.get("places", 0)
     applicants = counts.get("applicants", 0)
