@@ -37,10 +37,12 @@ from matcher.engine.profiles import (
     Taxonomy,
     Window,
 )
+from matcher.engine.reasons import YOU, Voice
 from matcher.engine.scoring import DEFAULT_WEIGHTS, Ineligibility, Score, ScorePart, Weights, score
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "YOU",
     "Allocation",
     "ApplicantIndex",
     "ApplicantProfile",
@@ -57,6 +59,7 @@ __all__ = [
     "Score",
     "ScorePart",
     "Taxonomy",
+    "Voice",
     "Weights",
     "Window",
     "allocate",

@@ -7,11 +7,13 @@ their relative importance is set.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from itertools import islice
+from typing import Any
 
 from matcher.engine.profiles import ApplicantProfile, OpportunitySpec, Taxonomy
+from matcher.engine.reasons import YOU, Voice, render
 
 # How much partial matches count, next to an exact match's 1.0.
 GROUP_CREDIT = 0.5  # an interest in the same taxonomy group
@@ -43,20 +45,49 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True)
 class ScorePart:
-    """One named soft part of a score, with its value in [0, 1] and why."""
+    """One named soft part of a score, with its value in [0, 1] and why.
+
+    ``reason`` is in the applicant's own words (second person); ``code`` and ``params`` say the
+    same for `text`, which words it for another reader (empty when scored with ``explain=False``).
+    """
 
     name: str
     value: float
     weight: float
     reason: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def text(self, voice: Voice = YOU) -> str:
+        """The reason in ``voice``: `YOU`, or `Voice.named(...)` for staff reading about the applicant."""
+        return render(self.code, self.params, voice) if self.code else self.reason
 
 
 @dataclass(frozen=True)
 class Ineligibility:
-    """A hard constraint the pair fails: ``constraint`` is a code, ``reason`` the words for a user."""
+    """A hard constraint the pair fails: ``constraint`` is a code, ``reason`` the words for the applicant.
+
+    ``code`` and ``params`` word it again for another reader with `text`, as for `ScorePart`.
+    """
 
     constraint: str  # "level", "dates", "language", "closed" or "full"
     reason: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def text(self, voice: Voice = YOU) -> str:
+        return render(self.code, self.params, voice) if self.code else self.reason
+
+
+def _failure(constraint: str, code: str, **params: Any) -> Ineligibility:
+    return Ineligibility(constraint, render(code, params), code, params)
+
+
+def _part(name: str, value: float, weight: float, explain: bool, code: str, **params: Any) -> ScorePart:
+    """A soft part, its reason worded (in the applicant's voice) only when ``explain``."""
+    if not explain:
+        return ScorePart(name, value, weight, "")
+    return ScorePart(name, value, weight, render(code, params), code, params)
 
 
 # Training levels are ranked from 1: a profile that gives none comes to the engine as this.
@@ -77,11 +108,14 @@ class Score:
     def part(self, name: str) -> ScorePart | None:
         return next((p for p in self.parts if p.name == name), None)
 
-    def explain(self) -> list[str]:
-        """Lines for "Why this match" (or "Why not"), most important first."""
+    def explain(self, voice: Voice = YOU) -> list[str]:
+        """Lines for "Why this match" (or "Why not"), most important first.
+
+        To the applicant by default; ``Voice.named(name)`` words them for staff reading about them.
+        """
         if not self.eligible:
-            return [f.reason for f in self.failures]
-        return [p.reason for p in sorted(self.parts, key=lambda p: -p.weight * p.value)]
+            return [f.text(voice) for f in self.failures]
+        return [p.text(voice) for p in sorted(self.parts, key=lambda p: -p.weight * p.value)]
 
 
 def score(
@@ -144,37 +178,37 @@ def _hard_constraints(
     applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy, best: int | None = None
 ) -> Iterable[Ineligibility]:
     if not opportunity.is_open:
-        yield Ineligibility("closed", f"{opportunity.name} is not open for applications")
+        yield _failure("closed", "closed", opportunity=opportunity.name)
     elif opportunity.places_left <= 0:
-        yield Ineligibility("full", f"{opportunity.name} has no places left")
+        yield _failure("full", "full", opportunity=opportunity.name)
     if not opportunity.min_level <= applicant.level <= opportunity.max_level:
-        yours = (
-            "your profile gives no training level"
-            if applicant.level == NO_LEVEL
-            else f"your profile says {taxonomy.level_name(applicant.level)}"
-        )
-        yield Ineligibility("level", f"accepts {_level_range(opportunity, taxonomy)}; {yours}")
+        if applicant.level == NO_LEVEL:
+            yield _failure("level", "level.none", accepted=_level_range(opportunity, taxonomy))
+        else:
+            yield _failure(
+                "level",
+                "level",
+                accepted=_level_range(opportunity, taxonomy),
+                level=taxonomy.level_name(applicant.level),
+            )
     if best is None:
         best = _best_overlap(applicant, opportunity)
     if opportunity.min_days is None and best == 0:
-        yield Ineligibility("dates", f"runs {opportunity.dates}; {_no_overlap(applicant)}")
+        code = "dates.no_overlap" if applicant.availability else "dates.no_availability"
+        yield _failure("dates", code, dates=str(opportunity.dates))
     elif opportunity.min_days is not None and best < opportunity.min_days:
-        yield Ineligibility(
-            "dates",
-            f"needs {opportunity.min_days} days between {opportunity.dates}; "
-            f"your longest availability in that period is {best} day{'s' if best != 1 else ''}",
+        yield _failure(
+            "dates", "dates.too_short", needs=opportunity.min_days, dates=str(opportunity.dates), best=best
         )
     for required in opportunity.languages:
         spoken = applicant.speaks(required.code)
         if spoken is not None and spoken >= required.level:
             continue
-        needed = f"needs {required.level.label} {taxonomy.label(required.code)}"
+        needed = {"level": required.level.label, "language": taxonomy.label(required.code)}
         if spoken is None:
-            yield Ineligibility(
-                "language", f"{needed}; your profile does not list {taxonomy.label(required.code)}"
-            )
+            yield _failure("language", "language.missing", **needed)
         else:
-            yield Ineligibility("language", f"{needed}; your profile says {spoken.label}")
+            yield _failure("language", "language.level", **needed, spoken=spoken.label)
 
 
 def _region(
@@ -184,19 +218,18 @@ def _region(
     weights: Weights,
     explain: bool = True,
 ):
-    def part(value: float, template: str, code: str) -> ScorePart:
-        reason = template.format(taxonomy.label(code)) if explain else ""
-        return ScorePart("region", value, weights.region, reason)
+    def part(value: float, why: str, place: str) -> ScorePart:
+        return _part("region", value, weights.region, explain, f"region.{why}", place=taxonomy.label(place))
 
     if not applicant.has_place_preference:
-        return part(NEUTRAL, "In {}; you have not chosen regions", opportunity.country)
+        return part(NEUTRAL, "no_preference", opportunity.country)
     if opportunity.country in applicant.countries_of_interest:
-        return part(1.0, "In {}, a country you chose", opportunity.country)
+        return part(1.0, "country", opportunity.country)
     if opportunity.subregion in applicant.subregions_of_interest:
-        return part(SUBREGION_CREDIT, "In {}, a sub-region you chose", opportunity.subregion)
+        return part(SUBREGION_CREDIT, "subregion", opportunity.subregion)
     if opportunity.region in applicant.regions_of_interest:
-        return part(REGION_CREDIT, "In {}, a region you chose", opportunity.region)
-    return part(0.0, "In {}, outside the regions you chose", opportunity.country)
+        return part(REGION_CREDIT, "region", opportunity.region)
+    return part(0.0, "outside", opportunity.country)
 
 
 def interest_overlap(mine: frozenset[str], theirs: frozenset[str], taxonomy: Taxonomy) -> float:
@@ -218,27 +251,27 @@ def _interests(
     weights: Weights,
     explain: bool = True,
 ):
-    def part(value: float, reason: str) -> ScorePart:
-        return ScorePart("interests", value, weights.interests, reason)
-
+    # The neutral cases are worded even without ``explain``: they cost nothing.
     if not opportunity.interests:
-        return part(NEUTRAL, "The opportunity lists no particular focus")
+        return _part("interests", NEUTRAL, weights.interests, True, "interests.no_focus")
     if not applicant.interests:
-        return part(NEUTRAL, "You have not chosen interests")
+        return _part("interests", NEUTRAL, weights.interests, True, "interests.none_chosen")
     value = interest_overlap(applicant.interests, opportunity.interests, taxonomy)
     if not explain:
-        return part(value, "")
+        return _part("interests", value, weights.interests, False, "")
     exact = sorted(opportunity.interests & applicant.interests)
     my_groups = {taxonomy.group(s) for s in applicant.interests} - {None}
     near = [s for s in opportunity.interests - applicant.interests if taxonomy.group(s) in my_groups]
-    n = len(opportunity.interests)
-    if exact:
-        reason = f"{len(exact)} of {n} interests match: {', '.join(taxonomy.label(s) for s in exact)}"
-    else:
-        reason = f"None of its {n} interests is one of yours"
-    if near:
-        reason += f"; {len(near)} more in an area you chose"
-    return part(value, reason)
+    return _part(
+        "interests",
+        value,
+        weights.interests,
+        True,
+        "interests.overlap",
+        matched=[taxonomy.label(s) for s in exact],
+        of=len(opportunity.interests),
+        near=len(near),
+    )
 
 
 def _level(
@@ -250,21 +283,25 @@ def _level(
 ):
     low, high, level = opportunity.min_level, opportunity.max_level, applicant.level
     if not low <= level <= high:
-        value, template = 0.0, "{name} is outside the accepted range ({range})"
+        value, where = 0.0, "outside the accepted range ({range})"
     elif low == high:
-        value, template = 1.0, "{name} is the level it asks for"
+        value, where = 1.0, "the level it asks for"
     else:
         # 1 in the middle of the range, falling linearly to 0.5 at either end.
         middle, half = (low + high) / 2, (high - low) / 2
         value = 1.0 - 0.5 * abs(level - middle) / half
-        where = "in the middle" if value >= 0.75 else "near the edge"
-        template = "{name} is " + where + " of the accepted range ({range})"
-    reason = (
-        template.format(name=taxonomy.level_name(level), range=_level_range(opportunity, taxonomy))
-        if explain
-        else ""
+        where = ("in the middle" if value >= 0.75 else "near the edge") + " of the accepted range ({range})"
+    if not explain:
+        return _part("level", value, weights.level, False, "")
+    return _part(
+        "level",
+        value,
+        weights.level,
+        True,
+        "level.fit",
+        level=taxonomy.level_name(level),
+        where=where.format(range=_level_range(opportunity, taxonomy)),
     )
-    return ScorePart("level", value, weights.level, reason)
 
 
 def _dates(
@@ -278,11 +315,13 @@ def _dates(
         best = _best_overlap(applicant, opportunity)
     if opportunity.min_days is None:
         wanted = opportunity.dates.days
-        reason = f"You are free for {best} of its {wanted} days" if explain else ""
-    else:
-        wanted = opportunity.min_days
-        reason = f"You are free for {best} days in its window; the visit needs {wanted}" if explain else ""
-    return ScorePart("dates", min(1.0, best / wanted), weights.dates, reason)
+        return _part(
+            "dates", min(1.0, best / wanted), weights.dates, explain, "dates.free", best=best, days=wanted
+        )
+    wanted = opportunity.min_days
+    return _part(
+        "dates", min(1.0, best / wanted), weights.dates, explain, "dates.window", best=best, needs=wanted
+    )
 
 
 def _teaching(
@@ -292,26 +331,26 @@ def _teaching(
     weights: Weights,
     explain: bool = True,
 ):
-    def part(value: float, reason: str) -> ScorePart:
-        return ScorePart("teaching", value, weights.teaching, reason)
-
     asked = opportunity.teaching_needs
     if not asked:
-        return part(NEUTRAL, "The host has not listed topics to teach")
+        return _part("teaching", NEUTRAL, weights.teaching, True, "teaching.none_asked")
     if not applicant.can_teach:
-        return part(0.0, "Your profile lists nothing you can teach")
+        return _part("teaching", 0.0, weights.teaching, True, "teaching.nothing")
     exact = sorted(asked & applicant.can_teach)
     my_groups = {taxonomy.group(s) for s in applicant.can_teach} - {None}
     near = [s for s in asked - applicant.can_teach if taxonomy.group(s) in my_groups]
     value = (len(exact) + GROUP_CREDIT * len(near)) / len(asked)
-    if not explain:
-        return part(value, "")
-    reason = f"You can teach {len(exact)} of the {len(asked)} topics the host asks for"
-    if exact:
-        reason += f": {', '.join(taxonomy.label(s) for s in exact)}"
-    if near:
-        reason += f"; {len(near)} more in an area you teach"
-    return part(value, reason)
+    return _part(
+        "teaching",
+        value,
+        weights.teaching,
+        explain,
+        "teaching.overlap",
+        matched_count=len(exact),
+        matched=[taxonomy.label(s) for s in exact],
+        of=len(asked),
+        near=len(near),
+    )
 
 
 def _rank(
@@ -319,21 +358,14 @@ def _rank(
 ) -> ScorePart:
     ranked = applicant.ranked_opportunities
     if opportunity.id not in ranked:
-        return ScorePart("rank", 0.0, weights.rank, "Not in your ranked list")
+        return _part("rank", 0.0, weights.rank, True, "rank.unranked")
     position = ranked.index(opportunity.id)
     value = 1.0 - position / len(ranked)
-    reason = f"Your choice {position + 1} of {len(ranked)}" if explain else ""
-    return ScorePart("rank", value, weights.rank, reason)
+    return _part("rank", value, weights.rank, explain, "rank.position", position=position + 1, of=len(ranked))
 
 
 def _best_overlap(applicant: ApplicantProfile, opportunity: OpportunitySpec) -> int:
     return max((w.overlap_days(opportunity.dates) for w in applicant.availability), default=0)
-
-
-def _no_overlap(applicant: ApplicantProfile) -> str:
-    if not applicant.availability:
-        return "your profile gives no availability"
-    return "none of your availability overlaps it"
 
 
 def _level_range(opportunity: OpportunitySpec, taxonomy: Taxonomy) -> str:

@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
 from matcher.main import bp
-from matcher.models import MAX_APPLICATIONS, Membership, Opportunity, Organisation, Role
+from matcher.models import MAX_APPLICATIONS, Membership, Organisation, Role
 from matcher.services import applications, dashboards, profiles, reading
 from matcher.services.matching import outcomes
-from matcher.services.search import public_opportunities
+from matcher.services.search import latest_opportunities
 
 log = logging.getLogger(__name__)
 LATEST = 6
@@ -27,12 +27,7 @@ def index():
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
     ).all()
-    latest = db.session.scalars(
-        public_opportunities()
-        .options(selectinload(Opportunity.country), selectinload(Opportunity.organisation))
-        .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
-        .limit(LATEST)
-    ).all()
+    latest = latest_opportunities(db.session, date.today(), LATEST)
     return render_template(
         "main/index.html", organisations=organisations, latest=latest, links=reading.links(db.session)
     )

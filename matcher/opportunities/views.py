@@ -173,8 +173,21 @@ def change_status(opportunity_id: int, action: str):
     opportunity = _load_for_editing(opportunity_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if attempt(service.transition, db.session, current_user, opportunity, action).ok:
+    # Filled in now: a refusal that names a field (a date that has passed) is shown there.
+    form = OpportunityForm(formdata=None)
+    form.load(opportunity)
+    done = attempt(service.transition, db.session, current_user, opportunity, action, date.today(), form=form)
+    if done.ok:
         flash(f"The opportunity is now {opportunity.status}.", "success")
+    elif done.error.field:
+        form.form_errors.insert(
+            0, "It cannot be published yet: change the date marked below, save, then publish."
+        )
+        return render_form(
+            "opportunities/form.html", form, organisation=opportunity.organisation, opportunity=opportunity
+        )
+    else:
+        flash(done.error.message, "error")
     return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
 
 

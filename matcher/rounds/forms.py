@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -67,5 +67,14 @@ class DecisionForm(AppForm):
     reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class PublishForm(AppForm):
+class ConfirmForm(AppForm):
+    """A bulk decision's last step: only its confirmation page posts ``confirm=yes``."""
+
+    confirm = HiddenField()
+
+    def confirmed(self) -> bool:
+        return self.confirm.data == "yes"
+
+
+class PublishForm(ConfirmForm):
     response_deadline = DateField("Applicants reply by", validators=[DataRequired("Set the reply deadline.")])

@@ -14,17 +14,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
 from matcher.models import Opportunity, Role
-from matcher.models.matching import (
-    MatchRound,
-    MatchRun,
-)
+from matcher.models.matching import Match, MatchRound, MatchRun, MatchStatus, RoundStatus
 from matcher.rounds import bp
-from matcher.rounds.forms import DecisionForm, PublishForm, RoundForm, RunForm
-from matcher.services.matching import decisions, reports, rounds
+from matcher.rounds.forms import ConfirmForm, DecisionForm, PublishForm, RoundForm, RunForm
+from matcher.services.matching import decisions, previews, reports, rounds
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
 from matcher.web.redirects import redirect_back
-from matcher.web.usecase import attempt, render_form, submitted
+from matcher.web.usecase import attempt, render_form
 from matcher.words import plural
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
@@ -137,11 +134,26 @@ def review(run_id: int):
     return render_template(
         "rounds/review.html",
         run=run,
+        published_run=_published_run(run) if run.round.status != RoundStatus.OPEN else None,
+        why_empty=previews.why_empty(run),
+        decidable={m.id for m in review_data.page.items if _decidable(run, m)},
         filters={k: v for k, v in filters.items() if v},
         decision_form=DecisionForm(),
-        publish_form=PublishForm(response_deadline=run.round.response_deadline),
         **vars(review_data),
     )
+
+
+def _decidable(run: MatchRun, match: Match) -> bool:
+    """Whether the review page offers approve / reject for the match: any undecided one while the
+    round is open; once published, only the waitlist offers still to approve."""
+    if run.round.status == RoundStatus.OPEN:
+        return match.status in (MatchStatus.PROPOSED, MatchStatus.APPROVED)
+    return run.published_at is not None and match.from_waitlist and match.status == MatchStatus.PROPOSED
+
+
+def _published_run(run: MatchRun) -> MatchRun | None:
+    """The run of this run's round that was published, if any (this one or another)."""
+    return next((r for r in run.round.runs if r.published_at is not None), None)
 
 
 @bp.post("/runs/<int:run_id>/decide")
@@ -179,14 +191,40 @@ def _filters(values) -> dict:
     }
 
 
+@bp.get("/runs/<int:run_id>/approve-all")
+@role_required(*STAFF)
+def confirm_approve_all(run_id: int):
+    """The confirmation page of "Approve every proposed match": how many, where, and who is told."""
+    run = get_run(run_id)
+    if run.round.status != "open":
+        flash("This round is already published; approve waitlist offers one by one.", "error")
+        return redirect(url_for("rounds.review", run_id=run_id))
+    filters = _filters(request.args)
+    preview = previews.approval_preview(db.session, run, reports.review_query(run, **filters))
+    return render_template(
+        "rounds/confirm_approve.html",
+        run=run,
+        filters={k: v for k, v in filters.items() if v},
+        preview=preview,
+        form=ConfirmForm(),
+    )
+
+
 @bp.post("/runs/<int:run_id>/approve-all")
 @role_required(*STAFF)
 def approve_all(run_id: int):
-    """Approve every proposed match the review page's filters select, in a few statements."""
+    """Approve every proposed match the review page's filters select, in a few statements.
+
+    Only from the confirmation page: a post without ``confirm=yes`` decides nothing and goes there.
+    """
     run = get_run(run_id)
-    if not DecisionForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     filters = _filters(request.form)
+    kept = {k: v for k, v in filters.items() if v}
+    if not form.confirmed():
+        return redirect(url_for("rounds.confirm_approve_all", run_id=run_id, **kept), 303)
     done = attempt(decisions.approve_all, db.session, current_user, run, reports.review_query(run, **filters))
     if not done.ok:
         return redirect(url_for("rounds.review", run_id=run_id))
@@ -194,7 +232,7 @@ def approve_all(run_id: int):
     if not result.approved and not result.left_proposed:
         flash("No proposed match fits these filters.", "error")
     else:
-        flash(f"{result.approved} match{'es' if result.approved != 1 else ''} approved.", "success")
+        flash(f"{_matches(result.approved)} approved.", "success")
     if result.left_proposed:
         flash(
             f"{result.left_proposed} proposed at {result.opportunities_short} "
@@ -202,8 +240,36 @@ def approve_all(run_id: int):
             "stay proposed: decide them one by one.",
             "error",
         )
-    kept = {k: v for k, v in filters.items() if v}
     return redirect(url_for("rounds.review", run_id=run_id, **kept))
+
+
+def _matches(count: int) -> str:
+    return plural(count, "match", "matches")
+
+
+def _publish_page(run: MatchRun, form: PublishForm):
+    return render_form(
+        "rounds/confirm_publish.html",
+        form,
+        run=run,
+        preview=previews.publication_preview(db.session, run),
+        unmatched=(run.counts or {}).get("unmatched", 0),
+    )
+
+
+@bp.get("/runs/<int:run_id>/publish")
+@role_required(*STAFF)
+def confirm_publish(run_id: int):
+    """The confirmation page of "Publish": the matches offered and the people emailed."""
+    run = get_run(run_id)
+    if run.round.status != "open":
+        flash("This round is already published.", "error")
+        return redirect(url_for("rounds.review", run_id=run_id))
+    given = request.args.get("response_deadline")
+    form = PublishForm(
+        formdata=request.args if given else None, response_deadline=run.round.response_deadline
+    )
+    return _publish_page(run, form)
 
 
 @bp.post("/runs/<int:run_id>/publish")
@@ -211,14 +277,21 @@ def approve_all(run_id: int):
 def publish(run_id: int):
     run = get_run(run_id)
     form = PublishForm()
-    if not submitted(form, "Set the date by which applicants must reply."):
-        return redirect(url_for("rounds.review", run_id=run_id))
+    valid = form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+    if not form.confirmed():
+        given = request.form.get("response_deadline", "")[:20]
+        back = url_for("rounds.confirm_publish", run_id=run_id, response_deadline=given or None)
+        return redirect(back, 303)
+    if not valid:
+        return _publish_page(run, form)
     published = attempt(
-        decisions.publish, db.session, current_user, run, form.response_deadline.data, date.today()
+        decisions.publish, db.session, current_user, run, form.response_deadline.data, date.today(), form=form
     )
-    if published.ok:
-        done = plural(published.value, "match", "matches")
-        flash(f"Published {done}; the applicants and hosts are being emailed.", "success")
+    if not published.ok:
+        return _publish_page(run, form)
+    flash(f"Published {_matches(published.value)}; the applicants and hosts are being emailed.", "success")
     return redirect(url_for("rounds.review", run_id=run_id))
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from matcher.engine.scoring import score
+from matcher.engine.reasons import Voice
+from matcher.engine.scoring import Score, score
 from matcher.models import Application, Membership, Opportunity, OpportunityStatus, Profile, User
 from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound
@@ -25,23 +26,45 @@ class ApplicantRow:
     profile: Profile | None
     profile_complete: bool
     match_score: float | None
+    eligible: bool = True
+    # Why the score is what it is (or why the engine would not place them), most important first,
+    # in the third person naming the applicant: the host reads about them.
+    reasons: tuple[str, ...] = ()
 
 
-def _scorer(session: Session, opportunity: Opportunity) -> Callable[[Profile | None], float | None]:
+def _scorer(session: Session, opportunity: Opportunity) -> Callable[[Profile | None], Score | None]:
     """The engine's compatibility score (without the applicant's own rank) against this opportunity,
     its spec and the taxonomy read once for all profiles; None for incomplete profiles.
 
-    An ineligible pair scores 0: the organisation sees that the engine would not place them.
+    An ineligible pair scores 0, and its failures say why the engine would not place them.
     """
     spec, taxonomy = inputs.opportunity_spec(opportunity), inputs.taxonomy(session)
 
-    def scored(profile: Profile | None) -> float | None:
+    def scored(profile: Profile | None) -> Score | None:
         if not profiles.is_complete(profile):
             return None
-        result = score(inputs.applicant_spec(profile), spec, taxonomy, include_rank=False)
-        return round(result.total, 2)
+        return score(inputs.applicant_spec(profile), spec, taxonomy, include_rank=False)
 
     return scored
+
+
+def _row(application: Application, profile: Profile | None, result: Score | None) -> ApplicantRow:
+    return ApplicantRow(
+        application=application,
+        applicant=application.applicant,
+        profile=profile,
+        profile_complete=result is not None,
+        match_score=None if result is None else round(result.total, 2),
+        eligible=result is None or result.eligible,
+        reasons=()
+        if result is None
+        else tuple(_sentence(r) for r in result.explain(Voice.named(application.applicant.name))),
+    )
+
+
+def _sentence(reason: str) -> str:
+    """A reason as a line of its own: the engine's failures start in lower case, to follow a name."""
+    return reason[:1].upper() + reason[1:]
 
 
 def _require_host(session: Session, actor: User, opportunity: Opportunity) -> None:
@@ -98,16 +121,7 @@ def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> l
     )
     by_user = {p.user_id: p for p in found}
     scored = _scorer(session, opportunity)
-    return [
-        ApplicantRow(
-            application=a,
-            applicant=a.applicant,
-            profile=by_user.get(a.applicant_id),
-            profile_complete=profiles.is_complete(by_user.get(a.applicant_id)),
-            match_score=scored(by_user.get(a.applicant_id)),
-        )
-        for a in applications
-    ]
+    return [_row(a, by_user.get(a.applicant_id), scored(by_user.get(a.applicant_id))) for a in applications]
 
 
 def set_host_order(

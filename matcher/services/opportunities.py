@@ -246,8 +246,10 @@ def _next_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def transition(session: Session, actor: User, opportunity: Opportunity, action: str) -> None:
-    """Publish, close or archive; publishing needs a verified organisation."""
+def transition(
+    session: Session, actor: User, opportunity: Opportunity, action: str, today: date | None = None
+) -> None:
+    """Publish, close or archive; publishing needs a verified organisation and dates still ahead."""
     require_editor(session, actor, opportunity.organisation)
     if action not in TRANSITIONS:
         raise NotFound("Unknown action.")
@@ -260,8 +262,43 @@ def transition(session: Session, actor: User, opportunity: Opportunity, action: 
                 "Your organisation is not verified yet, so its opportunities cannot be published. "
                 "A coordinator will review it soon."
             )
+        require_dates_ahead(opportunity, today or date.today())
         opportunity.published_at = opportunity.published_at or utcnow()
     opportunity.status = target
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def require_dates_ahead(opportunity: Opportunity, today: date) -> None:
+    """Refuse, at the date's field, to publish what nobody could still apply to or attend."""
+    if opportunity.ends_on < today:
+        raise DomainError(
+            f"It ended on {_day(opportunity.ends_on)}, so nobody can apply. Give this year's dates "
+            "(or duplicate it for the next intake) before publishing.",
+            field="ends_on",
+        )
+    if opportunity.starts_on < today:
+        left = opportunity.ends_on - today + timedelta(days=1)
+        if not opportunity.flexible:
+            raise DomainError(
+                f"It started on {_day(opportunity.starts_on)}, which has passed. Give a start date "
+                "from today on before publishing.",
+                field="starts_on",
+            )
+        if opportunity.min_weeks and left < timedelta(weeks=opportunity.min_weeks):
+            raise DomainError(
+                f"Less than the minimum length of {opportunity.min_weeks} weeks is left of the window. "
+                "Give later dates before publishing.",
+                field="ends_on",
+            )
+    if opportunity.deadline is not None and opportunity.deadline < today:
+        raise DomainError(
+            f"The application deadline, {_day(opportunity.deadline)}, has passed. Give a later "
+            "deadline (or none) before publishing.",
+            field="deadline",
+        )
 
 
 PUBLIC_STATUSES = frozenset({S.PUBLISHED, S.CLOSED})

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pycountry
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from matcher.db import contains_pattern
@@ -258,6 +258,29 @@ def public_opportunities() -> Select:
         select(Opportunity)
         .join(Organisation, Opportunity.organisation_id == Organisation.id)
         .where(Opportunity.status == OpportunityStatus.PUBLISHED, Organisation.verified_at.is_not(None))
+    )
+
+
+def still_ahead(today: date) -> Any:
+    """The condition of an opportunity one can still apply to and attend: its deadline, its end,
+    and (unless its window is flexible) its start are today or later."""
+    return and_(
+        or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
+        Opportunity.ends_on >= today,
+        or_(Opportunity.flexible.is_(True), Opportunity.starts_on >= today),
+    )
+
+
+def latest_opportunities(session: Session, today: date, limit: int) -> list[Opportunity]:
+    """The home page's newest public opportunities, never one whose dates or deadline have passed."""
+    return list(
+        session.scalars(
+            public_opportunities()
+            .where(still_ahead(today))
+            .options(selectinload(Opportunity.country), selectinload(Opportunity.organisation))
+            .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
+            .limit(limit)
+        )
     )
 
 

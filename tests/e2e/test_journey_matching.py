@@ -68,10 +68,16 @@ def _approve_all_and_publish(coordinator: Person, expected: int) -> None:
     assert f"{expected} match{'' if expected == 1 else 'es'} approved." in coordinator.flashes
     assert coordinator.page.locator("table.matches .badge", has_text="approved").count() == expected
 
+    coordinator.click(coordinator.link("Publish approved matches…"))
+    people = expected + 1  # the applicants and the host's one contact
+    assert coordinator.heading == "Publish run 1?"
+    assert f"{people} people will be emailed" in coordinator.text()
     assert coordinator.page.get_by_label("Applicants reply by").input_value()  # from the round
-    coordinator.click(coordinator.button("Publish approved matches"))
-    assert f"Published {expected} match{'' if expected == 1 else 'es'};" in coordinator.flashes
+    coordinator.click(coordinator.button(f"Publish and email {people} people"))
+    assert f"Published {expected} match{'' if expected == 1 else 'es'}" in coordinator.flashes
+    assert coordinator.heading == "Run 1: published matches"
     assert coordinator.page.locator("table.matches .badge", has_text="offered").count() == expected
+    assert coordinator.page.get_by_role("checkbox").count() == 0
 
 
 def _applicant_accepts_from_email(applicant: Person, mail, email: str, title: str) -> None:
@@ -120,14 +126,17 @@ def test_students_matched_in_a_round_accept_and_the_host_sees_it(live_server, pe
         opportunity_type="Clinical elective",
         expected=2,
     )
-    # Why this match, in plain words, for each proposal.
+    # Why this match, in plain words about each applicant, for each proposal.
     amina_row = coordinator.page.locator("table.matches tbody tr", has_text="Amina Mwakyusa")
     why = amina_row.locator(".explain").inner_text()
-    assert "In Eastern Africa, a sub-region you chose" in why
+    assert "In Eastern Africa, a sub-region Amina Mwakyusa chose" in why
     assert "1 of 1 interests match: Post-partum haemorrhage embolisation" in why
     lucas_row = coordinator.page.locator("table.matches tbody tr", has_text="Lucas Ferreira")
     lucas_why = lucas_row.locator(".explain").inner_text()
-    assert "None of its 1 interests is one of yours; 1 more in an area you chose" in lucas_why
+    assert (
+        "None of its 1 interests is one of Lucas Ferreira's; 1 more in an area Lucas Ferreira chose"
+        in lucas_why
+    )
     _approve_all_and_publish(coordinator, expected=2)
 
     _applicant_accepts_from_email(people("student"), mail, amina_email, title)
@@ -182,7 +191,7 @@ def test_trainee_who_volunteers_to_teach_is_matched_to_a_teaching_visit(live_ser
     )
     why = coordinator.page.locator("table.matches tbody tr", has_text="Neema Kweka").locator(".explain")
     assert (
-        "You can teach 2 of the 2 topics the host asks for: "
+        "Neema Kweka can teach 2 of the 2 topics the host asks for: "
         "Post-partum haemorrhage embolisation, Teaching and simulation" in why.inner_text()
     )
     _approve_all_and_publish(coordinator, expected=1)

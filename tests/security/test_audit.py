@@ -103,7 +103,10 @@ def test_every_match_decision_is_recorded_with_its_actor(world: World, audit_log
     coordinator.post(decide, data={"action": "reject", "match_id": str(proposed), "reason": "Not now"})
     coordinator.post(decide, data={"action": "approve", "match_id": str(proposed)})
     reply_by = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
-    coordinator.post(f"/coordination/runs/{world.open_run.id}/publish", data={"response_deadline": reply_by})
+    coordinator.post(
+        f"/coordination/runs/{world.open_run.id}/publish",
+        data={"confirm": "yes", "response_deadline": reply_by},
+    )
     world.client("student").post(f"/placements/{proposed}/accept")
     world.client("trainee").post(f"/placements/{world.match.id}/decline")
     world.client("member_a").post(f"/placements/{world.accepted.id}/cancel", data={"reason": "Closed ward"})

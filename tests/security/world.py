@@ -73,6 +73,7 @@ class World:
     open_round: MatchRound
     open_run: MatchRun
     proposed: Match
+    ready_run: MatchRun  # of another open round, with an approved match: its publish form shows
     completed: Match
     accepted: Match
     letter: OutcomeLetter  # the trainee's, from the earlier round
@@ -210,6 +211,22 @@ def build_world(app: Flask, users: UserFactory) -> World:
     proposed = Match(
         run=open_run, status="proposed", applicant_id=people["student"].id, opportunity_id=opp_b.id, score=0.5
     )
+    ready_round = MatchRound(
+        name="Ready round",
+        mode="ranked",
+        scope=Scope().as_json(),
+        status="open",
+        created_by_id=coordinator.id,
+    )
+    ready_run = _run(ready_round, coordinator, published=False)
+    ready = Match(
+        run=ready_run,
+        status="approved",
+        applicant_id=people["trainee"].id,
+        opportunity_id=opp_b.id,
+        score=0.6,
+    )
+    opp_b.places_filled = 1
     # An earlier round: the trainee's placement is over (feedback), the student's has begun (attendance).
     earlier_round = MatchRound(
         name="Earlier round",
@@ -238,7 +255,9 @@ def build_world(app: Flask, users: UserFactory) -> World:
         attempts=8,
         last_error="550 no such user",
     )
-    session.add_all([published_round, run, match, open_round, open_run, proposed])
+    session.add_all(
+        [published_round, run, match, open_round, open_run, proposed, ready_round, ready_run, ready]
+    )
     session.add_all([earlier_round, earlier_run, completed, accepted, dead_mail])
     letter = OutcomeLetter(
         run=earlier_run,
@@ -278,6 +297,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         open_round=open_round,
         open_run=open_run,
         proposed=proposed,
+        ready_run=ready_run,
         completed=completed,
         accepted=accepted,
         letter=letter,

@@ -72,6 +72,9 @@ def run(client: FlaskClient, match_round: MatchRound, seed: int = 7) -> MatchRun
     return db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc())).first()
 
 
+CONFIRM = {"confirm": "yes"}  # what a bulk decision's confirmation page posts
+
+
 def approve_all(client: FlaskClient, run_: MatchRun) -> None:
     """Tick every match of the run and approve them on the review page."""
     ids = [str(i) for i in db.session.scalars(select(Match.id).where(Match.run_id == run_.id))]

@@ -87,3 +87,35 @@ def test_the_home_page_speaks_to_each_audience(auth, client):
     auth.login("student")
     page = client.get("/").get_data(as_text=True)
     assert "Go to your dashboard" in page and "I am a student or trainee" not in page
+
+
+def test_past_opportunities_never_lead_the_home_page(client, users):
+    organisation = users.organisation(name="Road2IR")
+    today = date.today()
+    ahead = users.opportunity(organisation, title="Next spring elective")
+    ahead.published_at = utcnow() - timedelta(days=30)  # the oldest of them all
+    pasts = {
+        "Ended last month": {"starts_on": today - timedelta(days=60), "ends_on": today - timedelta(days=30)},
+        "Started last week": {"starts_on": today - timedelta(days=7), "ends_on": today + timedelta(days=21)},
+        "Deadline passed": {"deadline": today - timedelta(days=1)},
+    }
+    for title, dates in pasts.items():
+        past = users.opportunity(organisation, title=title, **dates)
+        past.published_at = utcnow()  # published later than the one ahead
+    running = users.opportunity(
+        organisation,
+        title="Flexible window, open now",
+        flexible=True,
+        min_weeks=2,
+        starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=60),
+        deadline=None,
+    )
+    running.published_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+
+    latest = _section(client.get("/").get_data(as_text=True), "Latest opportunities")
+    assert "Next spring elective" in latest and "Flexible window, open now" in latest
+    for title in pasts:
+        assert title not in latest
+    assert latest.index("Flexible window, open now") < latest.index("Next spring elective")

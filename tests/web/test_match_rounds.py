@@ -71,7 +71,10 @@ def test_whole_loop_approve_publish_accept_decline_and_waitlist(app, client, aut
     approve_all(client, first)
     ledger.expect({row.id: "approved" for row in proposed.values()}, {m.id: +1, k.id: +2})
     deadline = TODAY + timedelta(days=10)
-    client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": deadline.isoformat()})
+    client.post(
+        f"/coordination/runs/{first.id}/publish",
+        data={"confirm": "yes", "response_deadline": deadline.isoformat()},
+    )
     ledger.expect({row.id: "published" for row in proposed.values()}, {})
     # Publication records one job in its transaction; the mail worker writes the emails from it.
     assert db.session.scalars(select(OutboxJob.kind)).all() == ["run_published"]
@@ -141,7 +144,7 @@ def test_waitlist_offers_the_freed_place_to_the_next_applicant(client, auth, use
     approve_all(client, run_)
     client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": (TODAY + timedelta(days=5)).isoformat()},
+        data={"confirm": "yes", "response_deadline": (TODAY + timedelta(days=5)).isoformat()},
     )
     placed = db.session.scalars(select(Match).where(Match.run_id == run_.id)).one()
     waiting = second if placed.applicant_id == first.id else first
@@ -190,7 +193,7 @@ def test_publishing_an_empty_run_is_refused(client, auth, world):
     ledger = Ledger(db.session)
     response = client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": (TODAY + timedelta(days=5)).isoformat()},
+        data={"confirm": "yes", "response_deadline": (TODAY + timedelta(days=5)).isoformat()},
         follow_redirects=True,
     )
     assert "no approved match to publish" in response.get_data(as_text=True)
@@ -213,7 +216,10 @@ def published_then_overdue(client, auth, world) -> Match:
     auth.login("coordinator")
     run_ = run(client, create_round(client))
     approve_all(client, run_)
-    client.post(f"/coordination/runs/{run_.id}/publish", data={"response_deadline": TODAY.isoformat()})
+    client.post(
+        f"/coordination/runs/{run_.id}/publish",
+        data={"confirm": "yes", "response_deadline": TODAY.isoformat()},
+    )
     match = db.session.scalars(
         select(Match).where(Match.run_id == run_.id, Match.applicant_id == world["amina"].id)
     ).one()
@@ -249,7 +255,7 @@ def test_only_coordinators_run_or_approve_and_applicants_answer_only_their_own(c
     approve_all(client, run_)
     client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": (TODAY + timedelta(days=3)).isoformat()},
+        data={"confirm": "yes", "response_deadline": (TODAY + timedelta(days=3)).isoformat()},
     )
     ledger = Ledger(db.session)
     auth.logout()
@@ -276,7 +282,7 @@ def test_host_cancels_with_a_reason_and_the_applicant_is_told(client, auth, worl
     approve_all(client, run_)
     client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": (TODAY + timedelta(days=3)).isoformat()},
+        data={"confirm": "yes", "response_deadline": (TODAY + timedelta(days=3)).isoformat()},
     )
     auth.logout()
     auth.login_as(world["host"])
@@ -315,7 +321,7 @@ def test_audit_trail_covers_a_match_s_whole_life(client, auth, world, bystanders
     ledger.expect({o.id: "approved" for o in others}, Counter(o.opportunity_id for o in others))
     client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": (TODAY + timedelta(days=3)).isoformat()},
+        data={"confirm": "yes", "response_deadline": (TODAY + timedelta(days=3)).isoformat()},
     )
     ledger.expect({o.id: "published" for o in (match, *others)}, {})
     auth.logout()
@@ -379,7 +385,7 @@ def test_accepted_placements_come_as_a_calendar(client, auth, world):
     approve_all(client, run_)
     client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": (TODAY + timedelta(days=3)).isoformat()},
+        data={"confirm": "yes", "response_deadline": (TODAY + timedelta(days=3)).isoformat()},
     )
     auth.logout()
     match = db.session.scalars(select(Match).where(Match.run_id == run_.id)).first()

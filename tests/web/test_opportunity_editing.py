@@ -236,3 +236,63 @@ def test_each_new_form_makes_its_own_draft(client, member):
             "/organisations/road2ir/opportunities/new", data=form_data(form_token=_new_form_token(client))
         )
     assert count() == 2
+
+
+@pytest.mark.parametrize(
+    ("dates", "field", "words"),
+    [
+        ({"starts_on": -60, "ends_on": -30, "deadline": -90}, "ends_on", "It ended on"),
+        ({"starts_on": -3, "ends_on": 25, "deadline": -10}, "starts_on", "It started on"),
+        ({"starts_on": 30, "ends_on": 58, "deadline": -1}, "deadline", "The application deadline, "),
+    ],
+)
+def test_publishing_an_opportunity_whose_dates_have_passed_is_refused_at_the_date(
+    client, auth, users, dates, field, words
+):
+    organisation = users.organisation()
+    today = date.today()
+    opportunity = users.opportunity(
+        organisation, status="draft", **{k: today + timedelta(days=v) for k, v in dates.items()}
+    )
+    auth.login("org_member", organisation=organisation)
+    response = client.post(f"/opportunities/{opportunity.id}/publish")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "It cannot be published yet" in page
+    error = page[page.index(f'id="{field}-error"') :]
+    assert words in error[:300]
+    assert f'id="{field}"' in page and f'aria-describedby="{field}-error"' in page
+    assert f'action="/opportunities/{opportunity.id}/edit"' in page  # the form saves the new dates
+    assert db.session.get(Opportunity, opportunity.id).status == "draft"
+
+
+def test_the_service_refuses_to_publish_past_dates_naming_the_field(users):
+    from matcher.services import opportunities as service
+    from matcher.services.errors import DomainError
+
+    organisation = users.organisation()
+    member = users.create(role="org_member", organisation=organisation)
+    today = date.today()
+    opportunity = users.opportunity(organisation, status="draft", deadline=today - timedelta(days=1))
+    with pytest.raises(DomainError) as refused:
+        service.transition(db.session, member, opportunity, "publish", today)
+    assert refused.value.field == "deadline"
+    # The day of the deadline itself is still open; a flexible window already running may be published.
+    opportunity.deadline = today
+    service.transition(db.session, member, opportunity, "publish", today)
+    assert opportunity.status == "published"
+    flexible = users.opportunity(
+        organisation,
+        status="draft",
+        flexible=True,
+        min_weeks=2,
+        starts_on=today - timedelta(days=20),
+        ends_on=today + timedelta(days=10),
+        deadline=None,
+    )
+    with pytest.raises(DomainError) as short:
+        service.transition(db.session, member, flexible, "publish", today)
+    assert short.value.field == "ends_on" and "minimum length of 2 weeks" in short.value.message
+    flexible.ends_on = today + timedelta(days=13)
+    service.transition(db.session, member, flexible, "publish", today)
+    assert flexible.status == "published"

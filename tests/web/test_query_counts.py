@@ -166,6 +166,8 @@ ENDPOINTS = [
     Endpoint("run-review-filtered", "coordinator",
              "/coordination/runs/{c.run.id}?region=Africa&status=proposed&band=low"),
     Endpoint("run-unmatched", "coordinator", "/coordination/runs/{c.run.id}/unmatched"),
+    Endpoint("run-approve-all", "coordinator", "/coordination/runs/{c.run.id}/approve-all"),
+    Endpoint("run-publish", "coordinator", "/coordination/runs/{c.run.id}/publish"),
     Endpoint("run-suggestions", "coordinator", "/coordination/runs/{c.recommendation_run.id}"),
     Endpoint("run-csv", "coordinator", "/coordination/runs/{c.run.id}/matches.csv"),
     Endpoint("placements-csv", "coordinator", "/coordination/placements.csv"),

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.models import Match, MatchEvent, Opportunity
 from tests.support.capacity import Ledger
-from tests.support.rounds import RoundBuilder, create_round, run
+from tests.support.rounds import CONFIRM, RoundBuilder, create_round, run
 
 
 def statuses(run_) -> dict[str, str]:
@@ -21,7 +21,7 @@ def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, 
     assert "Approve every proposed match of this run" in page
     ledger = Ledger(db.session)
 
-    response = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
+    response = client.post(f"/coordination/runs/{run_.id}/approve-all", data=CONFIRM, follow_redirects=True)
     assert "3 matches approved." in response.get_data(as_text=True)
     in_run = db.session.scalars(select(Match.id).where(Match.run_id == run_.id)).all()
     ledger.expect(dict.fromkeys(in_run, "approved"), {world["muhimbili"].id: +1, world["kenyatta"].id: +2})
@@ -35,7 +35,7 @@ def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, 
     )
     assert events == 3
     # Nothing left to approve: said plainly, nothing changes.
-    again = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
+    again = client.post(f"/coordination/runs/{run_.id}/approve-all", data=CONFIRM, follow_redirects=True)
     assert "No proposed match fits these filters." in again.get_data(as_text=True)
     ledger.unchanged()
 
@@ -43,10 +43,14 @@ def test_approve_all_approves_every_proposal_and_holds_the_places(client, auth, 
 def test_approve_all_follows_the_filters(client, auth, world):
     auth.login("coordinator")
     run_ = run(client, create_round(client))
-    west = client.post(f"/coordination/runs/{run_.id}/approve-all", data={"region": "Western Africa"})
+    west = client.post(
+        f"/coordination/runs/{run_.id}/approve-all", data={**CONFIRM, "region": "Western Africa"}
+    )
     assert west.status_code == 302 and "region=Western" in west.headers["Location"]
     assert set(statuses(run_).values()) == {"proposed"}  # both electives are in Eastern Africa
-    client.post(f"/coordination/runs/{run_.id}/approve-all", data={"region": "Eastern Africa", "band": "x"})
+    client.post(
+        f"/coordination/runs/{run_.id}/approve-all", data={**CONFIRM, "region": "Eastern Africa", "band": "x"}
+    )
     assert set(statuses(run_).values()) == {"approved"}
 
 
@@ -58,7 +62,7 @@ def test_an_opportunity_without_room_for_all_its_proposals_keeps_them_proposed(c
     builder = RoundBuilder(db.session)
     builder.match(builder.run(builder.round("Elsewhere")), users.create(), kenyatta, "accepted")
     ledger = Ledger(db.session)
-    response = client.post(f"/coordination/runs/{run_.id}/approve-all", data={}, follow_redirects=True)
+    response = client.post(f"/coordination/runs/{run_.id}/approve-all", data=CONFIRM, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "1 match approved." in text
     assert "2 proposed at 1 opportunity without enough free places stay proposed" in text
@@ -76,7 +80,7 @@ def test_approve_all_needs_a_coordinator(app, client, auth, users, world):
     run_ = run(client, create_round(client))
     auth.logout()
     auth.login_as(world["amina"])
-    assert client.post(f"/coordination/runs/{run_.id}/approve-all", data={}).status_code == 403
+    assert client.post(f"/coordination/runs/{run_.id}/approve-all", data=CONFIRM).status_code == 403
     assert set(statuses(run_).values()) == {"proposed"}
 
 
@@ -134,13 +138,15 @@ def test_a_rejected_match_gets_no_email_and_a_broken_job_holds_back_no_other(app
     client.post(
         f"/coordination/runs/{run_.id}/decide", data={"match_id": [str(rejected.id)], "action": "reject"}
     )
-    client.post(f"/coordination/runs/{run_.id}/approve-all", data={})
+    client.post(f"/coordination/runs/{run_.id}/approve-all", data=CONFIRM)
     # A job of an unknown kind stands for any job that fails: it must not stop the run's emails.
     db.session.add(OutboxJob(kind="broken", payload={}))
     db.session.commit()
     reply_by = (date.today() + timedelta(days=10)).isoformat()
     response = client.post(
-        f"/coordination/runs/{run_.id}/publish", data={"response_deadline": reply_by}, follow_redirects=True
+        f"/coordination/runs/{run_.id}/publish",
+        data={"confirm": "yes", "response_deadline": reply_by},
+        follow_redirects=True,
     )
     assert "Published 2 matches" in response.get_data(as_text=True)
     db.session.commit()  # the test's own savepoint starts after the publication (see conftest)

@@ -58,8 +58,10 @@ def allocate_ranked(
         .order_by(Application.applicant_id, Application.rank)
     ).all()
     specs = inputs.applicant_specs(session, select(Application.applicant_id).where(in_scope))
+    complete = len(specs)  # applicants in scope whose profile the engine can use
+    placed_elsewhere = 0
     for applicant_id in busy:
-        specs.pop(applicant_id, None)
+        placed_elsewhere += specs.pop(applicant_id, None) is not None
     rows = [r for r in rows if r[0] in specs and r[1] in opp_pos]
     # A place the applicant declined or let expire is never proposed to them again.
     refused = inputs.refused_pairs(session, select(Application.applicant_id).where(in_scope))
@@ -115,17 +117,19 @@ def allocate_ranked(
     assignment = allocation.assignment
     clock.lap("allocate")
 
-    # Position of each proposed pair in both lists, found on arrays.
+    # Position of each proposed pair in the applicant's list, and who holds each place, on arrays.
     app_row = np.repeat(np.arange(len(applicant_ids)), np.diff(lists.applicant_indptr))
     app_hit = np.flatnonzero(lists.applicant_prefs == assignment[app_row])
     applicant_place = app_hit - lists.applicant_indptr[app_row[app_hit]] + 1
     opp_row = np.repeat(np.arange(len(opportunities)), np.diff(lists.opportunity_indptr))
     opp_hit = np.flatnonzero(assignment[lists.opportunity_prefs] == opp_row)
-    host_place = np.zeros(len(applicant_ids), np.int64)
-    host_place[lists.opportunity_prefs[opp_hit]] = opp_hit - lists.opportunity_indptr[opp_row[opp_hit]] + 1
 
+    # "host's #n" is the host's own number for the applicant, only where the host gave an order.
+    host_number = [rows[e][3] for e in lists.applicant_entry[app_hit].tolist()]
     proposals = []
-    for i, place in zip(app_row[app_hit].tolist(), applicant_place.tolist(), strict=True):
+    for i, place, number in zip(
+        app_row[app_hit].tolist(), applicant_place.tolist(), host_number, strict=True
+    ):
         j = int(assignment[i])
         detail = score(specs[applicant_ids[i]], opp_specs[j], taxonomy, include_rank=False)
         proposals.append(
@@ -137,7 +141,7 @@ def allocate_ranked(
                 "score": round(detail.total, 4),
                 "breakdown": inputs.breakdown(detail),
                 "applicant_rank": place,
-                "host_rank": int(host_place[i]),
+                "host_rank": number,
             }
         )
     clock.lap("explain")
@@ -202,6 +206,8 @@ def allocate_ranked(
         "unfilled_places": places - int(placed.sum()),
         "excluded_incomplete_or_placed": applied - len(applicant_ids),
         "pairs_left_out_declined_or_expired": len(left_out),
+        "excluded_placed": placed_elsewhere,
+        "excluded_incomplete": applied - complete,
     }
     run.inputs_hash = _inputs_hash(applicant_ids, opportunities, rows, totals, eligible, capacity)
     clock.lap("summarise")

@@ -9,7 +9,7 @@ by a subquery of the applicants concerned, and grouped in Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -23,6 +23,7 @@ from matcher.engine.profiles import (
     Taxonomy,
     Window,
 )
+from matcher.engine.reasons import PHRASES, Voice, render
 from matcher.engine.scoring import Score
 from matcher.models import Interest, Opportunity, OpportunityStatus
 from matcher.models.matching import Match, MatchStatus
@@ -112,14 +113,44 @@ def refused_pairs(session: Session, applicant_ids: Select[Any] | Iterable[int]) 
 
 
 def breakdown(score: Score) -> list[dict[str, Any]]:
-    """The parts of a score as JSON for the Match row; failures when not eligible."""
+    """The parts of a score as JSON for the Match row; failures when not eligible.
+
+    ``reason`` is the applicant's words; ``code`` and ``params`` let `worded` say it to others.
+    """
     if not score.eligible:
         return [
-            {"name": f.constraint, "value": 0.0, "weight": 0.0, "reason": f.reason} for f in score.failures
+            {
+                "name": f.constraint,
+                "value": 0.0,
+                "weight": 0.0,
+                "reason": f.reason,
+                "code": f.code,
+                "params": dict(f.params),
+            }
+            for f in score.failures
         ]
     return [
-        {"name": p.name, "value": round(p.value, 4), "weight": p.weight, "reason": p.reason}
+        {
+            "name": p.name,
+            "value": round(p.value, 4),
+            "weight": p.weight,
+            "reason": p.reason,
+            "code": p.code,
+            "params": dict(p.params),
+        }
         for p in sorted(score.parts, key=lambda p: -p.weight * p.value)
+    ]
+
+
+def worded(parts: Iterable[Mapping[str, Any]], about: str | None) -> list[dict[str, Any]]:
+    """A stored breakdown with each reason in the third person, naming the applicant ``about``:
+    what coordinators and hosts read. Parts stored before reasons had codes keep their words."""
+    voice = Voice.named(about)
+    return [
+        {**part, "reason": render(part["code"], part.get("params") or {}, voice)}
+        if part.get("code") in PHRASES
+        else dict(part)
+        for part in parts
     ]
 
 

@@ -140,8 +140,11 @@ def opportunities_in_scope(session: Session, scope: Scope) -> list[Opportunity]:
     return list(session.scalars(stmt))
 
 
-def scope_query(scope: Scope, *columns: Any) -> Select[Any]:
-    """The opportunities of a round's scope (or the given columns of them), as a statement."""
+def scope_query(scope: Scope, *columns: Any, with_places: bool = True) -> Select[Any]:
+    """The opportunities of a round's scope (or the given columns of them), as a statement.
+
+    ``with_places=False`` also counts those whose places are all taken.
+    """
     stmt = (
         select(*(columns or (Opportunity,)))
         .join(Organisation, Opportunity.organisation_id == Organisation.id)
@@ -149,9 +152,10 @@ def scope_query(scope: Scope, *columns: Any) -> Select[Any]:
         .where(
             Organisation.verified_at.is_not(None),
             Opportunity.status.in_([OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED]),
-            Opportunity.places_filled < Opportunity.capacity,
         )
     )
+    if with_places:
+        stmt = stmt.where(Opportunity.places_filled < Opportunity.capacity)
     if scope.regions or scope.subregions:
         stmt = stmt.where(or_(Country.region.in_(scope.regions), Country.subregion.in_(scope.subregions)))
     if scope.types:
@@ -228,6 +232,10 @@ def run_round(
             scope_query(Scope.from_json(match_round.scope), Opportunity.id),
             _busy_applicants(session, match_round),
         )
+        if not opportunities:  # say why the run is empty: nothing in scope, or all of it full
+            scope = Scope.from_json(match_round.scope)
+            full = session.scalar(scope_query(scope, func.count(Opportunity.id), with_places=False))
+            run.counts = {**run.counts, "opportunities_full": full or 0}
     session.flush()
     tell_coordinators(
         session,
