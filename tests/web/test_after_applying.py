@@ -20,7 +20,7 @@ from matcher.models import DigestItem, Match, MatchRun
 from matcher.models.matching import OutcomeLetter
 from matcher.services.errors import DomainError
 from tests.support.capacity import Ledger
-from tests.support.rounds import approve_all, create_round, host_orders, run
+from tests.support.rounds import CONFIRM, approve_all, create_round, host_orders, run
 
 TODAY = date.today()
 DEADLINE = TODAY + timedelta(days=10)
@@ -59,7 +59,7 @@ def publish_round(client, auth, name: str = "East Africa 2027"):
     coordinator = auth.login("coordinator")
     first = run(client, create_round(client, name=name))
     approve_all(client, first)
-    response = client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": DEADLINE})
+    response = client.post(f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": DEADLINE})
     assert response.status_code == 302
     return coordinator, first
 
@@ -179,7 +179,7 @@ def test_my_applications_show_each_standing_and_accepting_closes_the_others(
     auth.logout()
     auth.login("coordinator")
     approve_all(client, first)
-    client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": DEADLINE})
+    client.post(f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": DEADLINE})
     write_and_send(app)
     auth.logout()
 

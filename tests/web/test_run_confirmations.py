@@ -80,9 +80,12 @@ def test_publish_states_the_matches_and_the_people_emailed_and_keeps_its_word(ap
     assert f'value="{REPLY_BY}"' in page  # the round's reply-by date, to confirm or change
     page = words_of(page)
     assert "3 matches will be offered to 3 applicants." in page
-    assert "4 people will be emailed: 3 applicants and 1 contact of 1 host organisation." in page
+    assert (
+        "5 people will be emailed: 3 applicants offered a place, 1 contact of 1 host organisation, "
+        "and 1 applicant with no offer, who gets an outcome letter" in page
+    )
     assert "1 applicant in scope will not be offered a place in this round." in page
-    assert "Publish and email 4 people" in page
+    assert "Publish and email 5 people" in page
 
     ledger = Ledger(db.session)
     straight = client.post(f"/coordination/runs/{run_.id}/publish", data={"response_deadline": REPLY_BY})
@@ -109,7 +112,7 @@ def test_publish_states_the_matches_and_the_people_emailed_and_keeps_its_word(ap
         expand_jobs(db.session)
     # Everyone the publication emails, whatever the email: as many people as the page said.
     emailed = set(db.session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.id.not_in(before))))
-    assert len(emailed) == 4 and world["host"].email in emailed
+    assert len(emailed) == 5 and world["host"].email in emailed
 
 
 def test_a_published_run_reads_as_published_without_decision_controls(client, auth, world):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.engine.candidates import OpportunityIndex, recommend
@@ -47,23 +47,31 @@ def letter_recipients(session: Session, run: MatchRun, after: int, limit: int) -
 
     Those holding a place (or an offer) from any round are not written to: they have their answer.
     """
-    in_run = _run_opportunity_ids(run)
-    offered = select(Match.applicant_id).where(
-        or_(Match.status.in_(list(HOLDS_PLACE)), Match.status.in_(list(REFUSED)) & (Match.run_id == run.id)),
-        Match.applicant_id.is_not(None),
-    )
     return list(
         session.scalars(
-            select(Application.applicant_id)
-            .where(
-                Application.opportunity_id.in_(in_run),
-                Application.applicant_id > after,
-                Application.applicant_id.not_in(offered),
-            )
+            _without_offer(run)
+            .where(Application.applicant_id > after)
             .distinct()
             .order_by(Application.applicant_id)
             .limit(limit)
         )
+    )
+
+
+def letter_count(session: Session, run: MatchRun) -> int:
+    """How many outcome letters publishing the run would write now (its approved matches hold a
+    place already, so their applicants are not counted): for the publication's confirmation page."""
+    return session.scalar(select(func.count()).select_from(_without_offer(run).distinct().subquery())) or 0
+
+
+def _without_offer(run: MatchRun) -> Select:
+    offered = select(Match.applicant_id).where(
+        or_(Match.status.in_(list(HOLDS_PLACE)), Match.status.in_(list(REFUSED)) & (Match.run_id == run.id)),
+        Match.applicant_id.is_not(None),
+    )
+    return select(Application.applicant_id).where(
+        Application.opportunity_id.in_(_run_opportunity_ids(run)),
+        Application.applicant_id.not_in(offered),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from matcher.models import Membership, Opportunity
 from matcher.models.matching import Match, MatchRun, MatchStatus
+from matcher.services.matching import outcomes
 
 S = MatchStatus
 
@@ -67,10 +68,11 @@ class PublicationPreview:
     host_contacts: int  # approved members of the hosts' organisations, emailed about their matches
     organisations: int
     undone_elsewhere: int  # approvals in the round's other runs, put back to proposed
+    letters: int = 0  # applicants in scope with no offer, each sent an outcome letter
 
     @property
     def people(self) -> int:
-        return self.applicants + self.host_contacts
+        return self.applicants + self.host_contacts + self.letters
 
 
 def publication_preview(session: Session, run: MatchRun) -> PublicationPreview:
@@ -101,6 +103,7 @@ def publication_preview(session: Session, run: MatchRun) -> PublicationPreview:
         host_contacts=contacts,
         organisations=hosts,
         undone_elsewhere=undone or 0,
+        letters=outcomes.letter_count(session, run),
     )
 
 
