@@ -15,9 +15,10 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from matcher.app import create_app
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due
-from matcher.models import OutboxMessage, Role
+from matcher.models import OutboxMessage, Role, User
 from matcher.services import accounts
 from tests.support.apps import BASE_TEST_CONFIG
 
@@ -83,7 +84,7 @@ def test_a_reset_made_in_a_request_for_a_foreign_host_still_links_to_the_base_ur
     )
 
 
-def test_sign_up_links_for_the_person_and_the_coordinators_use_the_base_url(client, users, smtp_sink):
+def test_sign_up_links_for_the_person_and_the_coordinators_use_the_base_url(app, client, users, smtp_sink):
     users.create(role=Role.COORDINATOR)
     data = {
         "role": "org_member",
@@ -94,7 +95,14 @@ def test_sign_up_links_for_the_person_and_the_coordinators_use_the_base_url(clie
         "confirm": "a long passphrase",
     }
     assert client.post("/signup", data=data, base_url=ALIAS).status_code == 302
-    assert deliver_due(db.session).sent == 2  # the verification, and the coordinator's alert
+    assert deliver_due(db.session).sent == 1  # the verification
+    # Once the address is confirmed, the coordinators' batched alert (written by cron) names it.
+    db.session.scalars(
+        select(User).where(User.email == "amina@example.org")
+    ).one().email_verified_at = utcnow()
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["notify", "digests"]).exit_code == 0
+    assert deliver_due(db.session).sent == 1  # the coordinator's alert
     _assert_all_links_use_the_base_url(smtp_sink)
 
 
@@ -119,9 +127,12 @@ def test_invitation_email_change_and_application_links_use_the_base_url(client, 
         client.post(f"/opportunities/{opportunity.id}/apply", data=apply, base_url=ALIAS).status_code == 302
     )
 
-    assert deliver_due(db.session).sent == 3
+    assert deliver_due(db.session).sent == 4
     recipients = sorted(received.rcpt_tos[0] for received in smtp_sink.received)
-    assert recipients == sorted(["colleague@example.org", "member@example.net", member.email])
+    # The invitation, the email change's confirmation, the host's news and the applicant's receipt.
+    assert recipients == sorted(
+        ["colleague@example.org", "member@example.net", member.email, applicant.email]
+    )
     _assert_all_links_use_the_base_url(smtp_sink)
     # A non-essential email carries an unsubscribe link, from the base URL too.
     assert any(received.message["List-Unsubscribe"] for received in smtp_sink.received)

@@ -15,16 +15,17 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.mail import jobs
 from matcher.mail.delivery import deliver_due
 from matcher.models import Match, MatchRound, OutboxJob, OutboxMessage, Role, User
-from matcher.models.matching import MatchStatus
+from matcher.models.matching import MatchStatus, OutcomeLetter
 from matcher.services import accounts, opportunities, organisations, profiles
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.text import LINE_BREAKS
-from tests.support.rounds import RoundBuilder, approve_all, create_round, east_africa, run
+from tests.support.rounds import CONFIRM, RoundBuilder, approve_all, create_round, east_africa, run
 from tests.web.test_opportunity_editing import form_data as opportunity_form
 
 MESSAGE = "Write this on one line, without line breaks."
@@ -224,7 +225,10 @@ def test_applying_to_an_opportunity_with_a_bad_title_works(client, auth, users, 
     response = client.post(f"/opportunities/{tainted['muhimbili'].id}/apply", data={"motivation": "Keen."})
     assert response.status_code == 302
     _assert_every_header_on_one_line()
-    assert db.session.scalars(select(OutboxMessage.subject)).all() == ["New application: Muhimbili elective"]
+    assert sorted(db.session.scalars(select(OutboxMessage.subject))) == [
+        "New application: Muhimbili elective",  # to the host
+        "You applied to Muhimbili elective",  # the applicant's receipt
+    ]
 
 
 def test_accepting_a_place_with_bad_names_works(client, auth, tainted):
@@ -256,7 +260,7 @@ def test_inviting_to_an_organisation_with_a_bad_name_works(client, auth, tainted
     )
 
 
-def test_signing_up_while_a_coordinator_has_a_bad_name_works(client, tainted):
+def test_signing_up_while_a_coordinator_has_a_bad_name_works(app, client, tainted):
     data = {
         **SIGN_UP,
         "role": "org_member",
@@ -264,6 +268,10 @@ def test_signing_up_while_a_coordinator_has_a_bad_name_works(client, tainted):
         "organisation_name": "A new hospital",
     }
     assert client.post("/signup", data=data).status_code == 302
+    # Coordinators hear of a new organisation once its contact's address is confirmed, from cron.
+    db.session.scalars(select(User).where(User.email == "new@example.org")).one().email_verified_at = utcnow()
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["notify", "digests"]).exit_code == 0
     _assert_every_header_on_one_line()
     alert = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_address == tainted["coordinator"].email)
@@ -281,14 +289,19 @@ def test_running_and_publishing_a_round_with_bad_names_sends_every_email(
     first = run(client, match_round)
     approve_all(client, first)
     deadline = (TODAY + timedelta(days=10)).isoformat()
-    response = client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": deadline})
+    response = client.post(
+        f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": deadline}
+    )
     assert response.status_code == 302
     deliver_due(db.session)
     job = db.session.scalars(select(OutboxJob)).one()
     assert job.done_at is not None and job.skipped == 0
     published = db.session.scalar(select(func.count()).select_from(Match).where(Match.run_id == first.id))
-    # The run's email to the coordinator, then one per match to the applicant and one to the host.
-    assert len(smtp_sink.received) == 1 + 2 * published and published == 3
+    letters = count(OutcomeLetter)
+    # The run's email to the coordinator, one offer per match, one email to the host's one contact
+    # listing them all, and an outcome letter to each applicant in scope without an offer.
+    assert published == 3 and letters == 1
+    assert len(smtp_sink.received) == 1 + published + 1 + letters
     _assert_every_header_on_one_line()
 
 
@@ -299,16 +312,16 @@ def test_a_row_that_cannot_be_written_is_skipped_and_recorded_and_the_rest_are_s
     first = run(client, create_round(client))
     approve_all(client, first)
     deadline = (TODAY + timedelta(days=10)).isoformat()
-    client.post(f"/coordination/runs/{first.id}/publish", data={"response_deadline": deadline})
+    client.post(f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": deadline})
     bad = db.session.scalars(select(Match).where(Match.run_id == first.id).order_by(Match.id)).first()
-    notify = jobs.notify_published
+    notify = jobs.offer_to_applicant
 
     def fails_for_one(session, match, **kwargs):
         notify(session, match, **kwargs)  # stages the applicant's email, then fails: none of it is kept
         if match.id == bad.id:
             raise ValueError("a value no template can render")
 
-    monkeypatch.setattr(jobs, "notify_published", fails_for_one)
+    monkeypatch.setattr(jobs, "offer_to_applicant", fails_for_one)
     with caplog.at_level(logging.ERROR, logger="matcher.mail"):
         deliver_due(db.session)
     job = db.session.scalars(select(OutboxJob)).one()
@@ -319,7 +332,8 @@ def test_a_row_that_cannot_be_written_is_skipped_and_recorded_and_the_rest_are_s
         select(OutboxMessage.to_address).where(OutboxMessage.template == "match_published")
     )
     assert bad.applicant.email not in written.all()
-    assert count(OutboxMessage) == 1 + 2 * 2  # the run's email, then the two good matches
+    # The run's email, the two good offers, the host's one email, and the outcome letter.
+    assert count(OutboxMessage) == 1 + 2 + 1 + count(OutcomeLetter)
 
 
 def test_a_queued_row_with_a_broken_header_is_marked_dead_and_the_others_are_sent(app, smtp_sink):
