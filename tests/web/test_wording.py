@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from matcher.extensions import db
-from tests.support.rounds import RoundBuilder
+from tests.support.rounds import CONFIRM, RoundBuilder
 
 DEADLINE = date.today() + timedelta(days=10)
 
@@ -64,7 +64,7 @@ def test_publishing_one_match_says_one_match(client, auth, users):
     builder.match(run_, users.create(role="student"), users.opportunity(), "approved")
     response = client.post(
         f"/coordination/runs/{run_.id}/publish",
-        data={"response_deadline": DEADLINE.isoformat()},
+        data={**CONFIRM, "response_deadline": DEADLINE.isoformat()},
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)

@@ -34,6 +34,7 @@ PAIRS = [
     ({}, {"kind": "teaching_visit", "teaching_needs": frozenset()}),
     ({}, {"min_days": 14}),
     ({"level": 9, "availability": ()}, {"is_open": False}),
+    ({"level": 0}, {}),  # a profile that gives no training level
     ({"availability": (Window(date(2026, 5, 1), date(2026, 5, 9)),)}, {"places_left": 0}),
     ({"availability": (Window(date(2026, 3, 20), date(2026, 5, 1)),)}, {"min_days": 14}),
     (
@@ -118,6 +119,13 @@ def test_staff_read_each_reason_about_the_applicant_by_name_never_as_you(who, wh
             "level",
             "accepts Medical student, year 5 to level 7; your profile says Resident, year 2",
             "accepts Medical student, year 5 to level 7; Amara Okafor's profile says Resident, year 2",
+        ),
+        (
+            {"level": 0},
+            {},
+            "level.none",
+            "accepts Medical student, year 5 to level 7; your profile gives no training level",
+            "accepts Medical student, year 5 to level 7; Amara Okafor's profile gives no training level",
         ),
         (
             {},
