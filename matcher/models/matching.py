@@ -48,6 +48,9 @@ class MatchStatus(StrEnum):
 HOLDS_PLACE = frozenset(
     {MatchStatus.APPROVED, MatchStatus.PUBLISHED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED}
 )
+# Statuses that keep an applicant from being matched again: a place offered or held that is not over.
+# A completed placement still counts against its opportunity's places, but frees its applicant.
+BUSY = HOLDS_PLACE - {MatchStatus.COMPLETED}
 # Statuses of a match once published: answered, ended or still waiting, but never undecided.
 PUBLISHED_OR_LATER = (
     MatchStatus.PUBLISHED,

@@ -35,7 +35,7 @@ RULE_NAMES = {
 }
 # A place the applicant knows they hold: offered (published) or taken. Approved matches are not
 # out yet, so they are not mentioned to the applicant.
-HOLDS_KNOWN_PLACE = (MatchStatus.PUBLISHED, MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
+HOLDS_KNOWN_PLACE = (MatchStatus.PUBLISHED, MatchStatus.ACCEPTED)  # offered or held, not over
 _KEY = "applicant_standing"
 
 

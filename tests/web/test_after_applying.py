@@ -59,7 +59,9 @@ def publish_round(client, auth, name: str = "East Africa 2027"):
     coordinator = auth.login("coordinator")
     first = run(client, create_round(client, name=name))
     approve_all(client, first)
-    response = client.post(f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": DEADLINE})
+    response = client.post(
+        f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": DEADLINE}
+    )
     assert response.status_code == 302
     return coordinator, first
 

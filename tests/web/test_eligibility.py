@@ -79,6 +79,13 @@ def test_a_passed_deadline_and_a_place_held_elsewhere_are_rules_too(auth, client
     assert "you already hold a place here" in _text(client.get(f"/opportunities/{held.id}"))
 
 
+def test_a_completed_placement_is_not_a_place_held(auth, client, users):
+    student = _applicant(auth, users)
+    users.match(student, users.opportunity(title="Last year's elective"), "completed")
+    page = _text(client.get(f"/opportunities/{users.opportunity().id}"))
+    assert "Place already held" not in page and "Last year's elective" not in page
+
+
 def test_an_application_made_before_the_deadline_is_not_told_the_deadline_passed(auth, client, users):
     student = _applicant(auth, users)
     opportunity = users.opportunity(deadline=TODAY - timedelta(days=1))

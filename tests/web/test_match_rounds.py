@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.mail.jobs import expand_jobs
-from matcher.models import Match, MatchEvent, MatchRun, OutboxJob, OutboxMessage
+from matcher.models import Match, MatchEvent, MatchRun, OutboxJob, OutboxMessage, User
 from matcher.models.matching import MatchRound
 from tests.support.capacity import Ledger
 from tests.support.rounds import RoundBuilder, approve_all, create_round, host_orders, run
@@ -32,6 +32,24 @@ def test_round_proposes_a_stable_allocation_with_explanations(client, auth, worl
     assert "Why this match" in page and "Unmatched applicants" in page
     unmatched_name = ({"Amina", "Lucas", "David", "Neema"} - set(proposed)).pop()
     assert unmatched_name in page and "was full with 1 applicant it ranked higher" in page
+
+
+def test_a_completed_placement_frees_its_applicant_and_an_accepted_one_does_not(client, auth, users, world):
+    builder = RoundBuilder(db.session)
+    earlier = builder.run(builder.round("Last year"))
+    past = users.opportunity(title="Last year's elective", country_code="NP")
+    builder.match(earlier, world["amina"], past, "completed")
+    builder.match(
+        earlier, world["lucas"], users.opportunity(title="Held elsewhere", country_code="NP"), "accepted"
+    )
+    db.session.commit()
+    auth.login("coordinator")
+    first = run(client, create_round(client))
+    considered = {m.applicant.name for m in db.session.scalars(select(Match).where(Match.run_id == first.id))}
+    considered |= {db.session.get(User, int(a)).name for a in first.unmatched}
+    assert "Amina" in considered  # back for another elective once the last one is over
+    assert "Lucas" not in considered  # still holds a place
+    assert first.counts["excluded_placed"] == 1
 
 
 def test_same_seed_same_inputs_give_the_same_matches(client, auth, world):

@@ -21,7 +21,7 @@ from matcher.engine.candidates import OpportunityIndex, recommend
 from matcher.engine.scoring import first_failure
 from matcher.models import Application, Opportunity, OpportunityStatus, Organisation, User
 from matcher.models.matching import (
-    HOLDS_PLACE,
+    BUSY,
     Match,
     MatchRound,
     MatchRun,
@@ -66,7 +66,7 @@ def letter_count(session: Session, run: MatchRun) -> int:
 
 def _without_offer(run: MatchRun) -> Select:
     offered = select(Match.applicant_id).where(
-        or_(Match.status.in_(list(HOLDS_PLACE)), Match.status.in_(list(REFUSED)) & (Match.run_id == run.id)),
+        or_(Match.status.in_(list(BUSY)), Match.status.in_(list(REFUSED)) & (Match.run_id == run.id)),
         Match.applicant_id.is_not(None),
     )
     return select(Application.applicant_id).where(

@@ -19,6 +19,7 @@ from matcher.mail import receipts
 from matcher.mail.outbox import queue_email
 from matcher.models import Application, Opportunity, User
 from matcher.models.matching import (
+    BUSY,
     HOLDS_PLACE,
     TRANSITIONS,
     Match,
@@ -180,7 +181,7 @@ def offer_next(session: Session, freed: Match) -> Match | None:
     if not waitlist:
         return None
     # Two statements for the whole waitlist, not two per candidate.
-    taken = or_(Match.status.in_(list(HOLDS_PLACE)), Match.run_id == run.id)
+    taken = or_(Match.status.in_(list(BUSY)), Match.run_id == run.id)
     busy = set(session.scalars(select(Match.applicant_id).where(Match.applicant_id.in_(waitlist), taken)))
     existing = set(session.scalars(select(User.id).where(User.id.in_(waitlist))))
     for applicant_id in waitlist:

@@ -24,7 +24,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.matching import (
-    HOLDS_PLACE,
+    BUSY,
     Match,
     MatchEvent,
     MatchRound,
@@ -185,7 +185,7 @@ def _busy_applicants(session: Session, match_round: MatchRound) -> set[int]:
     rows = session.scalars(
         select(Match.applicant_id)
         .join(MatchRun, Match.run_id == MatchRun.id)
-        .where(MatchRun.round_id != match_round.id, Match.status.in_(list(HOLDS_PLACE)))
+        .where(MatchRun.round_id != match_round.id, Match.status.in_(list(BUSY)))
     )
     return {a for a in rows if a is not None}
 
