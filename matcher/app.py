@@ -37,7 +37,7 @@ from matcher.web.forms import csrf_input, error_links
 from matcher.web.headers import set_security_headers
 from matcher.web.input_guard import RefuseUnknownHosts, limit_request_bodies, refuse_null_characters
 from matcher.web.links import MatcherFlask
-from matcher.web.reasons import explained
+from matcher.web.reasons import explained, refusal_for
 from matcher.web.throttle import warn_if_counts_are_split
 from matcher.words import and_list, requirements_to_check
 
@@ -141,6 +141,7 @@ def register_hooks(app: Flask) -> None:
     app.add_template_global(requirements_to_check)
     app.add_template_global(MatchStatus)
     app.add_template_filter(explained)
+    app.add_template_filter(refusal_for)
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
     app.after_request(record_denials)

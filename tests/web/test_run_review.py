@@ -1,11 +1,13 @@
 """Reviewing a run: approve all a filter selects, score bands, unmatched and unfilled, emails after."""
 
+import html
+
 from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Match, MatchEvent, Opportunity
 from tests.support.capacity import Ledger
-from tests.support.rounds import CONFIRM, RoundBuilder, create_round, run
+from tests.support.rounds import CONFIRM, RoundBuilder, create_round, host_orders, run
 
 
 def statuses(run_) -> dict[str, str]:
@@ -189,7 +191,24 @@ def test_unmatched_applicants_are_told_which_constraint_they_fail(client, auth, 
     page = client.get(f"/coordination/runs/{run_.id}/unmatched").get_data(as_text=True)
     section = page[page.index("<strong>Rehema</strong>") :]
     assert "Muhimbili elective: not eligible: accepts" in section[:600]
-    assert "your profile says" in section[:600]
+    assert "Rehema&#39;s profile says" in section[:600] and "your profile" not in section[:600]
+
+
+def test_unmatched_reasons_name_the_applicant_for_coordinators(client, auth, users, world):
+    auth.login("coordinator")
+    match_round = create_round(client)
+    # Kenyatta ranks only Neema: Amina and Lucas were not ranked there.
+    host_orders(db.session, {world["kenyatta"]: [world["neema"]]})
+    run_ = run(client, match_round)
+    page = client.get(f"/coordination/runs/{run_.id}/unmatched").get_data(as_text=True)
+    unranked = [n for n in ("Amina", "Lucas", "David") if f"Kenyatta elective did not rank {n}" in page]
+    assert unranked and "did not rank you" not in page
+    # A run stored before reasons carried their codes keeps its words.
+    applicant_id, reasons = next(iter(run_.unmatched.items()))
+    run_.unmatched = {applicant_id: [[opportunity_id, words] for opportunity_id, words, *_ in reasons]}
+    db.session.commit()
+    page = html.unescape(client.get(f"/coordination/runs/{run_.id}/unmatched").get_data(as_text=True))
+    assert all(words in page for _, words in run_.unmatched[applicant_id])
 
 
 def test_score_bands_follow_the_score_as_shown(client, auth, world):

@@ -217,20 +217,25 @@ def allocate_ranked(
 def _refusal(
     opportunity: Opportunity, capacity: int, failure: Ineligibility | None, listed: bool, placed: list[str]
 ) -> list[Any]:
-    """[opportunity id, why it did not take the applicant], as `Allocation.why_unmatched` words it.
+    """[opportunity id, why it did not take the applicant, what staff pages word by name].
 
+    The words are the applicant's (second person), as `Allocation.why_unmatched` gives them; the
+    third element (the failure's code and parameters, or the refusal's reason) lets staff pages say
+    the same about the applicant by name (`matcher.web.reasons.refusal_for`).
     ``failure`` is the hard constraint the pair fails (None when eligible): its words say which.
     """
-    key = str(opportunity.id)
+    key, title = str(opportunity.id), opportunity.title
     if capacity == 0:
         refusal = Refusal(key, RefusalReason.ZERO_CAPACITY)
     elif failure is not None:
-        return [opportunity.id, f"{opportunity.title}: not eligible: {failure.reason}"]
+        words = {"code": failure.code, "params": dict(failure.params), "title": title}
+        return [opportunity.id, f"{title}: not eligible: {failure.reason}", words]
     elif not listed:
         refusal = Refusal(key, RefusalReason.NOT_RANKED)
     else:
         refusal = Refusal(key, RefusalReason.FULL, tuple(placed))
-    return [opportunity.id, refusal.message.replace(key, opportunity.title, 1)]
+    words = {"refusal": refusal.reason.value, "preferred": len(refusal.preferred), "title": title}
+    return [opportunity.id, refusal.message.replace(key, title, 1), words]
 
 
 def _inputs_hash(
