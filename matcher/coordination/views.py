@@ -12,7 +12,7 @@ from matcher.organisations.forms import RejectForm
 from matcher.services import organisations as service
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt, submitted
+from matcher.web.usecase import attempt
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
@@ -20,14 +20,23 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 @bp.get("/organisations")
 @role_required(*STAFF)
 def organisations():
-    return render_template(
+    return _queue_page()
+
+
+def _queue_page(refused: RejectForm | None = None, refused_id: int | None = None):
+    """The verification queue; with a refused "Do not verify", 422 and its reason at that organisation."""
+    page = render_template(
         "coordination/organisations.html",
         pending=service.pending_organisations(db.session),
         claims=service.pending_claims(db.session),
         renames=service.pending_renames(db.session),
         action_form=EmptyForm(),
-        reject_form=RejectForm(),
+        reject_form=RejectForm(formdata=None),
+        refused=refused,
+        refused_id=refused_id,
+        form=refused,  # the page's title says "Error:" when it has errors
     )
+    return page, 422 if refused is not None else 200
 
 
 def _decide(message: str, call, *args, **kwargs):
@@ -57,8 +66,10 @@ def verify(organisation_id: int):
 def reject(organisation_id: int):
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     form = RejectForm()
-    if not submitted(form, "Say why, so the contact can put it right."):
-        return redirect(url_for("coordination.organisations"))
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _queue_page(form, organisation.id)
     return _decide(
         f"{organisation.name} is not verified; the reason was emailed to its contacts.",
         service.reject,

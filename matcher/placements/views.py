@@ -19,7 +19,7 @@ from matcher.services import calendars
 from matcher.services.matching import outcomes, placements
 from matcher.web.access import can_act_for, role_required
 from matcher.web.forms import EmptyForm
-from matcher.web.usecase import attempt, submitted
+from matcher.web.usecase import attempt
 
 VISIBLE = list(PUBLISHED_OR_LATER)  # applicants and hosts see a match once it is published
 
@@ -148,20 +148,29 @@ def for_opportunity(opportunity_id: int):
     opportunity = db.session.get(Opportunity, opportunity_id) or abort(404)
     if not can_act_for(current_user, opportunity.organisation):
         abort(403)
+    return _host_page(opportunity)
+
+
+def _host_page(opportunity: Opportunity, refused: ReasonForm | None = None, refused_id: int | None = None):
+    """The host's placements of one opportunity; with a refused cancellation, 422 and its reason."""
     matches = db.session.scalars(
         select(Match)
         .where(Match.opportunity_id == opportunity.id, Match.status.in_(VISIBLE))
         .options(selectinload(Match.applicant))
         .order_by(Match.status, Match.id)
     ).all()
-    return render_template(
+    page = render_template(
         "placements/host.html",
         opportunity=opportunity,
         matches=matches,
-        reason_form=ReasonForm(),
+        reason_form=ReasonForm(formdata=None),
+        refused=refused,
+        refused_id=refused_id,
+        form=refused,  # the page's title says "Error:" when it has errors
         action_form=EmptyForm(),
         today=date.today(),
     )
+    return page, 422 if refused is not None else 200
 
 
 def _hosted_match(match_id: int) -> Match:
@@ -177,11 +186,14 @@ def _hosted_match(match_id: int) -> Match:
 def cancel(match_id: int):
     match = _hosted_match(match_id)
     form = ReasonForm()
-    if (
-        submitted(form, "Give the reason; the applicant will read it.")
-        and attempt(placements.cancel, db.session, current_user, match.id, form.reason.data).ok
+    if not (
+        form.validate_on_submit()
+        and attempt(placements.cancel, db.session, current_user, match.id, form.reason.data, form=form).ok
     ):
-        flash("The placement is cancelled; the applicant is told why.", "success")
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _host_page(match.opportunity, form, match.id)
+    flash("The placement is cancelled; the applicant is told why.", "success")
     return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
 
 

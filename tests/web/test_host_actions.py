@@ -50,3 +50,15 @@ def test_a_refused_host_action_says_why_and_changes_nothing(auth, client, hosted
     page = client.post(f"/placements/{match.id}/cancel", data={"reason": " "}, follow_redirects=True)
     assert "Give the reason; the applicant will read it." in page.get_data(as_text=True)
     assert db.session.get(Match, match.id).status == "accepted"
+
+
+def test_a_refused_cancellation_keeps_the_reason_typed_at_its_row(auth, client, hosted):
+    host, match = hosted
+    auth.login_as(host)
+    typed = "The department closes for renovation. " * 60  # over 2000 characters
+    response = client.post(f"/placements/{match.id}/cancel", data={"reason": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "There is a problem" in page
+    assert f'<a href="#reason-{match.id}">' in page and f'id="reason-{match.id}-error"' in page
+    assert typed.strip() in page
+    assert db.session.get(Match, match.id).status == "accepted"

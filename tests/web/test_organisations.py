@@ -170,3 +170,19 @@ def test_an_invitation_address_with_pasted_spaces_is_accepted(auth, client, user
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "We emailed an invitation to colleague@example.org." in page
+
+
+def test_a_refused_reason_comes_back_at_its_organisation_with_the_text_kept(client, auth, users):
+    org = users.organisation(name="Wordy Org", slug="wordy", verified=False)
+    users.create(role="org_member", organisation=org, email="wordy@example.org")
+    auth.login("coordinator")
+    typed = "Please add your website. " * 81  # over 2000 characters
+    response = client.post(f"/coordination/organisations/{org.id}/reject", data={"reason": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<title>Error: Verify organisations" in page
+    assert f'<a href="#reason-{org.id}">' in page and f'id="reason-{org.id}-error"' in page
+    assert typed.strip() in page  # nothing typed is lost
+    assert (
+        db.session.get(Organisation, org.id).rejected_at is None
+        and last_mail("organisation_rejected") is None
+    )
