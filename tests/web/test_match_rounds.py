@@ -308,7 +308,7 @@ def test_host_cancels_with_a_reason_and_the_applicant_is_told(client, auth, worl
         select(Match).where(Match.run_id == run_.id, Match.applicant_id == world["amina"].id)
     ).one()
     ledger = Ledger(db.session)
-    assert client.post(f"/placements/{match.id}/cancel", data={"reason": " "}).status_code == 302
+    assert client.post(f"/placements/{match.id}/cancel", data={"reason": " "}).status_code == 422
     ledger.unchanged()
     client.post(f"/placements/{match.id}/cancel", data={"reason": "The IR suite is closed for renovation."})
     offer = db.session.scalars(select(Match).where(Match.from_waitlist.is_(True))).one()
