@@ -471,3 +471,16 @@ def test_the_host_reads_why_each_applicant_scores_as_they_do_in_the_third_person
     # Nothing speaks to the host as if they were the applicant.
     for second_person in ("your profile", "you chose", "You are free", "Your choice"):
         assert second_person not in page
+
+
+def test_the_apply_page_offers_no_apply_button_where_applying_cannot_work(auth, client, users):
+    auth.login("student")
+    late = users.opportunity(title="Too late", deadline=date.today() - timedelta(days=1))
+    page = client.get(f"/opportunities/{late.id}/apply").get_data(as_text=True)
+    assert "The deadline for applications has passed." in page and ">Apply</button>" not in page
+    open_one = users.opportunity(title="Still open")
+    assert ">Apply</button>" in client.get(f"/opportunities/{open_one.id}/apply").get_data(as_text=True)
+    # Refused on the way (the deadline passed while they typed): the form stays, with what was typed.
+    response = client.post(f"/opportunities/{late.id}/apply", data={"motivation": "I speak Swahili."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and ">Apply</button>" in page and "I speak Swahili." in page
