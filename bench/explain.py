@@ -31,7 +31,8 @@ from werkzeug.datastructures import MultiDict
 
 from matcher.app import create_app
 from matcher.extensions import db
-from matcher.services.search import parse_filters, search
+from matcher.services.search import search
+from matcher.services.search_filters import parse_filters
 from tests.support.logins import log_in
 
 CASES = {

@@ -13,13 +13,8 @@ from matcher.api import bp
 from matcher.extensions import csrf, db
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
-from matcher.services.search import (
-    MAX_PER_PAGE,
-    parse_filters,
-    public_opportunities,
-    search,
-    with_listed_relations,
-)
+from matcher.services.search import public_opportunities, search, with_listed_relations
+from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
 
 csrf.exempt(bp)
 

@@ -9,7 +9,8 @@ from xml.etree import ElementTree as ET
 from flask import Response, request, url_for
 from sqlalchemy.orm import Session
 
-from matcher.services.search import OpportunityFilters, search
+from matcher.services.search import search
+from matcher.services.search_filters import OpportunityFilters
 
 ATOM = "http://www.w3.org/2005/Atom"
 

@@ -19,7 +19,8 @@ from matcher.opportunities.forms import OpportunityForm
 from matcher.reference.places import M49_GROUPINGS, UNINHABITED
 from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
-from matcher.services.search import language_name, parse_filters, personal_search, search
+from matcher.services.search import personal_search, search
+from matcher.services.search_filters import language_name, parse_filters
 from matcher.web import choices
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
