@@ -1,9 +1,16 @@
-"""Counts and lists in words, so a sentence reads right whatever the numbers: "1 match", "2 matches"."""
+"""Counts, lists and days in words, so a sentence reads right whatever the values: "1 match", "2 matches",
+"3 March 2027"."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
+
+
+def long_date(value: date | None) -> str:
+    """A day as people write it in a sentence: "3 March 2027" (empty for no day)."""
+    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

@@ -15,6 +15,7 @@ from matcher.extensions import db
 from matcher.models import MAX_APPLICATIONS, Opportunity, Role
 from matcher.services import applications, hosting, profiles
 from matcher.services.matching import outcomes
+from matcher.services.standings import standings_of
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
@@ -29,7 +30,7 @@ def index():
     mine = applications.applications_of(db.session, current_user)
     today = date.today()
     letters = outcomes.letters_of(db.session, current_user)
-    standings = applications.standings(db.session, current_user, mine, today, letters)
+    standings = standings_of(db.session, current_user, mine, today, letters)
     return render_template(
         "applications/index.html",
         applications=mine,

@@ -17,6 +17,7 @@ from matcher.models import MAX_APPLICATIONS, Membership, Organisation, Role
 from matcher.services import applications, dashboards, profiles, reading
 from matcher.services.matching import outcomes
 from matcher.services.search import latest_opportunities
+from matcher.services.standings import standings_of
 
 log = logging.getLogger(__name__)
 LATEST = 6
@@ -42,7 +43,7 @@ def dashboard():
         mine = applications.applications_of(db.session, current_user)
         profile = profiles.profile_of(db.session, current_user)
         letters = outcomes.letters_of(db.session, current_user)
-        standings = applications.standings(db.session, current_user, mine, today, letters)
+        standings = standings_of(db.session, current_user, mine, today, letters)
         context["mine"] = {
             # The accepted place first: it is what the applicant is preparing for now.
             "applications": sorted(mine, key=lambda a: standings[a.id].key != "accepted"),

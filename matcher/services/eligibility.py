@@ -21,6 +21,7 @@ from matcher.models.matching import MatchStatus
 from matcher.services.matching import inputs
 from matcher.services.profile_reads import full_profile
 from matcher.services.profiles import Completeness, completeness
+from matcher.words import long_date
 
 # What each rule is called, for the reader; the engine's codes and this module's own.
 RULE_NAMES = {
@@ -149,7 +150,11 @@ def check(
     ]
     if _too_late(standing, opportunity, today):
         found.append(
-            Rule("deadline", RULE_NAMES["deadline"], f"applications closed on {_day(opportunity.deadline)}")
+            Rule(
+                "deadline",
+                RULE_NAMES["deadline"],
+                f"applications closed on {long_date(opportunity.deadline)}",
+            )
         )
     if standing.place_held is not None:
         held_id, held_title = standing.place_held
@@ -180,7 +185,3 @@ def _too_late(standing: Standing, opportunity: Opportunity, today: date) -> bool
     """The deadline passed before the applicant applied (an application made in time stands)."""
     deadline = opportunity.deadline
     return deadline is not None and today > deadline and opportunity.id not in standing.applied_to
-
-
-def _day(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""

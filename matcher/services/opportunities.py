@@ -28,6 +28,7 @@ from matcher.models import (
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.text import refuse_line_breaks
+from matcher.words import long_date
 
 S = OpportunityStatus
 # Which status each action may start from.
@@ -267,15 +268,11 @@ def transition(
     opportunity.status = target
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def require_dates_ahead(opportunity: Opportunity, today: date) -> None:
     """Refuse, at the date's field, to publish what nobody could still apply to or attend."""
     if opportunity.ends_on < today:
         raise DomainError(
-            f"It ended on {_day(opportunity.ends_on)}, so nobody can apply. Give this year's dates "
+            f"It ended on {long_date(opportunity.ends_on)}, so nobody can apply. Give this year's dates "
             "(or duplicate it for the next intake) before publishing.",
             field="ends_on",
         )
@@ -283,7 +280,7 @@ def require_dates_ahead(opportunity: Opportunity, today: date) -> None:
         left = opportunity.ends_on - today + timedelta(days=1)
         if not opportunity.flexible:
             raise DomainError(
-                f"It started on {_day(opportunity.starts_on)}, which has passed. Give a start date "
+                f"It started on {long_date(opportunity.starts_on)}, which has passed. Give a start date "
                 "from today on before publishing.",
                 field="starts_on",
             )
@@ -295,7 +292,7 @@ def require_dates_ahead(opportunity: Opportunity, today: date) -> None:
             )
     if opportunity.deadline is not None and opportunity.deadline < today:
         raise DomainError(
-            f"The application deadline, {_day(opportunity.deadline)}, has passed. Give a later "
+            f"The application deadline, {long_date(opportunity.deadline)}, has passed. Give a later "
             "deadline (or none) before publishing.",
             field="deadline",
         )

@@ -33,6 +33,7 @@ from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff, require_confirmed
 from matcher.services.text import refuse_line_breaks
+from matcher.words import long_date
 
 MAX_WINDOWS = 6
 MAX_LANGUAGES = 8
@@ -312,14 +313,10 @@ def window_problems(windows: list[tuple[date | None, date | None]], today: date)
     for (start_a, end_a), (start_b, end_b) in pairwise(ordered):
         if start_b <= end_a:
             problems.append(
-                f"The periods {_day(start_a)} to {_day(end_a)} and {_day(start_b)} to {_day(end_b)} "
-                "overlap: make them one period."
+                f"The periods {long_date(start_a)} to {long_date(end_a)} and "
+                f"{long_date(start_b)} to {long_date(end_b)} overlap: make them one period."
             )
     return problems
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _check_languages(languages: list[tuple[str, str]]) -> None:
