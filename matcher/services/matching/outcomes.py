@@ -131,11 +131,15 @@ def write_letters(session: Session, run: MatchRun, applicant_ids: Sequence[int])
             )
         ).all()
     )
+    # The applicant's own rules only: the opportunity's places are filled by now, by this round.
+    rules_only = {
+        o.id: replace(inputs.opportunity_spec(o), is_open=True, places_left=1) for o in opportunities.values()
+    }
     choices: dict[int, list[dict[str, Any]]] = {a: [] for a in wanted}
     for applicant_id, opportunity_id, host_rank in applications:
         opportunity = opportunities[opportunity_id]
         kind, reason = _why_not(
-            opportunity,
+            rules_only[opportunity_id],
             specs.get(applicant_id),
             taxonomy,
             refused=(applicant_id, opportunity_id) in refused,
@@ -152,7 +156,7 @@ def write_letters(session: Session, run: MatchRun, applicant_ids: Sequence[int])
 
 
 def _why_not(
-    opportunity: Opportunity,
+    opportunity: Any,
     spec: Any,
     taxonomy: Any,
     *,
@@ -160,7 +164,8 @@ def _why_not(
     proposed_here: bool,
     not_ranked: bool,
 ) -> tuple[str, str]:
-    """The kind of reason and its words, to the applicant ("you")."""
+    """The kind of reason and its words, to the applicant ("you"); ``opportunity`` is the engine's
+    spec with its places left open, so only the applicant's own rules can fail."""
     if refused:
         return "declined_before", "You declined this place, or let its offer pass, in an earlier round."
     if spec is None:
@@ -168,10 +173,7 @@ def _why_not(
             "incomplete",
             "Your profile was not complete when the round ran, so the matching could not use it.",
         )
-    # The applicant's own rules only: the opportunity's places are filled by now, by this round.
-    failure = first_failure(
-        spec, replace(inputs.opportunity_spec(opportunity), is_open=True, places_left=1), taxonomy
-    )
+    failure = first_failure(spec, opportunity, taxonomy)
     if failure is not None:
         return "rule", f"It {failure.reason}."
     if proposed_here:
