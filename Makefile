@@ -23,11 +23,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Serve the app on http://127.0.0.1:5000 with demo data on the embedded SQLite database.
+## Serve the app on http://127.0.0.1:5000 with demo data on the embedded SQLite database; the task
+## queue's worker (background jobs, mail, periodic work) runs inside the server, on instance/huey.sqlite3.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	MATCHER_MAIL_DELIVER_ON_COMMIT=true $(FLASK) serve --host 127.0.0.1 --port 5000
+	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite, then PostgreSQL (skipped with a note when unreachable, unless CI=true).
 test: install-dev browser-deps

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, flash, g, redirect, request, url_for
+from flask import Flask, Response, flash, redirect, request, url_for
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -21,7 +21,8 @@ from matcher.coordination import bp as coordination_bp
 from matcher.coordination import reading_bp
 from matcher.errors import register_error_handlers
 from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
-from matcher.mail.delivery import deliver_due
+from matcher.jobs import queue as task_queue
+from matcher.jobs.pages import bp as jobs_bp
 from matcher.main import bp as main_bp
 from matcher.models import User
 from matcher.models.matching import MatchStatus
@@ -55,6 +56,7 @@ BLUEPRINTS = (
     notifications_bp,
     profiles_bp,
     applications_bp,
+    jobs_bp,
 )
 
 
@@ -113,6 +115,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.needs_refresh_handler(_needs_refresh)
     login_manager.user_loader(_load_user)
+    task_queue.init_app(app)
 
 
 def _needs_refresh() -> Response:
@@ -145,15 +148,3 @@ def register_hooks(app: Flask) -> None:
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
     app.after_request(record_denials)
-    if app.config["MAIL_DELIVER_ON_COMMIT"]:
-        # Only the development server does this; production runs `flask mail worker`.
-        app.after_request(_deliver_queued_mail)
-
-
-def _deliver_queued_mail(response: Response) -> Response:
-    if g.pop("outbox_queued", False):
-        try:
-            deliver_due(db.session, limit=20)
-        except Exception:  # delivery must never break the page; the row stays due
-            logging.getLogger(__name__).exception("in-process mail delivery failed")
-    return response

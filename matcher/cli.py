@@ -18,6 +18,7 @@ from matcher import backups
 from matcher.db import utcnow
 from matcher.devserver import serve
 from matcher.extensions import db
+from matcher.jobs.commands import jobs_group
 from matcher.mail.delivery import deliver_due, run_worker
 from matcher.mail.digests import send_digests, send_reminders
 from matcher.models import Role
@@ -65,6 +66,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(restore)
     app.cli.add_command(seed_bulk)
     app.cli.add_command(serve)
+    app.cli.add_command(jobs_group)
 
 
 @click.command("seed-demo")

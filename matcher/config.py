@@ -90,10 +90,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_DEFAULT_SENDER": "IR Opportunity Matcher <no-reply@localhost>",
         "MAIL_TIMEOUT": 10,
-        "MAIL_DELIVER_ON_COMMIT": False,
         "MAIL_MAX_ATTEMPTS": 8,
         "MAIL_BACKOFF_SECONDS": 30,
         "DEMO_PASSWORD": "irmatch-demo-2026",
+        # The task queue (matcher.jobs): unset, a SQLite file in instance/ (no extra service);
+        # redis://host:6379/0 across machines. The name prefixes its keys (or rows).
+        "TASK_QUEUE_URL": None,
+        "TASK_QUEUE_NAME": "matcher",
+        "TASK_QUEUE_IMMEDIATE": False,  # run each task as it is sent, in the sender (debugging)
+        # A running job with no sign of life for this long had its worker die: it is failed, to retry.
+        "JOBS_STALE_AFTER_SECONDS": 15 * 60,
+        # A queued job no worker took for this long is sent to the queue again (its message was lost).
+        "JOBS_RESEND_AFTER_SECONDS": 5 * 60,
     }
 
 

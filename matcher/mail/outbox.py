@@ -6,14 +6,18 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.jobs.dispatch import after_commit
 from matcher.mail.preferences import frequency_for, unsubscribe_url
 from matcher.models import OutboxJob, OutboxMessage, OutboxStatus, User
 from matcher.models.notification import ESSENTIAL, UNSUBSCRIBE_INSTEAD, DigestItem, Frequency
+
+DELIVER_TASK = "deliver_mail"  # matcher.jobs.registry
+EXPAND_TASK = "expand_mail_jobs"
 
 
 def _one_line(value: str) -> str:
@@ -88,8 +92,8 @@ def queue_email(
         unsubscribe_url=unsubscribe,
     )
     session.add(message)
-    # Lets `make run` deliver right after the request commits (see notifications.delivery).
-    g.outbox_queued = True
+    # Sent by the task queue's worker once the transaction commits (the outbox stays the record).
+    after_commit(session, DELIVER_TASK)
     return message
 
 
@@ -105,10 +109,11 @@ def _text_footer(unsubscribe: str | None, other: bool = False) -> str:
 
 
 def queue_job(session: Session, kind: str, payload: dict[str, Any]) -> OutboxJob:
-    """Record many emails to be written by the mail worker (see notifications.jobs)."""
+    """Record many emails to be written later (see mail.jobs); the task queue's worker expands
+    them once the transaction commits."""
     job = OutboxJob(kind=kind, payload=payload)
     session.add(job)
-    g.outbox_queued = True  # in-process delivery (make run) expands it after the commit, too
+    after_commit(session, EXPAND_TASK)
     return job
 
 

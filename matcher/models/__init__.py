@@ -1,6 +1,7 @@
 """The typed models, one module per aggregate; imported here so Alembic sees them all."""
 
 from matcher.models.application import MAX_APPLICATIONS, Application, Withdrawal
+from matcher.models.job import BackgroundJob, JobStatus
 from matcher.models.matching import (
     Match,
     MatchEvent,
@@ -43,12 +44,14 @@ __all__ = [
     "MAX_APPLICATIONS",
     "Application",
     "AvailabilityWindow",
+    "BackgroundJob",
     "Category",
     "Country",
     "DigestItem",
     "Frequency",
     "IncomeGroup",
     "Interest",
+    "JobStatus",
     "LanguageLevel",
     "Match",
     "MatchEvent",

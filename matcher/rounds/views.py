@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
+from matcher.jobs import lifecycle
 from matcher.models import Opportunity, Role
 from matcher.models.matching import Match, MatchRound, MatchRun, MatchStatus, RoundStatus
 from matcher.rounds import bp
@@ -91,6 +92,7 @@ def _round_page(round_id: int, run_form: RunForm) -> tuple[str, int]:
     page = render_template(
         "rounds/show.html",
         round=match_round,
+        active_run=lifecycle.active_with_key(db.session, rounds.run_key(round_id)),
         run_form=run_form,
         form=run_form,  # the page's title says "Error:" when it has errors
         in_scope=in_scope,
@@ -106,8 +108,8 @@ def run(round_id: int):
     form = RunForm()
     if not form.validate_on_submit():
         return _round_page(round_id, form)
-    done = attempt(
-        rounds.run_round,
+    started = attempt(
+        rounds.start_run,
         db.session,
         current_user,
         match_round,
@@ -115,10 +117,10 @@ def run(round_id: int):
         top_n=form.top_n.data or rounds.DEFAULT_TOP_N,
         form=form,
     )
-    if not done.ok:
+    if not started.ok:
         return _round_page(round_id, form)
-    flash(f"Run {done.value.number} is done (seed {done.value.seed}).", "success")
-    return redirect(url_for("rounds.review", run_id=done.value.id))
+    # The run is queued for the worker; its progress page leads to the review when it is done.
+    return redirect(url_for("jobs.show", job_id=started.value.id), 303)
 
 
 @bp.get("/runs/<int:run_id>")

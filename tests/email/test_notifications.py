@@ -27,6 +27,7 @@ from matcher.services.organisations import alert_coordinators
 from tests.support.apps import make_app
 from tests.support.databases import PG_URL, fresh_database
 from tests.support.factories import UserFactory
+from tests.support.jobs import run_queued_jobs
 
 TODAY = date.today()
 
@@ -362,6 +363,7 @@ def test_a_finished_round_tells_the_coordinators(client, auth, users):
     client.post("/coordination/rounds/new", data={"name": "Empty round", "mode": "ranked"})
     match_round = db.session.scalars(select(MatchRound)).one()
     client.post(f"/coordination/rounds/{match_round.id}/run", data={"seed": "3"})
+    assert run_queued_jobs(client.application) == 1
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "round_finished")).all()
     assert other.email in {m.to_address for m in mails}
     assert "Run 1 of Empty round finished (seed 3)" in mails[0].body_text

@@ -193,6 +193,10 @@ TABLE = [
     row("GET",  "/coordination/compare?a={w.run.id}&b={w.run.id}",         "L F F F F A A"),
     row("GET",  "/coordination/matches/{w.match.id}",                      "L F F F F A A"),
     row("GET",  "/coordination/rounds/{w.round.id}/audit",                 "L F F F F A A"),
+    # Background jobs: the progress page and Retry
+    row("GET",  "/jobs/{w.failed_job.id}",                                 "L F F F F A A"),
+    row("POST", "/jobs/{w.failed_job.id}/retry",                           "L F F F F A A"),
+    row("GET",  "/jobs/999999",                                            "L F F F F N N"),
 ]
 # fmt: on
 

@@ -27,6 +27,7 @@ from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models import (
     Application,
+    BackgroundJob,
     Match,
     MatchRound,
     MatchRun,
@@ -78,6 +79,7 @@ class World:
     accepted: Match
     letter: OutcomeLetter  # the trainee's, from the earlier round
     reading_link: ReadingLink
+    failed_job: BackgroundJob  # a run of the open round that failed: its page offers Retry
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -274,6 +276,17 @@ def build_world(app: Flask, users: UserFactory) -> World:
     session.add(letter)
     reading_link = ReadingLink(title="RAD-AID International", url="https://www.rad-aid.org/", position=1)
     session.add_all([reading_link, ReadingLink(title="SIR", url="https://www.sirweb.org/", position=2)])
+    failed_job = BackgroundJob(
+        kind="run_round",
+        title=f"Run of {open_round.name}",
+        parameters={"round_id": open_round.id, "seed": 1, "top_n": 5},
+        dedupe_key=f"round:{open_round.id}",
+        status="failed",
+        attempts=1,
+        error="It stopped on an unexpected error (RuntimeError: boom).",
+        started_by_id=coordinator.id,
+    )
+    session.add(failed_job)
     session.commit()
     people["anonymous"] = None
     return World(
@@ -302,6 +315,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         accepted=accepted,
         letter=letter,
         reading_link=reading_link,
+        failed_job=failed_job,
         cv_files=cv_files,
     )
 

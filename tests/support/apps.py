@@ -26,7 +26,8 @@ BASE_TEST_CONFIG: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 1024,
     "ARGON2_TIME_COST": 1,
     "MAIL_SERVER": None,
-    "MAIL_DELIVER_ON_COMMIT": False,
+    # Tasks wait in memory until a test runs them (tests/support/jobs.py); mail stays pending.
+    "TASK_QUEUE_URL": "memory://",
     # No audit file in instance/ from tests; tests of the audit log point it at tmp_path.
     "AUDIT_LOG_PATH": None,
 }

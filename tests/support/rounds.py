@@ -19,6 +19,7 @@ from matcher.extensions import db
 from matcher.models import Application, Match, MatchRound, MatchRun, Opportunity, User
 from matcher.models.matching import HOLDS_PLACE, MatchStatus, RoundStatus
 from tests.support.factories import UserFactory
+from tests.support.jobs import run_queued_jobs
 
 
 def east_africa(users: UserFactory) -> dict[str, Any]:
@@ -67,9 +68,14 @@ def create_round(client: FlaskClient, **extra: Any) -> MatchRound:
 
 
 def run(client: FlaskClient, match_round: MatchRound, seed: int = 7) -> MatchRun:
+    """Start a run from the round's page, let the worker run it, and return it."""
     response = client.post(f"/coordination/rounds/{match_round.id}/run", data={"seed": str(seed)})
-    assert response.status_code == 302
-    return db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    assert run_queued_jobs(client.application) == 1
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    latest = db.session.scalars(select(MatchRun).order_by(MatchRun.id.desc())).first()
+    assert f"/coordination/runs/{latest.id}" in page, page[:2000]  # the progress page leads to it
+    return latest
 
 
 CONFIRM = {"confirm": "yes"}  # what a bulk decision's confirmation page posts

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,14 +27,17 @@ from matcher.services.matching import inputs
 
 
 class _Clock:
-    def __init__(self) -> None:
+    def __init__(self, on_lap: Callable[[str], None] | None = None) -> None:
         self.timings: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._on_lap = on_lap
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
         self.timings[phase] = round(now - self._last, 3)
         self._last = now
+        if self._on_lap is not None:
+            self._on_lap(phase)
 
 
 def allocate_ranked(
@@ -43,13 +46,15 @@ def allocate_ranked(
     opportunities: Sequence[Opportunity],
     scope_ids: Select[Any],
     busy: set[int],
+    on_phase: Callable[[str], None] | None = None,
 ) -> dict[str, float]:
     """Propose the applicant-optimal stable matching of the round; returns the phase timings.
 
     ``scope_ids`` selects the ids of ``opportunities`` (a subquery, so no list of ids is bound);
-    ``busy`` applicants already hold a place elsewhere and are left out.
+    ``busy`` applicants already hold a place elsewhere and are left out; ``on_phase`` hears the
+    name of each phase as it ends (a background job's progress).
     """
-    clock = _Clock()
+    clock = _Clock(on_phase)
     opp_pos = {o.id: j for j, o in enumerate(opportunities)}
     in_scope = Application.opportunity_id.in_(scope_ids.scalar_subquery())
     rows = session.execute(

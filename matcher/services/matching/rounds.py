@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,8 +15,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.engine.candidates import OpportunityIndex, recommend
+from matcher.jobs import lifecycle
 from matcher.mail.people import tell_coordinators
 from matcher.models import (
+    BackgroundJob,
     Country,
     Opportunity,
     OpportunityStatus,
@@ -43,6 +46,17 @@ from matcher.services.text import refuse_line_breaks
 
 ALGORITHM_VERSION = "deferred-acceptance-hr/2"  # 2: lottery over applicant ids in numeric order
 DEFAULT_TOP_N = 5
+RUN_JOB_KIND = "run_round"
+# What a ranked run tells the progress page after each phase of `allocate_ranked`.
+PHASE_NOTES = {
+    "load": "Read the applications and profiles.",
+    "score": "Scored every application.",
+    "allocate": "Found the stable matching.",
+    "explain": "Explained each proposed match.",
+    "store": "Saved the proposed matches.",
+    "summarise": "Summed up who is unmatched and why.",
+}
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,38 @@ def _inputs_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _require_open(match_round: MatchRound) -> None:
+    if match_round.status != RoundStatus.OPEN:
+        raise Conflict("This round is already published; create a new round for further matching.")
+
+
+def run_key(round_id: int) -> str:
+    """The dedupe key of a round's run jobs: one at a time per round."""
+    return f"round:{round_id}"
+
+
+def start_run(
+    session: Session,
+    actor: User,
+    match_round: MatchRound,
+    *,
+    seed: int | None = None,
+    top_n: int = DEFAULT_TOP_N,
+) -> BackgroundJob:
+    """Record a run of the round as a background job (the queue runs `run_round`); while a run of
+    this round is queued or running, that one instead."""
+    require_coordinator(actor)
+    _require_open(match_round)
+    return lifecycle.start(
+        session,
+        actor,
+        kind=RUN_JOB_KIND,
+        title=f"Run of {match_round.name}",
+        parameters={"round_id": match_round.id, "seed": seed, "top_n": top_n},
+        dedupe_key=run_key(match_round.id),
+    )
+
+
 def run_round(
     session: Session,
     actor: User,
@@ -201,11 +247,14 @@ def run_round(
     *,
     seed: int | None = None,
     top_n: int = DEFAULT_TOP_N,
+    progress: Progress | None = None,
 ) -> MatchRun:
-    """Run the engine over the round's scope and store the run with one row per proposal."""
+    """Run the engine over the round's scope and store the run with one row per proposal.
+
+    `progress(done, total, note)` hears of each phase (the background job's progress page).
+    """
     require_coordinator(actor)
-    if match_round.status != RoundStatus.OPEN:
-        raise Conflict("This round is already published; create a new round for further matching.")
+    _require_open(match_round)
     seed = secrets.randbelow(2**31) if seed is None else int(seed)
     number = (
         session.scalar(select(func.max(MatchRun.number)).where(MatchRun.round_id == match_round.id)) or 0
@@ -231,6 +280,7 @@ def run_round(
             opportunities,
             scope_query(Scope.from_json(match_round.scope), Opportunity.id),
             _busy_applicants(session, match_round),
+            on_phase=_phase_reporter(progress),
         )
         if not opportunities:  # say why the run is empty: nothing in scope, or all of it full
             scope = Scope.from_json(match_round.scope)
@@ -248,6 +298,17 @@ def run_round(
         },
     )
     return run
+
+
+def _phase_reporter(progress: Progress | None) -> Callable[[str], None] | None:
+    if progress is None:
+        return None
+    phases = list(PHASE_NOTES)
+
+    def report(phase: str) -> None:
+        progress(phases.index(phase) + 1, len(phases), PHASE_NOTES[phase])
+
+    return report
 
 
 def _recommend(session: Session, run: MatchRun, opportunities: list[Opportunity], top_n: int) -> None:

@@ -1,0 +1,149 @@
+"""What the queue runs: the tasks by name, the kinds of background job, and the periodic schedule.
+
+Tasks run in an app context with a request for BASE_URL (see `queue.TaskQueue`), commit their own
+work, and tolerate running for nothing or twice: the rows are the record, the queue the messenger.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app, url_for
+from huey import crontab
+from sqlalchemy.orm import Session
+
+from matcher.db import utcnow
+from matcher.extensions import db
+from matcher.jobs import lifecycle
+from matcher.mail.delivery import deliver_due
+from matcher.mail.digests import send_digests, send_reminders
+from matcher.mail.jobs import expand_jobs
+from matcher.models import BackgroundJob, MatchRound, User
+from matcher.services.errors import DomainError
+from matcher.services.matching import rounds
+from matcher.services.matching.placements import expire_overdue
+from matcher.services.organisations import alert_coordinators
+
+log = logging.getLogger("matcher.jobs")
+
+# A job kind does the work and says where its result is: (path, link text). It may raise a
+# DomainError, whose message the coordinator reads on the progress page.
+JobKind = Callable[[Session, BackgroundJob, lifecycle.Progress], tuple[str | None, str | None]]
+
+
+def _run_round(session: Session, job: BackgroundJob, progress: lifecycle.Progress) -> tuple[str, str]:
+    actor = session.get(User, job.started_by_id) if job.started_by_id else None
+    match_round = session.get(MatchRound, job.parameters["round_id"])
+    if actor is None:
+        raise DomainError("The coordinator who started this run no longer has an account; retry it yourself.")
+    if match_round is None:
+        raise DomainError("This round no longer exists.")
+    run = rounds.run_round(
+        session,
+        actor,
+        match_round,
+        seed=job.parameters.get("seed"),
+        top_n=job.parameters.get("top_n") or rounds.DEFAULT_TOP_N,
+        progress=progress,
+    )
+    return url_for("rounds.review", run_id=run.id), f"Run {run.number}: see the proposed matches"
+
+
+JOB_KINDS: dict[str, JobKind] = {rounds.RUN_JOB_KIND: _run_round}
+
+
+def run_job(job_id: int) -> None:
+    """Claim a queued job, run it, and record the outcome: done with its result, or failed with why."""
+    session = db.session
+    job = lifecycle.claim(session, job_id)
+    if job is None:
+        session.rollback()
+        return
+    session.commit()
+    live = db.engine.dialect.name != "sqlite"
+    progress = lifecycle.Progress(db.session.session_factory, job_id, live)
+    try:
+        job = session.get(BackgroundJob, job_id)
+        result_url, label = JOB_KINDS[job.kind](session, job, progress)
+        lifecycle.finish(session, job, result_url, label)
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        lifecycle.fail(session, job_id, error.message)
+        session.commit()
+    except Exception as error:
+        session.rollback()
+        log.exception("background job %s failed", job_id)
+        lifecycle.fail(
+            session,
+            job_id,
+            f"It stopped on an unexpected error ({type(error).__name__}: {error}); "
+            "the worker's log has the details.",
+        )
+        session.commit()
+
+
+def deliver_mail() -> None:
+    """Send the outbox rows that are due (queued after each commit that adds some)."""
+    deliver_due(db.session)
+
+
+def expand_mail_jobs() -> None:
+    """Write the emails of publications (outbox jobs) into the outbox, then send them."""
+    expand_jobs(db.session)
+    deliver_due(db.session)
+
+
+def _committed(call: Callable[..., Any], *args: Any) -> Any:
+    try:
+        value = call(db.session, *args)
+    except DomainError:
+        db.session.rollback()
+        log.exception("periodic %s refused", call.__name__)
+        return None
+    db.session.commit()
+    return value
+
+
+def sweep() -> None:
+    """Every minute: fail jobs whose worker died, re-send lost ones, expand and send due mail (retries)."""
+    config = current_app.config
+    _committed(
+        lifecycle.sweep,
+        utcnow(),
+        stale_after=timedelta(seconds=config["JOBS_STALE_AFTER_SECONDS"]),
+        resend_after=timedelta(seconds=config["JOBS_RESEND_AFTER_SECONDS"]),
+    )
+    expand_mail_jobs()
+
+
+def digests() -> None:
+    """Coordinators' alert of newly waiting organisations, then the daily and weekly digests due."""
+    _committed(alert_coordinators)
+    _committed(send_digests, date.today())
+
+
+def reminders() -> None:
+    _committed(send_reminders, date.today())
+
+
+def expire() -> None:
+    _committed(expire_overdue, date.today())
+
+
+TASKS: dict[str, Callable[..., Any]] = {
+    lifecycle.RUN_TASK: run_job,
+    "deliver_mail": deliver_mail,
+    "expand_mail_jobs": expand_mail_jobs,
+}
+
+# Times are UTC. What cron ran before: digests every 15 minutes, reminders at 07:00, expiry at 00:30.
+PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
+    "sweep": (crontab(), sweep),
+    "digests": (crontab(minute="*/15"), digests),
+    "reminders": (crontab(minute="0", hour="7"), reminders),
+    "expire": (crontab(minute="30", hour="0"), expire),
+}
