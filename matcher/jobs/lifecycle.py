@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -113,13 +113,25 @@ class Progress:
             session.close()
 
 
-def finish(session: Session, job: BackgroundJob, result_url: str | None, result_label: str | None) -> None:
+def finish(session: Session, job_id: int, result_url: str | None, result_label: str | None) -> None:
+    """Record a job done, in the transaction of its work (so the result exists once it says done)."""
     now = utcnow()
-    job.status, job.finished_at, job.heartbeat_at = JobStatus.DONE, now, now
-    job.result_url, job.result_label = result_url, result_label
-    job.progress_done = job.progress_total or job.progress_done or 1
-    job.progress_total = job.progress_total or 1
-    job.progress_note = "Finished."
+    steps = func.coalesce(BackgroundJob.progress_total, 1)
+    session.execute(
+        update(BackgroundJob)
+        .where(BackgroundJob.id == job_id)
+        .values(
+            status=JobStatus.DONE,
+            finished_at=now,
+            heartbeat_at=now,
+            result_url=result_url,
+            result_label=result_label,
+            progress_done=steps,
+            progress_total=steps,
+            progress_note="Finished.",
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def fail(session: Session, job_id: int, message: str) -> None:

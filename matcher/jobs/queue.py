@@ -73,12 +73,13 @@ class TaskQueue:
         self._tasks[name](*args)
 
     def _in_app(self, task: Callable[..., Any]) -> Callable[..., Any]:
-        """Run a task in an app context with a request for BASE_URL, so emails get absolute links."""
+        """Run a task in an app context of its own (so a database session of its own, even when run
+        inside a request or a test), with a request for BASE_URL so emails get absolute links."""
         app = self.app
 
         @functools.wraps(task)
         def in_app(*args: Any) -> Any:
-            with app.test_request_context(base_url=app.config["BASE_URL"]):
+            with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
                 return task(*args)
 
         return in_app
@@ -97,7 +98,10 @@ class TaskQueue:
         return once_at_a_time
 
     def consumer(self, workers: int = 1, periodic: bool = True) -> Consumer:
-        return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic)
+        # An idle worker polls a SQLite queue at most a second apart (Redis blocks until a task comes).
+        return self.huey.create_consumer(
+            workers=workers, worker_type="thread", periodic=periodic, max_delay=1.0
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -111,8 +115,8 @@ def queue_of(app: Flask) -> TaskQueue:
 class InProcessWorker:
     """A consumer's threads inside this process (the development server), without its signal handlers."""
 
-    def __init__(self, app: Flask, workers: int = 1) -> None:
-        self.consumer = queue_of(app).consumer(workers=workers)
+    def __init__(self, app: Flask, workers: int = 1, periodic: bool = True) -> None:
+        self.consumer = queue_of(app).consumer(workers=workers, periodic=periodic)
 
     def start(self) -> None:
         self.consumer.scheduler.start()
@@ -120,4 +124,5 @@ class InProcessWorker:
             thread.start()
 
     def stop(self) -> None:
-        self.consumer.stop(graceful=False)
+        """Stop taking tasks and wait for the ones running to end."""
+        self.consumer.stop(graceful=True)

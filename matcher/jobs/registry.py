@@ -62,13 +62,15 @@ def run_job(job_id: int) -> None:
     if job is None:
         session.rollback()
         return
+    # The kind reads a detached copy: between its own statements it holds no transaction (on
+    # SQLite, where each transaction takes the one write lock, the progress page stays readable).
+    session.expunge(job)
     session.commit()
     live = db.engine.dialect.name != "sqlite"
     progress = lifecycle.Progress(db.session.session_factory, job_id, live)
     try:
-        job = session.get(BackgroundJob, job_id)
         result_url, label = JOB_KINDS[job.kind](session, job, progress)
-        lifecycle.finish(session, job, result_url, label)
+        lifecycle.finish(session, job_id, result_url, label)
         session.commit()
     except DomainError as error:
         session.rollback()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -143,6 +144,17 @@ class Person:
 
     def log_out(self) -> None:
         self.click(self.button("Log out"))
+
+    def follow_job(self, result: str) -> Response:
+        """On a background job's progress page, check again (as a person does) until the job is
+        done and its result link shows, then open the result."""
+        deadline = time.monotonic() + HANG_GUARD_S
+        link = self.link(result)
+        while not link.count():
+            assert "What went wrong" not in self.text(), self.text()
+            assert time.monotonic() < deadline, f"{self.name}: the job is not done:\n{self.text()}"
+            self.click(self.link("check again"))
+        return self.click(link)
 
     @property
     def heading(self) -> str:

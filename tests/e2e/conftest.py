@@ -1,9 +1,10 @@
 """Browser tests: a live server per test module on its own database, and Chromium driven by Playwright.
 
 Each module gets a fresh database (SQLite file or PostgreSQL schema) and a real server thread on a
-free loopback port, with CSRF on and emails delivered to a real SMTP server (aiosmtpd) after each
-request. One Chromium per xdist worker; one browser context per person in a test. When a test
-fails, each person's screenshot and Playwright trace go to test-results/<test>/.
+free loopback port, with CSRF on, and the task queue's worker running beside it (as `make run` does):
+it runs the match rounds and delivers emails to a real SMTP server (aiosmtpd) after each commit.
+One Chromium per xdist worker; one browser context per person in a test. When a test fails, each
+person's screenshot and Playwright trace go to test-results/<test>/.
 
 Waits follow events (a page's load, an element becoming actionable, an email's delivery), never a
 clock; HANG_GUARD_S (tests/e2e/browser.py) only stops a test that hangs.
@@ -25,6 +26,7 @@ from werkzeug.serving import make_server
 
 from matcher.devserver import RequestHandler
 from matcher.extensions import db
+from matcher.jobs.queue import InProcessWorker
 from matcher.reference.sync import sync_reference_data
 from tests.conftest import make_app
 from tests.e2e.browser import (
@@ -113,7 +115,7 @@ def live_server(
             app = make_app(
                 scratch,
                 WTF_CSRF_ENABLED=True,
-                MAIL_DELIVER_ON_COMMIT=True,
+                TASK_QUEUE_URL=f"sqlite:///{tmp / 'huey.sqlite3'}",
                 UPLOAD_FOLDER=str(tmp / "uploads"),
                 # The SMTP conversation may be slow on a busy machine; a failure would leave the
                 # email due for a later request, and the test waiting for it.
@@ -131,9 +133,12 @@ def live_server(
             )
             thread = threading.Thread(target=server.serve_forever, name=f"live-{label}", daemon=True)
             thread.start()
+            worker = InProcessWorker(app, periodic=False)
+            worker.start()
             try:
                 yield LiveServer(app, url, Mailbox(sink, url))
             finally:
+                worker.stop()
                 server.shutdown()
                 thread.join(timeout=HANG_GUARD_S)
                 server.server_close()

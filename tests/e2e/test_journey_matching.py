@@ -54,6 +54,8 @@ def _coordinator_runs_approves_and_publishes(
     assert "Eastern Africa" in coordinator.text(".facts")
 
     coordinator.click(coordinator.button("Run"))
+    assert coordinator.heading.startswith("Run of ")  # the run's progress page, while the worker runs it
+    coordinator.follow_job("Run 1: see the proposed matches")
     assert coordinator.heading == "Run 1: proposed matches"
     assert f"{expected} match{'' if expected == 1 else 'es'}." in coordinator.text()
     return coordinator

@@ -147,6 +147,8 @@ def _coordinator_runs_approves_and_publishes(coordinator: Person, email: str) ->
     assert coordinator.heading.startswith(ROUND)
 
     coordinator.click(coordinator.button("Run"))
+    assert coordinator.heading.startswith("Run of ")  # the run's progress page, while the worker runs it
+    coordinator.follow_job("Run 1: see the proposed matches")
     assert coordinator.heading == "Run 1: proposed matches"
     assert "2 matches." in coordinator.text()
     rows = coordinator.page.locator("table.matches tbody tr")
