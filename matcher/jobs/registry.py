@@ -99,9 +99,9 @@ def expand_mail_jobs() -> None:
     deliver_due(db.session)
 
 
-def _committed(call: Callable[..., Any], *args: Any) -> Any:
+def _committed(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
-        value = call(db.session, *args)
+        value = call(db.session, *args, **kwargs)
     except DomainError:
         db.session.rollback()
         log.exception("periodic %s refused", call.__name__)
