@@ -72,6 +72,12 @@ class TaskQueue:
         self.huey  # noqa: B018 - builds the tasks
         self._tasks[name](*args)
 
+    def call(self, name: str, *args: Any) -> Any:
+        """Run a task here and now, as the worker would (errors are raised, not logged): for tests
+        and for running periodic work by hand."""
+        self.huey  # noqa: B018 - builds the tasks
+        return self._tasks[name].call_local(*args)
+
     def _in_app(self, task: Callable[..., Any]) -> Callable[..., Any]:
         """Run a task in an app context of its own (so a database session of its own, even when run
         inside a request or a test), with a request for BASE_URL so emails get absolute links."""

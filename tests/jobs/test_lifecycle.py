@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.jobs import lifecycle, registry
+from matcher.jobs.queue import queue_of
 from matcher.mail.outbox import queue_email
 from matcher.models import BackgroundJob, JobStatus, MatchRun, OutboxMessage
 from tests.support.rounds import create_round, east_africa
@@ -283,3 +284,65 @@ def test_the_worker_schedules_the_periodic_work_itself(app, huey):
     assert due(7, 0) == {"sweep", "digests", "reminders"}
     assert due(7, 1) == {"sweep"}
     assert due(13, 45) == {"sweep", "digests"}
+
+
+def test_the_periodic_sweep_fails_a_dead_workers_job_and_sends_due_mail(app, users, huey):
+    silent = BackgroundJob(
+        kind="run_round", title="a", status="running", heartbeat_at=utcnow() - timedelta(hours=1), attempts=1
+    )
+    db.session.add(silent)
+    queue_verification(app)
+    db.session.commit()
+    queue_of(app).call("sweep")  # what the worker's scheduler runs every minute, here in the test
+    db.session.refresh(silent)
+    assert silent.status == JobStatus.FAILED and "Retry it." in silent.error
+    assert db.session.scalars(select(OutboxMessage.status)).all() == ["sent"]
+
+
+def test_the_periodic_reminders_and_expiry_run_in_the_worker(app, users, huey):
+    from datetime import date
+
+    from matcher.models import Match, MatchRound, MatchRun
+
+    opportunity = users.opportunity(capacity=2)
+    soon, overdue = users.create(role="student"), users.create(role="student")
+    match_round = MatchRound(name="R", mode="ranked", scope={})
+    run = MatchRun(round=match_round, number=1, algorithm_version="t", seed=1, inputs_hash="x")
+    matches = [
+        Match(
+            run=run,
+            status="published",
+            applicant_id=who.id,
+            opportunity_id=opportunity.id,
+            response_deadline=day,
+        )
+        for who, day in (
+            (soon, date.today() + timedelta(days=3)),
+            (overdue, date.today() - timedelta(days=1)),
+        )
+    ]
+    opportunity.places_filled = 2
+    db.session.add_all([match_round, run, *matches])
+    db.session.commit()
+
+    queue_of(app).call("reminders")
+    queue_of(app).call("expire")
+
+    assert [m.status for m in matches] == ["published", "expired"]
+    reminders = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "reply_reminder")
+    ).all()
+    assert [m.user_id for m in reminders] == [soon.id]
+
+
+def test_the_periodic_digests_run_in_the_worker(app, users, huey):
+    from matcher.mail.preferences import set_frequency
+
+    student = users.create(role="student", email="s@example.org")
+    users.profile(student, interests=("tace",))
+    users.opportunity(title="TACE elective", interests=("tace",))
+    set_frequency(db.session, student, "alerts", "daily")
+    db.session.commit()
+    queue_of(app).call("digests")
+    digests = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "digest")).all()
+    assert [d.to_address for d in digests] == ["s@example.org"] and "TACE elective" in digests[0].body_text
