@@ -21,7 +21,7 @@ from matcher.jobs import lifecycle
 from matcher.mail.delivery import deliver_due
 from matcher.mail.digests import send_digests, send_reminders
 from matcher.mail.jobs import expand_jobs
-from matcher.models import BackgroundJob, MatchRound, User
+from matcher.models import BackgroundJob, MatchRound, RoundMode, User
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
@@ -49,7 +49,8 @@ def _run_round(session: Session, job: BackgroundJob, progress: lifecycle.Progres
         top_n=job.parameters.get("top_n") or rounds.DEFAULT_TOP_N,
         progress=progress,
     )
-    return url_for("rounds.review", run_id=run.id), f"Run {run.number}: see the proposed matches"
+    shown = "suggestions" if match_round.mode == RoundMode.RECOMMENDATION else "proposed matches"
+    return url_for("rounds.review", run_id=run.id), f"Run {run.number}: see the {shown}"
 
 
 JOB_KINDS: dict[str, JobKind] = {rounds.RUN_JOB_KIND: _run_round}

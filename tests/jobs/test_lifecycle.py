@@ -346,3 +346,22 @@ def test_the_periodic_digests_run_in_the_worker(app, users, huey):
     queue_of(app).call("digests")
     digests = db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "digest")).all()
     assert [d.to_address for d in digests] == ["s@example.org"] and "TACE elective" in digests[0].body_text
+
+
+class TestImmediateMode:
+    """TASK_QUEUE_IMMEDIATE (for debugging): each task runs as it is sent, after the commit."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"TASK_QUEUE_URL": "memory://", "TASK_QUEUE_IMMEDIATE": True}
+
+    def test_a_run_is_done_by_the_time_the_start_answers(self, app, client, coordinator, east):
+        match_round = create_round(client, mode="recommendation")
+        job = job_of(
+            client.post(f"/coordination/rounds/{match_round.id}/run", data={"seed": "3", "top_n": "2"})
+        )
+        run = db.session.scalars(select(MatchRun)).one()
+        assert job.status == JobStatus.DONE and job.result_url == f"/coordination/runs/{run.id}"
+        assert job.result_label == "Run 1: see the suggestions" and run.parameters == {"top_n": 2}
+        # The round's email went out in the same way, right after the job's commit.
+        assert db.session.scalars(select(OutboxMessage.status)).all() == ["sent"]
