@@ -51,7 +51,7 @@ def main() -> None:
     from matcher.services.matching import rounds
 
     os.environ.setdefault("MATCHER_ENV", "development")  # a generated secret key in instance/ is fine here
-    app = create_app({"WTF_CSRF_ENABLED": False, "MAIL_DELIVER_ON_COMMIT": False, "RATELIMIT_ENABLED": False})
+    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     password = args.password or app.config["DEMO_PASSWORD"]
     with app.test_request_context(base_url=app.config.get("BASE_URL") or "http://127.0.0.1:5000"):
         session = db.session
