@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from matcher.extensions import db
 from matcher.mail.preferences import unsubscribe_url
-from matcher.models import OrganisationInvite
+from matcher.models import BackgroundJob, OrganisationInvite
 from matcher.placements.calendar import calendar_token
 from matcher.security import (
     EMAIL_CHANGE,
@@ -60,6 +60,20 @@ def _invite(crowd: Crowd) -> str:
     db.session.add(invite)
     db.session.commit()
     return "/invites/" + make_token(ORGANISATION_INVITE, {"invite": invite.id, "email": invite.email})
+
+
+def _failed_job(crowd: Crowd) -> str:
+    job = BackgroundJob(
+        kind="run_round",
+        title=f"Run of {crowd.round.name}",
+        parameters={"round_id": crowd.round.id},
+        status="failed",
+        error="It stopped.",
+        started_by_id=crowd.coordinator.id,
+    )
+    db.session.add(job)
+    db.session.commit()
+    return f"/jobs/{job.id}"
 
 
 def _reset(crowd: Crowd) -> str:
@@ -162,6 +176,7 @@ ENDPOINTS = [
     Endpoint("rounds", "coordinator", "/coordination/rounds", shows="Round " + LAST),
     Endpoint("round-new", "coordinator", "/coordination/rounds/new"),
     Endpoint("round", "coordinator", "/coordination/rounds/{c.round.id}"),
+    Endpoint("job-progress", "coordinator", _failed_job),
     Endpoint("run-review", "coordinator", "/coordination/runs/{c.run.id}", shows="Elsewhere " + LAST),
     Endpoint("run-review-filtered", "coordinator",
              "/coordination/runs/{c.run.id}?region=Africa&status=proposed&band=low"),
