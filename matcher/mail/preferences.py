@@ -91,9 +91,12 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
+def unsubscribe_token(user: User, category: str) -> str:
+    return _serializer().dumps({"uid": user.id, "cat": str(category)})
+
+
 def unsubscribe_url(user: User, category: str) -> str:
-    token = _serializer().dumps({"uid": user.id, "cat": str(category)})
-    return url_for("notifications.unsubscribe", token=token, _external=True)
+    return url_for("notifications.unsubscribe", token=unsubscribe_token(user, category), _external=True)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
