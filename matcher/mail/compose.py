@@ -22,7 +22,13 @@ from jinja2 import Template
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
-from matcher.mail.preferences import frequencies_for, frequency_for, unsubscribe_token, unsubscribe_url
+from matcher.mail.preferences import (
+    frequencies_for,
+    frequency_for,
+    unsubscribe_serializer,
+    unsubscribe_token,
+    unsubscribe_url,
+)
 from matcher.models import User
 from matcher.models.notification import ESSENTIAL, UNSUBSCRIBE_INSTEAD, DigestItem, Frequency
 
@@ -261,4 +267,7 @@ def _unsubscribe_urls(people: Sequence[User], category: str) -> dict[int, str]:
     placeholder = "PLACEHOLDER"  # tokens are URL-safe: url_for would leave them as they are
     pattern = url_for("notifications.unsubscribe", token=placeholder, _external=True)
     prefix, _, suffix = pattern.rpartition(placeholder)
-    return {person.id: f"{prefix}{unsubscribe_token(person, category)}{suffix}" for person in people}
+    serializer = unsubscribe_serializer()
+    return {
+        person.id: f"{prefix}{unsubscribe_token(person, category, serializer)}{suffix}" for person in people
+    }

@@ -59,7 +59,8 @@ def _offers(session: Session, job: OutboxJob, run: MatchRun) -> bool:
             _published_matches(run.id)
             .where(Match.id > job.progress, Match.applicant_id.is_not(None))
             .options(
-                selectinload(Match.applicant),
+                # An email needs only these of its recipient: not the password hash and the rest.
+                selectinload(Match.applicant).load_only(User.id, User.email, User.name),
                 selectinload(Match.opportunity).selectinload(Opportunity.organisation),
             )
             .order_by(Match.id)

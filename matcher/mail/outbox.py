@@ -54,7 +54,8 @@ def queue_email(
 def stage_emails(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     """Stage many composed emails (compose.compose_email(s)) in one INSERT; returns how many."""
     if rows:
-        session.execute(insert(OutboxMessage), list(rows))
+        # Core's executemany, without the ORM's per-row bookkeeping: nothing reads these rows back.
+        session.connection().execute(insert(OutboxMessage.__table__), list(rows))
         g.outbox_queued = True
     return len(rows)
 

@@ -87,12 +87,13 @@ def set_frequencies(session: Session, user: User, chosen: Mapping[str, str]) -> 
             set_frequency(session, user, category, chosen[category.value])
 
 
-def _serializer() -> URLSafeSerializer:
+def unsubscribe_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
-def unsubscribe_token(user: User, category: str) -> str:
-    return _serializer().dumps({"uid": user.id, "cat": str(category)})
+def unsubscribe_token(user: User, category: str, serializer: URLSafeSerializer | None = None) -> str:
+    """The signed token of a one-click unsubscribe link (pass a `serializer` when signing many)."""
+    return (serializer or unsubscribe_serializer()).dumps({"uid": user.id, "cat": str(category)})
 
 
 def unsubscribe_url(user: User, category: str) -> str:
@@ -101,7 +102,7 @@ def unsubscribe_url(user: User, category: str) -> str:
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     try:
-        data = _serializer().loads(token)
+        data = unsubscribe_serializer().loads(token)
     except BadSignature:
         return None
     if not isinstance(data, dict) or data.get("cat") not in {c.value for c in Category} - ESSENTIAL:
