@@ -231,7 +231,7 @@ def _record_failure(session: Session, row: Row, exc: Exception, now: datetime) -
 def _record_unsendable(session: Session, row: Row, exc: Exception) -> str:
     """The row itself cannot become an email (a line break in a header, an address that cannot be
     encoded): dead at once, never retried."""
-    log.error("outbox message %s cannot be sent; marked dead: %s", row.id, exc)
+    log.exception("outbox message %s cannot be sent; marked dead", row.id)
     error = f"{type(exc).__name__}: {exc}"[:2000]
     _update(session, row.id, status=OutboxStatus.DEAD, attempts=row.attempts + 1, last_error=error)
     return error
@@ -283,6 +283,11 @@ def deliver_due(session: Session, limit: int | None = None) -> DeliveryReport:
                     continue
                 try:
                     envelope, raw = message_bytes(row, sender)
+                except UNSENDABLE as exc:
+                    report.errors.append(_record_unsendable(session, row, exc))
+                    report.dead += 1
+                    continue
+                try:
                     if use_smtp:
                         smtp.send(envelope, raw)
                     else:
