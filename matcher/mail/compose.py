@@ -34,8 +34,8 @@ from matcher.models.notification import ESSENTIAL, UNSUBSCRIBE_INSTEAD, DigestIt
 
 log = logging.getLogger("matcher.mail")
 
-# Strings no name, link or template holds (a NUL never reaches a page or an email: requests holding
-# one are refused, and names are folded to one line of printable text).
+# Strings no template or shared value (a title, a date) holds: requests holding a NUL are refused.
+# A person's own name or link may hold anything: it is put in after the rendering is split.
 NAME_HOLE = "\x00recipient_name\x00"
 LINK_HOLE = "\x00unsubscribe_url\x00"
 HOLES = re.compile(f"({NAME_HOLE}|{LINK_HOLE})")
