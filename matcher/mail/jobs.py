@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.db import utcnow
-from matcher.mail.matches import notify_hosts, offer_to_applicant
-from matcher.mail.outbox import queue_email
+from matcher.mail.compose import compose_email
+from matcher.mail.matches import MatchLine, notify_hosts, offers_to_applicants
+from matcher.mail.outbox import stage_emails
 from matcher.mail.preferences import DEFAULTS
 from matcher.models import Membership, OutboxJob, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchRun
@@ -58,19 +59,28 @@ def _offers(session: Session, job: OutboxJob, run: MatchRun) -> bool:
             _published_matches(run.id)
             .where(Match.id > job.progress, Match.applicant_id.is_not(None))
             .options(
-                selectinload(Match.applicant),
+                # An email needs only these of its recipient: not the password hash and the rest.
+                selectinload(Match.applicant).load_only(User.id, User.email, User.name),
                 selectinload(Match.opportunity).selectinload(Opportunity.organisation),
             )
             .order_by(Match.id)
             .limit(CHUNK)
         )
     )
+    rows: list[dict[str, Any]] = []
     with session.no_autoflush:
-        for match in matches:
-            # Answered or cancelled since publication: the news is still true and useful.
-            with skipped_on_error(session, job, match.id):
-                offer_to_applicant(session, match)
-            job.progress = match.id
+        # Answered or cancelled since publication: the news is still true and useful.
+        try:
+            rows = offers_to_applicants(session, matches)
+        except Exception:
+            # Some row cannot be written: write them one at a time, so only that one is left out.
+            rows = []
+            for match in matches:
+                with skipped_on_error(session, job, match.id):
+                    rows += offers_to_applicants(session, [match])
+    stage_emails(session, rows)
+    if matches:
+        job.progress = matches[-1].id
     return len(matches) < CHUNK
 
 
@@ -105,16 +115,24 @@ def _hosts(session: Session, job: OutboxJob, run: MatchRun) -> bool:
             ).all()
             approved = [m.organisation_id for m in memberships if m.is_approved]
             if approved:
-                matches = list(
-                    session.scalars(
+                lines = [
+                    MatchLine(*row)
+                    for row in session.execute(
                         _published_matches(run.id)
+                        .with_only_columns(
+                            Match.id,
+                            Match.opportunity_id,
+                            Opportunity.title,
+                            User.name,
+                            Match.response_deadline,
+                        )
                         .join(Opportunity, Match.opportunity_id == Opportunity.id)
+                        .outerjoin(User, Match.applicant_id == User.id)
                         .where(Opportunity.organisation_id.in_(approved))
-                        .options(selectinload(Match.applicant), selectinload(Match.opportunity))
                     )
-                )
+                ]
                 with skipped_on_error(session, job, user_id):
-                    notify_hosts(session, memberships[0].user, matches, frequencies.get(user_id))
+                    notify_hosts(session, memberships[0].user, lines, frequencies.get(user_id))
             job.progress = user_id
     return len(people) < CHUNK
 
@@ -129,10 +147,11 @@ def _letters(session: Session, job: OutboxJob, run: MatchRun) -> bool:
     )
     following = outcomes.next_round(session, run.round)
     applicants = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(places))))}
+    rows: list[dict[str, Any]] = []
     with session.no_autoflush:
         for letter in letters:
             with skipped_on_error(session, job, letter.applicant_id):
-                queue_email(
+                row = compose_email(
                     session,
                     to=applicants[letter.applicant_id],
                     template="outcome_letter",
@@ -146,6 +165,9 @@ def _letters(session: Session, job: OutboxJob, run: MatchRun) -> bool:
                         "link": url_for("placements.letter", letter_id=letter.id, _external=True),
                     },
                 )
+                if row is not None:
+                    rows.append(row)
+    stage_emails(session, rows)
     if applicant_ids:
         job.progress = applicant_ids[-1]
     return len(applicant_ids) < CHUNK

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from flask import url_for
 from sqlalchemy.orm import Session
 
+from matcher.mail.compose import compose_emails
 from matcher.mail.outbox import queue_email
 from matcher.models import User
 from matcher.models.matching import Match
 from matcher.models.notification import Category, Frequency
+from matcher.models.opportunity import Opportunity
 
 
 def notify_published(
@@ -32,43 +37,85 @@ def notify_published(
                 )
 
 
-def offer_to_applicant(session: Session, match: Match, from_waitlist: bool = False) -> None:
-    opportunity = match.opportunity
-    queue_email(
-        session,
-        to=match.applicant,
-        template="waitlist_offer" if from_waitlist else "match_published",
-        category=Category.OFFERS,
-        subject=(
+def _offer(opportunity: Opportunity, response_deadline: date | None, from_waitlist: bool) -> dict[str, Any]:
+    """The offer's template, category, subject and context: the same for every applicant offered a
+    place at this opportunity with this reply date (only their name and unsubscribe link differ)."""
+    return {
+        "template": "waitlist_offer" if from_waitlist else "match_published",
+        "category": Category.OFFERS,
+        "subject": (
             f"A place was freed and is offered to you: {opportunity.title}"
             if from_waitlist
             else f"You are offered a place: {opportunity.title}"
         ),
-        context={
-            "match": match,
+        "context": {
             "opportunity": opportunity,
+            "response_deadline": response_deadline,
             "link": url_for("placements.mine", _external=True),
         },
+    }
+
+
+def offer_to_applicant(session: Session, match: Match, from_waitlist: bool = False) -> None:
+    queue_email(
+        session, to=match.applicant, **_offer(match.opportunity, match.response_deadline, from_waitlist)
     )
+
+
+def offers_to_applicants(session: Session, matches: Sequence[Match]) -> list[dict[str, Any]]:
+    """A publication's offers as outbox rows' values, written once per opportunity and reply date."""
+    groups: dict[tuple[int, date | None], list[Match]] = {}
+    for match in matches:
+        groups.setdefault((match.opportunity_id, match.response_deadline), []).append(match)
+    rows: list[dict[str, Any]] = []
+    for same in groups.values():
+        first = same[0]
+        rows += compose_emails(
+            session,
+            people=[m.applicant for m in same],
+            **_offer(first.opportunity, first.response_deadline, from_waitlist=False),
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class MatchLine:
+    """A match as a host's email lists it: read as one row, where a whole run's matches are listed."""
+
+    id: int
+    opportunity_id: int
+    title: str
+    applicant_name: str | None  # None: the applicant has since deleted their account
+    response_deadline: date | None
+
+    @classmethod
+    def of(cls, match: Match) -> MatchLine:
+        applicant = match.applicant.name if match.applicant else None
+        return cls(
+            match.id, match.opportunity_id, match.opportunity.title, applicant, match.response_deadline
+        )
 
 
 def notify_hosts(
     session: Session,
     person: User,
-    matches: Sequence[Match],
+    matches: Sequence[Match | MatchLine],
     frequency: Frequency | None = None,
     from_waitlist: bool = False,
 ) -> None:
     """One email to a host's member listing every match of theirs (one publication, or one waitlist offer)."""
-    matches = sorted(matches, key=lambda m: (m.opportunity.title, m.opportunity_id, m.id))
-    n = len(matches)
+    lines = sorted(
+        (m if isinstance(m, MatchLine) else MatchLine.of(m) for m in matches),
+        key=lambda m: (m.title, m.opportunity_id, m.id),
+    )
+    n = len(lines)
     if from_waitlist:
-        subject = f"A place freed at {matches[0].opportunity.title} is offered to the next applicant"
+        subject = f"A place freed at {lines[0].title} is offered to the next applicant"
     else:
         counted = "1 match" if n == 1 else f"{n} matches"
-        one = len({m.opportunity_id for m in matches}) == 1
-        subject = f"{counted} for {matches[0].opportunity.title if one else 'your opportunities'}"
-    opportunities = {m.opportunity_id: m.opportunity for m in matches}
+        one = len({m.opportunity_id for m in lines}) == 1
+        subject = f"{counted} for {lines[0].title if one else 'your opportunities'}"
+    opportunities = {m.opportunity_id: m.title for m in lines}
     queue_email(
         session,
         to=person,
@@ -77,14 +124,14 @@ def notify_hosts(
         frequency=frequency,
         subject=subject,
         context={
-            "matches": matches,
+            "matches": lines,
             "from_waitlist": from_waitlist,
             "links": [
-                (o.title, url_for("placements.for_opportunity", opportunity_id=o.id, _external=True))
-                for o in opportunities.values()
+                (title, url_for("placements.for_opportunity", opportunity_id=opportunity_id, _external=True))
+                for opportunity_id, title in opportunities.items()
             ],
             "link": url_for(
-                "placements.for_opportunity", opportunity_id=matches[0].opportunity_id, _external=True
+                "placements.for_opportunity", opportunity_id=lines[0].opportunity_id, _external=True
             ),
         },
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -87,20 +87,55 @@ def set_frequencies(session: Session, user: User, chosen: Mapping[str, str]) -> 
             set_frequency(session, user, category, chosen[category.value])
 
 
-def _serializer() -> URLSafeSerializer:
+def unsubscribe_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
 
 
+def unsubscribe_token(user: User, category: str, serializer: URLSafeSerializer | None = None) -> str:
+    """The signed token of a one-click unsubscribe link (pass a `serializer` when signing many)."""
+    return (serializer or unsubscribe_serializer()).dumps({"uid": user.id, "cat": str(category)})
+
+
 def unsubscribe_url(user: User, category: str) -> str:
-    token = _serializer().dumps({"uid": user.id, "cat": str(category)})
-    return url_for("notifications.unsubscribe", token=token, _external=True)
+    return url_for("notifications.unsubscribe", token=unsubscribe_token(user, category), _external=True)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     try:
-        data = _serializer().loads(token)
+        data = unsubscribe_serializer().loads(token)
     except BadSignature:
         return None
     if not isinstance(data, dict) or data.get("cat") not in {c.value for c in Category} - ESSENTIAL:
         return None
     return int(data["uid"]), data["cat"]
+
+
+def frequencies_for(session: Session, wanted: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Frequency]:
+    """`frequency_for` of many (user id, category) pairs in two queries, OFF for a user who is gone.
+
+    Essential categories are left out of the answer: they are always sent.
+    """
+    asked = {(user_id, str(category)) for user_id, category in wanted if category not in ESSENTIAL}
+    users = {user_id for user_id, _ in asked}
+    if not users:
+        return {}
+    present = set(session.scalars(select(User.id).where(User.id.in_(users))))
+    rows = session.execute(
+        select(
+            NotificationPreference.user_id, NotificationPreference.category, NotificationPreference.frequency
+        ).where(
+            NotificationPreference.user_id.in_(users),
+            NotificationPreference.category.in_({category for _, category in asked}),
+        )
+    )
+    chosen = {(user_id, category): frequency for user_id, category, frequency in rows}
+
+    def one(user_id: int, category: str) -> Frequency:
+        if user_id not in present:
+            return Frequency.OFF
+        if category not in DEFAULTS:
+            return Frequency.IMMEDIATE
+        made = chosen.get((user_id, category))
+        return Frequency(made) if made else DEFAULTS[Category(category)]
+
+    return {(user_id, category): one(user_id, category) for user_id, category in asked}

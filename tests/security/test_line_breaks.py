@@ -314,14 +314,15 @@ def test_a_row_that_cannot_be_written_is_skipped_and_recorded_and_the_rest_are_s
     deadline = (TODAY + timedelta(days=10)).isoformat()
     client.post(f"/coordination/runs/{first.id}/publish", data={**CONFIRM, "response_deadline": deadline})
     bad = db.session.scalars(select(Match).where(Match.run_id == first.id).order_by(Match.id)).first()
-    notify = jobs.offer_to_applicant
+    write = jobs.offers_to_applicants
 
-    def fails_for_one(session, match, **kwargs):
-        notify(session, match, **kwargs)  # stages the applicant's email, then fails: none of it is kept
-        if match.id == bad.id:
+    def fails_for_one(session, matches):
+        rows = write(session, matches)  # writes the applicants' emails, then fails: none of them is kept
+        if bad.id in {match.id for match in matches}:
             raise ValueError("a value no template can render")
+        return rows
 
-    monkeypatch.setattr(jobs, "offer_to_applicant", fails_for_one)
+    monkeypatch.setattr(jobs, "offers_to_applicants", fails_for_one)
     with caplog.at_level(logging.ERROR, logger="matcher.mail"):
         deliver_due(db.session)
     job = db.session.scalars(select(OutboxJob)).one()

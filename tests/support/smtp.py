@@ -49,14 +49,23 @@ class _Handler:
         with self.sink.lock:
             if self.sink.scripted_replies:
                 return self.sink.scripted_replies.pop(0)
-            self.sink.received.append(
-                Received(
-                    envelope.mail_from,
-                    list(envelope.rcpt_tos),
-                    envelope.content,
-                )
+            hang_up = (
+                self.sink.hang_up_after is not None and len(self.sink.received) >= self.sink.hang_up_after
             )
+            if hang_up:
+                self.sink.hang_up_after = None
+            if not hang_up or self.sink.keep_the_one_in_flight:
+                self.sink.received.append(
+                    Received(
+                        envelope.mail_from,
+                        list(envelope.rcpt_tos),
+                        envelope.content,
+                    )
+                )
             self.sink.lock.notify_all()
+        if hang_up:
+            # The server dies with the message in flight: the client never hears the answer.
+            server.transport.abort()
         return "250 Message accepted for delivery"
 
 
@@ -69,6 +78,10 @@ class SmtpSink:
         self.port = free_port()
         self.received: list[Received] = []
         self.scripted_replies: list[str] = []
+        # Once this many messages are received, hang up on the next one instead of answering
+        # (once), having kept it or not: a server that dies in the middle of a batch.
+        self.hang_up_after: int | None = None
+        self.keep_the_one_in_flight = False
         # Held while `received` changes, and notified at each delivery: see wait_for.
         self.lock = threading.Condition()
         self._controller: Controller | None = None
