@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as file_modes
 
 from flask import Flask, request
 from werkzeug.security import safe_join
@@ -36,10 +37,12 @@ def fingerprint(app: Flask, filename: str) -> str | None:
     if path is None:
         return None
     try:
-        stat = os.stat(path)
+        found = os.stat(path)
     except OSError:
         return None
-    version = (stat.st_mtime_ns, stat.st_size)
+    if not file_modes.S_ISREG(found.st_mode):  # a folder is not a file to serve
+        return None
+    version = (found.st_mtime_ns, found.st_size)
     known = _fingerprints.get(path)
     if known is not None and known[0] == version:
         return known[1]

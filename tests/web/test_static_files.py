@@ -75,6 +75,7 @@ def test_a_file_that_does_not_exist_is_404_whatever_the_fingerprint(client, app)
         assert client.get(path).status_code == 404, path
     with app.test_request_context():
         assert url_for("static", filename="css/none.css") == "/static/css/none.css"
+        assert url_for("static", filename="css") == "/static/css"  # a folder: no fingerprint, no error
 
 
 def test_a_changed_file_gets_a_new_address_and_the_old_one_stops_being_immutable(app, client, tmp_path):
