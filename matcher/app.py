@@ -33,6 +33,7 @@ from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
+from matcher.web.compression import init_compression
 from matcher.web.converters import IdConverter
 from matcher.web.forms import csrf_input, error_links
 from matcher.web.headers import set_security_headers
@@ -100,6 +101,8 @@ def register_logging() -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    # First of the after-request hooks, so that Flask runs it last: compression sees the final response.
+    init_compression(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -13,6 +13,9 @@ from urllib.parse import quote, urlsplit
 
 from flask import Flask, has_request_context, request
 from werkzeug.routing import BuildError, MapAdapter
+from werkzeug.wrappers import Response
+
+from matcher.web import static_files
 
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # as in Flask's url_for
 
@@ -36,7 +39,11 @@ def trusted_hosts(base_url: str, development: bool) -> list[str]:
 
 
 class MatcherFlask(Flask):
-    """Flask, with `url_for(..., _external=True)` built from BASE_URL everywhere."""
+    """Flask, with `url_for(..., _external=True)` built from BASE_URL everywhere, and static files
+    linked by fingerprint and cached for a year (matcher.web.static_files)."""
+
+    def send_static_file(self, filename: str) -> Response:
+        return static_files.set_cache_headers(self, filename, super().send_static_file(filename))
 
     def url_for(
         self,
@@ -48,6 +55,8 @@ class MatcherFlask(Flask):
         _external: bool | None = None,
         **values: Any,
     ) -> str:
+        if endpoint == "static":
+            static_files.add_fingerprint(self, values)
         in_request = has_request_context()
         # Flask's own rule: external when asked, when a scheme is given, or outside a request.
         external = _external if _external is not None else (_scheme is not None or not in_request)

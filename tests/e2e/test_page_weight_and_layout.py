@@ -150,7 +150,8 @@ def test_main_pages_weigh_less_than_100_kb(browser, live_server, site, sessions)
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "page-weight.json").write_text(json.dumps(weights, indent=1))
-    assert all(w.get("stylesheet", 0) > 10_000 for w in weights.values()), "each page loads its stylesheet"
+    # The stylesheet arrives brotli-compressed: about 4.8 KB with its headers, 15.9 KB once decoded.
+    assert all(w.get("stylesheet", 0) > 3_000 for w in weights.values()), "each page loads its stylesheet"
     heavy = {name: w["total"] for name, w in weights.items() if w["total"] >= BUDGET}
     assert not heavy, f"Pages over {BUDGET // 1024} KB on the wire: {heavy}"
 
