@@ -32,6 +32,7 @@ from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
+from matcher.web.caching import settle_cache_headers
 from matcher.web.converters import IdConverter
 from matcher.web.forms import csrf_input, error_links
 from matcher.web.headers import set_security_headers
@@ -144,6 +145,7 @@ def register_hooks(app: Flask) -> None:
     app.add_template_filter(refusal_for)
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
+    app.after_request(settle_cache_headers)
     app.after_request(record_denials)
     if app.config["MAIL_DELIVER_ON_COMMIT"]:
         # Only the development server does this; production runs `flask mail worker`.

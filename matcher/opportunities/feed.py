@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from xml.etree import ElementTree as ET
 
 from flask import Response, request, url_for
@@ -16,7 +16,10 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _iso(moment: datetime | None) -> str:
-    return (moment or datetime.now(UTC)).replace(tzinfo=UTC, microsecond=0).isoformat()
+    # An empty feed says it changed at the start of the day, not at each request: the same
+    # answer then has the same bytes, and so the same ETag.
+    moment = moment or datetime.combine(date.today(), time.min)
+    return moment.replace(tzinfo=UTC, microsecond=0).isoformat()
 
 
 def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
@@ -54,4 +57,7 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
         )
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    response = Response(body, mimetype="application/atom+xml")
+    # The newest <updated> of the entries: what a feed reader goes by. The ETag covers the rest.
+    response.last_modified = max((o.updated_at for o in page.items), default=None)
+    return response
