@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
 from flask import Response, request, url_for
 from sqlalchemy.orm import Session
 
+from matcher.db import utcnow
 from matcher.services.search import search
 from matcher.services.search_filters import OpportunityFilters
 
@@ -58,6 +59,19 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     response = Response(body, mimetype="application/atom+xml")
-    # The newest <updated> of the entries: what a feed reader goes by. The ETag covers the rest.
-    response.last_modified = max((o.updated_at for o in page.items), default=None)
+    last_modified = _last_modified(page.items)
+    if last_modified is not None:  # werkzeug would write None as the current time
+        response.last_modified = last_modified
     return response
+
+
+def _last_modified(items: list) -> datetime | None:
+    """The newest <updated> of the entries (what a feed reader goes by); the ETag covers the rest.
+
+    None while that second is not over: HTTP dates count whole seconds, so another change in the
+    same second would carry the same date and a client sending only If-Modified-Since would miss it.
+    """
+    newest = max((o.updated_at for o in items), default=None)
+    if newest is None or newest.replace(microsecond=0) + timedelta(seconds=1) > utcnow():
+        return None
+    return newest
