@@ -57,7 +57,11 @@ def _validated(response: Response, kind: str) -> Response:
     response.vary.add("Cookie")
     response.add_etag(weak=True)
     g.cache_kind = kind
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    # make_conditional writes a Date field, and the server (gunicorn, werkzeug's) always writes its
+    # own: the answer would carry Date twice.
+    response.headers.pop("Date", None)
+    return response
 
 
 def cached_publicly(view: Callable[..., Any]) -> Callable[..., Response]:
