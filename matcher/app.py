@@ -33,6 +33,7 @@ from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
+from matcher.web.caching import settle_cache_headers
 from matcher.web.compression import init_compression
 from matcher.web.converters import IdConverter
 from matcher.web.forms import csrf_input, error_links
@@ -150,4 +151,5 @@ def register_hooks(app: Flask) -> None:
     app.add_template_filter(refusal_for)
     app.before_request(refuse_null_characters)
     app.after_request(set_security_headers)
+    app.after_request(settle_cache_headers)
     app.after_request(record_denials)

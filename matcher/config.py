@@ -60,6 +60,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # JSON lines of logins, denials, role changes, verifications and match decisions
         # (matcher.audit); empty: the normal log only.
         "AUDIT_LOG_PATH": os.path.join(instance_path, "audit.log"),
+        # Seconds a browser or proxy may reuse an anonymous public page, the API or the feed before
+        # asking again (then a 304 while nothing changed; matcher.web.caching).
+        "PUBLIC_MAX_AGE": 60,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

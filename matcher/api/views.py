@@ -15,6 +15,7 @@ from matcher.models import Opportunity, Organisation
 from matcher.services import reference
 from matcher.services.search import public_opportunities, search, with_listed_relations
 from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
+from matcher.web.caching import cached_publicly
 
 csrf.exempt(bp)
 
@@ -62,6 +63,7 @@ def bad_request(errors: dict[str, str]):
 
 
 @bp.get("/opportunities")
+@cached_publicly
 def opportunities():
     filters, errors = parse_filters(db.session, request.args)
     if filters.sort == "score":
@@ -81,6 +83,7 @@ def opportunities():
 
 
 @bp.get("/opportunities/<int:opportunity_id>")
+@cached_publicly
 def opportunity(opportunity_id: int):
     found = db.session.scalar(
         with_listed_relations(public_opportunities()).where(Opportunity.id == opportunity_id)
@@ -105,6 +108,7 @@ def _paging(args) -> tuple[int, int, dict[str, str]]:
 
 
 @bp.get("/organisations")
+@cached_publicly
 def organisations():
     page, per_page, errors = _paging(request.args)
     if errors:

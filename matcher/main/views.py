@@ -18,12 +18,14 @@ from matcher.services import applications, dashboards, profiles, reading
 from matcher.services.matching import outcomes
 from matcher.services.search import latest_opportunities
 from matcher.services.standings import standings_of
+from matcher.web.caching import cached_publicly
 
 log = logging.getLogger(__name__)
 LATEST = 6
 
 
 @bp.get("/")
+@cached_publicly
 def index():
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)

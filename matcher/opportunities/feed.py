@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
 from flask import Response, request, url_for
 from sqlalchemy.orm import Session
 
+from matcher.db import utcnow
 from matcher.services.search import search
 from matcher.services.search_filters import OpportunityFilters
 
@@ -16,7 +17,10 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _iso(moment: datetime | None) -> str:
-    return (moment or datetime.now(UTC)).replace(tzinfo=UTC, microsecond=0).isoformat()
+    # An empty feed says it changed at the start of the day, not at each request: the same
+    # answer then has the same bytes, and so the same ETag.
+    moment = moment or datetime.combine(date.today(), time.min)
+    return moment.replace(tzinfo=UTC, microsecond=0).isoformat()
 
 
 def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
@@ -54,4 +58,20 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
         )
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    response = Response(body, mimetype="application/atom+xml")
+    last_modified = _last_modified(page.items)
+    if last_modified is not None:  # werkzeug would write None as the current time
+        response.last_modified = last_modified
+    return response
+
+
+def _last_modified(items: list) -> datetime | None:
+    """The newest <updated> of the entries (what a feed reader goes by); the ETag covers the rest.
+
+    None while that second is not over: HTTP dates count whole seconds, so another change in the
+    same second would carry the same date and a client sending only If-Modified-Since would miss it.
+    """
+    newest = max((o.updated_at for o in items), default=None)
+    if newest is None or newest.replace(microsecond=0) + timedelta(seconds=1) > utcnow():
+        return None
+    return newest

@@ -23,6 +23,7 @@ from matcher.services.search import personal_search, search
 from matcher.services.search_filters import language_name, parse_filters
 from matcher.web import choices
 from matcher.web.access import can_act_for
+from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
@@ -64,6 +65,7 @@ def _filter_options() -> dict:
 
 
 @bp.get("/opportunities")
+@cached_publicly
 def index():
     filters, errors = parse_filters(db.session, request.args)
     today = date.today()
@@ -98,6 +100,7 @@ def index():
 
 
 @bp.get("/opportunities/feed.atom")
+@cached_publicly
 def feed():
     filters, errors = parse_filters(db.session, request.args)
     if errors:
@@ -108,13 +111,17 @@ def feed():
 
 
 @bp.get("/opportunities/<int:opportunity_id>")
+@cached_publicly
 def show(opportunity_id: int):
     opportunity = _load(opportunity_id)
+    can_edit = can_act_for(current_user, opportunity.organisation)
     return render_template(
         "opportunities/detail.html",
         opportunity=opportunity,
-        can_edit=can_act_for(current_user, opportunity.organisation),
-        action_form=EmptyForm(),
+        can_edit=can_edit,
+        # Only editors see the forms: a form would give a visitor a session cookie (its CSRF token),
+        # and a page that sets a cookie cannot be cached publicly.
+        action_form=EmptyForm() if can_edit else None,
         levels=reference.level_by_rank(db.session),
         language_name=language_name,
     )

@@ -15,6 +15,7 @@ from matcher.services import organisations as service
 from matcher.services.errors import TooMany
 from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
+from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
@@ -32,6 +33,7 @@ def _organisation(slug: str) -> Organisation:
 
 
 @bp.get("/organisations")
+@cached_publicly
 def index():
     organisations = db.session.scalars(
         select(Organisation)
@@ -43,13 +45,20 @@ def index():
 
 
 @bp.get("/organisations/<slug>")
+@cached_publicly
 def show(slug: str):
-    return _page(_organisation(slug), InviteForm())
+    return _page(_organisation(slug))
 
 
-def _page(organisation: Organisation, invite_form: InviteForm, status: int | None = None) -> tuple[str, int]:
+def _page(
+    organisation: Organisation, invite_form: InviteForm | None = None, status: int | None = None
+) -> tuple[str, int]:
     """The organisation's page; with a refused invitation, 422 (or `status`) and its reasons."""
     editor = can_act_for(current_user, organisation)
+    # Only editors see the forms: a form would give a visitor a session cookie (its CSRF token),
+    # and a page that sets a cookie cannot be cached publicly.
+    if invite_form is None and editor:
+        invite_form = InviteForm()
     published = db.session.scalars(
         with_listed_relations(public_opportunities())
         .where(Opportunity.organisation_id == organisation.id)
@@ -73,9 +82,8 @@ def _page(organisation: Organisation, invite_form: InviteForm, status: int | Non
         editor=editor,
         invite_form=invite_form,
         form=invite_form,  # the page's title says "Error:" when it has errors
-        action_form=EmptyForm(),
     )
-    return page, status or (422 if invite_form.errors else 200)
+    return page, status or (422 if invite_form is not None and invite_form.errors else 200)
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,8 +32,12 @@ def _ics_text(value: str) -> str:
 
 
 def ical(matches: list[Match]) -> str:
-    """An iCalendar file with one all-day event per accepted placement."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """An iCalendar file with one all-day event per accepted placement.
+
+    The same placements give the same bytes, so a calendar app's revalidation gets a 304: each
+    event's DTSTAMP is when its placement or opportunity last changed (RFC 5545 3.8.7.2, for a
+    calendar without a METHOD), not the time of the request.
+    """
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -42,6 +46,7 @@ def ical(matches: list[Match]) -> str:
     ]
     for match in matches:
         o = match.opportunity
+        stamp = f"{max(match.updated_at, o.updated_at):%Y%m%dT%H%M%SZ}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:placement-{match.id}@ir-opportunity-matcher",

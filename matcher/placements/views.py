@@ -18,6 +18,7 @@ from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import calendars
 from matcher.services.matching import outcomes, placements
 from matcher.web.access import can_act_for, role_required
+from matcher.web.caching import revalidated_privately
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt
 
@@ -118,6 +119,7 @@ def feedback(match_id: int):
 
 
 @bp.get("/placements/calendar/<token>.ics")
+@revalidated_privately
 def calendar(token: str):
     user = owner_of(db.session, token) or abort(404)
     matches = db.session.scalars(
