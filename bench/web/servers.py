@@ -68,7 +68,9 @@ def bench_app(url: str) -> Flask:
     os.environ.clear()
     os.environ.update(clean_env())
     try:
-        return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""})
+        # The test client asks for "localhost", which production's trusted hosts would refuse.
+        settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""}
+        return create_app(settings | {"TRUSTED_HOSTS": ["localhost", HOST]})
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
