@@ -15,13 +15,12 @@ from matcher.extensions import db
 from matcher.models import Opportunity, Organisation
 from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
+from matcher.opportunities.filter_form import search_form_options
 from matcher.opportunities.forms import OpportunityForm
-from matcher.reference.places import M49_GROUPINGS, UNINHABITED
 from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
 from matcher.services.search import personal_search, search
 from matcher.services.search_filters import language_name, parse_filters
-from matcher.web import choices
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
@@ -48,19 +47,6 @@ def _load_for_editing(opportunity_id: int) -> Opportunity:
     if not can_act_for(current_user, opportunity.organisation):
         abort(403)
     return opportunity
-
-
-def _filter_options() -> dict:
-    return {
-        "regions": reference.regions(db.session),
-        "groupings": M49_GROUPINGS,
-        # Nobody can host a visit where nobody lives.
-        "countries": [c for c in choices.country_choices(blank="Any country") if c.value not in UNINHABITED],
-        "types": choices.type_choices(),
-        "levels": reference.levels(db.session),
-        "interests": reference.interests(db.session),
-        "languages": choices.language_choices(blank="Any language"),
-    }
 
 
 @bp.get("/opportunities")
@@ -92,7 +78,7 @@ def index():
         page=page,
         filters=filters,
         errors=errors.by_param,
-        options=_filter_options(),
+        options=search_form_options(db.session),
         language_name=language_name,
     ), 400 if errors else 200
 

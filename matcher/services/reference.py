@@ -126,8 +126,11 @@ def changed(session: Session) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _reference_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    touched = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
-    if any(isinstance(obj, REFERENCE_MODELS) for obj in touched):
+    # A country's own columns count, not its collections (an opportunity added to an interest's).
+    dirty = (o for o in session.dirty if isinstance(o, REFERENCE_MODELS))
+    if any(isinstance(o, REFERENCE_MODELS) for o in (*session.new, *session.deleted)) or any(
+        session.is_modified(o, include_collections=False) for o in dirty
+    ):
         changed(session)
 
 
