@@ -13,7 +13,8 @@ from matcher.api import bp
 from matcher.extensions import csrf, db
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
-from matcher.services.search import public_opportunities, search, with_listed_relations
+from matcher.services.listing import ListedOpportunity, search_rows
+from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
 
 csrf.exempt(bp)
@@ -32,7 +33,7 @@ def _level_codes() -> dict[int, str]:
     return {lv.rank: lv.code for lv in reference.levels(db.session)}
 
 
-def serialise(opportunity: Opportunity, levels: dict[int, str]) -> dict:
+def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, str]) -> dict:
     org = opportunity.organisation
     return {
         "id": opportunity.id,
@@ -70,7 +71,7 @@ def opportunities():
         )
     if errors:
         return bad_request(errors.by_param)
-    page = search(db.session, filters, date.today())
+    page = search_rows(db.session, filters, date.today(), with_languages=True)
     levels = _level_codes()
     return jsonify(
         items=[serialise(o, levels) for o in page.items],

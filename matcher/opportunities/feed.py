@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 from flask import Response, request, url_for
 from sqlalchemy.orm import Session
 
-from matcher.services.search import search
+from matcher.services.listing import search_rows
 from matcher.services.search_filters import OpportunityFilters
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -20,7 +20,7 @@ def _iso(moment: datetime | None) -> str:
 
 
 def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
-    page = search(session, replace(filters, sort="newest", page=1, per_page=50), date.today())
+    page = search_rows(session, replace(filters, sort="newest", page=1, per_page=50), date.today())
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(root, f"{{{ATOM}}}title").text = "IR Opportunity Matcher: new opportunities"

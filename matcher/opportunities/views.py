@@ -19,7 +19,8 @@ from matcher.opportunities.filter_form import search_form_options
 from matcher.opportunities.forms import OpportunityForm
 from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
-from matcher.services.search import personal_search, search
+from matcher.services.listing import search_rows
+from matcher.services.search import personal_search
 from matcher.services.search_filters import language_name, parse_filters
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
@@ -61,7 +62,7 @@ def index():
         )
         filters = replace(filters, sort="start")
     if standing is None:
-        page = search(db.session, filters, today)
+        page = search_rows(db.session, filters, today)
     else:
         if "level" not in request.args and standing.applicant.level != NO_LEVEL:
             # "Accepts my training level" starts at theirs; "Any level" is sent as "any", and kept.

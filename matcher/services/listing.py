@@ -1,0 +1,163 @@
+"""Public listings of opportunities read as rows: the anonymous search page, the JSON API, the feed.
+
+A listing shows a few columns of each opportunity and never changes one, so whole ORM objects
+(identity map, attribute instrumentation, three relationship loaders) buy nothing there. A page is
+read in two statements: the rows with their organisation and the total (a window count), then
+their interests; the API's languages in a third. Countries and interests come from the reference
+data the process keeps (services.reference). The rows have the attribute names of the model, so
+templates and serialisers read either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from matcher.models import Opportunity, OpportunityLanguage, OpportunityType, Organisation
+from matcher.models.opportunity import opportunity_interests
+from matcher.services import reference
+from matcher.services.reference import CountryRef, InterestRef
+from matcher.services.search import SearchPage, apply_filters, count_of, ordered, public_opportunities
+from matcher.services.search_filters import OpportunityFilters
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationRow:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRow:
+    language: str
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedOpportunity:
+    id: int
+    title: str
+    type: str
+    host_institution: str
+    city: str
+    country_code: str
+    level_min: int
+    level_max: int
+    starts_on: date
+    ends_on: date
+    flexible: bool
+    min_weeks: int | None
+    capacity: int
+    places_filled: int
+    deadline: date | None
+    published_at: datetime | None
+    updated_at: datetime
+    created_at: datetime
+    organisation: OrganisationRow
+    country: CountryRef
+    interests: tuple[InterestRef, ...] = ()
+    languages: tuple[LanguageRow, ...] = ()
+
+    @property
+    def type_enum(self) -> OpportunityType:
+        return OpportunityType(self.type)
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.places_filled
+
+
+_COLUMNS = (
+    Opportunity.id,
+    Opportunity.title,
+    Opportunity.type,
+    Opportunity.host_institution,
+    Opportunity.city,
+    Opportunity.country_code,
+    Opportunity.level_min,
+    Opportunity.level_max,
+    Opportunity.starts_on,
+    Opportunity.ends_on,
+    Opportunity.flexible,
+    Opportunity.min_weeks,
+    Opportunity.capacity,
+    Opportunity.places_filled,
+    Opportunity.deadline,
+    Opportunity.published_at,
+    Opportunity.updated_at,
+    Opportunity.created_at,
+    Organisation.id,
+    Organisation.name,
+    Organisation.slug,
+)
+_OWN = len(_COLUMNS) - 3
+
+
+def search_rows(
+    session: Session, filters: OpportunityFilters, today: date, *, with_languages: bool = False
+) -> SearchPage:
+    """`services.search.search` as rows: the same opportunities, order and total."""
+    base = apply_filters(public_opportunities(), session, filters, today)
+    stmt = (
+        ordered(base, filters.sort)
+        .with_only_columns(*_COLUMNS, func.count().over())
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    )
+    rows = session.execute(stmt).all()
+    # Past the last page the window count has no row to ride on: count on their own.
+    total = rows[0][-1] if rows else count_of(session, base) if filters.page > 1 else 0
+    ids = [row[0] for row in rows]
+    interests = _interests_of(session, ids)
+    languages = _languages_of(session, ids) if with_languages else {}
+    countries = reference.country_by_code(session)
+    if any(row[5] not in countries for row in rows):  # a country added since the process read them
+        reference.forget(session)
+        countries = reference.country_by_code(session)
+    items = [
+        ListedOpportunity(
+            *row[:_OWN],
+            organisation=OrganisationRow(*row[_OWN:-1]),
+            country=countries[row[5]],
+            interests=interests.get(row[0], ()),
+            languages=languages.get(row[0], ()),
+        )
+        for row in rows
+    ]
+    return SearchPage(items=items, total=total, page=filters.page, per_page=filters.per_page)
+
+
+def _interests_of(session: Session, ids: list[int]) -> dict[int, tuple[InterestRef, ...]]:
+    """Each opportunity's interests in the taxonomy's order (the model's), by opportunity id."""
+    if not ids:
+        return {}
+    links = select(opportunity_interests.c.opportunity_id, opportunity_interests.c.interest_id).where(
+        opportunity_interests.c.opportunity_id.in_(ids)
+    )
+    pairs = session.execute(links).all()
+    by_id = reference.interest_by_id(session)
+    if any(interest_id not in by_id for _, interest_id in pairs):  # one added since the process read them
+        reference.forget(session)
+        by_id = reference.interest_by_id(session)
+    found: dict[int, list[InterestRef]] = {}
+    for opportunity_id, interest_id in pairs:
+        found.setdefault(opportunity_id, []).append(by_id[interest_id])
+    return {k: tuple(sorted(v, key=lambda i: (i.position, i.id))) for k, v in found.items()}
+
+
+def _languages_of(session: Session, ids: list[int]) -> dict[int, tuple[LanguageRow, ...]]:
+    if not ids:
+        return {}
+    found: dict[int, list[LanguageRow]] = {}
+    stmt = (
+        select(OpportunityLanguage.opportunity_id, OpportunityLanguage.language, OpportunityLanguage.level)
+        .where(OpportunityLanguage.opportunity_id.in_(ids))
+        .order_by(OpportunityLanguage.opportunity_id, OpportunityLanguage.language)
+    )
+    for opportunity_id, language, level in session.execute(stmt):
+        found.setdefault(opportunity_id, []).append(LanguageRow(language, level))
+    return {k: tuple(v) for k, v in found.items()}
