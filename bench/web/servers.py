@@ -4,6 +4,7 @@ each with an environment of the benchmark's own (never the caller's MATCHER_* se
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import signal
@@ -76,6 +77,15 @@ def bench_app(url: str) -> Flask:
         os.environ.update(env_backup)
 
 
+_ports_taken = itertools.count()
+
+
+def _next_port(args: argparse.Namespace) -> int:
+    """A free port, or the next of --ports FIRST (on a shared machine, a range of one's own)."""
+    first = getattr(args, "ports", None)
+    return first + next(_ports_taken) if first else free_port()
+
+
 class Gunicorn:
     """One gunicorn master serving `app` on a free loopback port, with its log in `workdir`."""
 
@@ -89,7 +99,7 @@ class Gunicorn:
         workers: int | None = None,
     ) -> None:
         self.name, self.app, self.env, self.workdir = name, app, env, workdir
-        self.port = free_port()
+        self.port = _next_port(args)
         self.workers = workers or args.workers
         self.worker_class, self.threads = args.worker_class, args.threads
         self.proc: subprocess.Popen | None = None

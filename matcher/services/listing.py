@@ -2,8 +2,8 @@
 
 A listing shows a few columns of each opportunity and never changes one, so whole ORM objects
 (identity map, attribute instrumentation, three relationship loaders) buy nothing there. A page is
-read in two statements: the rows with their organisation and the total (a window count), then
-their interests; the API's languages in a third. Countries and interests come from the reference
+read in three statements: the total, the rows with their organisation, their interests; the
+API's languages in a fourth. Countries and interests come from the reference
 data the process keeps (services.reference). The rows have the attribute names of the model, so
 templates and serialisers read either.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import Opportunity, OpportunityLanguage, OpportunityType, Organisation
@@ -102,15 +102,16 @@ def search_rows(
 ) -> SearchPage:
     """`services.search.search` as rows: the same opportunities, order and total."""
     base = apply_filters(public_opportunities(), session, filters, today)
+    # The total on its own: a window count on the page's statement would make PostgreSQL read and
+    # sort every match rather than stop at the page (about 40 ms instead of 2 on the bulk data).
+    total = count_of(session, base)
     stmt = (
         ordered(base, filters.sort)
-        .with_only_columns(*_COLUMNS, func.count().over())
+        .with_only_columns(*_COLUMNS)
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
-    rows = session.execute(stmt).all()
-    # Past the last page the window count has no row to ride on: count on their own.
-    total = rows[0][-1] if rows else count_of(session, base) if filters.page > 1 else 0
+    rows = session.execute(stmt).all() if total else []
     ids = [row[0] for row in rows]
     interests = _interests_of(session, ids)
     languages = _languages_of(session, ids) if with_languages else {}
@@ -121,7 +122,7 @@ def search_rows(
     items = [
         ListedOpportunity(
             *row[:_OWN],
-            organisation=OrganisationRow(*row[_OWN:-1]),
+            organisation=OrganisationRow(*row[_OWN:]),
             country=countries[row[5]],
             interests=interests.get(row[0], ()),
             languages=languages.get(row[0], ()),
