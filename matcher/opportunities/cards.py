@@ -77,3 +77,16 @@ def opportunity_card(opportunity: Any) -> Markup:
     if current_app.jinja_env.auto_reload:
         return _render(card, request.script_root)
     return _kept(card, request.script_root)
+
+
+@bp.app_template_global()
+def opportunity_cards(items: list[Any], eligibility: dict[int, Any] | None = None) -> Markup:
+    """The `<li>` of each card; `_card.html` renders only those that tell someone why (not) them."""
+    parts = []
+    for o in items:
+        check = eligibility.get(o.id) if eligibility else None
+        if check and (check.failed or check.score):
+            parts.append(render_template("opportunities/_card.html", o=o, eligibility_by_id=eligibility))
+        else:
+            parts.append(f'<li class="card opportunity">\n{opportunity_card(o)}\n</li>\n')
+    return Markup("".join(parts))  # noqa: S704 (cards from autoescaped templates)

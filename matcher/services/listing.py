@@ -2,9 +2,9 @@
 
 A listing shows a few columns of each opportunity and never changes one, so whole ORM objects
 (identity map, attribute instrumentation, three relationship loaders) buy nothing there. A page is
-read in three statements: the total, the rows with their organisation, their interests; the
-API's languages in a fourth. Countries and interests come from the reference
-data the process keeps (services.reference). The rows have the attribute names of the model, so
+read in two statements: the total, then the rows with their organisation and their interests'
+ids (aggregated in a subquery); the API's languages in a third. Countries and interests come from
+the reference data the process keeps (services.reference). The rows have the attribute names of the model, so
 templates and serialisers read either.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Opportunity, OpportunityLanguage, OpportunityType, Organisation
@@ -95,6 +95,13 @@ _COLUMNS = (
     Organisation.slug,
 )
 _OWN = len(_COLUMNS) - 3
+# Each row's interests as "3,17,42": one subquery per listed row rather than another statement.
+_INTEREST_IDS = (
+    select(func.aggregate_strings(cast(opportunity_interests.c.interest_id, String), ","))
+    .where(opportunity_interests.c.opportunity_id == Opportunity.id)
+    .correlate(Opportunity)
+    .scalar_subquery()
+)
 
 
 def search_rows(
@@ -107,13 +114,13 @@ def search_rows(
     total = count_of(session, base)
     stmt = (
         ordered(base, filters.sort)
-        .with_only_columns(*_COLUMNS)
+        .with_only_columns(*_COLUMNS, _INTEREST_IDS)
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
     rows = session.execute(stmt).all() if total else []
     ids = [row[0] for row in rows]
-    interests = _interests_of(session, ids)
+    interests = _interests_of(session, [(row[0], row[-1]) for row in rows])
     languages = _languages_of(session, ids) if with_languages else {}
     countries = reference.country_by_code(session)
     if any(row[5] not in countries for row in rows):  # a country added since the process read them
@@ -122,7 +129,7 @@ def search_rows(
     items = [
         ListedOpportunity(
             *row[:_OWN],
-            organisation=OrganisationRow(*row[_OWN:]),
+            organisation=OrganisationRow(*row[_OWN:-1]),
             country=countries[row[5]],
             interests=interests.get(row[0], ()),
             languages=languages.get(row[0], ()),
@@ -132,14 +139,11 @@ def search_rows(
     return SearchPage(items=items, total=total, page=filters.page, per_page=filters.per_page)
 
 
-def _interests_of(session: Session, ids: list[int]) -> dict[int, tuple[InterestRef, ...]]:
+def _interests_of(
+    session: Session, listed: list[tuple[int, str | None]]
+) -> dict[int, tuple[InterestRef, ...]]:
     """Each opportunity's interests in the taxonomy's order (the model's), by opportunity id."""
-    if not ids:
-        return {}
-    links = select(opportunity_interests.c.opportunity_id, opportunity_interests.c.interest_id).where(
-        opportunity_interests.c.opportunity_id.in_(ids)
-    )
-    pairs = session.execute(links).all()
+    pairs = [(oid, int(iid)) for oid, ids in listed if ids for iid in ids.split(",")]
     by_id = reference.interest_by_id(session)
     if any(interest_id not in by_id for _, interest_id in pairs):  # one added since the process read them
         reference.forget(session)
