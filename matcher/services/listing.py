@@ -3,7 +3,7 @@
 A listing shows a few columns of each opportunity and never changes one, so whole ORM objects
 (identity map, attribute instrumentation, three relationship loaders) buy nothing there. A page is
 read in two statements: the total, then the rows with their organisation and their interests'
-ids (aggregated in a subquery); the API's languages in a third. Countries and interests come from
+ids (aggregated in a subquery), and for the API their languages alike. Countries and interests come from
 the reference data the process keeps (services.reference). The rows have the attribute names of the model, so
 templates and serialisers read either.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, cast, func, null, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Opportunity, OpportunityLanguage, OpportunityType, Organisation
@@ -31,7 +31,7 @@ class OrganisationRow:
     slug: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class LanguageRow:
     language: str
     level: str
@@ -102,6 +102,13 @@ _INTEREST_IDS = (
     .correlate(Opportunity)
     .scalar_subquery()
 )
+# The API's languages as "en:professional,fr:basic" (codes and levels hold no comma or colon).
+_LANGUAGES = (
+    select(func.aggregate_strings(OpportunityLanguage.language + ":" + OpportunityLanguage.level, ","))
+    .where(OpportunityLanguage.opportunity_id == Opportunity.id)
+    .correlate(Opportunity)
+    .scalar_subquery()
+)
 
 
 def search_rows(
@@ -114,14 +121,12 @@ def search_rows(
     total = count_of(session, base)
     stmt = (
         ordered(base, filters.sort)
-        .with_only_columns(*_COLUMNS, _INTEREST_IDS)
+        .with_only_columns(*_COLUMNS, _INTEREST_IDS, _LANGUAGES if with_languages else null())
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
     rows = session.execute(stmt).all() if total else []
-    ids = [row[0] for row in rows]
-    interests = _interests_of(session, [(row[0], row[-1]) for row in rows])
-    languages = _languages_of(session, ids) if with_languages else {}
+    interests = _interests_of(session, [(row[0], row[-2]) for row in rows])
     countries = reference.country_by_code(session)
     if any(row[5] not in countries for row in rows):  # a country added since the process read them
         reference.forget(session)
@@ -129,10 +134,10 @@ def search_rows(
     items = [
         ListedOpportunity(
             *row[:_OWN],
-            organisation=OrganisationRow(*row[_OWN:-1]),
+            organisation=OrganisationRow(*row[_OWN:-2]),
             country=countries[row[5]],
             interests=interests.get(row[0], ()),
-            languages=languages.get(row[0], ()),
+            languages=_languages(row[-1]),
         )
         for row in rows
     ]
@@ -154,15 +159,8 @@ def _interests_of(
     return {k: tuple(sorted(v, key=lambda i: (i.position, i.id))) for k, v in found.items()}
 
 
-def _languages_of(session: Session, ids: list[int]) -> dict[int, tuple[LanguageRow, ...]]:
-    if not ids:
-        return {}
-    found: dict[int, list[LanguageRow]] = {}
-    stmt = (
-        select(OpportunityLanguage.opportunity_id, OpportunityLanguage.language, OpportunityLanguage.level)
-        .where(OpportunityLanguage.opportunity_id.in_(ids))
-        .order_by(OpportunityLanguage.opportunity_id, OpportunityLanguage.language)
-    )
-    for opportunity_id, language, level in session.execute(stmt):
-        found.setdefault(opportunity_id, []).append(LanguageRow(language, level))
-    return {k: tuple(v) for k, v in found.items()}
+def _languages(pairs: str | None) -> tuple[LanguageRow, ...]:
+    """ "fr:basic,en:professional" as rows, by language code (the model's order)."""
+    if not pairs:
+        return ()
+    return tuple(sorted(LanguageRow(*pair.split(":", 1)) for pair in pairs.split(",")))
