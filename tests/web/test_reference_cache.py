@@ -91,6 +91,17 @@ def test_a_changed_opportunity_shows_its_new_card_on_the_next_request(client, us
     assert "New title" in page and "Old title" not in page and "2 of 3 places left" in page
 
 
+def test_a_changed_opportunity_shows_in_the_feed_and_the_api_on_the_next_request(client, users):
+    opportunity = users.opportunity(title="Old title", capacity=3)
+    assert "Old title" in client.get("/opportunities/feed.atom").get_data(as_text=True)
+    opportunity.title, opportunity.places_filled = "New title", 1
+    db.session.commit()
+    feed = client.get("/opportunities/feed.atom").get_data(as_text=True)
+    assert "New title" in feed and "Old title" not in feed and "2 of 3 places left" in feed
+    [item] = client.get("/api/v1/opportunities").get_json()["items"]
+    assert (item["title"], item["places_left"]) == ("New title", 2)
+
+
 @pytest.fixture
 def two_instances(tmp_path) -> Iterator[tuple[Flask, Flask]]:
     """Two apps on one database of their own, each with its own engine, as two servers would be."""
