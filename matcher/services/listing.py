@@ -2,11 +2,10 @@
 
 A listing shows a few columns of each opportunity and never changes one, so whole ORM objects
 (identity map, attribute instrumentation, three relationship loaders) buy nothing there. A page is
-read in two statements: the total, then the rows with their organisation and their interests'
-ids (aggregated in a subquery), and for the API their languages alike. Countries and interests come from
-the reference data the process keeps (services.reference). The rows have the attribute names of the model, so
-templates and serialisers read either.
-"""
+read in two statements: the total, then the rows with their organisation and their interests' ids
+(aggregated in a subquery; for the API their languages too). Countries and interests come from the
+reference data the process keeps (services.reference). The rows have the model's attribute names,
+so templates and serialisers read either."""
 
 from __future__ import annotations
 
