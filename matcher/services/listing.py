@@ -5,7 +5,8 @@ A listing shows a few columns of each opportunity and never changes one, so whol
 read in two statements: the total, then the rows with their organisation and their interests' ids
 (aggregated in a subquery; for the API their languages too). Countries and interests come from the
 reference data the process keeps (services.reference). The rows have the model's attribute names,
-so templates and serialisers read either."""
+so templates and serialisers read either.
+"""
 
 from __future__ import annotations
 
