@@ -33,7 +33,12 @@ def _level_codes() -> dict[int, str]:
     return {lv.rank: lv.code for lv in reference.levels(db.session)}
 
 
-def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, str]) -> dict:
+def opportunity_link() -> str:
+    """The API's link to an opportunity page, but for the id (an integer): built once per list."""
+    return url_for("opportunities.show", opportunity_id=0, _external=True).removesuffix("0")
+
+
+def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, str], link: str) -> dict:
     org = opportunity.organisation
     return {
         "id": opportunity.id,
@@ -53,7 +58,7 @@ def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, st
         "capacity": opportunity.capacity,
         "places_left": opportunity.places_left,
         "deadline": opportunity.deadline.isoformat() if opportunity.deadline else None,
-        "url": url_for("opportunities.show", opportunity_id=opportunity.id, _external=True),
+        "url": f"{link}{opportunity.id}",
     }
 
 
@@ -72,9 +77,9 @@ def opportunities():
     if errors:
         return bad_request(errors.by_param)
     page = search_rows(db.session, filters, date.today(), with_languages=True)
-    levels = _level_codes()
+    levels, link = _level_codes(), opportunity_link()
     return jsonify(
-        items=[serialise(o, levels) for o in page.items],
+        items=[serialise(o, levels, link) for o in page.items],
         page=page.page,
         per_page=page.per_page,
         total=page.total,
@@ -88,7 +93,7 @@ def opportunity(opportunity_id: int):
     )
     if found is None:
         abort(404)
-    return jsonify(serialise(found, _level_codes()))
+    return jsonify(serialise(found, _level_codes(), opportunity_link()))
 
 
 def _paging(args) -> tuple[int, int, dict[str, str]]:

@@ -59,6 +59,8 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
         element = ET.Element(tag, attributes)
         element.text = text
         head.append(ET.tostring(element, encoding="unicode"))
+    # Every entry's link is the same but for its id (an integer): built once, the id put in each.
+    link = url_for("opportunities.show", opportunity_id=0, _external=True).removesuffix("0")
     entries = []
     for opportunity in page.items:
         o = opportunity
@@ -67,7 +69,7 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
             f"{o.starts_on:%d %b %Y} to {o.ends_on:%d %b %Y}. "
             f"{o.places_left} of {o.capacity} places left."
         )
-        url = url_for("opportunities.show", opportunity_id=o.id, _external=True)
+        url = f"{link}{o.id}"
         entries.append(
             _entry(
                 url,
