@@ -40,7 +40,8 @@ def _entry(url: str, title: str, updated: str, published: str, author: str, summ
 
 
 def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
-    page = search_rows(session, replace(filters, sort="newest", page=1, per_page=50), date.today())
+    newest = replace(filters, sort="newest", page=1, per_page=50)
+    page = search_rows(session, newest, date.today(), with_total=False)  # a feed says no total
     head = []
     for tag, text, attributes in (
         ("title", "IR Opportunity Matcher: new opportunities", {}),
