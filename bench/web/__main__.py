@@ -53,6 +53,9 @@ def options() -> argparse.Namespace:
         help="share of the coordinator's review page in the mix (0.02: one client in 50)",
     )
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--ports", type=int, default=None, help="serve on FIRST, FIRST+1, ... (default: any free ports)"
+    )
     parser.add_argument("--multi-workers", type=int, default=2, help="workers of each of the two instances")
     parser.add_argument("--worker-class", default="gthread", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=4)

@@ -4,6 +4,7 @@ each with an environment of the benchmark's own (never the caller's MATCHER_* se
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import signal
@@ -68,10 +69,21 @@ def bench_app(url: str) -> Flask:
     os.environ.clear()
     os.environ.update(clean_env())
     try:
-        return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""})
+        # The test client asks for "localhost", which production's trusted hosts would refuse.
+        settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "AUDIT_LOG_PATH": ""}
+        return create_app(settings | {"TRUSTED_HOSTS": ["localhost", HOST]})
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
+
+
+_ports_taken = itertools.count()
+
+
+def _next_port(args: argparse.Namespace) -> int:
+    """A free port, or the next of --ports FIRST (on a shared machine, a range of one's own)."""
+    first = getattr(args, "ports", None)
+    return first + next(_ports_taken) if first else free_port()
 
 
 class Gunicorn:
@@ -87,7 +99,7 @@ class Gunicorn:
         workers: int | None = None,
     ) -> None:
         self.name, self.app, self.env, self.workdir = name, app, env, workdir
-        self.port = free_port()
+        self.port = _next_port(args)
         self.workers = workers or args.workers
         self.worker_class, self.threads = args.worker_class, args.threads
         self.proc: subprocess.Popen | None = None

@@ -13,7 +13,8 @@ from matcher.api import bp
 from matcher.extensions import csrf, db
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
-from matcher.services.search import public_opportunities, search, with_listed_relations
+from matcher.services.listing import ListedOpportunity, search_rows
+from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
 from matcher.web.caching import cached_publicly
 
@@ -33,7 +34,12 @@ def _level_codes() -> dict[int, str]:
     return {lv.rank: lv.code for lv in reference.levels(db.session)}
 
 
-def serialise(opportunity: Opportunity, levels: dict[int, str]) -> dict:
+def opportunity_link() -> str:
+    """The API's link to an opportunity page, but for the id (an integer): built once per list."""
+    return url_for("opportunities.show", opportunity_id=0, _external=True).removesuffix("0")
+
+
+def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, str], link: str) -> dict:
     org = opportunity.organisation
     return {
         "id": opportunity.id,
@@ -53,7 +59,7 @@ def serialise(opportunity: Opportunity, levels: dict[int, str]) -> dict:
         "capacity": opportunity.capacity,
         "places_left": opportunity.places_left,
         "deadline": opportunity.deadline.isoformat() if opportunity.deadline else None,
-        "url": url_for("opportunities.show", opportunity_id=opportunity.id, _external=True),
+        "url": f"{link}{opportunity.id}",
     }
 
 
@@ -72,10 +78,10 @@ def opportunities():
         )
     if errors:
         return bad_request(errors.by_param)
-    page = search(db.session, filters, date.today())
-    levels = _level_codes()
+    page = search_rows(db.session, filters, date.today(), with_languages=True)
+    levels, link = _level_codes(), opportunity_link()
     return jsonify(
-        items=[serialise(o, levels) for o in page.items],
+        items=[serialise(o, levels, link) for o in page.items],
         page=page.page,
         per_page=page.per_page,
         total=page.total,
@@ -90,7 +96,7 @@ def opportunity(opportunity_id: int):
     )
     if found is None:
         abort(404)
-    return jsonify(serialise(found, _level_codes()))
+    return jsonify(serialise(found, _level_codes(), opportunity_link()))
 
 
 def _paging(args) -> tuple[int, int, dict[str, str]]:

@@ -37,7 +37,7 @@ from matcher.models.profile import (
     ProfileLanguage,
 )
 from matcher.models.reading import ReadingLink
-from matcher.models.reference import Country, IncomeGroup, Interest, TrainingLevel
+from matcher.models.reference import Country, DataVersion, IncomeGroup, Interest, TrainingLevel
 from matcher.models.user import Role, User
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "BackgroundJob",
     "Category",
     "Country",
+    "DataVersion",
     "DigestItem",
     "Frequency",
     "IncomeGroup",

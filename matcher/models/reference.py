@@ -55,3 +55,18 @@ class TrainingLevel(db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     label: Mapped[str] = mapped_column(String(80))
     rank: Mapped[int] = mapped_column(unique=True)
+
+
+class DataVersion(db.Model):
+    """A token that changes, in the same transaction, whenever a kind of data changes.
+
+    Processes keep what they derive from that data (parsed reference tables, pre-rendered form
+    options) under the token they read: a new token in the database means "read it again". A token
+    is random rather than a counter so that a rolled-back change can never reuse a token some
+    process already holds for other data.
+    """
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

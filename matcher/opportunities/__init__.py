@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("opportunities", __name__)
 
-from matcher.opportunities import views  # noqa: E402, F401  (their routes join the blueprint)
+from matcher.opportunities import cards, views  # noqa: E402, F401  (their routes join the blueprint)

@@ -1,7 +1,13 @@
-"""The Atom feed of newly published opportunities (RFC 4287), built with ElementTree."""
+"""The Atom feed of newly published opportunities (RFC 4287), built with ElementTree.
+
+Each entry is a pure fragment of the values it shows, so its XML is kept per process under them
+(serialising 50 entries was most of the feed's cost); a changed value is a new key. The entries'
+elements carry no namespace of their own: they inherit the feed's default namespace, Atom's.
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree as ET
@@ -10,10 +16,11 @@ from flask import Response, request, url_for
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
-from matcher.services.search import search
+from matcher.services.listing import search_rows
 from matcher.services.search_filters import OpportunityFilters
 
 ATOM = "http://www.w3.org/2005/Atom"
+ENTRIES_KEPT = 20_000
 
 
 def _iso(moment: datetime | None) -> str:
@@ -23,42 +30,64 @@ def _iso(moment: datetime | None) -> str:
     return moment.replace(tzinfo=UTC, microsecond=0).isoformat()
 
 
+@functools.lru_cache(maxsize=ENTRIES_KEPT)
+def _entry(url: str, title: str, updated: str, published: str, author: str, summary: str) -> str:
+    entry = ET.Element("entry")
+    ET.SubElement(entry, "id").text = url
+    ET.SubElement(entry, "title").text = title
+    ET.SubElement(entry, "link", rel="alternate", href=url)
+    ET.SubElement(entry, "updated").text = updated
+    ET.SubElement(entry, "published").text = published
+    ET.SubElement(ET.SubElement(entry, "author"), "name").text = author
+    ET.SubElement(entry, "summary").text = summary
+    return ET.tostring(entry, encoding="unicode")
+
+
 def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
-    page = search(session, replace(filters, sort="newest", page=1, per_page=50), date.today())
-    ET.register_namespace("", ATOM)
-    root = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(root, f"{{{ATOM}}}title").text = "IR Opportunity Matcher: new opportunities"
-    ET.SubElement(root, f"{{{ATOM}}}id").text = request.url
-    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=request.url)
-    ET.SubElement(
-        root,
-        f"{{{ATOM}}}link",
-        rel="alternate",
-        href=url_for("opportunities.index", _external=True, **filters.query_args()),
-    )
-    newest = max((o.published_at for o in page.items if o.published_at), default=None)
-    ET.SubElement(root, f"{{{ATOM}}}updated").text = _iso(newest)
+    newest = replace(filters, sort="newest", page=1, per_page=50)
+    page = search_rows(session, newest, date.today(), with_total=False)  # a feed says no total
+    head = []
+    for tag, text, attributes in (
+        ("title", "IR Opportunity Matcher: new opportunities", {}),
+        ("id", request.url, {}),
+        ("link", None, {"rel": "self", "href": request.url}),
+        (
+            "link",
+            None,
+            {
+                "rel": "alternate",
+                "href": url_for("opportunities.index", _external=True, **filters.query_args()),
+            },
+        ),
+        ("updated", _iso(max((o.published_at for o in page.items if o.published_at), default=None)), {}),
+    ):
+        element = ET.Element(tag, attributes)
+        element.text = text
+        head.append(ET.tostring(element, encoding="unicode"))
+    # Every entry's link is the same but for its id (an integer): built once, the id put in each.
+    link = url_for("opportunities.show", opportunity_id=0, _external=True).removesuffix("0")
+    entries = []
     for opportunity in page.items:
-        url = url_for("opportunities.show", opportunity_id=opportunity.id, _external=True)
-        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = url
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = opportunity.title
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(opportunity.updated_at)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _iso(
-            opportunity.published_at or opportunity.created_at
-        )
-        author = ET.SubElement(entry, f"{{{ATOM}}}author")
-        ET.SubElement(author, f"{{{ATOM}}}name").text = opportunity.organisation.name
+        o = opportunity
         summary = (
-            f"{opportunity.type_enum.label} at {opportunity.host_institution}, {opportunity.city}, "
-            f"{opportunity.country.name}: "
-            f"{opportunity.starts_on:%d %b %Y} to {opportunity.ends_on:%d %b %Y}. "
-            f"{opportunity.places_left} of {opportunity.capacity} places left."
+            f"{o.type_enum.label} at {o.host_institution}, {o.city}, {o.country.name}: "
+            f"{o.starts_on:%d %b %Y} to {o.ends_on:%d %b %Y}. "
+            f"{o.places_left} of {o.capacity} places left."
         )
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    response = Response(body, mimetype="application/atom+xml")
+        url = f"{link}{o.id}"
+        entries.append(
+            _entry(
+                url,
+                o.title,
+                _iso(o.updated_at),
+                _iso(o.published_at or o.created_at),
+                o.organisation.name,
+                summary,
+            )
+        )
+    feed = f'<feed xmlns="{ATOM}">{"".join(head)}{"".join(entries)}</feed>'
+    body = "<?xml version='1.0' encoding='utf-8'?>\n" + feed
+    response = Response(body.encode("utf-8"), mimetype="application/atom+xml")
     last_modified = _last_modified(page.items)
     if last_modified is not None:  # werkzeug would write None as the current time
         response.last_modified = last_modified

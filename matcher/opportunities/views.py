@@ -15,13 +15,13 @@ from matcher.extensions import db
 from matcher.models import Opportunity, Organisation
 from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
+from matcher.opportunities.filter_form import search_form_options
 from matcher.opportunities.forms import OpportunityForm
-from matcher.reference.places import M49_GROUPINGS, UNINHABITED
 from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
-from matcher.services.search import personal_search, search
+from matcher.services.listing import search_rows
+from matcher.services.search import personal_search
 from matcher.services.search_filters import language_name, parse_filters
-from matcher.web import choices
 from matcher.web.access import can_act_for
 from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm
@@ -51,19 +51,6 @@ def _load_for_editing(opportunity_id: int) -> Opportunity:
     return opportunity
 
 
-def _filter_options() -> dict:
-    return {
-        "regions": reference.regions(db.session),
-        "groupings": M49_GROUPINGS,
-        # Nobody can host a visit where nobody lives.
-        "countries": [c for c in choices.country_choices(blank="Any country") if c.value not in UNINHABITED],
-        "types": choices.type_choices(),
-        "levels": reference.levels(db.session),
-        "interests": reference.interests(db.session),
-        "languages": choices.language_choices(blank="Any language"),
-    }
-
-
 @bp.get("/opportunities")
 @cached_publicly
 def index():
@@ -77,7 +64,7 @@ def index():
         )
         filters = replace(filters, sort="start")
     if standing is None:
-        page = search(db.session, filters, today)
+        page = search_rows(db.session, filters, today)
     else:
         if "level" not in request.args and standing.applicant.level != NO_LEVEL:
             # "Accepts my training level" starts at theirs; "Any level" is sent as "any", and kept.
@@ -94,7 +81,7 @@ def index():
         page=page,
         filters=filters,
         errors=errors.by_param,
-        options=_filter_options(),
+        options=search_form_options(db.session),
         language_name=language_name,
     ), 400 if errors else 200
 

@@ -112,7 +112,7 @@ def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, t
     return stmt
 
 
-def _ordered(stmt: Select, sort: str) -> Select:
+def ordered(stmt: Select, sort: str) -> Select:
     if sort == "deadline":
         # Opportunities without a deadline come last, on both databases.
         return stmt.order_by(
@@ -167,7 +167,7 @@ def search(session: Session, filters: OpportunityFilters, today: date) -> Search
     base = apply_filters(public_opportunities(), session, filters, today)
     total = count_of(session, base)
     stmt = (
-        with_listed_relations(_ordered(base, filters.sort))
+        with_listed_relations(ordered(base, filters.sort))
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     )
@@ -187,7 +187,7 @@ def personal_search(
     by_score = filters.sort == "score"
     if only_matchable or by_score:
         base = apply_filters(public_opportunities(), session, filters, today)
-        found = list(session.scalars(with_listed_relations(_ordered(base, filters.sort)).limit(MAX_SCORED)))
+        found = list(session.scalars(with_listed_relations(ordered(base, filters.sort)).limit(MAX_SCORED)))
         if only_matchable:
             found = [o for o in found if eligibility.can_be_matched(standing, o, today)]
         if by_score:

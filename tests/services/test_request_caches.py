@@ -11,7 +11,7 @@ from matcher.services.permissions import can_act_for
 from tests.support.querycount import counting_queries
 
 
-def test_reference_data_is_read_once_per_session_and_survives_a_commit(app):
+def test_reference_data_is_read_once_per_process_and_version_and_survives_a_commit(app):
     session = db.session
     with counting_queries() as first:
         countries, levels, interests = (
@@ -25,19 +25,26 @@ def test_reference_data_is_read_once_per_session_and_survives_a_commit(app):
         assert reference.interests(session) is interests
         assert "Eastern Africa" in reference.regions(session)["Africa"]
         assert reference.country_by_code(session)["TZ"].subregion == "Eastern Africa"
-    assert (first.count, again.count) == (3, 0)
+    reference.forget(session)  # as a new request's session: only the version is read
+    with counting_queries() as next_request:
+        assert reference.countries(session) is countries and reference.interests(session) is interests
+    # The version, then the three tables; nothing more in the same session; the version alone after.
+    assert (first.count, again.count, next_request.count) == (4, 0, 1)
     assert [lv.rank for lv in levels] == sorted(lv.rank for lv in levels)
 
 
-def test_the_session_forgets_reference_data_when_told_and_when_it_is_synced(app):
+def test_a_change_to_reference_data_is_seen_at_once_and_undone_by_a_rollback(app):
     session = db.session
     before = reference.countries(session)
     session.get(Country, "TZ").name = "Tanzania, renamed"
-    session.flush()
-    assert reference.country_by_code(session)["TZ"].name != "Tanzania, renamed"  # remembered
-    reference.forget(session)
+    session.flush()  # the flush gives the reference data a new version
     assert reference.country_by_code(session)["TZ"].name == "Tanzania, renamed"
-    sync_reference_data(session)  # puts the shipped name back, and forgets again
+    sync_reference_data(session)  # puts the shipped name back
+    assert reference.country_by_code(session)["TZ"] == next(c for c in before if c.iso2 == "TZ")
+    session.get(Country, "TZ").name = "Tanzania, rolled back"
+    session.flush()
+    assert reference.country_by_code(session)["TZ"].name == "Tanzania, rolled back"
+    session.rollback()
     assert reference.country_by_code(session)["TZ"] == next(c for c in before if c.iso2 == "TZ")
 
 

@@ -83,3 +83,11 @@ def counting_queries(engine: Engine | None = None) -> Iterator[QueryLog]:
 def assert_at_most(log: QueryLog, ceiling: int, what: str = "the request") -> None:
     """Fail with every statement listed when `what` sent more than `ceiling` of them."""
     assert log.count <= ceiling, f"{what} sent more than {ceiling} SQL statements.\n{log.report()}"
+
+
+def read_reference_data() -> None:
+    """Have the process read the reference data now, as every request but its first finds it
+    (services.reference keeps it per process and version), so a count compares like with like."""
+    from matcher.services import reference
+
+    reference.countries(db.session), reference.levels(db.session), reference.interests(db.session)

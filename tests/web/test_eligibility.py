@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Application, OutboxMessage
-from tests.support.querycount import counting_queries
+from tests.support.querycount import counting_queries, read_reference_data
 
 TODAY = date.today()
 
@@ -270,6 +270,7 @@ def test_search_with_the_filter_on_sends_as_many_statements_for_30_results_as_fo
     _applicant(auth, users)
 
     def measure(n: int) -> int:
+        read_reference_data()  # the factories may have changed it
         with counting_queries() as log:
             page = _text(client.get("/opportunities?sort=score&per_page=100"))
         assert f"{n} opportunities found." in page and page.count("Match score ") == n

@@ -28,7 +28,7 @@ from matcher.security import (
 )
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
-from tests.support.querycount import QueryLog, assert_at_most, counting_queries
+from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
 
 CEILING = 12
 FEW, MANY = 2, 30
@@ -230,6 +230,7 @@ def test_statements_do_not_grow_with_rows(app, endpoint: Endpoint):
     assert endpoint.ceiling == CEILING or endpoint.why, "a higher ceiling needs its reason"
     crowd = Crowd(db.session).grow(FEW)
     browser = _browser(app, crowd, endpoint.who)
+    read_reference_data()
     few, _ = _measure(browser, endpoint.path(crowd), endpoint)
     crowd.grow(MANY - FEW)
     many, page = _measure(browser, endpoint.path(crowd), endpoint)

@@ -1,0 +1,92 @@
+"""An opportunity's card in a listing, rendered once per content and kept per process.
+
+A card shows nothing but the opportunity's own facts, the same to everyone, so it is a pure
+fragment: the HTML is kept under the values it shows (and the app's script root, which its link
+starts with). A change to any of them is a new key, so nothing has to be invalidated; the least
+recently shown cards make room when more than CARDS_KEPT are kept (about 1 KB each). What differs
+per person (why they cannot be matched) is added around it by `_card.html`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app, render_template, request
+from markupsafe import Markup
+
+from matcher.opportunities import bp
+
+CARDS_KEPT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: int
+    title: str
+    type_label: str
+    host_institution: str
+    city: str
+    country: str
+    starts_on: date
+    ends_on: date
+    flexible: bool
+    min_weeks: int | None
+    organisation: str
+    deadline: date | None
+    places_left: int
+    capacity: int
+    interests: tuple[str, ...]
+
+
+def card_of(opportunity: Any) -> Card:
+    """The card's values, from an Opportunity or a services.listing row."""
+    o = opportunity
+    return Card(
+        o.id,
+        o.title,
+        o.type_enum.label,
+        o.host_institution,
+        o.city,
+        o.country.name,
+        o.starts_on,
+        o.ends_on,
+        o.flexible,
+        o.min_weeks,
+        o.organisation.name,
+        o.deadline,
+        o.places_left,
+        o.capacity,
+        tuple(interest.label for interest in o.interests[:3]),
+    )
+
+
+def _render(card: Card, script_root: str) -> Markup:
+    return Markup(render_template("opportunities/_card_body.html", c=card))  # noqa: S704 (autoescaped template)
+
+
+_kept = functools.lru_cache(maxsize=CARDS_KEPT)(_render)
+
+
+@bp.app_template_global()
+def opportunity_card(opportunity: Any) -> Markup:
+    """The card's HTML; kept unless templates are reloaded when they change (development)."""
+    card = card_of(opportunity)
+    if current_app.jinja_env.auto_reload:
+        return _render(card, request.script_root)
+    return _kept(card, request.script_root)
+
+
+@bp.app_template_global()
+def opportunity_cards(items: list[Any], eligibility: dict[int, Any] | None = None) -> Markup:
+    """The `<li>` of each card; `_card.html` renders only those that tell someone why (not) them."""
+    parts = []
+    for o in items:
+        check = eligibility.get(o.id) if eligibility else None
+        if check and (check.failed or check.score):
+            parts.append(render_template("opportunities/_card.html", o=o, eligibility_by_id=eligibility))
+        else:
+            parts.append(f'<li class="card opportunity">\n{opportunity_card(o)}\n</li>\n')
+    return Markup("".join(parts))  # noqa: S704 (cards from autoescaped templates)
