@@ -2,7 +2,7 @@
 each process knows when what it keeps from that data is out of date.
 
 Revision ID: 0019_data_versions
-Revises: 0017_withdrawals
+Revises: 0018_background_jobs
 """
 
 import uuid
