@@ -45,7 +45,11 @@ def personal() -> bool:
 
 def _validated(response: Response, kind: str) -> Response:
     """Cache headers of `kind` and a weak ETag on a 200 to GET or HEAD; 304 when the client has it."""
-    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.is_streamed:
+    if (
+        request.method not in ("GET", "HEAD")
+        or response.status_code not in (200, 304)
+        or response.is_streamed
+    ):
         return response
     if kind == PUBLIC:
         response.cache_control.public = True
@@ -55,8 +59,10 @@ def _validated(response: Response, kind: str) -> Response:
         response.cache_control.no_cache = True
     # A proxy must keep the anonymous copy apart from any signed-in person's page at the same URL.
     response.vary.add("Cookie")
-    response.add_etag(weak=True)
     g.cache_kind = kind
+    if response.status_code == 304:  # the view answered the condition itself, with its own validators
+        return response
+    response.add_etag(weak=True)
     response.make_conditional(request)
     # make_conditional writes a Date field, and the server (gunicorn, werkzeug's) always writes its
     # own: the answer would carry Date twice.

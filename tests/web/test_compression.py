@@ -11,6 +11,7 @@ import pytest
 from flask import Flask, Response, request
 
 from matcher.extensions import db
+from matcher.web.caching import cached_publicly
 
 BODY = ("<p>Embolisation, drainage, biopsy: four weeks in a busy department.</p>\n" * 80).encode()
 CHROME = "gzip, deflate, br, zstd"
@@ -34,6 +35,7 @@ def views(app: Flask) -> Flask:
     def sized(size: int) -> Response:
         return Response(BODY[:size], mimetype=request.args.get("type", "text/html"))
 
+    @cached_publicly  # like every view with validators; it keeps the view's own ETag
     def tagged() -> Response:
         response = Response(BODY, mimetype="text/html")
         response.add_etag(weak=request.args.get("weak") == "1")
