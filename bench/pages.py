@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20, help="requests per page before measuring [20]")
     parser.add_argument("--only", action="append", default=[], help="only the pages whose path contains this")
     parser.add_argument("--profile", metavar="PATH", help="then cProfile this path (--requests requests)")
+    parser.add_argument("--sql", metavar="PATH", help="then list the SQL statements of one request to PATH")
     parser.add_argument("--top", type=int, default=25, help="functions the profile lists [25]")
     parser.add_argument("--sort", default="tottime", help="pstats sort key for --profile [tottime]")
     args = parser.parse_args()
@@ -129,6 +130,12 @@ def run(args: argparse.Namespace, url: str) -> None:
             page.samples.append(cpu_ms(page.client, page.path, args.requests))
 
     print_table(args, url, everything)
+    if args.sql:
+        client = app.test_client()
+        client.get(args.sql, base_url=BASE_URL)
+        with counting_queries(engine) as log:
+            client.get(args.sql, base_url=BASE_URL)
+        print(f"\n{args.sql}: {log.report(limit=100)}")
     if args.profile:
         profile(app.test_client(), args)
 

@@ -160,10 +160,10 @@ def _application_helpers() -> dict:
 
 def _application_box(opportunity: Opportunity) -> dict:
     """For templates/applications/_apply_box.html on an opportunity's page."""
-    return {
-        "state": applications.apply_state(db.session, current_user, opportunity, date.today()),
-        "form": MotivationForm(formdata=None),
-    }
+    state = applications.apply_state(db.session, current_user, opportunity, date.today())
+    # Only an applicant who can apply sees the form; building it for others would put a CSRF
+    # token in their session, and so a cookie on a page anyone can read.
+    return {"state": state, "form": MotivationForm(formdata=None) if state.kind == "can_apply" else None}
 
 
 def _member_opportunity_counts() -> list:

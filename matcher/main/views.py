@@ -25,12 +25,15 @@ LATEST = 6
 
 @bp.get("/")
 def index():
-    organisations = db.session.scalars(
-        select(Organisation).where(Organisation.verified_at.is_not(None)).order_by(Organisation.name)
+    # Rows, not ORM objects: the page only shows these columns.
+    organisations = db.session.execute(
+        select(Organisation.slug, Organisation.name, Organisation.description)
+        .where(Organisation.verified_at.is_not(None))
+        .order_by(Organisation.name)
     ).all()
     latest = latest_opportunities(db.session, date.today(), LATEST)
     return render_template(
-        "main/index.html", organisations=organisations, latest=latest, links=reading.links(db.session)
+        "main/index.html", organisations=organisations, latest=latest, links=reading.shown(db.session)
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from matcher.engine.scoring import NO_LEVEL
 from matcher.extensions import db
@@ -28,15 +28,21 @@ from matcher.web.usecase import attempt, render_form
 
 
 def _load(opportunity_id: int) -> Opportunity:
-    opportunity = db.session.scalar(
-        select(Opportunity)
-        .where(Opportunity.id == opportunity_id)
-        .options(
-            joinedload(Opportunity.organisation),
-            joinedload(Opportunity.country),
-            selectinload(Opportunity.interests),
-            selectinload(Opportunity.languages),
+    # One statement: an opportunity has a handful of interests and at most three languages, so
+    # joining both lists costs a few rows, where a SELECT IN per list costs twice the CPU.
+    opportunity = (
+        db.session.execute(
+            select(Opportunity)
+            .where(Opportunity.id == opportunity_id)
+            .options(
+                joinedload(Opportunity.organisation),
+                joinedload(Opportunity.country),
+                joinedload(Opportunity.interests),
+                joinedload(Opportunity.languages),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
     if opportunity is None or not service.visible_to(db.session, opportunity, current_user):
         abort(404)
@@ -110,11 +116,12 @@ def feed():
 @bp.get("/opportunities/<int:opportunity_id>")
 def show(opportunity_id: int):
     opportunity = _load(opportunity_id)
+    can_edit = can_act_for(current_user, opportunity.organisation)
     return render_template(
         "opportunities/detail.html",
         opportunity=opportunity,
-        can_edit=can_act_for(current_user, opportunity.organisation),
-        action_form=EmptyForm(),
+        can_edit=can_edit,
+        action_form=EmptyForm() if can_edit else None,  # the editors' buttons; no CSRF token for others
         levels=reference.level_by_rank(db.session),
         language_name=language_name,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
@@ -13,15 +13,22 @@ from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
-from matcher.services.search import public_opportunities, with_listed_relations
+from matcher.services.search import public_opportunities
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
 
 def _organisation(slug: str) -> Organisation:
-    organisation = db.session.scalar(
-        select(Organisation).where(Organisation.slug == slug).options(selectinload(Organisation.countries))
+    # One statement: an organisation works in a few countries, so joining them costs a few rows.
+    organisation = (
+        db.session.execute(
+            select(Organisation)
+            .where(Organisation.slug == slug)
+            .options(joinedload(Organisation.country), joinedload(Organisation.countries))
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if organisation is None:
         abort(404)
@@ -44,19 +51,34 @@ def index():
 
 @bp.get("/organisations/<slug>")
 def show(slug: str):
-    return _page(_organisation(slug), InviteForm())
+    return _page(_organisation(slug))
 
 
-def _page(organisation: Organisation, invite_form: InviteForm, status: int | None = None) -> tuple[str, int]:
+def _page(
+    organisation: Organisation, invite_form: InviteForm | None = None, status: int | None = None
+) -> tuple[str, int]:
     """The organisation's page; with a refused invitation, 422 (or `status`) and its reasons."""
     editor = can_act_for(current_user, organisation)
-    published = db.session.scalars(
-        with_listed_relations(public_opportunities())
-        .where(Opportunity.organisation_id == organisation.id)
-        .order_by(Opportunity.starts_on, Opportunity.id)
-    ).all()
+    # What the cards show: the organisation (joined already), country and interests, in one statement.
+    published = (
+        db.session.execute(
+            public_opportunities()
+            .where(Opportunity.organisation_id == organisation.id)
+            .options(
+                contains_eager(Opportunity.organisation),
+                joinedload(Opportunity.country),
+                joinedload(Opportunity.interests),
+            )
+            .order_by(Opportunity.starts_on, Opportunity.id)
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
     others = []
     if editor:
+        # Only the members' invitation form carries a CSRF token: others get no session cookie.
+        invite_form = invite_form or InviteForm()
         others = db.session.scalars(
             select(Opportunity)
             .where(
@@ -73,9 +95,8 @@ def _page(organisation: Organisation, invite_form: InviteForm, status: int | Non
         editor=editor,
         invite_form=invite_form,
         form=invite_form,  # the page's title says "Error:" when it has errors
-        action_form=EmptyForm(),
     )
-    return page, status or (422 if invite_form.errors else 200)
+    return page, status or (422 if invite_form and invite_form.errors else 200)
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
