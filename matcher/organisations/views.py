@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
+from matcher.services import organisation_pages
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
-from matcher.services.search import public_opportunities
 from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
@@ -59,22 +59,7 @@ def _page(
 ) -> tuple[str, int]:
     """The organisation's page; with a refused invitation, 422 (or `status`) and its reasons."""
     editor = can_act_for(current_user, organisation)
-    # What the cards show: the organisation (joined already), country and interests, in one statement.
-    published = (
-        db.session.execute(
-            public_opportunities()
-            .where(Opportunity.organisation_id == organisation.id)
-            .options(
-                contains_eager(Opportunity.organisation),
-                joinedload(Opportunity.country),
-                joinedload(Opportunity.interests),
-            )
-            .order_by(Opportunity.starts_on, Opportunity.id)
-        )
-        .unique()
-        .scalars()
-        .all()
-    )
+    published = organisation_pages.published_of(db.session, organisation.id)
     others = []
     if editor:
         # Only the members' invitation form carries a CSRF token: others get no session cookie.
