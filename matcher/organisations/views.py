@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
@@ -18,18 +18,16 @@ from matcher.web.access import can_act_for
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
+# One statement, built once: an organisation works in a few countries, so joining them costs a few rows.
+_BY_SLUG = (
+    select(Organisation)
+    .where(Organisation.slug == bindparam("slug"))
+    .options(joinedload(Organisation.country), joinedload(Organisation.countries))
+)
+
 
 def _organisation(slug: str) -> Organisation:
-    # One statement: an organisation works in a few countries, so joining them costs a few rows.
-    organisation = (
-        db.session.execute(
-            select(Organisation)
-            .where(Organisation.slug == slug)
-            .options(joinedload(Organisation.country), joinedload(Organisation.countries))
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    organisation = db.session.execute(_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
     if organisation is None:
         abort(404)
     # Unverified organisations are known only to their members and to coordinators.
@@ -38,14 +36,17 @@ def _organisation(slug: str) -> Organisation:
     return organisation
 
 
+_VERIFIED = (
+    select(Organisation)
+    .where(Organisation.verified_at.is_not(None))
+    .options(selectinload(Organisation.countries))
+    .order_by(Organisation.name)
+)
+
+
 @bp.get("/organisations")
 def index():
-    organisations = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.verified_at.is_not(None))
-        .options(selectinload(Organisation.countries))
-        .order_by(Organisation.name)
-    ).all()
+    organisations = db.session.scalars(_VERIFIED).all()
     return render_template("organisations/index.html", organisations=organisations)
 
 

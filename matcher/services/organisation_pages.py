@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Country, Interest, Opportunity, OpportunityStatus, OpportunityType, Organisation
@@ -72,44 +72,43 @@ _COLUMNS = (
 )
 
 
+# Built once: composing a statement costs more CPU than SQLite takes to run it.
+_PUBLISHED = (
+    public_opportunities()
+    .join(Country, Opportunity.country_code == Country.iso2)
+    .with_only_columns(*_COLUMNS, Country.name, Organisation.name)
+    .where(Opportunity.organisation_id == bindparam("organisation_id"))
+    .order_by(Opportunity.starts_on, Opportunity.id)
+)
+# The interests of the organisation's published opportunities, in the taxonomy's order.
+_INTERESTS = (
+    select(opportunity_interests.c.opportunity_id, Interest.label)
+    .join(Interest, Interest.id == opportunity_interests.c.interest_id)
+    .join(Opportunity, Opportunity.id == opportunity_interests.c.opportunity_id)
+    .where(
+        Opportunity.organisation_id == bindparam("organisation_id"),
+        Opportunity.status == OpportunityStatus.PUBLISHED,
+    )
+    .order_by(Interest.position, Interest.id)
+)
+
+
 def published_of(session: Session, organisation_id: int) -> list[PublishedOpportunity]:
     """The organisation's public opportunities by start date (ties by id): two statements, one when none."""
-    stmt = (
-        public_opportunities()
-        .join(Country, Opportunity.country_code == Country.iso2)
-        .with_only_columns(*_COLUMNS, Country.name, Organisation.name)
-        .where(Opportunity.organisation_id == organisation_id)
-        .order_by(Opportunity.starts_on, Opportunity.id)
-    )
-    rows = session.execute(stmt).all()
+    params = {"organisation_id": organisation_id}
+    rows = session.execute(_PUBLISHED, params).all()
     if not rows:
         return []
-    interests = _interest_labels(session, organisation_id)
+    interests: dict[int, list[Labelled]] = {}
+    for opportunity_id, label in session.execute(_INTERESTS, params):
+        interests.setdefault(opportunity_id, []).append(Labelled(label))
     own = len(_COLUMNS)
     return [
         PublishedOpportunity(
             *row[:own],
             country=Named(row[own]),
             organisation=Named(row[own + 1]),
-            interests=interests.get(row[0], ()),
+            interests=tuple(interests.get(row[0], ())),
         )
         for row in rows
     ]
-
-
-def _interest_labels(session: Session, organisation_id: int) -> dict[int, tuple[Labelled, ...]]:
-    """The interests of the organisation's published opportunities, in the taxonomy's order."""
-    stmt = (
-        select(opportunity_interests.c.opportunity_id, Interest.label)
-        .join(Interest, Interest.id == opportunity_interests.c.interest_id)
-        .join(Opportunity, Opportunity.id == opportunity_interests.c.opportunity_id)
-        .where(
-            Opportunity.organisation_id == organisation_id,
-            Opportunity.status == OpportunityStatus.PUBLISHED,
-        )
-        .order_by(Interest.position, Interest.id)
-    )
-    found: dict[int, list[Labelled]] = {}
-    for opportunity_id, label in session.execute(stmt):
-        found.setdefault(opportunity_id, []).append(Labelled(label))
-    return {opportunity_id: tuple(labels) for opportunity_id, labels in found.items()}

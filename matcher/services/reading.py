@@ -30,10 +30,14 @@ def links(session: Session) -> list[ReadingLink]:
     return list(session.scalars(select(ReadingLink).order_by(ReadingLink.position, ReadingLink.id)))
 
 
+_SHOWN = select(ReadingLink.title, ReadingLink.url, ReadingLink.description).order_by(
+    ReadingLink.position, ReadingLink.id
+)
+
+
 def shown(session: Session) -> list[Any]:
     """What the home page shows of every link (rows of title, url, description), in order."""
-    stmt = select(ReadingLink.title, ReadingLink.url, ReadingLink.description)
-    return list(session.execute(stmt.order_by(ReadingLink.position, ReadingLink.id)))
+    return list(session.execute(_SHOWN))
 
 
 def _require_staff(actor: User) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from matcher.db import contains_pattern
@@ -70,27 +70,30 @@ class OpportunitySummary:
         return OpportunityType(self.type).label
 
 
+# Built once (composing it costs more CPU than running it): today and the limit are parameters.
+_LATEST = (
+    public_opportunities()
+    .join(Country, Opportunity.country_code == Country.iso2)
+    .with_only_columns(
+        Opportunity.id,
+        Opportunity.title,
+        Opportunity.type,
+        Opportunity.city,
+        Country.name,
+        Organisation.name,
+        Opportunity.starts_on,
+        Opportunity.ends_on,
+        Opportunity.deadline,
+    )
+    .where(still_ahead(bindparam("today", type_=Date)))
+    .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
 def latest_opportunities(session: Session, today: date, limit: int) -> list[OpportunitySummary]:
     """The home page's newest public opportunities, never one whose dates or deadline have passed."""
-    stmt = (
-        public_opportunities()
-        .join(Country, Opportunity.country_code == Country.iso2)
-        .with_only_columns(
-            Opportunity.id,
-            Opportunity.title,
-            Opportunity.type,
-            Opportunity.city,
-            Country.name,
-            Organisation.name,
-            Opportunity.starts_on,
-            Opportunity.ends_on,
-            Opportunity.deadline,
-        )
-        .where(still_ahead(today))
-        .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
-        .limit(limit)
-    )
-    return [OpportunitySummary(*row) for row in session.execute(stmt)]
+    return [OpportunitySummary(*row) for row in session.execute(_LATEST, {"today": today, "limit": limit})]
 
 
 def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, today: date) -> Select:
