@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Country, Interest, Opportunity, OpportunityStatus, OpportunityType, Organisation
+from matcher.models import Country, Interest, Opportunity, OpportunityType, Organisation
 from matcher.models.opportunity import opportunity_interests
 from matcher.services.search import public_opportunities
 
@@ -72,43 +72,52 @@ _COLUMNS = (
 )
 
 
+# Each card's interests in its own row, as "position:id<US>label" items joined by <RS> (the ASCII
+# unit and record separators, which no label holds): one subquery per card, not another statement.
+_UNIT, _RECORD = "\x1f", "\x1e"
+_INTERESTS = (
+    select(
+        func.aggregate_strings(
+            cast(Interest.position, String) + ":" + cast(Interest.id, String) + _UNIT + Interest.label,
+            _RECORD,
+        )
+    )
+    .join(opportunity_interests, opportunity_interests.c.interest_id == Interest.id)
+    .where(opportunity_interests.c.opportunity_id == Opportunity.id)
+    .correlate(Opportunity)
+    .scalar_subquery()
+)
 # Built once: composing a statement costs more CPU than SQLite takes to run it.
 _PUBLISHED = (
     public_opportunities()
     .join(Country, Opportunity.country_code == Country.iso2)
-    .with_only_columns(*_COLUMNS, Country.name, Organisation.name)
+    .with_only_columns(*_COLUMNS, Country.name, Organisation.name, _INTERESTS)
     .where(Opportunity.organisation_id == bindparam("organisation_id"))
     .order_by(Opportunity.starts_on, Opportunity.id)
-)
-# The interests of the organisation's published opportunities, in the taxonomy's order.
-_INTERESTS = (
-    select(opportunity_interests.c.opportunity_id, Interest.label)
-    .join(Interest, Interest.id == opportunity_interests.c.interest_id)
-    .join(Opportunity, Opportunity.id == opportunity_interests.c.opportunity_id)
-    .where(
-        Opportunity.organisation_id == bindparam("organisation_id"),
-        Opportunity.status == OpportunityStatus.PUBLISHED,
-    )
-    .order_by(Interest.position, Interest.id)
 )
 
 
 def published_of(session: Session, organisation_id: int) -> list[PublishedOpportunity]:
-    """The organisation's public opportunities by start date (ties by id): two statements, one when none."""
-    params = {"organisation_id": organisation_id}
-    rows = session.execute(_PUBLISHED, params).all()
-    if not rows:
-        return []
-    interests: dict[int, list[Labelled]] = {}
-    for opportunity_id, label in session.execute(_INTERESTS, params):
-        interests.setdefault(opportunity_id, []).append(Labelled(label))
+    """The organisation's public opportunities by start date (ties by id), in one statement."""
     own = len(_COLUMNS)
     return [
         PublishedOpportunity(
             *row[:own],
             country=Named(row[own]),
             organisation=Named(row[own + 1]),
-            interests=tuple(interests.get(row[0], ())),
+            interests=_interests(row[own + 2]),
         )
-        for row in rows
+        for row in session.execute(_PUBLISHED, {"organisation_id": organisation_id})
     ]
+
+
+def _interests(joined: str | None) -> tuple[Labelled, ...]:
+    """The aggregated interests in the taxonomy's order (position, then id: the model's)."""
+    if not joined:
+        return ()
+    items = []
+    for item in joined.split(_RECORD):
+        head, label = item.split(_UNIT, 1)
+        position, interest_id = head.split(":")
+        items.append((int(position), int(interest_id), label))
+    return tuple(Labelled(label) for _, _, label in sorted(items))
