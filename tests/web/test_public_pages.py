@@ -1,5 +1,5 @@
-"""Public pages as an anonymous visitor gets them: each list shown once and in order, and nothing
-put in the visitor's session (so no cookie) on a page anyone can read."""
+"""Public pages and the API's opportunity as an anonymous visitor gets them: each list shown once and
+in order, and nothing put in the visitor's session (so no cookie) on a page anyone can read."""
 
 from __future__ import annotations
 
@@ -79,3 +79,22 @@ def test_anonymous_visitor_gets_no_session_cookie(client, host, path):
     # page personal, and no shared cache could keep it.
     assert response.headers.getlist("Set-Cookie") == []
     assert 'name="csrf_token"' not in response.get_data(as_text=True)
+
+
+def test_api_opportunity_lists_each_interest_and_language_once_in_order(client, host):
+    _, first, _ = host
+
+    answer = client.get(f"/api/v1/opportunities/{first.id}").get_json()
+
+    assert answer["interests"] == ["pph-embolisation", "gi-bleeding", "nephrostomy"]
+    assert answer["languages"] == [
+        {"code": "en", "level": "professional"},
+        {"code": "fr", "level": "conversational"},
+    ]
+    assert answer["organisation"]["slug"] == "road2ir"
+
+
+def test_api_opportunity_of_a_draft_is_not_found(client, users):
+    draft = users.opportunity(title="Not yet", status="draft")
+
+    assert client.get(f"/api/v1/opportunities/{draft.id}").status_code == 404

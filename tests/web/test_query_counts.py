@@ -191,7 +191,8 @@ ENDPOINTS = [
     Endpoint("api-opportunities", "anonymous", "/api/v1/opportunities?per_page=100",
              shows="Opportunity " + LAST),
     Endpoint("api-opportunities-filtered", "anonymous", "/api/v1/opportunities?" + FILTERS),
-    Endpoint("api-opportunity", "anonymous", "/api/v1/opportunities/{c.opp_a.id}"),
+    Endpoint("api-opportunity", "anonymous", "/api/v1/opportunities/{c.opp_a.id}", ceiling=2,
+             why="the opportunity with its organisation, country, interests and languages; the levels"),
     Endpoint("api-organisations", "anonymous", "/api/v1/organisations", shows="Organisation " + LAST),
 ]
 # fmt: on
