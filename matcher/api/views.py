@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, jsonify, request, url_for
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from matcher.api import bp
@@ -14,7 +14,7 @@ from matcher.extensions import csrf, db
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
 from matcher.services.listing import ListedOpportunity, search_rows
-from matcher.services.search import public_opportunities, with_listed_relations
+from matcher.services.search import public_opportunities
 from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
 from matcher.web.caching import cached_publicly
 
@@ -88,12 +88,24 @@ def opportunities():
     )
 
 
+# One statement, built once: the opportunity with its organisation (joined by public_opportunities),
+# country, interests and languages (a handful of rows), where a SELECT IN per list costs more CPU.
+_PUBLIC_WITH_DETAILS = (
+    public_opportunities()
+    .where(Opportunity.id == bindparam("id"))
+    .options(
+        contains_eager(Opportunity.organisation),
+        joinedload(Opportunity.country),
+        joinedload(Opportunity.interests),
+        joinedload(Opportunity.languages),
+    )
+)
+
+
 @bp.get("/opportunities/<int:opportunity_id>")
 @cached_publicly
 def opportunity(opportunity_id: int):
-    found = db.session.scalar(
-        with_listed_relations(public_opportunities()).where(Opportunity.id == opportunity_id)
-    )
+    found = db.session.execute(_PUBLIC_WITH_DETAILS, {"id": opportunity_id}).unique().scalar_one_or_none()
     if found is None:
         abort(404)
     return jsonify(serialise(found, _level_codes(), opportunity_link()))

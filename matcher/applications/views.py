@@ -161,8 +161,8 @@ def _application_helpers() -> dict:
 def _application_box(opportunity: Opportunity) -> dict:
     """For templates/applications/_apply_box.html on an opportunity's page."""
     state = applications.apply_state(db.session, current_user, opportunity, date.today())
-    # The form only where it is shown: its CSRF token would give every visitor a session cookie,
-    # and a page that sets a cookie cannot be cached publicly.
+    # Only an applicant who can apply sees the form; building it for others would put a CSRF
+    # token in their session, and so a cookie on a page anyone can read.
     return {"state": state, "form": MotivationForm(formdata=None) if state.kind == "can_apply" else None}
 
 

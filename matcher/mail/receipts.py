@@ -14,7 +14,7 @@ from matcher.models.notification import Category
 
 
 def applied(session: Session, applicant: User, application: Application, opportunity: Opportunity) -> None:
-    """"You applied": may wait for the applicant's digest, like the rest of the matching news."""
+    """ "You applied": may wait for the applicant's digest, like the rest of the matching news."""
     queue_email(
         session,
         to=applicant,

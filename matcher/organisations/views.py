@@ -4,26 +4,31 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
+from matcher.services import organisation_pages
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
-from matcher.services.search import public_opportunities, with_listed_relations
 from matcher.web.access import can_act_for
 from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
+# One statement, built once: an organisation works in a few countries, so joining them costs a few rows.
+_BY_SLUG = (
+    select(Organisation)
+    .where(Organisation.slug == bindparam("slug"))
+    .options(joinedload(Organisation.country), joinedload(Organisation.countries))
+)
+
 
 def _organisation(slug: str) -> Organisation:
-    organisation = db.session.scalar(
-        select(Organisation).where(Organisation.slug == slug).options(selectinload(Organisation.countries))
-    )
+    organisation = db.session.execute(_BY_SLUG, {"slug": slug}).unique().scalar_one_or_none()
     if organisation is None:
         abort(404)
     # Unverified organisations are known only to their members and to coordinators.
@@ -32,15 +37,18 @@ def _organisation(slug: str) -> Organisation:
     return organisation
 
 
+_VERIFIED = (
+    select(Organisation)
+    .where(Organisation.verified_at.is_not(None))
+    .options(selectinload(Organisation.countries))
+    .order_by(Organisation.name)
+)
+
+
 @bp.get("/organisations")
 @cached_publicly
 def index():
-    organisations = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.verified_at.is_not(None))
-        .options(selectinload(Organisation.countries))
-        .order_by(Organisation.name)
-    ).all()
+    organisations = db.session.scalars(_VERIFIED).all()
     return render_template("organisations/index.html", organisations=organisations)
 
 
@@ -55,17 +63,11 @@ def _page(
 ) -> tuple[str, int]:
     """The organisation's page; with a refused invitation, 422 (or `status`) and its reasons."""
     editor = can_act_for(current_user, organisation)
-    # Only editors see the forms: a form would give a visitor a session cookie (its CSRF token),
-    # and a page that sets a cookie cannot be cached publicly.
-    if invite_form is None and editor:
-        invite_form = InviteForm()
-    published = db.session.scalars(
-        with_listed_relations(public_opportunities())
-        .where(Opportunity.organisation_id == organisation.id)
-        .order_by(Opportunity.starts_on, Opportunity.id)
-    ).all()
+    published = organisation_pages.published_of(db.session, organisation.id)
     others = []
     if editor:
+        # Only the members' invitation form carries a CSRF token: others get no session cookie.
+        invite_form = invite_form or InviteForm()
         others = db.session.scalars(
             select(Opportunity)
             .where(
@@ -83,7 +85,7 @@ def _page(
         invite_form=invite_form,
         form=invite_form,  # the page's title says "Error:" when it has errors
     )
-    return page, status or (422 if invite_form is not None and invite_form.errors else 200)
+    return page, status or (422 if invite_form and invite_form.errors else 200)
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -27,6 +28,16 @@ class LinkData:
 def links(session: Session) -> list[ReadingLink]:
     """Every link, in the coordinators' order."""
     return list(session.scalars(select(ReadingLink).order_by(ReadingLink.position, ReadingLink.id)))
+
+
+_SHOWN = select(ReadingLink.title, ReadingLink.url, ReadingLink.description).order_by(
+    ReadingLink.position, ReadingLink.id
+)
+
+
+def shown(session: Session) -> list[Any]:
+    """What the home page shows of every link (rows of title, url, description), in order."""
+    return list(session.execute(_SHOWN))
 
 
 def _require_staff(actor: User) -> None:

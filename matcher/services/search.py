@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from matcher.db import contains_pattern
@@ -17,6 +17,7 @@ from matcher.models import (
     Opportunity,
     OpportunityLanguage,
     OpportunityStatus,
+    OpportunityType,
     Organisation,
     TrainingLevel,
 )
@@ -50,17 +51,49 @@ def still_ahead(today: date) -> Any:
     )
 
 
-def latest_opportunities(session: Session, today: date, limit: int) -> list[Opportunity]:
-    """The home page's newest public opportunities, never one whose dates or deadline have passed."""
-    return list(
-        session.scalars(
-            public_opportunities()
-            .where(still_ahead(today))
-            .options(selectinload(Opportunity.country), selectinload(Opportunity.organisation))
-            .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
-            .limit(limit)
-        )
+@dataclass(frozen=True)
+class OpportunitySummary:
+    """What the home page says of an opportunity: read as one row, no ORM object."""
+
+    id: int
+    title: str
+    type: str
+    city: str
+    country: str  # its name
+    organisation: str  # its name
+    starts_on: date
+    ends_on: date
+    deadline: date | None
+
+    @property
+    def type_label(self) -> str:
+        return OpportunityType(self.type).label
+
+
+# Built once (composing it costs more CPU than running it): today and the limit are parameters.
+_LATEST = (
+    public_opportunities()
+    .join(Country, Opportunity.country_code == Country.iso2)
+    .with_only_columns(
+        Opportunity.id,
+        Opportunity.title,
+        Opportunity.type,
+        Opportunity.city,
+        Country.name,
+        Organisation.name,
+        Opportunity.starts_on,
+        Opportunity.ends_on,
+        Opportunity.deadline,
     )
+    .where(still_ahead(bindparam("today", type_=Date)))
+    .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+def latest_opportunities(session: Session, today: date, limit: int) -> list[OpportunitySummary]:
+    """The home page's newest public opportunities, never one whose dates or deadline have passed."""
+    return [OpportunitySummary(*row) for row in session.execute(_LATEST, {"today": today, "limit": limit})]
 
 
 def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, today: date) -> Select:

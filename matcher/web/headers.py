@@ -12,15 +12,29 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+HSTS_HEADER = "Strict-Transport-Security"
+
+
+EVERY_RESPONSE = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
 
 
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
+    # A response may set its own (a stricter CSP, say): those are kept. This runs on every response,
+    # so the names present are read in one pass (a lookup of a missing name raises and catches).
+    present = {name.lower() for name, _ in headers.items()}
+    for name, value in EVERY_RESPONSE:
+        if name.lower() not in present:
+            headers.add(name, value)
     app = current_app
-    if not (app.debug or app.testing or app.config["ENV"] != "production"):
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    if (
+        not (app.debug or app.testing or app.config["ENV"] != "production")
+        and "strict-transport-security" not in present
+    ):
+        headers.add(HSTS_HEADER, HSTS)
     return response

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 URLENCODED = "application/x-www-form-urlencoded"
+FORM_TYPES = (URLENCODED, "multipart/form-data")  # the bodies Werkzeug parses into request.form
 
 _UNKNOWN_HOST_PAGE = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>Unknown host</title>"
@@ -45,7 +46,11 @@ class RefuseUnknownHosts:
 
 def refuse_null_characters() -> None:
     """A NUL byte is never meaningful in a form or a query, and PostgreSQL cannot store it."""
-    for values in (request.args, request.form):
+    # Every request passes here: a query or a form is parsed only when the request has one.
+    sources = [request.args] if request.query_string else []
+    if request.mimetype in FORM_TYPES:
+        sources.append(request.form)
+    for values in sources:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 abort(400, description="A field contains a null character, which is not allowed.")

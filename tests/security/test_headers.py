@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import Response
 
 from matcher import ROOT
 from matcher.security import PASSWORD_RESET, fingerprint, make_token
+from matcher.web.headers import set_security_headers
 from tests.security.world import World
 
 TEMPLATES = ROOT / "templates"
@@ -132,3 +134,14 @@ def test_no_web_template_needs_inline_script_or_style(template: Path):
     source = template.read_text()
     found = [what for what, pattern in BLOCKED.items() if pattern.search(source)]
     assert not found, f"{template.relative_to(TEMPLATES)} has {', '.join(found)}"
+
+
+def test_a_header_the_response_set_itself_is_kept_and_the_others_added(app):
+    own = Response("a file", headers={"content-security-policy": "default-src 'none'; sandbox"})
+    with app.test_request_context("/"):
+        response = set_security_headers(own)
+
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'; sandbox"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
