@@ -100,9 +100,14 @@ def main() -> None:
         ("GET", f"/coordination/runs/{run_id}", None, "review, first page"),
         ("GET", f"/coordination/runs/{run_id}?band=high&region=Africa", None, "review, filtered"),
         ("GET", f"/coordination/runs/{run_id}?page=150", None, "review, page 150"),
-        ("POST", f"/coordination/runs/{run_id}/approve-all", {}, "approve every proposal"),
+        ("POST", f"/coordination/runs/{run_id}/approve-all", {"confirm": "yes"}, "approve every proposal"),
         ("GET", f"/coordination/runs/{run_id}?status=approved", None, "review, approved"),
-        ("POST", f"/coordination/runs/{run_id}/publish", {"response_deadline": "2027-01-31"}, "publish"),
+        (
+            "POST",
+            f"/coordination/runs/{run_id}/publish",
+            {"response_deadline": "2027-01-31", "confirm": "yes"},
+            "publish",
+        ),
     ]
     print("coordinator requests (wall time through the app, one at a time)")
     print(f"{'request':<26}{'status':>7}{'seconds':>9}{'KB':>8}")
