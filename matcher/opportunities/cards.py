@@ -70,23 +70,28 @@ def _render(card: Card, script_root: str) -> Markup:
 _kept = functools.lru_cache(maxsize=CARDS_KEPT)(_render)
 
 
+def _renderer() -> tuple[Any, str]:
+    """How cards are rendered in this request, and its script root (the proxies read once)."""
+    render = _render if current_app.jinja_env.auto_reload else _kept
+    return render, request.script_root
+
+
 @bp.app_template_global()
 def opportunity_card(opportunity: Any) -> Markup:
     """The card's HTML; kept unless templates are reloaded when they change (development)."""
-    card = card_of(opportunity)
-    if current_app.jinja_env.auto_reload:
-        return _render(card, request.script_root)
-    return _kept(card, request.script_root)
+    render, script_root = _renderer()
+    return render(card_of(opportunity), script_root)
 
 
 @bp.app_template_global()
 def opportunity_cards(items: list[Any], eligibility: dict[int, Any] | None = None) -> Markup:
     """The `<li>` of each card; `_card.html` renders only those that tell someone why (not) them."""
+    render, script_root = _renderer()
     parts = []
     for o in items:
         check = eligibility.get(o.id) if eligibility else None
         if check and (check.failed or check.score):
             parts.append(render_template("opportunities/_card.html", o=o, eligibility_by_id=eligibility))
         else:
-            parts.append(f'<li class="card opportunity">\n{opportunity_card(o)}\n</li>\n')
+            parts.append(f'<li class="card opportunity">\n{render(card_of(o), script_root)}\n</li>\n')
     return Markup("".join(parts))  # noqa: S704 (cards from autoescaped templates)

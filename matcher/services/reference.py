@@ -35,6 +35,7 @@ T = TypeVar("T")
 VERSION_NAME = "reference"
 REFERENCE_MODELS = (Country, Interest, TrainingLevel)
 _KEY = "reference_data"
+_TOKEN = select(DataVersion.token).where(DataVersion.name == VERSION_NAME)  # built once
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _engine(session: Session) -> Engine:
 def _snapshot(session: Session) -> _Snapshot:
     snapshot = session.info.get(_KEY)
     if snapshot is None:
-        token = session.scalar(select(DataVersion.token).where(DataVersion.name == VERSION_NAME))
+        token = session.scalar(_TOKEN)
         if token is None:
             snapshot = _Snapshot(None)
         else:

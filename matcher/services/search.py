@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
@@ -96,46 +97,120 @@ def latest_opportunities(session: Session, today: date, limit: int) -> list[Oppo
     return [OpportunitySummary(*row) for row in session.execute(_LATEST, {"today": today, "limit": limit})]
 
 
-def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, today: date) -> Select:
-    if filters.region or filters.subregions:
+class FilterShape(NamedTuple):
+    """Which filters are set: the shape of a search's statement, whatever their values."""
+
+    region: bool
+    subregions: bool
+    country: bool
+    type: bool
+    level: bool
+    interests: bool
+    starts_after: bool
+    ends_before: bool
+    language: bool
+    open_only: bool
+    q: bool
+
+
+def shape_of(filters: OpportunityFilters) -> FilterShape:
+    return FilterShape(
+        bool(filters.region),
+        bool(filters.subregions),
+        bool(filters.country),
+        bool(filters.type),
+        bool(filters.level and filters.level != ANY_LEVEL),
+        bool(filters.interests),
+        bool(filters.starts_after),
+        bool(filters.ends_before),
+        bool(filters.language),
+        filters.open_only,
+        bool(filters.q),
+    )
+
+
+def filter_values(shape: FilterShape, filters: OpportunityFilters, today: date) -> dict[str, Any]:
+    """The value of each parameter of the statement of `shape` (see `filtered`)."""
+    values: dict[str, Any] = {}
+    if shape.region:
+        values["region"] = filters.region
+    if shape.subregions:
+        values["subregions"] = sorted(expand_subregions(filters.subregions))
+    if shape.country:
+        values["country"] = filters.country
+    if shape.type:
+        values["type"] = filters.type
+    if shape.level:
+        values["level"] = filters.level
+    if shape.interests:
+        values["interests"] = list(filters.interests)
+    if shape.starts_after:
+        values["starts_after"] = filters.starts_after
+    if shape.ends_before:
+        values["ends_before"] = filters.ends_before
+    if shape.language:
+        values["language"] = filters.language
+    if shape.open_only:
+        values["today"] = today
+    if shape.q:
+        values["like"] = contains_pattern(filters.q.lower())
+    return values
+
+
+_EXPANDING = {"subregions", "interests"}
+_DATES = {"starts_after", "ends_before", "today"}
+
+
+def _parameter(name: str) -> Any:
+    if name in _DATES:
+        return bindparam(name, type_=Date)
+    return bindparam(name, expanding=name in _EXPANDING)
+
+
+def filtered(stmt: Select, shape: FilterShape, value: Callable[[str], Any] = _parameter) -> Select:
+    """`stmt` with the conditions of the filters `shape` sets; each value is `value(name)`: by
+    default a bound parameter of that name, so that a statement built once per shape serves every
+    search of that shape, executed with `filter_values(...)`."""
+    if shape.region or shape.subregions:
         stmt = stmt.join(Country, Opportunity.country_code == Country.iso2)
-        if filters.region:
-            stmt = stmt.where(Country.region == filters.region)
-        if filters.subregions:
-            stmt = stmt.where(Country.subregion.in_(sorted(expand_subregions(filters.subregions))))
-    if filters.country:
-        stmt = stmt.where(Opportunity.country_code == filters.country)
-    if filters.type:
-        stmt = stmt.where(Opportunity.type == filters.type)
-    if filters.level and filters.level != ANY_LEVEL:
-        rank = select(TrainingLevel.rank).where(TrainingLevel.code == filters.level).scalar_subquery()
+        if shape.region:
+            stmt = stmt.where(Country.region == value("region"))
+        if shape.subregions:
+            stmt = stmt.where(Country.subregion.in_(value("subregions")))
+    if shape.country:
+        stmt = stmt.where(Opportunity.country_code == value("country"))
+    if shape.type:
+        stmt = stmt.where(Opportunity.type == value("type"))
+    if shape.level:
+        rank = select(TrainingLevel.rank).where(TrainingLevel.code == value("level")).scalar_subquery()
         stmt = stmt.where(Opportunity.level_min <= rank, Opportunity.level_max >= rank)
-    if filters.interests:
+    if shape.interests:
         stmt = stmt.where(
             exists()
             .where(opportunity_interests.c.opportunity_id == Opportunity.id)
             .where(opportunity_interests.c.interest_id == Interest.id)
-            .where(Interest.slug.in_(filters.interests))
+            .where(Interest.slug.in_(value("interests")))
         )
     # A date range matches the opportunities whose dates overlap it.
-    if filters.starts_after:
-        stmt = stmt.where(Opportunity.ends_on >= filters.starts_after)
-    if filters.ends_before:
-        stmt = stmt.where(Opportunity.starts_on <= filters.ends_before)
-    if filters.language:
+    if shape.starts_after:
+        stmt = stmt.where(Opportunity.ends_on >= value("starts_after"))
+    if shape.ends_before:
+        stmt = stmt.where(Opportunity.starts_on <= value("ends_before"))
+    if shape.language:
         stmt = stmt.where(
             exists().where(
                 OpportunityLanguage.opportunity_id == Opportunity.id,
-                OpportunityLanguage.language == filters.language,
+                OpportunityLanguage.language == value("language"),
             )
         )
-    if filters.open_only:
+    if shape.open_only:
+        today = value("today")
         stmt = stmt.where(
             Opportunity.places_filled < Opportunity.capacity,
             or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
         )
-    if filters.q:
-        like = contains_pattern(filters.q.lower())
+    if shape.q:
+        like = value("like")
         stmt = stmt.where(
             or_(
                 func.lower(Opportunity.title).like(like, escape="\\"),
@@ -143,6 +218,12 @@ def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, t
             )
         )
     return stmt
+
+
+def apply_filters(stmt: Select, session: Session, filters: OpportunityFilters, today: date) -> Select:
+    """`stmt` with the filters' conditions, their values written in (see `filtered`)."""
+    shape = shape_of(filters)
+    return filtered(stmt, shape, filter_values(shape, filters, today).__getitem__)
 
 
 def ordered(stmt: Select, sort: str) -> Select:
@@ -189,10 +270,15 @@ def with_listed_relations(stmt: Select) -> Select:
     )
 
 
-def count_of(session: Session, stmt: Select) -> int:
-    """How many rows `stmt` would give, counting their ids without loading them."""
+def count_statement(stmt: Select) -> Select:
+    """The number of rows `stmt` would give, counting their ids without loading them."""
     ids = stmt.with_only_columns(Opportunity.id).order_by(None).subquery()
-    return session.scalar(select(func.count()).select_from(ids)) or 0
+    return select(func.count()).select_from(ids)
+
+
+def count_of(session: Session, stmt: Select) -> int:
+    """How many rows `stmt` would give."""
+    return session.scalar(count_statement(stmt)) or 0
 
 
 def search(session: Session, filters: OpportunityFilters, today: date) -> SearchPage:
