@@ -209,15 +209,24 @@ def _allocate_ranked(
         placed_at.setdefault(int(opp_row[slot]), []).append(str(applicant_ids[lists.opportunity_prefs[slot]]))
     listed = np.zeros(n, bool)
     listed[lists.opportunity_entry] = True
+    # Where the pair is eligible (or the opportunity has no places) the reason depends only on the
+    # opportunity and whether it listed the applicant: worded once, copied for each applicant.
+    worded: dict[tuple[int, bool], list[Any]] = {}
+
+    def why_not(i: int, j: int, e: int) -> list[Any]:
+        if eligible[e] or capacity[j] == 0:
+            said = worded.get((j, bool(listed[e])))
+            if said is None:
+                said = worded[j, bool(listed[e])] = _refusal(
+                    opportunities[j], int(capacity[j]), None, bool(listed[e]), placed_at.get(j, [])
+                )
+            return [said[0], said[1], dict(said[2])]
+        failure = first_failure(specs[applicant_ids[i]], opp_specs[j], taxonomy)
+        return _refusal(opportunities[j], int(capacity[j]), failure, bool(listed[e]), placed_at.get(j, []))
+
     run.unmatched = {
         str(applicant_ids[i]): [
-            _refusal(
-                opportunities[j],
-                int(capacity[j]),
-                None if eligible[e] else first_failure(specs[applicant_ids[i]], opp_specs[j], taxonomy),
-                bool(listed[e]),
-                placed_at.get(j, []),
-            )
+            why_not(i, j, e)
             for j, e in zip(
                 lists.applicant_prefs[lists.applicant_indptr[i] : lists.applicant_indptr[i + 1]].tolist(),
                 lists.applicant_entry[lists.applicant_indptr[i] : lists.applicant_indptr[i + 1]].tolist(),
