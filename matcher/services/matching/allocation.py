@@ -9,9 +9,11 @@ their events with two multi-row INSERTs.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,38 @@ def allocate_ranked(
     ``busy`` applicants already hold a place elsewhere and are left out; ``on_phase`` hears the
     name of each phase as it ends (a background job's progress).
     """
+    with _cyclic_gc_paused():
+        return _allocate_ranked(session, run, opportunities, scope_ids, busy, on_phase)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for the run, back as it was after.
+
+    The run holds millions of long-lived objects (the applications as tuples, 100,000 profiles)
+    and then makes more that live to the end: each proposal's breakdown and each unmatched
+    applicant's reasons, dicts within dicts since reasons carry their code and parameters. Every
+    few hundred thousand such objects Python runs a full collection, which walks the whole heap:
+    at national scale that was about a third of `explain` and `summarise` and some of `store`.
+    Reference counting still frees almost everything; the few cycles are collected once it is back.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _allocate_ranked(
+    session: Session,
+    run: MatchRun,
+    opportunities: Sequence[Opportunity],
+    scope_ids: Select[Any],
+    busy: set[int],
+    on_phase: Callable[[str], None] | None,
+) -> dict[str, float]:
     clock = _Clock(on_phase)
     opp_pos = {o.id: j for j, o in enumerate(opportunities)}
     in_scope = Application.opportunity_id.in_(scope_ids.scalar_subquery())
@@ -152,7 +186,10 @@ def allocate_ranked(
     clock.lap("explain")
 
     if proposals:
-        session.execute(insert(Match), proposals)
+        # render_nulls: the ORM leaves a None out of a row's keys and batches only rows with the same
+        # keys, so host_rank None on some rows and a number on others would split the multi-row
+        # INSERT into thousands of two-row statements; with NULLs written, every row has one shape.
+        session.execute(insert(Match).execution_options(render_nulls=True), proposals)
         session.execute(
             insert(MatchEvent).from_select(
                 ["match_id", "actor_id", "to_status", "reason", "created_at"],
@@ -172,15 +209,24 @@ def allocate_ranked(
         placed_at.setdefault(int(opp_row[slot]), []).append(str(applicant_ids[lists.opportunity_prefs[slot]]))
     listed = np.zeros(n, bool)
     listed[lists.opportunity_entry] = True
+    # Where the pair is eligible (or the opportunity has no places) the reason depends only on the
+    # opportunity and whether it listed the applicant: worded once, copied for each applicant.
+    worded: dict[tuple[int, bool], list[Any]] = {}
+
+    def why_not(i: int, j: int, e: int) -> list[Any]:
+        if eligible[e] or capacity[j] == 0:
+            said = worded.get((j, bool(listed[e])))
+            if said is None:
+                said = worded[j, bool(listed[e])] = _refusal(
+                    opportunities[j], int(capacity[j]), None, bool(listed[e]), placed_at.get(j, [])
+                )
+            return [said[0], said[1], dict(said[2])]
+        failure = first_failure(specs[applicant_ids[i]], opp_specs[j], taxonomy)
+        return _refusal(opportunities[j], int(capacity[j]), failure, bool(listed[e]), placed_at.get(j, []))
+
     run.unmatched = {
         str(applicant_ids[i]): [
-            _refusal(
-                opportunities[j],
-                int(capacity[j]),
-                None if eligible[e] else first_failure(specs[applicant_ids[i]], opp_specs[j], taxonomy),
-                bool(listed[e]),
-                placed_at.get(j, []),
-            )
+            why_not(i, j, e)
             for j, e in zip(
                 lists.applicant_prefs[lists.applicant_indptr[i] : lists.applicant_indptr[i + 1]].tolist(),
                 lists.applicant_entry[lists.applicant_indptr[i] : lists.applicant_indptr[i + 1]].tolist(),
