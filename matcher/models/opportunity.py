@@ -72,7 +72,23 @@ opportunity_interests = Table(
 )
 
 
-class Opportunity(db.Model):
+class OpportunityFacts:
+    """What is derived from an opportunity's columns, for the model and for the rows lists read
+    instead of it (services.listing, services.organisation_pages): `type`, `capacity` and
+    `places_filled` come from the class that mixes this in."""
+
+    __slots__ = ()
+
+    @property
+    def type_enum(self) -> OpportunityType:
+        return OpportunityType(self.type)
+
+    @property
+    def places_left(self) -> int:
+        return self.capacity - self.places_filled
+
+
+class Opportunity(OpportunityFacts, db.Model):
     __tablename__ = "opportunities"
     __table_args__ = (
         CheckConstraint(f"type IN {_in(OpportunityType)}", name="type_known"),
@@ -139,14 +155,6 @@ class Opportunity(db.Model):
     languages: Mapped[list[OpportunityLanguage]] = relationship(
         back_populates="opportunity", cascade="all, delete-orphan", order_by="OpportunityLanguage.language"
     )
-
-    @property
-    def type_enum(self) -> OpportunityType:
-        return OpportunityType(self.type)
-
-    @property
-    def places_left(self) -> int:
-        return self.capacity - self.places_filled
 
     def __repr__(self) -> str:
         return f"<Opportunity {self.id} {self.title!r} {self.status}>"

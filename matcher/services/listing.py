@@ -17,8 +17,8 @@ from datetime import date, datetime
 from sqlalchemy import Integer, Select, String, bindparam, cast, func, null, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Opportunity, OpportunityLanguage, OpportunityType, Organisation
-from matcher.models.opportunity import opportunity_interests
+from matcher.models import Opportunity, OpportunityLanguage, Organisation
+from matcher.models.opportunity import OpportunityFacts, opportunity_interests
 from matcher.services import reference
 from matcher.services.reference import CountryRef, InterestRef
 from matcher.services.search import (
@@ -48,7 +48,7 @@ class LanguageRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ListedOpportunity:
+class ListedOpportunity(OpportunityFacts):
     id: int
     title: str
     type: str
@@ -71,14 +71,6 @@ class ListedOpportunity:
     country: CountryRef
     interests: tuple[InterestRef, ...] = ()
     languages: tuple[LanguageRow, ...] = ()
-
-    @property
-    def type_enum(self) -> OpportunityType:
-        return OpportunityType(self.type)
-
-    @property
-    def places_left(self) -> int:
-        return self.capacity - self.places_filled
 
 
 _COLUMNS = (

@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Country, Interest, Opportunity, OpportunityType, Organisation
-from matcher.models.opportunity import opportunity_interests
+from matcher.models import Country, Interest, Opportunity, Organisation
+from matcher.models.opportunity import OpportunityFacts, opportunity_interests
 from matcher.services.search import public_opportunities
 
 
@@ -30,7 +30,7 @@ class Labelled:
 
 
 @dataclass(frozen=True, slots=True)
-class PublishedOpportunity:
+class PublishedOpportunity(OpportunityFacts):
     id: int
     title: str
     type: str
@@ -46,14 +46,6 @@ class PublishedOpportunity:
     country: Named
     organisation: Named
     interests: tuple[Labelled, ...]
-
-    @property
-    def type_enum(self) -> OpportunityType:
-        return OpportunityType(self.type)
-
-    @property
-    def places_left(self) -> int:
-        return self.capacity - self.places_filled
 
 
 _COLUMNS = (
