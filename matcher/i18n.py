@@ -26,6 +26,8 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 DEFAULT = "en"
 # Each language named in itself: that is how a reader finds theirs in the switcher.
 LANGUAGES = {"en": "English", "fr": "Français", "pt": "Português", "es": "Español"}
+# Each name as it reads inside a sentence of its own language ("en français").
+IN_A_SENTENCE = {"en": "English", "fr": "français", "pt": "português", "es": "español"}
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -53,8 +55,14 @@ def locale_code() -> str:
 
 
 def switcher_links() -> list[tuple[str, str, str, bool]]:
-    """(code, name, URL, current) per language, each coming back to this page."""
-    here = request.full_path.rstrip("?") if request.query_string else request.path
+    """(code, name, URL, current) per language, each coming back to this page.
+
+    A page shown after a POST (a form with errors) has no address to come back to: the switcher
+    then goes back to the Referer, the page the form was on.
+    """
+    here = None
+    if request.method == "GET":
+        here = request.full_path.rstrip("?") if request.query_string else request.path
     current = locale_code()
     return [
         (code, name, url_for("i18n.choose", code=code, next=here), code == current)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import (
     current_user,
     fresh_login_required,
@@ -30,7 +31,7 @@ from matcher.auth.forms import (
     TimezoneForm,
 )
 from matcher.extensions import db, limiter
-from matcher.i18n import LANGUAGES
+from matcher.i18n import IN_A_SENTENCE
 from matcher.models import Role
 from matcher.services import accounts
 from matcher.web import throttle
@@ -233,9 +234,10 @@ def change_locale():
     form = LocaleForm(prefix="lang")
 
     def done() -> None:
-        chosen = LANGUAGES.get(form.locale.data)
-        if chosen:
-            flash(_("Pages are now shown in %(language)s.", language=chosen), "success")
+        refresh()  # the message in the language just chosen
+        if form.locale.data in IN_A_SENTENCE:
+            language = IN_A_SENTENCE[form.locale.data]
+            flash(_("Pages are now shown in %(language)s.", language=language), "success")
         else:
             flash(_("Pages are now shown in your browser's language."), "success")
 

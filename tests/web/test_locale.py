@@ -126,7 +126,7 @@ def test_choosing_a_language_on_the_account_page(auth, client):
     response = client.post("/account/language", data={"lang-locale": "fr"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and _lang(page) == "fr"
-    assert "Les pages s’affichent désormais en Français." in page
+    assert "Les pages s’affichent désormais en français." in page
     assert db.session.get(User, user.id).locale == "fr"
     assert '<option selected value="fr">Français</option>' in page
 
@@ -158,3 +158,21 @@ def test_a_304_does_not_cross_languages(client):
     assert again.status_code == 200 and _lang(again.get_data(as_text=True)) == "fr"
     same = client.get("/opportunities", headers={**FRENCH, "If-None-Match": french.headers["ETag"]})
     assert same.status_code == 304
+
+
+def test_after_a_form_with_errors_the_switcher_goes_back_by_the_referrer(client):
+    response = client.post("/login", data={"email": "nobody@example.org", "password": "wrong"})
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 422)
+    assert 'href="/language/fr"' in page and "next=/login" not in page
+    back = client.get("/language/fr", headers={"Referer": f"http://{HOST}/login"})
+    assert back.headers["Location"] == "/login"
+
+
+def test_the_message_after_choosing_comes_in_the_language_chosen(auth, client):
+    auth.login("student")
+    client.set_cookie(COOKIE, "fr", domain=HOST)
+    response = client.post("/account/language", data={"lang-locale": "es"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Las páginas se muestran ahora en español." in page
+    assert _lang(page) == "es"
