@@ -176,3 +176,9 @@ def test_the_message_after_choosing_comes_in_the_language_chosen(auth, client):
     page = response.get_data(as_text=True)
     assert "Las páginas se muestran ahora en español." in page
     assert _lang(page) == "es"
+
+
+@pytest.mark.parametrize(("header", "code"), [("fr-CA", "fr"), ("pt-MZ,pt;q=0.9", "pt"), ("es-419", "es")])
+def test_a_regional_variant_gets_its_language(client, header, code):
+    lang, _ = _in(client, **{"Accept-Language": header})
+    assert lang == code
