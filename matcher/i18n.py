@@ -61,7 +61,7 @@ def switcher_links() -> list[tuple[str, str, str, bool]]:
     then goes back to the Referer, the page the form was on.
     """
     here = None
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         here = request.full_path.rstrip("?") if request.query_string else request.path
     current = locale_code()
     return [
