@@ -7,7 +7,8 @@ FLASK := MATCHER_ENV=development $(BIN)/flask --app wsgi
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean bench-engine mutation
+.PHONY: run test test-sqlite test-postgres lint check install install-dev chromium clean bench-engine mutation \
+	translations translations-update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +26,13 @@ install-dev: $(VENV)/.installed-dev
 
 ## Serve the app on http://127.0.0.1:5000 with demo data on the embedded SQLite database; the task
 ## queue's worker (background jobs, mail, periodic work) runs inside the server, on instance/huey.sqlite3.
-run: install
+run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 ## The whole suite: SQLite, then PostgreSQL (skipped with a note when unreachable, unless CI=true).
-test: install-dev browser-deps
+test: install-dev browser-deps translations
 	$(MAKE) --no-print-directory check
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -56,11 +57,21 @@ lint: install-dev
 check: lint
 	$(BIN)/bandit -ll -q -r matcher
 	$(BIN)/python scripts/audit_dependencies.py
+	$(BIN)/python scripts/check_translations.py
 
-test-sqlite: install-dev
+## Compile the catalogues (matcher/translations/*/LC_MESSAGES/*.mo, not committed); the app also
+## compiles any missing or stale one when it starts. See README, "Languages".
+translations: install
+	$(BIN)/pybabel --quiet compile --directory matcher/translations
+
+## After adding or changing strings: re-extract messages.pot and merge it into each catalogue.
+translations-update: install
+	$(BIN)/python scripts/check_translations.py --update || true
+
+test-sqlite: install-dev translations
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: install-dev
+test-postgres: install-dev translations
 	@if $(BIN)/python -m tests.support.pg_ready "$(PG_TEST_URL)"; then \
 		MATCHER_TEST_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/python -m pytest -n 2 --ignore=tests/unit --ignore=tests/e2e $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \

@@ -21,6 +21,8 @@ from matcher.coordination import bp as coordination_bp
 from matcher.coordination import reading_bp
 from matcher.errors import register_error_handlers
 from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
+from matcher.i18n import bp as i18n_bp
+from matcher.i18n import init_i18n
 from matcher.jobs import queue as task_queue
 from matcher.jobs.pages import bp as jobs_bp
 from matcher.main import bp as main_bp
@@ -59,6 +61,7 @@ BLUEPRINTS = (
     profiles_bp,
     applications_bp,
     jobs_bp,
+    i18n_bp,
 )
 
 
@@ -120,6 +123,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.needs_refresh_handler(_needs_refresh)
     login_manager.user_loader(_load_user)
     task_queue.init_app(app)
+    init_i18n(app)
 
 
 def _needs_refresh() -> Response:

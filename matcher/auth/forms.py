@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -14,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from matcher.i18n import LANGUAGES
 from matcher.models import Role
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 from matcher.timezones import is_known_zone, zone_choices
@@ -118,3 +120,17 @@ class TimezoneForm(AppForm):
     def validate_timezone(self, field: SelectField) -> None:
         if not is_known_zone(field.data):
             raise ValidationError("Choose a time zone from the list.")
+
+
+class LocaleForm(AppForm):
+    # Each language is named in itself; "" leaves the choice to the switcher's cookie or the browser.
+    locale = SelectField(
+        _l("Language"),
+        choices=lambda: [("", _l("The browser's language")), *LANGUAGES.items()],
+        validate_choice=False,
+        description=_l("Pages on this site are shown in this language."),
+    )
+
+    def validate_locale(self, field: SelectField) -> None:
+        if field.data and field.data not in LANGUAGES:
+            raise ValidationError(_l("Choose a language from the list."))

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import (
     current_user,
     fresh_login_required,
@@ -22,12 +24,14 @@ from matcher.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ForgotPasswordForm,
+    LocaleForm,
     LoginForm,
     ResetPasswordForm,
     SignupForm,
     TimezoneForm,
 )
 from matcher.extensions import db, limiter
+from matcher.i18n import IN_A_SENTENCE
 from matcher.models import Role
 from matcher.services import accounts
 from matcher.web import throttle
@@ -189,6 +193,7 @@ def _account_page(**forms):
         "password_form": lambda: ChangePasswordForm(prefix="pw"),
         "email_form": lambda: ChangeEmailForm(prefix="em"),
         "timezone_form": lambda: TimezoneForm(prefix="tz", formdata=None, timezone=current_user.timezone),
+        "locale_form": lambda: LocaleForm(prefix="lang", formdata=None, locale=current_user.locale or ""),
     }
     context = {name: forms[name] if name in forms else make() for name, make in blank.items()}
     return render_template("auth/account.html", **context)
@@ -220,6 +225,24 @@ def change_timezone():
 
     return _save_section(
         "timezone_form", form, accounts.set_timezone, current_user, form.timezone.data, done=done
+    )
+
+
+@bp.post("/account/language")
+@login_required
+def change_locale():
+    form = LocaleForm(prefix="lang")
+
+    def done() -> None:
+        refresh()  # the message in the language just chosen
+        if form.locale.data in IN_A_SENTENCE:
+            language = IN_A_SENTENCE[form.locale.data]
+            flash(_("Pages are now shown in %(language)s.", language=language), "success")
+        else:
+            flash(_("Pages are now shown in your browser's language."), "success")
+
+    return _save_section(
+        "locale_form", form, accounts.set_locale, current_user, form.locale.data or None, done=done
     )
 
 

@@ -67,6 +67,8 @@ class User(db.Model):
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     # An IANA zone name (e.g. "Africa/Dar_es_Salaam"): timestamps are shown in it.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # A language code from matcher.i18n.LANGUAGES (e.g. "fr"); None: the cookie or the browser decides.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

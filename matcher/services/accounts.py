@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, object_session
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.i18n import LANGUAGES
 from matcher.mail.outbox import queue_email
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.security import (
@@ -292,6 +293,13 @@ def set_timezone(user: User, name: str) -> None:
     if not is_known_zone(name):
         raise DomainError("Choose a time zone from the list.", field="timezone")
     user.timezone = name
+
+
+def set_locale(user: User, code: str | None) -> None:
+    """The language the user's pages are shown in; None or "" lets the cookie or the browser decide."""
+    if code and code not in LANGUAGES:
+        raise DomainError("Choose a language from the list.", field="locale")
+    user.locale = code or None
 
 
 def request_email_change(session: Session, user: User, password: str, new_email: str) -> None:

@@ -3,7 +3,7 @@
 Three kinds (the README's "Caching and validators" says why):
 
 - public: anonymous public pages, the API and the feed. `public, max-age=PUBLIC_MAX_AGE`,
-  `Vary: Cookie`, a weak ETag (and Last-Modified where the view sets one).
+  `Vary: Cookie, Accept-Language` (the language), a weak ETag (and Last-Modified where the view sets one).
 - private: the calendar feed behind a secret link. `private, no-cache` and a weak ETag, so that a
   calendar app revalidates every time and gets a 304 while nothing changed.
 - everything else (a signed-in person's pages, pages opened with a token, forms, redirects, error
@@ -59,6 +59,8 @@ def _validated(response: Response, kind: str) -> Response:
         response.cache_control.no_cache = True
     # A proxy must keep the anonymous copy apart from any signed-in person's page at the same URL.
     response.vary.add("Cookie")
+    # The language follows Accept-Language (or the switcher's cookie, covered by Cookie above).
+    response.vary.add("Accept-Language")
     g.cache_kind = kind
     if response.status_code == 304:  # the view answered the condition itself, with its own validators
         return response

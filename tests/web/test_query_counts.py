@@ -214,6 +214,7 @@ ENDPOINTS = [
 NOT_MEASURED = {
     "static": "files from disk, no database",
     "reading.edit": "a form for one link; their list, reading.index, is measured",
+    "i18n.choose": "sets a cookie and redirects, no database",
 }
 
 

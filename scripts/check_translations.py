@@ -1,0 +1,114 @@
+"""Fail when a catalogue lags behind the code: `make check` (and so `make test`) runs this.
+
+Extracts the translatable strings (babel.cfg) into a temporary .pot, then fails on:
+- a string the code uses that a catalogue (fr, pt, es) lacks, or that messages.pot lacks;
+- an entry left untranslated or marked fuzzy;
+- a translation whose placeholders (%(name)s) differ from the English (Babel's own checks).
+
+`--update` rewrites messages.pot from the code and merges it into each catalogue (new strings come
+in empty or fuzzy, so the check then lists what to translate). See the README, "Languages".
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "matcher" / "translations"
+TEMPLATE = TRANSLATIONS / "messages.pot"
+LOCALES = ("fr", "pt", "es")
+EXTRACT = [
+    "extract",
+    "-F",
+    str(ROOT / "babel.cfg"),
+    "-k",
+    "_l",
+    "-k",
+    "lazy_gettext",
+    "--add-location=file",
+    "--sort-output",
+    "--no-wrap",
+    "--project",
+    "IR Opportunity Matcher",
+]
+
+
+def pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "--quiet", *args])
+
+
+def extract(output: Path) -> None:
+    pybabel(*EXTRACT, "-o", str(output), str(ROOT))
+
+
+def read(path: Path, locale: str | None = None):
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def ids(catalog) -> set:
+    return {message.id for message in catalog if message.id}
+
+
+def problems() -> list[str]:
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "messages.pot"
+        extract(fresh)
+        extracted = ids(read(fresh))
+    found = []
+    stale = extracted - ids(read(TEMPLATE)) if TEMPLATE.exists() else extracted
+    found += [f"messages.pot: missing {_show(msgid)}" for msgid in sorted(stale, key=str)]
+    for locale in LOCALES:
+        path = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        if not path.exists():
+            found.append(f"{locale}: no catalogue at {path.relative_to(ROOT)}")
+            continue
+        catalog = read(path, locale)
+        found += [f"{locale}: missing {_show(m)}" for m in sorted(extracted - ids(catalog), key=str)]
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy:
+                found.append(f"{locale}: fuzzy {_show(message.id)}")
+            elif not all(strings):
+                found.append(f"{locale}: untranslated {_show(message.id)}")
+        for message, errors in catalog.check():
+            found += [f"{locale}: {error} in {_show(message.id)}" for error in errors]
+    return found
+
+
+def _show(msgid) -> str:
+    text = msgid[0] if isinstance(msgid, tuple) else msgid
+    return repr(text if len(text) <= 70 else text[:67] + "...")
+
+
+def update() -> None:
+    extract(TEMPLATE)
+    pybabel("update", "--no-wrap", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS))
+
+
+def main(argv: list[str]) -> int:
+    if "--update" in argv:
+        update()
+    found = problems()
+    for line in found:
+        print(f"translations: {line}")
+    if found:
+        print(
+            f"translations: {len(found)} problem(s). Run `make translations-update`, translate the "
+            "entries in matcher/translations/*/LC_MESSAGES/messages.po (remove the fuzzy flags), "
+            "and see the README, 'Languages'."
+        )
+        return 1
+    print(f"translations: {', '.join(LOCALES)} complete")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,61 @@
+"""scripts/check_translations.py: passes on the shipped catalogues, fails on each kind of lag."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = importlib.util.spec_from_file_location(
+    "check_translations", ROOT / "scripts" / "check_translations.py"
+)
+check = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(check)
+
+
+@pytest.fixture
+def catalogues(tmp_path, monkeypatch) -> Path:
+    """A copy of matcher/translations the check reads instead of the real one."""
+    copy = tmp_path / "translations"
+    shutil.copytree(check.TRANSLATIONS, copy, ignore=shutil.ignore_patterns("*.mo"))
+    monkeypatch.setattr(check, "TRANSLATIONS", copy)
+    monkeypatch.setattr(check, "TEMPLATE", copy / "messages.pot")
+    return copy
+
+
+def _edit(catalogues: Path, locale: str | None, old: str, new: str) -> None:
+    """Replace `old` (found once) in a catalogue, or in messages.pot when `locale` is None."""
+    path = catalogues / locale / "LC_MESSAGES" / "messages.po" if locale else catalogues / "messages.pot"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_shipped_catalogues_are_complete(catalogues):
+    assert check.problems() == []
+    assert check.main([]) == 0
+
+
+def test_each_kind_of_lag_is_reported(catalogues, capsys):
+    _edit(catalogues, "fr", 'msgstr "Compte"', 'msgstr ""')
+    _edit(catalogues, "pt", 'msgid "Menu"', '#, fuzzy\nmsgid "Menu"')
+    _edit(catalogues, "es", "en %(language)s.", "en %(idioma)s.")
+    _edit(catalogues, "es", 'msgid "Verify"\nmsgstr "Verificar"\n', "")
+    _edit(catalogues, None, 'msgid "Users"\nmsgstr ""\n', "")
+
+    found = check.problems()
+
+    assert sorted(found) == sorted(
+        [
+            "fr: untranslated 'Account'",
+            "pt: fuzzy 'Menu'",
+            "es: unknown named placeholder 'idioma' in 'Pages are now shown in %(language)s.'",
+            "es: missing 'Verify'",
+            "messages.pot: missing 'Users'",
+        ]
+    )
+    assert check.main([]) == 1
+    assert "5 problem(s)" in capsys.readouterr().out
