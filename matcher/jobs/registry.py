@@ -20,7 +20,7 @@ from matcher.extensions import db
 from matcher.jobs import lifecycle
 from matcher.mail.delivery import deliver_due
 from matcher.mail.digests import send_digests, send_reminders
-from matcher.mail.jobs import expand_jobs
+from matcher.mail.outbox import DELIVER_TASK, EXPAND_TASK
 from matcher.models import BackgroundJob, MatchRound, RoundMode, User
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
@@ -95,8 +95,8 @@ def deliver_mail() -> None:
 
 
 def expand_mail_jobs() -> None:
-    """Write the emails of publications (outbox jobs) into the outbox, then send them."""
-    expand_jobs(db.session)
+    """Write the emails of publications (outbox jobs) into the outbox, then send them: `deliver_due`
+    expands the waiting jobs before it sends (so does `flask mail worker`, which has no queue)."""
     deliver_due(db.session)
 
 
@@ -139,8 +139,8 @@ def expire() -> None:
 
 TASKS: dict[str, Callable[..., Any]] = {
     lifecycle.RUN_TASK: run_job,
-    "deliver_mail": deliver_mail,
-    "expand_mail_jobs": expand_mail_jobs,
+    DELIVER_TASK: deliver_mail,
+    EXPAND_TASK: expand_mail_jobs,
 }
 
 # Times are UTC. What cron ran before: digests every 15 minutes, reminders at 07:00, expiry at 00:30.

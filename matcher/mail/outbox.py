@@ -14,7 +14,8 @@ from matcher.mail.compose import compose_email
 from matcher.models import OutboxJob, OutboxMessage, OutboxStatus, User
 from matcher.models.notification import Frequency
 
-DELIVER_TASK = "deliver_mail"  # matcher.jobs.registry
+# The task queue's names of the tasks (matcher.jobs.registry.TASKS) that send and expand the outbox.
+DELIVER_TASK = "deliver_mail"
 EXPAND_TASK = "expand_mail_jobs"
 
 

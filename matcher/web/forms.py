@@ -115,9 +115,9 @@ def _one_message_per_unreadable_field(form: Form) -> None:
             f.errors = [e for e in f.errors if e not in f.process_errors]
 
 
-class AppForm(FlaskForm):
-    """The base of every form of the app: CSRF (FlaskForm), our words for WTForms' defaults, one
-    message for a value that cannot be read."""
+class _OurWords:
+    """What every form of the app shares: our words for WTForms' defaults, one message for a value
+    that cannot be read (WTForms merges the Meta classes of a form's bases)."""
 
     class Meta:
         def get_translations(self, form: Any) -> OurWords:
@@ -129,17 +129,12 @@ class AppForm(FlaskForm):
         return valid
 
 
-class RowForm(Form):
+class AppForm(_OurWords, FlaskForm):
+    """The base of every form of the app: CSRF (FlaskForm) and _OurWords."""
+
+
+class RowForm(_OurWords, Form):
     """The base of the rows of a FieldList(FormField(...)): the same as AppForm, without CSRF."""
-
-    class Meta:
-        def get_translations(self, form: Any) -> OurWords:
-            return OUR_WORDS
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        _one_message_per_unreadable_field(self)
-        return valid
 
 
 class CheckboxesField(SelectMultipleField):
