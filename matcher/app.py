@@ -21,6 +21,7 @@ from matcher.coordination import bp as coordination_bp
 from matcher.coordination import reading_bp
 from matcher.errors import register_error_handlers
 from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
+from matcher.formatting import country_name, day, language_name, long_day, money, number
 from matcher.i18n import bp as i18n_bp
 from matcher.i18n import init_i18n
 from matcher.jobs import queue as task_queue
@@ -149,6 +150,8 @@ def register_hooks(app: Flask) -> None:
     app.add_template_global(error_links)
     app.add_template_filter(localtime)
     app.add_template_filter(and_list)
+    for written in (day, long_day, money, number, country_name, language_name):
+        app.add_template_filter(written)
     app.add_template_global(requirements_to_check)
     app.add_template_global(MatchStatus)
     app.add_template_filter(explained)

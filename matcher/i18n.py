@@ -117,6 +117,8 @@ def init_i18n(app: Flask) -> None:
         default_locale=DEFAULT,
         default_translation_directories=str(TRANSLATIONS),
     )
+    # {% trans %} blocks collapse their whitespace, as `pybabel extract` does (babel.cfg: trimmed).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.add_template_global(locale_code)
     app.add_template_global(switcher_links)
     app.add_template_global(LANGUAGES, "LANGUAGES")

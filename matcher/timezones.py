@@ -25,7 +25,7 @@ _AREAS = (
     "Indian",
     "Pacific",
 )
-STYLES = {"date": "%d %b %Y", "datetime": "%d %b %Y, %H:%M", "seconds": "%d %b %Y, %H:%M:%S"}
+STYLES = ("date", "datetime", "seconds")
 
 
 @cache
@@ -73,9 +73,9 @@ def format_local(moment: datetime | None, name: str | None, style: str = "dateti
     """ "12 Mar 2027, 14:05 EAT"; the "date" style gives the local day alone: "12 Mar 2027"."""
     if moment is None:
         return ""
-    local = to_local(moment, name)
-    text = local.strftime(STYLES[style])
-    return text if style == "date" else f"{text} {local.tzname()}"
+    from matcher.formatting import moment as written
+
+    return written(to_local(moment, name), zone(name), style)
 
 
 def localtime(moment: datetime | None, style: str = "datetime") -> str:

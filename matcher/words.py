@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from matcher.formatting import day, spoken_list
+
 
 def long_date(value: date | None) -> str:
     """A day as people write it in a sentence: "3 March 2027" (empty for no day)."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return day(value, "long")
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -20,10 +22,7 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 def and_list(items: Sequence[str]) -> str:
     """A list as it is read out: "a", "a and b", "a, b and c"."""
-    items = [str(item) for item in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return spoken_list(items)
 
 
 def requirements_to_check(opportunity: Any) -> list[str]:

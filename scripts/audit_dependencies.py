@@ -34,9 +34,7 @@ def main() -> int:
         return 1
     skipped = output.count("could not be audited")
     if skipped:
-        print(
-            f"WARNING: the advisory service was unreachable for {skipped} packages; they were not audited."
-        )
+        print(f"WARNING: the advisory service was unreachable for {skipped} packages; they were not audited.")
     elif result.returncode != 0:
         print(output)
         print("WARNING: pip-audit failed without naming a vulnerability; treated as unreachable.")

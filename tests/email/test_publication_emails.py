@@ -60,8 +60,8 @@ def test_each_applicant_gets_their_own_offer_and_the_host_one_list(app, publishe
         assert offer.to_name == applicant.name and offer.subject == f"You are offered a place: {place.title}"
         assert offer.body_text.startswith(
             f"Hello {applicant.name},\n\nGood news: you are matched with {place.title} "
-            f"({place.organisation.name}, Dar es Salaam), from {place.starts_on:%d %B %Y} "
-            f"to {place.ends_on:%d %B %Y}.\n\nAccept or decline by 15 January 2027:\n\n"
+            f"({place.organisation.name}, Dar es Salaam), from {place.starts_on:%-d %B %Y} "
+            f"to {place.ends_on:%-d %B %Y}.\n\nAccept or decline by 15 January 2027:\n\n"
             "http://matcher.test/placements"
         )
         assert offer.unsubscribe_url and offer.unsubscribe_url in offer.body_text

@@ -195,7 +195,7 @@ def test_replying_the_day_after_the_reply_by_day_is_refused(scene):
     match = published(scene, amina, scene.elective, deadline=TODAY)
     ledger = Ledger(scene.session)
 
-    with refused(Conflict, f"The deadline to reply was {TODAY:%d %B %Y}; it has passed."):
+    with refused(Conflict, f"The deadline to reply was {TODAY:%-d %B %Y}; it has passed."):
         placements.respond(scene.session, amina, match.id, True, TODAY + timedelta(days=1))
 
     ledger.unchanged()

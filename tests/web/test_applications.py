@@ -226,7 +226,7 @@ def test_a_withdrawn_application_reads_as_withdrawn_until_applied_to_again(auth,
     page = client.get("/applications").get_data(as_text=True)
     withdrawn = page[page.index('id="withdrawn-heading"') :]
     assert "Dropped choice" in withdrawn and "Withdrawn" in withdrawn and "Kept choice" not in withdrawn
-    assert f"on {date.today().strftime('%d %b %Y')}" in withdrawn
+    assert f"on {date.today().strftime('%-d %b %Y')}" in withdrawn
     assert _ranked_titles(student) == ["Kept choice"]  # nothing else moved
     exported = json.loads(client.get("/profile/data.json").data)
     assert [w["opportunity"]["title"] for w in exported["withdrawn_applications"]] == ["Dropped choice"]
@@ -424,7 +424,7 @@ def test_a_students_dashboard_shows_applications_with_status_and_deadline(auth, 
     assert "Open elective" in page and "Closed elective" in page
     assert "Open: you can change your order until the deadline" in page
     assert "Closed by the organisation" in page
-    assert deadline.strftime("%d %b %Y") in page
+    assert deadline.strftime("%-d %b %Y") in page
     assert "Still to fill in" in page or "% complete" in page
 
 

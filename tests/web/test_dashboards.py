@@ -62,7 +62,9 @@ def test_a_student_with_applications_is_asked_to_order_them_before_the_nearest_d
     users.application(student, users.opportunity(status="closed"))
     steps = _dashboard(client)
     assert "You have 3 applications" in steps
-    assert f'<a href="/applications">put them in your order of preference</a>, until {soon:%d %B %Y}' in steps
+    assert (
+        f'<a href="/applications">put them in your order of preference</a>, until {soon:%-d %B %Y}' in steps
+    )
     assert "Complete your profile" not in steps and "Add your CV" not in steps
 
 
@@ -77,7 +79,7 @@ def test_a_published_match_asks_the_applicant_to_accept_by_its_deadline(auth, cl
     db.session.commit()
     steps = _dashboard(client)
     offer = '<a href="/placements">Accept your place at “Teaching visit in Mwanza”</a>'
-    assert f"{offer} by <strong>{reply_by:%d %B %Y}</strong>" in steps
+    assert f"{offer} by <strong>{reply_by:%-d %B %Y}</strong>" in steps
     assert steps.index("Accept your place") < steps.index("Complete your profile")  # most urgent first
     assert '<a href="/placements">Tell us how “Elective in Moshi” went</a>' in steps
 
@@ -146,7 +148,7 @@ def test_an_organisation_contact_sees_applications_to_order_drafts_deadlines_and
         in steps
     )
     assert "1 draft opportunity to finish and publish" in steps and "Unfinished draft" in steps
-    deadline = (TODAY + timedelta(days=5)).strftime("%d %B %Y")
+    deadline = (TODAY + timedelta(days=5)).strftime("%-d %B %Y")
     assert (
         f'<a href="/opportunities/{closing.id}/applicants">“Closing elective”</a> close on {deadline}'
         in steps

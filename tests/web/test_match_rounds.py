@@ -120,7 +120,7 @@ def test_whole_loop_approve_publish_accept_decline_and_waitlist(app, client, aut
     accepter, decliner = proposed[david.id], proposed[amina.id]
     auth.login_as(david)
     page = client.get("/placements").get_data(as_text=True)
-    assert f"Reply by {deadline:%d %B %Y}" in page
+    assert f"Reply by {deadline:%-d %B %Y}" in page
     client.post(f"/placements/{accepter.id}/accept")
     ledger.expect({accepter.id: "accepted"}, {})
     auth.logout()

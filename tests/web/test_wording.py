@@ -39,7 +39,7 @@ def test_no_requirement_no_sentence(client, auth, users):
     student = auth.login("student")
     _offer(users, users.opportunity(), student)
     page = client.get("/placements").get_data(as_text=True)
-    assert f"Reply by {DEADLINE:%d %B %Y}" in page and "Before you accept" not in page
+    assert f"Reply by {DEADLINE:%-d %B %Y}" in page and "Before you accept" not in page
 
 
 def test_an_offered_place_is_called_offered_for_the_applicant_and_the_host(client, auth, users):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.formatting import long_day
 from matcher.mail import receipts
 from matcher.mail.outbox import queue_email
 from matcher.models import Application, Opportunity, User
@@ -106,7 +107,7 @@ def respond(session: Session, applicant: User, match_id: int, accept: bool, toda
     if match.status != S.PUBLISHED:
         raise Conflict(f"This placement is already {match.status}.")
     if match.response_deadline and today > match.response_deadline:
-        raise Conflict(f"The deadline to reply was {match.response_deadline:%d %B %Y}; it has passed.")
+        raise Conflict(f"The deadline to reply was {long_day(match.response_deadline)}; it has passed.")
     match.responded_at = utcnow()
     change_status(session, match, applicant, S.ACCEPTED if accept else S.DECLINED)
     _tell_host_and_coordinators(session, match)

@@ -1,0 +1,123 @@
+"""Days, times, numbers, money and place and language names, written for the reader's language.
+
+The language is the one Flask-Babel has for this request (or inside `force_locale`, the recipient
+of an email); formats come from Babel's CLDR data, with one regional variety per language: British
+English ("3 March 2027"), the French of France, European Portuguese and Latin American Spanish,
+the same varieties as the catalogues (matcher/translations/GLOSSARY.md).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, get_timezone_name
+from babel.lists import format_list
+from babel.numbers import format_currency, format_decimal
+from flask_babel import get_locale
+
+# The variety each interface language is formatted in.
+VARIETY = {"en": "en_GB", "fr": "fr_FR", "pt": "pt_PT", "es": "es_419"}
+# Day patterns (CLDR syntax): "short" is for tables and cards, "long" for sentences. Babel's
+# medium date in pt-PT is all digits (03/03/2027): a month name reads better in a sentence.
+_SHORT = {"en": "d MMM y", "fr": "d MMM y", "pt": "d MMM y", "es": "d MMM y"}
+_LONG = {"en": "d MMMM y", "fr": "d MMMM y", "pt": "d 'de' MMMM 'de' y", "es": "d 'de' MMMM 'de' y"}
+_TIME = "HH:mm"
+
+
+def language() -> str:
+    """The two-letter code of the language being written ("en" outside any request)."""
+    current = get_locale()
+    code = current.language if current is not None else "en"
+    return code if code in VARIETY else "en"
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(VARIETY.get(code, "en_GB"))
+
+
+def locale() -> Locale:
+    """The Babel locale numbers and days are formatted in."""
+    return _locale(language())
+
+
+def day(value: date | datetime | None, style: str = "short") -> str:
+    """A calendar day: "3 Mar 2027" (short) or "3 March 2027" (long); "3 mars 2027" in French."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    code = language()
+    pattern = (_LONG if style == "long" else _SHORT)[code]
+    return format_date(value, pattern, locale=_locale(code))
+
+
+def long_day(value: date | datetime | None) -> str:
+    return day(value, "long")
+
+
+def moment(value: datetime, zone, style: str = "datetime") -> str:
+    """A timestamp (aware) in a zone: "12 Mar 2027, 14:05 EAT"; "date" gives the day alone and
+    "seconds" adds the seconds."""
+    code = language()
+    local = value.astimezone(zone)
+    shown = day(local.date())
+    if style == "date":
+        return shown
+    pattern = _TIME + (":ss" if style == "seconds" else "")
+    clock = format_datetime(local, pattern, tzinfo=zone, locale=_locale(code))
+    return f"{shown}, {clock} {local.tzname() or get_timezone_name(zone, locale=_locale(code))}"
+
+
+def number(value: int | float | Decimal | None, places: int | None = None) -> str:
+    """A number with the reader's separators: 12,345.5 in English, 12 345,5 in French; `places`
+    fixes the digits after the decimal sign (a score: 0.85, 0,85)."""
+    if value is None:
+        return ""
+    pattern = None if places is None else "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale())
+
+
+def money(amount: int | float | Decimal | None, currency: str | None) -> str:
+    """An amount in a currency, as the reader writes it: "US$1,500.00", "1 500,00 $US"."""
+    if amount is None:
+        return ""
+    if not currency:
+        return number(amount)
+    written = format_currency(amount, currency.upper(), locale=locale())
+    # CLDR writes a code glued to the figure in some varieties ("EUR1,500.50" in es-419).
+    return re.sub(r"^([A-Z]{3})(?=\d)", "\\1\u00a0", written)
+
+
+def country_name(code: str | None, fallback: str = "") -> str:
+    """A country or territory named in the reader's language, from its ISO 3166 alpha-2 code
+    (or a UN M49 region code such as "014", Eastern Africa); the fallback when CLDR lacks it."""
+    if not code:
+        return fallback
+    return locale().territories.get(code.upper(), fallback or code)
+
+
+def language_name(code: str | None, fallback: str = "") -> str:
+    """A language named in the reader's language, from its ISO 639 code: "pt" is "portugais" in
+    French. Capitalised as a label, since CLDR writes French and Spanish names in lower case."""
+    if not code:
+        return fallback
+    name = locale().languages.get(code.lower())
+    return name[:1].upper() + name[1:] if name else (fallback or code)
+
+
+def spoken_list(items, style: str = "standard") -> str:
+    """A list as it is read: "a, b and c"; "a, b et c" in French ("or" for style="or")."""
+    items = [str(item) for item in items]
+    if not items:
+        return ""
+    return format_list(items, style=style, locale=locale())
+
+
+def utc(value: datetime) -> datetime:
+    """A stored timestamp (naive means UTC) made aware."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
