@@ -1,0 +1,57 @@
+"""Templates' gettext (matcher.i18n.template_gettext): Jinja's newstyle rules, each language's text,
+and force_locale obeyed in the middle of a request (an email to someone who reads another language)."""
+
+from __future__ import annotations
+
+from flask import render_template_string
+from flask_babel import force_locale
+from markupsafe import Markup
+
+PAGE = "{{ _('Skip to content') }}|{{ _('Pages are now shown in %(language)s.', language=name) }}"
+
+
+def _render(app, source: str, language: str, **values) -> str:
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        return render_template_string(source, **values)
+
+
+def test_each_language_and_values_escaped(app):
+    assert _render(app, PAGE, "fr", name="<b>x</b>") == (
+        "Aller au contenu|Les pages s’affichent désormais en &lt;b&gt;x&lt;/b&gt;."
+    )
+    assert _render(app, PAGE, "en", name="English") == "Skip to content|Pages are now shown in English."
+    # The cached text of one language never answers for another.
+    assert _render(app, "{{ _('Skip to content') }}", "pt") == "Saltar para o conteúdo"
+    assert _render(app, "{{ _('Skip to content') }}", "es") == "Saltar al contenido"
+
+
+def test_newstyle_rules_hold(app):
+    assert _render(app, "{{ _('100%% sure') }}", "fr") == "100% sure"  # always %-formatted
+    assert _render(app, "{% trans n=2 %}{{ n }} of <i>them</i>{% endtrans %}", "en") == "2 of <i>them</i>"
+    assert _render(app, "{{ ngettext('%(num)d week', '%(num)d weeks', 3) }}", "en") == "3 weeks"
+    assert _render(app, "{{ ngettext('%(num)d week', '%(num)d weeks', 1) }}", "en") == "1 week"
+    assert _render(
+        app, "{% trans count=1 %}{{ count }} week{% pluralize %}{{ count }} weeks{% endtrans %}", "en"
+    ) == ("1 week")
+    with app.test_request_context("/"):
+        text = app.jinja_env.from_string(
+            "{% autoescape false %}{{ _('A <b>%(x)s', x='<i>') }}{% endautoescape %}"
+        )
+        assert text.render() == "A <b><i>" and not isinstance(text.render(), Markup)
+
+
+def test_force_locale_inside_a_french_request_writes_in_the_forced_language(app):
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert render_template_string("{{ _('Skip to content') }}") == "Aller au contenu"
+        with force_locale("pt"):
+            assert render_template_string("{{ _('Skip to content') }}") == "Saltar para o conteúdo"
+        with force_locale("en"):
+            assert render_template_string("{{ _('Skip to content') }}") == "Skip to content"
+        assert render_template_string("{{ _('Skip to content') }}") == "Aller au contenu"
+
+
+def test_outside_any_request_the_app_context_writes_english_unless_forced(app):
+    with app.app_context():
+        assert render_template_string("{{ _('Skip to content') }}") == "Skip to content"
+        with force_locale("es"):
+            assert render_template_string("{{ _('Skip to content') }}") == "Saltar al contenido"
