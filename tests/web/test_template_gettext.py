@@ -3,6 +3,8 @@ and force_locale obeyed in the middle of a request (an email to someone who read
 
 from __future__ import annotations
 
+import contextvars
+
 from flask import render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
@@ -11,8 +13,13 @@ PAGE = "{{ _('Skip to content') }}|{{ _('Pages are now shown in %(language)s.', 
 
 
 def _render(app, source: str, language: str, **values) -> str:
-    with app.test_request_context("/", headers={"Accept-Language": language}):
-        return render_template_string(source, **values)
+    """One request in an empty context, as a server runs it (the test's app context holds a `g`)."""
+
+    def request() -> str:
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            return render_template_string(source, **values)
+
+    return contextvars.Context().run(request)
 
 
 def test_each_language_and_values_escaped(app):
