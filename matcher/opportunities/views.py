@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from matcher.engine.scoring import NO_LEVEL
 from matcher.extensions import db
-from matcher.models import Opportunity, Organisation
+from matcher.models import LanguageLevel, Opportunity, OpportunityStatus, Organisation
 from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.filter_form import search_form_options
@@ -42,6 +42,10 @@ _WITH_DETAILS = (
     )
 )
 
+
+# Templates word codes with these: the status badge (macros/ui.html), a language's level.
+bp.add_app_template_global(OpportunityStatus, "OpportunityStatus")
+bp.add_app_template_global(LanguageLevel, "LanguageLevel")
 
 # What each status change says once done (a whole sentence each: the words agree differently).
 _DONE = {
