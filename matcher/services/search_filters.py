@@ -112,6 +112,11 @@ def language_name(code: str) -> str:
     return language.name.replace(" (macrolanguage)", "") if language else code
 
 
+def _quoted(value: str) -> str:
+    """A value someone typed, quoted as the reader's language quotes (and cut short)."""
+    return _("“%(value)s”", value=value[:60])
+
+
 def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, FilterErrors]:
     """Read filters from request args (a MultiDict); unknown values are reported, not guessed."""
     errors = FilterErrors()
@@ -140,7 +145,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             "Choose sub-regions from the list: %(values)s is not one.",
             "Choose sub-regions from the list: %(values)s are not.",
             len(unknown_subregions),
-            values=spoken_list(f"“{s[:60]}”" for s in unknown_subregions[:5]),
+            values=spoken_list(_quoted(s) for s in unknown_subregions[:5]),
         )
     elif subregions:
         values["subregions"] = subregions
@@ -184,7 +189,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
                 "Choose interests from the list: %(values)s is not.",
                 "Choose interests from the list: %(values)s are not.",
                 len(unknown),
-                values=spoken_list(f"“{s[:60]}”" for s in unknown[:5]),
+                values=spoken_list(_quoted(s) for s in unknown[:5]),
             )
         else:
             values["interests"] = slugs
