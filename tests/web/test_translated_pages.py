@@ -183,7 +183,7 @@ def test_an_error_page_is_in_french_and_an_api_error_in_spanish(client):
     response = client.get("/api/v1/opportunities?region=Atlantis", headers={"Accept-Language": "es"})
     assert response.status_code == 400
     error = response.get_json()["error"]
-    assert error["title"] == "Solicitud incorrecta"
+    assert error["title"] == "Petición incorrecta"
     assert error["problems"] == [
         {"parameter": "region", "message": "Elija una región de la lista: “Atlantis” no es una de ellas."}
     ]
