@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -15,16 +17,19 @@ from matcher.services.errors import DomainError
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Bad request", "We could not understand that request."),
-    403: ("Not allowed", "Your account cannot open this page."),
-    404: ("Not found", "There is nothing at this address. It may have moved or been removed."),
-    405: ("Method not allowed", "This page cannot be used that way."),
-    409: ("Conflict", "That change clashes with the current state. Reload and try again."),
-    413: ("Too large", "What you sent is larger than this site accepts. Uploaded files may be at most 5 MB."),
-    422: ("Cannot process", "Some of what you sent is not valid."),
-    429: ("Too many tries", "You have tried too often. Wait a while and try again."),
-    500: ("Something went wrong", "An error on our side stopped this page. It has been logged."),
-    503: ("Unavailable", "The service is briefly unavailable. Try again shortly."),
+    400: (_l("Bad request"), _l("We could not understand that request.")),
+    403: (_l("Not allowed"), _l("Your account cannot open this page.")),
+    404: (_l("Not found"), _l("There is nothing at this address. It may have moved or been removed.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    409: (_l("Conflict"), _l("That change clashes with the current state. Reload and try again.")),
+    413: (
+        _l("Too large"),
+        _l("What you sent is larger than this site accepts. Uploaded files may be at most 5 MB."),
+    ),
+    422: (_l("Cannot process"), _l("Some of what you sent is not valid.")),
+    429: (_l("Too many tries"), _l("You have tried too often. Wait a while and try again.")),
+    500: (_l("Something went wrong"), _l("An error on our side stopped this page. It has been logged.")),
+    503: (_l("Unavailable"), _l("The service is briefly unavailable. Try again shortly.")),
 }
 
 
@@ -44,7 +49,7 @@ def wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None) -> Response:
-    title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    title, message = (str(text) for text in MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400]))
     if wants_json():
         body = jsonify(error={"status": code, "title": title, "message": detail or message})
     else:
@@ -56,7 +61,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(
-            400, "This form has expired or was sent from elsewhere. Go back, reload the page and try again."
+            400,
+            _("This form has expired or was sent from elsewhere. Go back, reload the page and try again."),
         )
 
     @app.errorhandler(TokenError)
@@ -80,8 +86,9 @@ def register_error_handlers(app: Flask) -> None:
         if error.description and error.description != type(error).description and error.code != 429:
             detail = error.description
         if error.code == 429 and error.description:
-            detail = (
-                f"You have tried too often (the limit is {error.description}). Wait a while and try again."
+            detail = _(
+                "You have tried too often (the limit is %(limit)s). Wait a while and try again.",
+                limit=error.description,
             )
         response = render_error(error.code, detail)
         if error.code == 405 and getattr(error, "valid_methods", None):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, jsonify, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from matcher.api import bp
 from matcher.extensions import csrf, db
+from matcher.formatting import number
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
 from matcher.services.listing import ListedOpportunity, search_rows
@@ -65,7 +67,7 @@ def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, st
 
 def bad_request(errors: dict[str, str]):
     problems = [{"parameter": name, "message": message} for name, message in errors.items()]
-    return jsonify(error={"status": 400, "title": "Bad request", "problems": problems}), 400
+    return jsonify(error={"status": 400, "title": _("Bad request"), "problems": problems}), 400
 
 
 @bp.get("/opportunities")
@@ -73,7 +75,7 @@ def bad_request(errors: dict[str, str]):
 def opportunities():
     filters, errors = parse_filters(db.session, request.args)
     if filters.sort == "score":
-        errors.by_param["sort"] = (
+        errors.by_param["sort"] = _(
             "The API sorts by start, deadline or newest; sorting by match score needs a logged-in applicant."
         )
     if errors:
@@ -119,7 +121,7 @@ def _paging(args) -> tuple[int, int, dict[str, str]]:
         if not raw:
             continue
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= ceiling:
-            errors[name] = f"must be a whole number from 1 to {ceiling}"
+            errors[name] = _("must be a whole number from 1 to %(most)s", most=number(ceiling))
         else:
             values[name] = int(raw)
     return values["page"], values["per_page"], errors

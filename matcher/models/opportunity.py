@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -38,7 +39,8 @@ class OpportunityType(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The kind in the reader's language: "Clinical elective"."""
+        return str(_TYPE_LABELS[self])
 
 
 class OpportunityStatus(StrEnum):
@@ -46,6 +48,11 @@ class OpportunityStatus(StrEnum):
     PUBLISHED = "published"
     CLOSED = "closed"
     ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        """The word on the status badge: a published opportunity is open to applicants."""
+        return str(_STATUS_LABELS[self])
 
 
 class LanguageLevel(StrEnum):
@@ -58,6 +65,32 @@ class LanguageLevel(StrEnum):
     @property
     def rank(self) -> int:
         return list(LanguageLevel).index(self) + 1
+
+    @property
+    def label(self) -> str:
+        """The level in the reader's language: "Conversational"."""
+        return str(_LEVEL_LABELS[self])
+
+
+# The words people read for each code (the codes stay in the database and the API).
+_TYPE_LABELS = {
+    OpportunityType.CLINICAL_ELECTIVE: _l("Clinical elective"),
+    OpportunityType.OBSERVERSHIP: _l("Observership"),
+    OpportunityType.TEACHING_VISIT: _l("Teaching visit"),
+    OpportunityType.RESEARCH: _l("Research"),
+    OpportunityType.FIELDWORK: _l("Fieldwork"),
+}
+_STATUS_LABELS = {
+    OpportunityStatus.DRAFT: _l("draft"),
+    OpportunityStatus.PUBLISHED: _l("open"),
+    OpportunityStatus.CLOSED: _l("closed"),
+    OpportunityStatus.ARCHIVED: _l("archived"),
+}
+_LEVEL_LABELS = {
+    LanguageLevel.BASIC: _l("Basic"),
+    LanguageLevel.CONVERSATIONAL: _l("Conversational"),
+    LanguageLevel.PROFESSIONAL: _l("Professional"),
+}
 
 
 def _in(values: type[StrEnum]) -> str:

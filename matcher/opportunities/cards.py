@@ -1,8 +1,9 @@
 """An opportunity's card in a listing, rendered once per content and kept per process.
 
 A card shows nothing but the opportunity's own facts, the same to everyone, so it is a pure
-fragment: the HTML is kept under the values it shows (and the app's script root, which its link
-starts with). A change to any of them is a new key, so nothing has to be invalidated; the least
+fragment: the HTML is kept under the values it shows, the language it is written in (its words and
+dates: the same card never shows French to an English reader) and the app's script root, which its
+link starts with. A change to any of them is a new key, so nothing has to be invalidated; the least
 recently shown cards make room when more than CARDS_KEPT are kept (about 1 KB each). What differs
 per person (why they cannot be matched) is added around it by `_card.html`.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
+from matcher.formatting import language
 from matcher.opportunities import bp
 
 CARDS_KEPT = 20_000
@@ -63,35 +65,36 @@ def card_of(opportunity: Any) -> Card:
     )
 
 
-def _render(card: Card, script_root: str) -> Markup:
+def _render(card: Card, script_root: str, lang: str) -> Markup:
+    """`lang` is the request's language, which render_template writes in: part of the key."""
     return Markup(render_template("opportunities/_card_body.html", c=card))  # noqa: S704 (autoescaped template)  # nosec B704
 
 
 _kept = functools.lru_cache(maxsize=CARDS_KEPT)(_render)
 
 
-def _renderer() -> tuple[Any, str]:
-    """How cards are rendered in this request, and its script root (the proxies read once)."""
+def _renderer() -> tuple[Any, str, str]:
+    """How cards are rendered in this request, its script root and its language (read once)."""
     render = _render if current_app.jinja_env.auto_reload else _kept
-    return render, request.script_root
+    return render, request.script_root, language()
 
 
 @bp.app_template_global()
 def opportunity_card(opportunity: Any) -> Markup:
     """The card's HTML; kept unless templates are reloaded when they change (development)."""
-    render, script_root = _renderer()
-    return render(card_of(opportunity), script_root)
+    render, script_root, lang = _renderer()
+    return render(card_of(opportunity), script_root, lang)
 
 
 @bp.app_template_global()
 def opportunity_cards(items: list[Any], eligibility: dict[int, Any] | None = None) -> Markup:
     """The `<li>` of each card; `_card.html` renders only those that tell someone why (not) them."""
-    render, script_root = _renderer()
+    render, script_root, lang = _renderer()
     parts = []
     for o in items:
         check = eligibility.get(o.id) if eligibility else None
         if check and (check.failed or check.score):
             parts.append(render_template("opportunities/_card.html", o=o, eligibility_by_id=eligibility))
         else:
-            parts.append(f'<li class="card opportunity">\n{render(card_of(o), script_root)}\n</li>\n')
+            parts.append(f'<li class="card opportunity">\n{render(card_of(o), script_root, lang)}\n</li>\n')
     return Markup("".join(parts))  # noqa: S704 (cards from autoescaped templates)  # nosec B704

@@ -13,9 +13,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.formatting import day, language
 from matcher.services.listing import search_rows
 from matcher.services.search_filters import OpportunityFilters
 
@@ -48,7 +51,7 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
     page = search_rows(session, newest, date.today(), with_total=False)  # a feed says no total
     head = []
     for tag, text, attributes in (
-        ("title", "IR Opportunity Matcher: new opportunities", {}),
+        ("title", _("IR Opportunity Matcher: new opportunities"), {}),
         ("id", request.url, {}),
         ("link", None, {"rel": "self", "href": request.url}),
         (
@@ -69,10 +72,24 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
     entries = []
     for opportunity in page.items:
         o = opportunity
-        summary = (
-            f"{o.type_enum.label} at {o.host_institution}, {o.city}, {o.country.name}: "
-            f"{o.starts_on:%d %b %Y} to {o.ends_on:%d %b %Y}. "
-            f"{o.places_left} of {o.capacity} places left."
+        summary = " ".join(
+            (
+                _(
+                    "%(type)s at %(host)s, %(city)s, %(country)s: %(start)s to %(end)s.",
+                    type=o.type_enum.label,
+                    host=o.host_institution,
+                    city=o.city,
+                    country=o.country.name,
+                    start=day(o.starts_on),
+                    end=day(o.ends_on),
+                ),
+                ngettext(
+                    "%(left)s of %(num)d place left.",
+                    "%(left)s of %(num)d places left.",
+                    o.capacity,
+                    left=o.places_left,
+                ),
+            )
         )
         url = f"{link}{o.id}"
         entries.append(
@@ -85,7 +102,7 @@ def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
                 summary,
             )
         )
-    feed = f'<feed xmlns="{ATOM}">{"".join(head)}{"".join(entries)}</feed>'
+    feed = f'<feed xmlns="{ATOM}" xml:lang="{language()}">{"".join(head)}{"".join(entries)}</feed>'
     body = "<?xml version='1.0' encoding='utf-8'?>\n" + feed
     response = Response(body.encode("utf-8"), mimetype="application/atom+xml")
     last_modified = _last_modified(page.items)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,60 +33,70 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LanguageRow(RowForm):
-    language = SelectField("Language", validators=[Optional()])
-    level = SelectField("Level", validators=[Optional()])
+    language = SelectField(_l("Language"), validators=[Optional()])
+    level = SelectField(_l("Level"), validators=[Optional()])
 
 
 class OpportunityForm(AppForm):
     # One per "new opportunity" page: sent twice, it saves one draft (services.opportunities.create).
     form_token = HiddenField(validators=[Optional(), Length(max=64)])
-    title = StringField("Title", validators=[DataRequired("Give the opportunity a title."), Length(max=200)])
-    type = SelectField("Type", validators=[DataRequired("Choose a type.")])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the opportunity a title.")), Length(max=200)]
+    )
+    type = SelectField(_l("Type"), validators=[DataRequired(_l("Choose a type."))])
     description = TextAreaField(
-        "Description",
-        validators=[DataRequired("Describe the opportunity."), Length(max=20000)],
-        description="Plain text. Leave an empty line between paragraphs.",
+        _l("Description"),
+        validators=[DataRequired(_l("Describe the opportunity.")), Length(max=20000)],
+        description=_l("Plain text. Leave an empty line between paragraphs."),
     )
     host_institution = StringField(
-        "Host institution", validators=[DataRequired("Name the host institution."), Length(max=200)]
+        _l("Host institution"), validators=[DataRequired(_l("Name the host institution.")), Length(max=200)]
     )
-    city = StringField("City", validators=[DataRequired("Name the city."), Length(max=100)])
-    country_code = SelectField("Country", validators=[DataRequired("Choose a country.")])
+    city = StringField(_l("City"), validators=[DataRequired(_l("Name the city.")), Length(max=100)])
+    country_code = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
     level_min = SelectField(
-        "Lowest training level accepted", validators=[DataRequired("Choose the lowest level accepted.")]
+        _l("Lowest training level accepted"),
+        validators=[DataRequired(_l("Choose the lowest level accepted."))],
     )
     level_max = SelectField(
-        "Highest training level accepted", validators=[DataRequired("Choose the highest level accepted.")]
+        _l("Highest training level accepted"),
+        validators=[DataRequired(_l("Choose the highest level accepted."))],
     )
-    interests = MultiCheckboxField("Interests", validators=[DataRequired("Choose at least one interest.")])
-    starts_on = DateField("Start date", validators=[InputRequired("Give a start date.")])
-    ends_on = DateField("End date", validators=[InputRequired("Give an end date.")])
-    flexible = BooleanField("Flexible: the applicant chooses their dates within this window")
+    interests = MultiCheckboxField(
+        _l("Interests"), validators=[DataRequired(_l("Choose at least one interest."))]
+    )
+    starts_on = DateField(_l("Start date"), validators=[InputRequired(_l("Give a start date."))])
+    ends_on = DateField(_l("End date"), validators=[InputRequired(_l("Give an end date."))])
+    flexible = BooleanField(_l("Flexible: the applicant chooses their dates within this window"))
     min_weeks = IntegerField(
-        "Minimum length (weeks)", validators=[Optional(), NumberRange(1, 104, "Between 1 and 104 weeks.")]
+        _l("Minimum length (weeks)"),
+        validators=[Optional(), NumberRange(1, 104, _l("Between 1 and 104 weeks."))],
     )
     capacity = IntegerField(
-        "Places",
-        validators=[InputRequired("Give the number of places."), NumberRange(1, 1000, "From 1 to 1000.")],
+        _l("Places"),
+        validators=[
+            InputRequired(_l("Give the number of places.")),
+            NumberRange(1, 1000, _l("From 1 to 1000.")),
+        ],
     )
     languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=3)
     fee_amount = DecimalField(
-        "Fee", places=2, validators=[Optional(), NumberRange(0, 1_000_000, "Not negative.")]
+        _l("Fee"), places=2, validators=[Optional(), NumberRange(0, 1_000_000, _l("Not negative."))]
     )
     fee_currency = StringField(
-        "Currency", validators=[Optional(), Length(3, 3, "A three-letter code such as USD.")]
+        _l("Currency"), validators=[Optional(), Length(3, 3, _l("A three-letter code such as USD."))]
     )
-    accommodation_provided = BooleanField("Accommodation provided")
-    stipend_provided = BooleanField("Stipend provided")
-    deadline = DateField("Application deadline", validators=[Optional()])
-    requirements = TextAreaField("Other requirements", validators=[Optional(), Length(max=5000)])
-    needs_visa = BooleanField("Visa needed")
-    needs_temporary_licence = BooleanField("Temporary medical licence needed")
-    needs_indemnity = BooleanField("Indemnity cover needed")
-    needs_immunisations = BooleanField("Immunisations needed")
-    contact_name = StringField("Contact name", validators=[Optional(), Length(max=120)])
+    accommodation_provided = BooleanField(_l("Accommodation provided"))
+    stipend_provided = BooleanField(_l("Stipend provided"))
+    deadline = DateField(_l("Application deadline"), validators=[Optional()])
+    requirements = TextAreaField(_l("Other requirements"), validators=[Optional(), Length(max=5000)])
+    needs_visa = BooleanField(_l("Visa needed"))
+    needs_temporary_licence = BooleanField(_l("Temporary medical licence needed"))
+    needs_indemnity = BooleanField(_l("Indemnity cover needed"))
+    needs_immunisations = BooleanField(_l("Immunisations needed"))
+    contact_name = StringField(_l("Contact name"), validators=[Optional(), Length(max=120)])
     contact_email = EmailField(
-        "Contact email", validators=[Optional(), Email("Enter a valid email address.")]
+        _l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address."))]
     )
 
     def __init__(self, *args, **kwargs) -> None:

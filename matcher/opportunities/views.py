@@ -6,13 +6,15 @@ from dataclasses import replace
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from matcher.engine.scoring import NO_LEVEL
 from matcher.extensions import db
-from matcher.models import Opportunity, Organisation
+from matcher.models import LanguageLevel, Opportunity, OpportunityStatus, Organisation
 from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.filter_form import search_form_options
@@ -41,6 +43,18 @@ _WITH_DETAILS = (
 )
 
 
+# Templates word codes with these: the status badge (macros/ui.html), a language's level.
+bp.add_app_template_global(OpportunityStatus, "OpportunityStatus")
+bp.add_app_template_global(LanguageLevel, "LanguageLevel")
+
+# What each status change says once done (a whole sentence each: the words agree differently).
+_DONE = {
+    "publish": _l("The opportunity is now published."),
+    "close": _l("The opportunity is now closed."),
+    "archive": _l("The opportunity is now archived."),
+}
+
+
 def _load(opportunity_id: int) -> Opportunity:
     opportunity = db.session.execute(_WITH_DETAILS, {"id": opportunity_id}).unique().scalar_one_or_none()
     if opportunity is None or not service.visible_to(db.session, opportunity, current_user):
@@ -63,7 +77,7 @@ def index():
     standing = eligibility.standing_of(db.session, current_user)
     can_score = standing is not None and standing.complete
     if filters.sort == "score" and not can_score:
-        errors.by_param["sort"] = (
+        errors.by_param["sort"] = _(
             "Sorting by best match needs you to be logged in as an applicant with a complete profile."
         )
         filters = replace(filters, sort="start")
@@ -137,9 +151,12 @@ def create(slug: str):
         )
         if created.ok:
             flash(
-                "The opportunity is saved as a draft. Publish it when it is ready."
+                _("The opportunity is saved as a draft. Publish it when it is ready.")
                 if created.value.status == "draft"
-                else f"This form was saved already, as “{created.value.title}”; nothing was changed.",
+                else _(
+                    "This form was saved already, as “%(title)s”; nothing was changed.",
+                    title=created.value.title,
+                ),
                 "success",
             )
             return redirect(url_for("opportunities.show", opportunity_id=created.value.id))
@@ -157,7 +174,7 @@ def edit(opportunity_id: int):
         form.validate_on_submit()
         and attempt(service.update, db.session, current_user, opportunity, form.to_data(), form=form).ok
     ):
-        flash("Your changes are saved.", "success")
+        flash(_("Your changes are saved."), "success")
         return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
     return render_form(
         "opportunities/form.html", form, organisation=opportunity.organisation, opportunity=opportunity
@@ -175,10 +192,10 @@ def change_status(opportunity_id: int, action: str):
     form.load(opportunity)
     done = attempt(service.transition, db.session, current_user, opportunity, action, date.today(), form=form)
     if done.ok:
-        flash(f"The opportunity is now {opportunity.status}.", "success")
+        flash(str(_DONE[action]), "success")
     elif done.error.field:
         form.form_errors.insert(
-            0, "It cannot be published yet: change the date marked below, save, then publish."
+            0, _("It cannot be published yet: change the date marked below, save, then publish.")
         )
         return render_form(
             "opportunities/form.html", form, organisation=opportunity.organisation, opportunity=opportunity
@@ -198,6 +215,7 @@ def duplicate(opportunity_id: int):
     if not copy.ok:
         return redirect(url_for("opportunities.show", opportunity_id=opportunity_id))
     flash(
-        "A draft copy for the next intake is ready, with its dates moved on by a year. Check them.", "success"
+        _("A draft copy for the next intake is ready, with its dates moved on by a year. Check them."),
+        "success",
     )
     return redirect(url_for("opportunities.edit", opportunity_id=copy.value.id))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
@@ -9,26 +10,28 @@ from matcher.web.forms import AppForm, CheckboxesField, strip_spaces
 
 
 class OrganisationForm(AppForm):
-    name = StringField("Name", validators=[DataRequired("Give the organisation's name."), Length(max=160)])
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Give the organisation's name.")), Length(max=160)]
+    )
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         validators=[Optional(), Length(max=5000)],
-        description="A few factual sentences: who you are and what you do in IR.",
+        description=_l("A few factual sentences: who you are and what you do in IR."),
     )
     website = StringField(
-        "Website",
+        _l("Website"),
         validators=[
             Optional(),
             Length(max=300),
-            URL(require_tld=True, message="Give the full address, e.g. https://example.org"),
+            URL(require_tld=True, message=_l("Give the full address, e.g. https://example.org")),
         ],
     )
-    social_handle = StringField("Social media handle", validators=[Optional(), Length(max=100)])
-    country_code = SelectField("Based in", validators=[Optional()])
+    social_handle = StringField(_l("Social media handle"), validators=[Optional(), Length(max=100)])
+    country_code = SelectField(_l("Based in"), validators=[Optional()])
     countries = CheckboxesField(
-        "Countries you work in",
+        _l("Countries you work in"),
         validators=[Optional()],
-        description="Tick every country where you run visits or electives.",
+        description=_l("Tick every country where you run visits or electives."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -39,11 +42,11 @@ class OrganisationForm(AppForm):
 
 class InviteForm(AppForm):
     email = EmailField(
-        "Colleague's email",
+        _l("Colleague's email"),
         filters=[strip_spaces],
         validators=[
-            DataRequired("Enter an email address."),
-            Email("Enter a valid email address."),
+            DataRequired(_l("Enter an email address.")),
+            Email(_l("Enter a valid email address.")),
             Length(max=254),
         ],
     )
@@ -52,25 +55,29 @@ class InviteForm(AppForm):
 class AcceptInviteForm(AppForm):
     """For an invited person without an account: the email comes from the invitation."""
 
-    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired("Choose a password."),
+            DataRequired(_l("Choose a password.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=256,
-                message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters.",
+                message=_l("Use between %(min)d and 256 characters.", min=MIN_PASSWORD_LENGTH),
             ),
         ],
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired("Repeat the password."), EqualTo("password", "The passwords do not match.")],
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The passwords do not match.")),
+        ],
     )
 
 
 class RejectForm(AppForm):
     reason = TextAreaField(
-        "Reason", validators=[DataRequired("Say why, so the contact can put it right."), Length(max=2000)]
+        _l("Reason"),
+        validators=[DataRequired(_l("Say why, so the contact can put it right.")), Length(max=2000)],
     )

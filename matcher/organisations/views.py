@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -109,12 +110,15 @@ def edit(slug: str):
         if attempt(service.save_profile, db.session, current_user, organisation, data, form=form).ok:
             if organisation.pending_name:
                 flash(
-                    f"The organisation's page is updated. Its new name, {organisation.pending_name}, waits "
-                    f"for a coordinator's approval; until then the page keeps the verified name.",
+                    _(
+                        "The organisation's page is updated. Its new name, %(name)s, waits for a "
+                        "coordinator's approval; until then the page keeps the verified name.",
+                        name=organisation.pending_name,
+                    ),
                     "success",
                 )
             else:
-                flash("The organisation's page is updated.", "success")
+                flash(_("The organisation's page is updated."), "success")
             return redirect(url_for("organisations.show", slug=organisation.slug))
     return render_form("organisations/edit.html", form, organisation=organisation)
 
@@ -133,7 +137,10 @@ def invite(slug: str):
         # The page again, with the reason at the address and the address kept (429 for a limit).
         return _page(organisation, form, 429 if isinstance(invited.error, TooMany) else 422)
     flash(
-        f"We emailed an invitation to {form.email.data.strip().lower()}. It works once, for 7 days.",
+        _(
+            "We emailed an invitation to %(email)s. It works once, for 7 days.",
+            email=form.email.data.strip().lower(),
+        ),
         "success",
     )
     return redirect(url_for("organisations.show", slug=organisation.slug))
@@ -151,6 +158,6 @@ def accept_invite(token: str):
         if accepted.ok:
             if not signed_in:
                 login_user(accepted.value)
-            flash(f"Welcome to {invitation.organisation.name}.", "success")
+            flash(_("Welcome to %(name)s.", name=invitation.organisation.name), "success")
             return redirect(url_for("organisations.show", slug=invitation.organisation.slug))
     return render_form("organisations/accept_invite.html", form, invitation=invitation, signed_in=signed_in)

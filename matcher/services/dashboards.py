@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -142,12 +143,12 @@ class HostTodo:
 
 def organisation_page_gaps(organisation: Organisation) -> tuple[str, ...]:
     """What a coordinator needs on an organisation's page to verify it, and is not there yet."""
-    gaps = {
-        "a description of who you are and what you do in IR": not organisation.description.strip(),
-        "a website or social media handle": not (organisation.website or organisation.social_handle),
-        "the country it is based in": not organisation.country_code,
-    }
-    return tuple(words for words, missing in gaps.items() if missing)
+    gaps = (
+        (_("a description of who you are and what you do in IR"), not organisation.description.strip()),
+        (_("a website or social media handle"), not (organisation.website or organisation.social_handle)),
+        (_("the country it is based in"), not organisation.country_code),
+    )
+    return tuple(words for words, missing in gaps if missing)
 
 
 def _waiting_for_verification(memberships: Sequence[Membership]) -> tuple[Unverified, ...]:

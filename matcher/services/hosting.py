@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -70,7 +71,7 @@ def _sentence(reason: str) -> str:
 def _require_host(session: Session, actor: User, opportunity: Opportunity) -> None:
     # 404 rather than 403: who applied where is nobody else's business, even its existence.
     if not can_act_for(session, actor, opportunity.organisation):
-        raise NotFound("There is no such page.")
+        raise NotFound(_("There is no such page."))
     require_confirmed(actor)  # the applicants' names, scores and profiles are personal data
 
 
@@ -87,7 +88,7 @@ def opportunity_for_host(session: Session, actor: User, opportunity_id: int) -> 
         ],
     )
     if opportunity is None:
-        raise NotFound("There is no such opportunity.")
+        raise NotFound(_("There is no such opportunity."))
     _require_host(session, actor, opportunity)
     return opportunity
 
@@ -134,18 +135,22 @@ def set_host_order(
     _require_host(session, actor, opportunity)
     ids = set(session.scalars(select(Application.id).where(Application.opportunity_id == opportunity.id)))
     if not set(positions) <= ids:
-        raise Conflict("The list of applicants changed in the meantime. Reload the page and try again.")
+        raise Conflict(_("The list of applicants changed in the meantime. Reload the page and try again."))
     given = [(position, app_id) for app_id, position in positions.items() if position is not None]
     if any(position < 1 for position, _ in given):
-        raise DomainError("Use whole numbers from 1 upwards.", field="order")
+        raise DomainError(_("Use whole numbers from 1 upwards."), field="order")
     duplicates = _duplicates(position for position, _ in given)
     if duplicates:
         raise DomainError(
-            f"Give each applicant a different number: {duplicates[0]} is used more than once.", field="order"
+            _(
+                "Give each applicant a different number: %(number)s is used more than once.",
+                number=duplicates[0],
+            ),
+            field="order",
         )
     # Clear first, so that no two rows ever hold the same host rank on the way.
     session.execute(update(_table).where(_table.c.opportunity_id == opportunity.id).values(host_rank=None))
-    for host_rank, (_, app_id) in enumerate(sorted(given), 1):
+    for host_rank, (_position, app_id) in enumerate(sorted(given), 1):
         session.execute(update(_table).where(_table.c.id == app_id).values(host_rank=host_rank))
     session.expire_all()
 

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -36,6 +39,12 @@ TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "publish": ({S.DRAFT, S.CLOSED}, S.PUBLISHED),
     "close": ({S.PUBLISHED}, S.CLOSED),
     "archive": ({S.DRAFT, S.CLOSED}, S.ARCHIVED),
+}
+# Why an action cannot start from the opportunity's status (a whole sentence per action).
+_CANNOT = {
+    "publish": _l("This opportunity is %(status)s, so it cannot be published."),
+    "close": _l("This opportunity is %(status)s, so it cannot be closed."),
+    "archive": _l("This opportunity is %(status)s, so it cannot be archived."),
 }
 
 
@@ -87,37 +96,41 @@ def validate(session: Session, data: OpportunityData, places_filled: int = 0) ->
     )
     title = data.title.strip()
     if not title:
-        raise DomainError("Give the opportunity a title.", field="title")
+        raise DomainError(_("Give the opportunity a title."), field="title")
     if len(title) > 200:
-        raise DomainError("Keep the title to 200 characters.", field="title")
+        raise DomainError(_("Keep the title to 200 characters."), field="title")
     if data.type not in {t.value for t in OpportunityType}:
-        raise DomainError("Choose a type from the list.", field="type")
+        raise DomainError(_("Choose a type from the list."), field="type")
     if session.get(Country, data.country_code or "") is None:
-        raise DomainError("Choose a country from the list.", field="country_code")
+        raise DomainError(_("Choose a country from the list."), field="country_code")
     ranks = set(session.scalars(select(TrainingLevel.rank)))
     if data.level_min not in ranks or data.level_max not in ranks:
-        raise DomainError("Choose training levels from the list.", field="level_min")
+        raise DomainError(_("Choose training levels from the list."), field="level_min")
     problems = cross_field_problems(data)
     if problems:
         name, message = problems[0]
         raise DomainError(message, field=name)
     if data.capacity < 1:
-        raise DomainError("Offer at least one place.", field="capacity")
+        raise DomainError(_("Offer at least one place."), field="capacity")
     if data.capacity < places_filled:
-        taken = f"{places_filled} places are already taken; capacity cannot be lower."
+        taken = ngettext(
+            "%(num)d place is already taken; capacity cannot be lower.",
+            "%(num)d places are already taken; capacity cannot be lower.",
+            places_filled,
+        )
         raise DomainError(taken, field="capacity")
     if data.fee_amount is not None and data.fee_amount < 0:
-        raise DomainError("A fee cannot be negative.", field="fee_amount")
+        raise DomainError(_("A fee cannot be negative."), field="fee_amount")
     if not data.interests:
-        raise DomainError("Choose at least one interest.", field="interests")
+        raise DomainError(_("Choose at least one interest."), field="interests")
     known = set(session.scalars(select(Interest.slug).where(Interest.slug.in_(data.interests))))
     if known != set(data.interests):
-        raise DomainError("Choose interests from the list.", field="interests")
+        raise DomainError(_("Choose interests from the list."), field="interests")
     codes = [code for code, _ in data.languages]
     if len(codes) != len(set(codes)):
-        raise DomainError("List each language once.", field="languages")
+        raise DomainError(_("List each language once."), field="languages")
     if any(level not in {v.value for v in LanguageLevel} for _, level in data.languages):
-        raise DomainError("Choose a language level from the list.", field="languages")
+        raise DomainError(_("Choose a language level from the list."), field="languages")
 
 
 def cross_field_problems(data: Any) -> list[tuple[str, str]]:
@@ -130,19 +143,19 @@ def cross_field_problems(data: Any) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     low, high = data.level_min, data.level_max
     if low is not None and high is not None and low > high:
-        problems.append(("level_max", "The lowest level accepted must not be above the highest."))
+        problems.append(("level_max", _("The lowest level accepted must not be above the highest.")))
     starts, ends = data.starts_on, data.ends_on
     if starts and ends and ends < starts:
-        problems.append(("ends_on", "The end date must not be before the start date."))
+        problems.append(("ends_on", _("The end date must not be before the start date.")))
     if data.flexible:
         if not data.min_weeks or data.min_weeks < 1:
-            problems.append(("min_weeks", "Give the minimum length in weeks for a flexible window."))
+            problems.append(("min_weeks", _("Give the minimum length in weeks for a flexible window.")))
         elif starts and ends and starts + timedelta(weeks=data.min_weeks) > ends + timedelta(days=1):
-            problems.append(("min_weeks", "The window is shorter than the minimum length."))
+            problems.append(("min_weeks", _("The window is shorter than the minimum length.")))
     if data.deadline and starts and data.deadline > starts:
-        problems.append(("deadline", "The application deadline must be on or before the start date."))
+        problems.append(("deadline", _("The application deadline must be on or before the start date.")))
     if data.fee_amount and not data.fee_currency:
-        problems.append(("fee_currency", "Give the currency of the fee."))
+        problems.append(("fee_currency", _("Give the currency of the fee.")))
     return problems
 
 
@@ -165,7 +178,7 @@ def _language(existing: OpportunityLanguage | None, code: str, level: str) -> Op
 
 def require_editor(session: Session, actor: User, organisation: Organisation) -> None:
     if not can_act_for(session, actor, organisation):
-        raise PermissionDenied("You do not act for this organisation.")
+        raise PermissionDenied(_("You do not act for this organisation."))
 
 
 def new_form_token() -> str:
@@ -220,7 +233,7 @@ def _made_by_form(session: Session, organisation: Organisation, form_token: str 
 def update(session: Session, actor: User, opportunity: Opportunity, data: OpportunityData) -> None:
     require_editor(session, actor, opportunity.organisation)
     if opportunity.status == S.ARCHIVED:
-        raise Conflict("An archived opportunity cannot be edited. Duplicate it instead.")
+        raise Conflict(_("An archived opportunity cannot be edited. Duplicate it instead."))
     validate(session, data, places_filled=opportunity.places_filled)
     _apply(session, opportunity, data)
 
@@ -253,15 +266,17 @@ def transition(
     """Publish, close or archive; publishing needs a verified organisation and dates still ahead."""
     require_editor(session, actor, opportunity.organisation)
     if action not in TRANSITIONS:
-        raise NotFound("Unknown action.")
+        raise NotFound(_("Unknown action."))
     sources, target = TRANSITIONS[action]
     if opportunity.status not in sources:
-        raise Conflict(f"This opportunity is {opportunity.status}, so it cannot be {target}.")
+        raise Conflict(str(_CANNOT[action]) % {"status": S(opportunity.status).label})
     if target == S.PUBLISHED:
         if not opportunity.organisation.is_verified:
             raise Conflict(
-                "Your organisation is not verified yet, so its opportunities cannot be published. "
-                "A coordinator will review it soon."
+                _(
+                    "Your organisation is not verified yet, so its opportunities cannot be published. "
+                    "A coordinator will review it soon."
+                )
             )
         require_dates_ahead(opportunity, today or date.today())
         opportunity.published_at = opportunity.published_at or utcnow()
@@ -272,28 +287,42 @@ def require_dates_ahead(opportunity: Opportunity, today: date) -> None:
     """Refuse, at the date's field, to publish what nobody could still apply to or attend."""
     if opportunity.ends_on < today:
         raise DomainError(
-            f"It ended on {long_date(opportunity.ends_on)}, so nobody can apply. Give this year's dates "
-            "(or duplicate it for the next intake) before publishing.",
+            _(
+                "It ended on %(day)s, so nobody can apply. Give this year's dates "
+                "(or duplicate it for the next intake) before publishing.",
+                day=long_date(opportunity.ends_on),
+            ),
             field="ends_on",
         )
     if opportunity.starts_on < today:
         left = opportunity.ends_on - today + timedelta(days=1)
         if not opportunity.flexible:
             raise DomainError(
-                f"It started on {long_date(opportunity.starts_on)}, which has passed. Give a start date "
-                "from today on before publishing.",
+                _(
+                    "It started on %(day)s, which has passed. Give a start date "
+                    "from today on before publishing.",
+                    day=long_date(opportunity.starts_on),
+                ),
                 field="starts_on",
             )
         if opportunity.min_weeks and left < timedelta(weeks=opportunity.min_weeks):
             raise DomainError(
-                f"Less than the minimum length of {opportunity.min_weeks} weeks is left of the window. "
-                "Give later dates before publishing.",
+                ngettext(
+                    "Less than the minimum length of %(num)d week is left of the window. "
+                    "Give later dates before publishing.",
+                    "Less than the minimum length of %(num)d weeks is left of the window. "
+                    "Give later dates before publishing.",
+                    opportunity.min_weeks,
+                ),
                 field="ends_on",
             )
     if opportunity.deadline is not None and opportunity.deadline < today:
         raise DomainError(
-            f"The application deadline, {long_date(opportunity.deadline)}, has passed. Give a later "
-            "deadline (or none) before publishing.",
+            _(
+                "The application deadline, %(day)s, has passed. Give a later "
+                "deadline (or none) before publishing.",
+                day=long_date(opportunity.deadline),
+            ),
             field="deadline",
         )
 

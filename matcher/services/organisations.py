@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -44,14 +46,14 @@ def update_profile(
     session: Session, actor: User, organisation: Organisation, data: OrganisationProfile
 ) -> None:
     if not can_act_for(session, actor, organisation):
-        raise PermissionDenied("You do not act for this organisation.")
+        raise PermissionDenied(_("You do not act for this organisation."))
     refuse_line_breaks(name=data.name, website=data.website, social_handle=data.social_handle)
     if data.website and not data.website.startswith(("https://", "http://")):
-        raise DomainError("Give the full address, starting with https://", field="website")
+        raise DomainError(_("Give the full address, starting with https://"), field="website")
     codes = {c for c in [data.country_code, *data.countries] if c}
     found = set(session.scalars(select(Country.iso2).where(Country.iso2.in_(codes))))
     if found != codes:
-        raise DomainError("Choose countries from the list.", field="countries")
+        raise DomainError(_("Choose countries from the list."), field="countries")
     _rename(actor, organisation, data.name.strip())
     organisation.description = data.description.strip()
     organisation.website = data.website or None
@@ -86,7 +88,7 @@ def decide_rename(session: Session, actor: User, organisation: Organisation, app
     """Approve or refuse the organisation's new name; tells its members; returns the name decided on."""
     _require_coordinator(actor)
     if organisation.pending_name is None:
-        raise Conflict(f"{organisation.name} has no new name waiting.")
+        raise Conflict(_("%(name)s has no new name waiting.", name=organisation.name))
     old, new = organisation.name, organisation.pending_name
     audit.on_commit(
         session,
@@ -216,13 +218,13 @@ def alert_coordinators(session: Session) -> int:
 
 def _require_coordinator(actor: User) -> None:
     if not is_staff(actor):
-        raise PermissionDenied("Only coordinators can verify organisations.")
+        raise PermissionDenied(_("Only coordinators can verify organisations."))
 
 
 def verify(session: Session, actor: User, organisation: Organisation) -> None:
     _require_coordinator(actor)
     if organisation.is_verified:
-        raise Conflict(f"{organisation.name} is already verified.")
+        raise Conflict(_("%(name)s is already verified.", name=organisation.name))
     organisation.verified_at, organisation.verified_by_id = utcnow(), actor.id
     audit.on_commit(session, "organisation_verified", actor, organisation_id=organisation.id)
     organisation.rejected_at = organisation.rejection_reason = None
@@ -244,7 +246,7 @@ def reject(session: Session, actor: User, organisation: Organisation, reason: st
     _require_coordinator(actor)
     reason = reason.strip()
     if not reason:
-        raise DomainError("Say why, so the contact can put it right.", field="reason")
+        raise DomainError(_("Say why, so the contact can put it right."), field="reason")
     organisation.rejected_at, organisation.rejection_reason = utcnow(), reason
     audit.on_commit(session, "organisation_rejected", actor, organisation_id=organisation.id, reason=reason)
     organisation.verified_at = organisation.verified_by_id = None
@@ -275,17 +277,20 @@ def save_profile(
 def resubmit(session: Session, actor: User, organisation: Organisation) -> None:
     """After a rejection, the contact edits and asks for another review."""
     if not can_act_for(session, actor, organisation):
-        raise PermissionDenied("You do not act for this organisation.")
+        raise PermissionDenied(_("You do not act for this organisation."))
     organisation.rejected_at = None
 
 
 def decide_claim(session: Session, actor: User, membership: Membership, approve: bool) -> None:
     _require_coordinator(actor)
     if membership.is_approved:
-        raise Conflict("This claim was already approved.")
+        raise Conflict(_("This claim was already approved."))
     if approve and not membership.user.is_verified:
         raise Conflict(
-            f"{membership.user.email} has not confirmed the address yet, so the claim cannot be approved."
+            _(
+                "%(email)s has not confirmed the address yet, so the claim cannot be approved.",
+                email=membership.user.email,
+            )
         )
     audit.on_commit(
         session,
@@ -303,12 +308,12 @@ def decide_claim(session: Session, actor: User, membership: Membership, approve:
 def invite(session: Session, actor: User, organisation: Organisation, email: str) -> OrganisationInvite:
     """Email a colleague a signed link that lets them join the organisation once."""
     if not can_act_for(session, actor, organisation):
-        raise PermissionDenied("You do not act for this organisation.")
+        raise PermissionDenied(_("You do not act for this organisation."))
     refuse_line_breaks(email=email)
     email = normalise_email(email)
     existing = find_by_email(session, email)
     if existing and approved_membership(session, existing, organisation):
-        raise Conflict(f"{email} is already a member.", field="email")
+        raise Conflict(_("%(email)s is already a member.", email=email), field="email")
     _check_invitation_limits(session, actor, organisation)
     record = OrganisationInvite(organisation=organisation, email=email, invited_by_id=actor.id)
     session.add(record)
@@ -337,34 +342,45 @@ def _check_invitation_limits(session: Session, actor: User, organisation: Organi
     since = utcnow() - timedelta(hours=24)
     config = current_app.config
     limits = (
-        (
-            OrganisationInvite.invited_by_id == actor.id,
-            config["INVITES_PER_MEMBER_PER_DAY"],
-            "You have sent {n} invitations in the last 24 hours, the most one person may send.",
-        ),
+        (OrganisationInvite.invited_by_id == actor.id, config["INVITES_PER_MEMBER_PER_DAY"], None),
         (
             OrganisationInvite.organisation_id == organisation.id,
             config["INVITES_PER_ORGANISATION_PER_DAY"],
-            f"{organisation.name} has sent {{n}} invitations in the last 24 hours, the most allowed.",
+            organisation.name,
         ),
     )
-    for condition, most, message in limits:
+    for condition, most, name in limits:
         sent = session.scalar(
             select(func.count(OrganisationInvite.id)).where(condition, OrganisationInvite.created_at >= since)
         )
         if sent >= most:
-            raise TooMany(
-                message.format(n=sent) + " Try again tomorrow; the address you typed is kept.", field="email"
-            )
+            if name is None:
+                message = ngettext(
+                    "You have sent %(num)d invitation in the last 24 hours, the most one person may send. "
+                    "Try again tomorrow; the address you typed is kept.",
+                    "You have sent %(num)d invitations in the last 24 hours, the most one person may send. "
+                    "Try again tomorrow; the address you typed is kept.",
+                    sent,
+                )
+            else:
+                message = ngettext(
+                    "%(name)s has sent %(num)d invitation in the last 24 hours, the most allowed. "
+                    "Try again tomorrow; the address you typed is kept.",
+                    "%(name)s has sent %(num)d invitations in the last 24 hours, the most allowed. "
+                    "Try again tomorrow; the address you typed is kept.",
+                    sent,
+                    name=name,
+                )
+            raise TooMany(message, field="email")
 
 
 def invite_for_token(session: Session, token: str) -> OrganisationInvite:
     payload = read_token(ORGANISATION_INVITE, token)
     record = session.get(OrganisationInvite, payload.get("invite"))
     if record is None or record.email != payload.get("email"):
-        raise TokenError("This invitation is no longer valid.")
+        raise TokenError(_("This invitation is no longer valid."))
     if record.accepted_at is not None:
-        raise TokenError("This invitation has already been used.")
+        raise TokenError(_("This invitation has already been used."))
     return record
 
 
@@ -377,9 +393,11 @@ def accept_invite(
         user = create_user(session, email=record.email, name=name, password=password, role=Role.ORG_MEMBER)
         user.email_verified_at = utcnow()  # they followed a link sent to this address
     elif user.email != record.email:
-        raise DomainError(f"This invitation is for {record.email}. Log in with that address.")
+        raise DomainError(
+            _("This invitation is for %(email)s. Log in with that address.", email=record.email)
+        )
     elif user.role_enum != Role.ORG_MEMBER:
-        raise DomainError("Only organisation accounts can join an organisation.")
+        raise DomainError(_("Only organisation accounts can join an organisation."))
     membership = session.scalar(
         select(Membership).where(
             Membership.user_id == user.id, Membership.organisation_id == record.organisation_id

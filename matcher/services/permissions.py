@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -23,8 +24,10 @@ def require_confirmed(user: User) -> None:
     """
     if not user.is_verified:
         raise PermissionDenied(
-            "Confirm your email address to see applicants' profiles and CVs: follow the link we "
-            "emailed you. Your home page can send a new link."
+            _(
+                "Confirm your email address to see applicants' profiles and CVs: follow the link we "
+                "emailed you. Your home page can send a new link."
+            )
         )
 
 

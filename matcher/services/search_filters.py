@@ -8,8 +8,12 @@ from datetime import date
 from typing import Any
 
 import pycountry
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
+from matcher.formatting import number, spoken_list
 from matcher.models import (
     OpportunityType,
 )
@@ -70,21 +74,21 @@ class OpportunityFilters:
 
 # What each parameter is called on the search form, so that a message names what the person sees.
 FILTER_LABELS = {
-    "q": "Words in the title or description",
-    "region": "Region",
-    "subregion": "Sub-region",
-    "country": "Country",
-    "type": "Type",
-    "level": "Accepts my training level",
-    "interest": "Interests",
-    "starts_after": "Available from",
-    "ends_before": "Available until",
-    "language": "Language",
-    "open": "Only with places left and still open",
-    "matchable": "Only places I can be matched to",
-    "sort": "Sort by",
-    "page": "Page",
-    "per_page": "Results per page",
+    "q": _l("Words in the title or description"),
+    "region": _l("Region"),
+    "subregion": _l("Sub-region"),
+    "country": _l("Country"),
+    "type": _l("Type"),
+    "level": _l("Accepts my training level"),
+    "interest": _l("Interests"),
+    "starts_after": _l("Available from"),
+    "ends_before": _l("Available until"),
+    "language": _l("Language"),
+    "open": _l("Only with places left and still open"),
+    "matchable": _l("Only places I can be matched to"),
+    "sort": _l("Sort by"),
+    "page": _l("Page"),
+    "per_page": _l("Results per page"),
 }
 
 
@@ -108,6 +112,11 @@ def language_name(code: str) -> str:
     return language.name.replace(" (macrolanguage)", "") if language else code
 
 
+def _quoted(value: str) -> str:
+    """A value someone typed, quoted as the reader's language quotes (and cut short)."""
+    return _("“%(value)s”", value=value[:60])
+
+
 def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, FilterErrors]:
     """Read filters from request args (a MultiDict); unknown values are reported, not guessed."""
     errors = FilterErrors()
@@ -116,24 +125,27 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     def text(name: str, max_len: int = 100) -> str | None:
         raw = (args.get(name) or "").strip()
         if len(raw) > max_len:
-            errors.by_param[name] = f"Keep “{FILTER_LABELS[name]}” to {max_len} characters."
+            errors.by_param[name] = _(
+                "Keep “%(filter)s” to %(most)d characters.", filter=FILTER_LABELS[name], most=max_len
+            )
             return None
         return raw or None
 
     known_regions = reference.regions(session)
     region = text("region")
     if region and region not in known_regions:
-        errors.by_param["region"] = f"Choose a region from the list: “{region}” is not one."
+        errors.by_param["region"] = _("Choose a region from the list: “%(value)s” is not one.", value=region)
     elif region:
         values["region"] = region
     subregions = tuple(dict.fromkeys(s.strip() for s in args.getlist("subregion") if s.strip()))
     known_subregions = {sub for subs in known_regions.values() for sub in subs} | set(M49_GROUPINGS)
     unknown_subregions = [s for s in subregions if s not in known_subregions]
     if unknown_subregions:
-        errors.by_param["subregion"] = (
-            "Choose sub-regions from the list: "
-            + ", ".join(f"“{s[:60]}”" for s in unknown_subregions[:5])
-            + (" is not one." if len(unknown_subregions) == 1 else " are not.")
+        errors.by_param["subregion"] = ngettext(
+            "Choose sub-regions from the list: %(values)s is not one.",
+            "Choose sub-regions from the list: %(values)s are not.",
+            len(unknown_subregions),
+            values=spoken_list(_quoted(s) for s in unknown_subregions[:5]),
         )
     elif subregions:
         values["subregions"] = subregions
@@ -141,9 +153,10 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     country = text("country")
     if country:
         if country.upper() not in reference.country_by_code(session):
-            errors.by_param["country"] = (
-                f"Choose a country from the list: “{country}” is not a country code we know "
-                "(two letters, such as TZ for Tanzania)."
+            errors.by_param["country"] = _(
+                "Choose a country from the list: “%(value)s” is not a country code we know "
+                "(two letters, such as TZ for Tanzania).",
+                value=country,
             )
         else:
             values["country"] = country.upper()
@@ -151,8 +164,8 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     kind = text("type")
     if kind:
         if kind not in {t.value for t in OpportunityType}:
-            kinds = ", ".join(t.label.lower() for t in OpportunityType)
-            errors.by_param["type"] = f"Choose a type from the list: {kinds}."
+            kinds = spoken_list((t.label.lower() for t in OpportunityType), "or")
+            errors.by_param["type"] = _("Choose a type from the list: %(types)s.", types=kinds)
         else:
             values["type"] = kind
 
@@ -161,7 +174,9 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         values["level"] = ANY_LEVEL
     elif level:
         if level not in {lv.code for lv in reference.levels(session)}:
-            errors.by_param["level"] = f"Choose a training level from the list: “{level}” is not one."
+            errors.by_param["level"] = _(
+                "Choose a training level from the list: “%(value)s” is not one.", value=level
+            )
         else:
             values["level"] = level
 
@@ -170,9 +185,12 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         known = {i.slug for i in reference.interests(session)}
         unknown = [s for s in slugs if s not in known]
         if unknown:
-            named = ", ".join(f"“{s[:60]}”" for s in unknown[:5])
-            verb = "is" if len(unknown) == 1 else "are"
-            errors.by_param["interest"] = f"Choose interests from the list: {named} {verb} not."
+            errors.by_param["interest"] = ngettext(
+                "Choose interests from the list: %(values)s is not.",
+                "Choose interests from the list: %(values)s are not.",
+                len(unknown),
+                values=spoken_list(_quoted(s) for s in unknown[:5]),
+            )
         else:
             values["interests"] = slugs
 
@@ -182,20 +200,25 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             try:
                 values[name] = date.fromisoformat(raw)
             except ValueError:
-                errors.by_param[name] = f"Enter “{FILTER_LABELS[name]}” as a real date, like 2027-03-01."
+                errors.by_param[name] = _(
+                    "Enter “%(filter)s” as a real date, like 2027-03-01.", filter=FILTER_LABELS[name]
+                )
     start, end = values.get("starts_after"), values.get("ends_before")
     if start and end and end < start:
-        errors.by_param["ends_before"] = (
-            f"“{FILTER_LABELS['ends_before']}” must not be before “{FILTER_LABELS['starts_after']}”."
+        errors.by_param["ends_before"] = _(
+            "“%(end)s” must not be before “%(start)s”.",
+            end=FILTER_LABELS["ends_before"],
+            start=FILTER_LABELS["starts_after"],
         )
         values.pop("ends_before")
 
     language = text("language", 3)
     if language:
         if pycountry.languages.get(alpha_2=language.lower()) is None:
-            errors.by_param["language"] = (
-                f"Choose a language from the list: “{language}” is not a language code we know "
-                "(two letters, such as fr for French)."
+            errors.by_param["language"] = _(
+                "Choose a language from the list: “%(value)s” is not a language code we know "
+                "(two letters, such as fr for French).",
+                value=language,
             )
         else:
             values["language"] = language.lower()
@@ -204,7 +227,9 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     if open_raw in _TRUE:
         values["open_only"] = True
     elif open_raw not in _FALSE:
-        errors.by_param["open"] = f"“{FILTER_LABELS['open']}” is either on (1, true) or off (0, false)."
+        errors.by_param["open"] = _(
+            "“%(filter)s” is either on (1, true) or off (0, false).", filter=FILTER_LABELS["open"]
+        )
 
     # The form sends a hidden "0" before the checkbox's "1", so that switching it off is remembered.
     matchable = [v.strip().lower() for v in args.getlist("matchable")]
@@ -213,8 +238,9 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
     elif matchable and all(v in _FALSE for v in matchable):
         values["matchable"] = False
     elif matchable:
-        label = FILTER_LABELS["matchable"]
-        errors.by_param["matchable"] = f"“{label}” is either on (1, true) or off (0, false)."
+        errors.by_param["matchable"] = _(
+            "“%(filter)s” is either on (1, true) or off (0, false).", filter=FILTER_LABELS["matchable"]
+        )
 
     q = text("q", 200)
     if q:
@@ -222,7 +248,7 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
 
     sort = text("sort") or "start"
     if sort not in SORTS:
-        errors.by_param["sort"] = "Choose an order from the list: " + ", ".join(SORTS) + "."
+        errors.by_param["sort"] = _("Choose an order from the list: %(sorts)s.", sorts=", ".join(SORTS))
     else:
         values["sort"] = sort
 
@@ -231,7 +257,11 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         if raw is None:
             continue
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= ceiling:
-            errors.by_param[name] = f"“{FILTER_LABELS[name]}” is a whole number from 1 to {ceiling}."
+            errors.by_param[name] = _(
+                "“%(filter)s” is a whole number from 1 to %(most)s.",
+                filter=FILTER_LABELS[name],
+                most=number(ceiling),
+            )
         else:
             values[name] = int(raw)
     return OpportunityFilters(**values), errors

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+
 from matcher.services.errors import DomainError
 
 # What str.splitlines() breaks on: CR, LF, vertical tab, form feed, the file, group and record
@@ -24,4 +26,4 @@ def refuse_line_breaks(**fields: str | None) -> None:
     """
     for field, value in fields.items():
         if has_line_break(value):
-            raise DomainError("Write this on one line, without line breaks.", field=field)
+            raise DomainError(_("Write this on one line, without line breaks."), field=field)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import pycountry
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
@@ -32,7 +33,7 @@ COMMON_LANGUAGES = (
 )
 
 
-def country_choices(blank: str | None = "Choose a country") -> list[SelectChoice]:
+def country_choices(blank: str | None = _l("Choose a country")) -> list[SelectChoice]:
     choices = [SelectChoice(c.iso2, c.name) for c in reference.countries(db.session)]
     return ([SelectChoice("", blank)] if blank else []) + choices
 
@@ -79,7 +80,7 @@ def language_choices(blank: str | None = "—") -> list[SelectChoice]:
 
 
 def language_level_choices() -> list[SelectChoice]:
-    return [SelectChoice(level.value, level.value.capitalize()) for level in LanguageLevel]
+    return [SelectChoice(level.value, level.label) for level in LanguageLevel]
 
 
 def region_choices() -> tuple[list[SelectChoice], list[SelectChoice]]:

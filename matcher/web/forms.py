@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, FieldList, Form, FormField, RadioField, SelectMultipleField
@@ -159,7 +161,8 @@ def error_links(form: FlaskForm, id_suffix: str = "") -> list[tuple[str | None, 
 
 
 def _texts(errors: Any) -> list[str]:
-    return [message for message in errors if isinstance(message, str)]
+    """The messages among a field's errors (a form's own messages are lazy strings: `_l`)."""
+    return [str(message) for message in errors if isinstance(message, str | LazyString)]
 
 
 def _target(f: Field) -> str:
@@ -179,8 +182,17 @@ def _field_errors(f: Field, found: list[tuple[str | None, str]]) -> None:
         for number, entry in enumerate(f.entries, start=1):
             subfields = list(entry.form) if isinstance(entry, FormField) else [entry]
             for sub in subfields:
-                name = f", {sub.label.text.lower()}" if isinstance(entry, FormField) else ""
-                found.extend((_target(sub), f"Row {number}{name}: {m}") for m in _texts(sub.errors))
+                for m in _texts(sub.errors):
+                    if isinstance(entry, FormField):
+                        text = _(
+                            "Row %(number)s, %(field)s: %(message)s",
+                            number=number,
+                            field=str(sub.label.text).lower(),
+                            message=m,
+                        )
+                    else:
+                        text = _("Row %(number)s: %(message)s", number=number, message=m)
+                    found.append((_target(sub), text))
     elif isinstance(f, FormField):
         for sub in f.form:
             _field_errors(sub, found)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_host
@@ -53,7 +54,7 @@ def refuse_null_characters() -> None:
     for values in sources:
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                abort(400, description="A field contains a null character, which is not allowed.")
+                abort(400, description=_("A field contains a null character, which is not allowed."))
 
 
 def limit_request_bodies() -> None:
