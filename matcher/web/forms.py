@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, FieldList, Form, FormField, RadioField, SelectMultipleField
@@ -159,7 +160,8 @@ def error_links(form: FlaskForm, id_suffix: str = "") -> list[tuple[str | None, 
 
 
 def _texts(errors: Any) -> list[str]:
-    return [message for message in errors if isinstance(message, str)]
+    # A validator's own message may be a lazy translation (lazy_gettext): text too.
+    return [str(message) for message in errors if isinstance(message, str | LazyString)]
 
 
 def _target(f: Field) -> str:
