@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.utils import secure_filename
@@ -24,7 +26,7 @@ from matcher.services.errors import DomainError
 log = logging.getLogger(__name__)
 
 MAX_CV_BYTES = 5 * 1024 * 1024
-CV_TOO_LARGE = "The file is larger than 5 MB. Make it smaller and try again."
+CV_TOO_LARGE = _l("The file is larger than 5 MB. Make it smaller and try again.")
 CV_DIRECTORY = "cv"
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
 _PDF_HEADER = re.compile(rb"^%PDF-[12]\.\d")
@@ -38,15 +40,17 @@ def read_pdf(stream: BinaryIO, field: str = "cv") -> bytes:
     """The upload's bytes if they are a PDF of at most 5 MB; else a DomainError on `field`."""
     data = stream.read(MAX_CV_BYTES + 1)
     if len(data) > MAX_CV_BYTES:
-        raise DomainError(CV_TOO_LARGE, field=field)
+        raise DomainError(str(CV_TOO_LARGE), field=field)
     if not data:
-        raise DomainError("The file is empty.", field=field)
+        raise DomainError(_("The file is empty."), field=field)
     if not looks_like_pdf(data):
-        raise DomainError("This file is not a PDF. Save your CV as a PDF and upload that.", field=field)
+        raise DomainError(_("This file is not a PDF. Save your CV as a PDF and upload that."), field=field)
     if has_active_content(data):
         raise DomainError(
-            "This PDF contains scripts or actions that run when it is opened. Save it again without "
-            "them (printing it to a new PDF does that) and upload the copy.",
+            _(
+                "This PDF contains scripts or actions that run when it is opened. Save it again without "
+                "them (printing it to a new PDF does that) and upload the copy."
+            ),
             field=field,
         )
     return data

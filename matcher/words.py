@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from matcher.formatting import day, spoken_list
 
 
@@ -30,13 +32,13 @@ def requirements_to_check(opportunity: Any) -> list[str]:
     needs = [
         words
         for flag, words in (
-            (opportunity.needs_visa, "a visa"),
-            (opportunity.needs_temporary_licence, "a temporary medical licence"),
-            (opportunity.needs_indemnity, "indemnity cover"),
-            (opportunity.needs_immunisations, "immunisations"),
+            (opportunity.needs_visa, _("a visa")),
+            (opportunity.needs_temporary_licence, _("a temporary medical licence")),
+            (opportunity.needs_indemnity, _("indemnity cover")),
+            (opportunity.needs_immunisations, _("immunisations")),
         )
         if flag
     ]
     if (opportunity.requirements or "").strip():
-        needs.append("the other requirements on the opportunity's page")
+        needs.append(_("the other requirements on the opportunity's page"))
     return needs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -11,10 +12,13 @@ from matcher.web.forms import AppForm
 
 class MotivationForm(AppForm):
     motivation = TextAreaField(
-        "Motivation (optional)",
-        validators=[Length(max=MAX_MOTIVATION, message=f"At most {MAX_MOTIVATION} characters.")],
-        description=f"Why this opportunity, in a few sentences; up to {MAX_MOTIVATION} characters. "
-        "The organisation reads it with your profile.",
+        _l("Motivation (optional)"),
+        validators=[Length(max=MAX_MOTIVATION, message=_l("At most %(max)d characters."))],
+        description=_l(
+            "Why this opportunity, in a few sentences; up to %(max)d characters. "
+            "The organisation reads it with your profile.",
+            max=MAX_MOTIVATION,
+        ),
     )
 
 
@@ -29,7 +33,8 @@ class HostOrderForm(AppForm):
     def for_applications(cls, application_ids: list[int], **kwargs) -> HostOrderForm:
         fields = {
             f"position_{application_id}": IntegerField(
-                "Your order", validators=[Optional(), NumberRange(1, 999, "A whole number from 1 to 999.")]
+                _l("Your order"),
+                validators=[Optional(), NumberRange(1, 999, _l("A whole number from 1 to 999."))],
             )
             for application_id in application_ids
         }

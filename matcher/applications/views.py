@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -72,7 +73,11 @@ def apply(opportunity_id: int):
         )
         if applied.ok:
             flash(
-                f"You applied to “{opportunity.title}”. It is choice {applied.value.rank} in your list.",
+                _(
+                    "You applied to “%(title)s”. It is choice %(rank)d in your list.",
+                    title=opportunity.title,
+                    rank=applied.value.rank,
+                ),
                 "success",
             )
             return redirect(url_for("applications.index"))
@@ -96,7 +101,7 @@ def withdraw(application_id: int):
     if EmptyForm().validate_on_submit():
         withdrawn = attempt(applications.withdraw, db.session, current_user, application_id)
         if withdrawn.ok:
-            flash(f"You withdrew your application to “{withdrawn.value.title}”.", "success")
+            flash(_("You withdrew your application to “%(title)s”.", title=withdrawn.value.title), "success")
     return redirect(url_for("applications.index"))
 
 
@@ -117,7 +122,7 @@ def motivation(application_id: int):
             form=form,
         ).ok
     ):
-        flash("Your motivation is saved.", "success")
+        flash(_("Your motivation is saved."), "success")
         return redirect(url_for("applications.index"))
     return render_form("applications/motivation.html", form, application=application)
 
@@ -139,7 +144,7 @@ def applicants(opportunity_id: int):
             hosting.set_host_order, db.session, current_user, opportunity, form.positions(), form=form
         ).ok
     ):
-        flash("Your order of the applicants is saved.", "success")
+        flash(_("Your order of the applicants is saved."), "success")
         return redirect(url_for("applications.applicants", opportunity_id=opportunity_id))
     return render_form(
         "applications/applicants.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -10,15 +11,16 @@ from matcher.web.forms import AppForm
 
 class ReasonForm(AppForm):
     reason = TextAreaField(
-        "Reason", validators=[DataRequired("Give the reason; the applicant will read it."), Length(max=2000)]
+        _l("Reason"),
+        validators=[DataRequired(_l("Give the reason; the applicant will read it.")), Length(max=2000)],
     )
 
 
 class FeedbackForm(AppForm):
     rating = IntegerField(
-        "Rating (1 to 5)",
-        validators=[DataRequired("Give a rating from 1 to 5."), NumberRange(1, 5, "From 1 to 5.")],
+        _l("Rating (1 to 5)"),
+        validators=[DataRequired(_l("Give a rating from 1 to 5.")), NumberRange(1, 5, _l("From 1 to 5."))],
     )
     feedback = TextAreaField(
-        "What went well, and what could be better?", validators=[Optional(), Length(max=5000)]
+        _l("What went well, and what could be better?"), validators=[Optional(), Length(max=5000)]
     )

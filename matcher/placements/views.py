@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -88,10 +89,12 @@ def respond(match_id: int, answer: str):
         abort(400)
     if attempt(placements.respond, db.session, current_user, match_id, answer == "accept", date.today()).ok:
         flash(
-            "Thank you: your place is confirmed. Your other applications are now closed; "
-            "we emailed you what to do before you leave."
+            _(
+                "Thank you: your place is confirmed. Your other applications are now closed; "
+                "we emailed you what to do before you leave."
+            )
             if answer == "accept"
-            else "You declined the place. The host is told, and it will not be offered to you again.",
+            else _("You declined the place. The host is told, and it will not be offered to you again."),
             "success",
         )
     return redirect(url_for("placements.mine"))
@@ -114,7 +117,7 @@ def feedback(match_id: int):
         ).ok
     ):
         return _mine_page(form, match_id)
-    flash("Thank you for your feedback.", "success")
+    flash(_("Thank you for your feedback."), "success")
     return redirect(url_for("placements.mine"))
 
 
@@ -140,7 +143,7 @@ def new_calendar_link():
     if not EmptyForm().validate_on_submit():
         abort(400)
     if attempt(calendars.renew_calendar_link, db.session, current_user).ok:
-        flash("Here is your new calendar link. The old one no longer works.", "success")
+        flash(_("Here is your new calendar link. The old one no longer works."), "success")
     return redirect(url_for("placements.mine", _anchor="calendar"))
 
 
@@ -195,7 +198,7 @@ def cancel(match_id: int):
         if "csrf_token" in form.errors:
             abort(400)
         return _host_page(match.opportunity, form, match.id)
-    flash("The placement is cancelled; the applicant is told why.", "success")
+    flash(_("The placement is cancelled; the applicant is told why."), "success")
     return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))
 
 
@@ -206,5 +209,5 @@ def confirm(match_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if attempt(placements.confirm_attendance, db.session, current_user, match.id, date.today()).ok:
-        flash("Attendance is confirmed: the placement is completed.", "success")
+        flash(_("Attendance is confirmed: the placement is completed."), "success")
     return redirect(url_for("placements.for_opportunity", opportunity_id=match.opportunity_id))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -43,53 +45,55 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class WindowRow(RowForm):
-    starts_on = DateField("From", validators=[Optional()])
-    ends_on = DateField("To", validators=[Optional()])
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("To"), validators=[Optional()])
 
 
 class LanguageRow(RowForm):
-    language = SelectField("Language", validate_choice=False)
-    level = SelectField("Level", validate_choice=False)
+    language = SelectField(_l("Language"), validate_choice=False)
+    level = SelectField(_l("Level"), validate_choice=False)
 
 
 class ProfileForm(AppForm):
-    level = SelectField("Training level", validate_choice=False)
+    level = SelectField(_l("Training level"), validate_choice=False)
     institution = StringField(
-        "Medical school or hospital",
-        validators=[Length(max=MAX_INSTITUTION, message=f"At most {MAX_INSTITUTION} characters.")],
+        _l("Medical school or hospital"),
+        validators=[Length(max=MAX_INSTITUTION, message=_l("At most %(max)d characters."))],
     )
-    home_country = SelectField("Home country", validate_choice=False)
-    regions = MultiCheckboxField("Whole regions")
-    subregions = MultiCheckboxField("Sub-regions")
-    interests = MultiCheckboxField("Interests")
+    home_country = SelectField(_l("Home country"), validate_choice=False)
+    regions = MultiCheckboxField(_l("Whole regions"))
+    subregions = MultiCheckboxField(_l("Sub-regions"))
+    interests = MultiCheckboxField(_l("Interests"))
     availability = FieldList(FormField(WindowRow), min_entries=3, max_entries=MAX_WINDOWS)
     languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=MAX_LANGUAGES)
     statement = TextAreaField(
-        "Statement",
-        validators=[Length(max=MAX_STATEMENT, message=f"At most {MAX_STATEMENT} characters.")],
-        description=f"Why IR, and what you hope to learn or give; up to {MAX_STATEMENT} characters.",
+        _l("Statement"),
+        validators=[Length(max=MAX_STATEMENT, message=_l("At most %(max)d characters."))],
+        description=_l(
+            "Why IR, and what you hope to learn or give; up to %(max)d characters.", max=MAX_STATEMENT
+        ),
     )
-    volunteers_to_teach = BooleanField("I volunteer to teach")
-    teaching_interests = MultiCheckboxField("What I can teach")
+    volunteers_to_teach = BooleanField(_l("I volunteer to teach"))
+    teaching_interests = MultiCheckboxField(_l("What I can teach"))
     teaching_weeks = IntegerField(
-        "Weeks I can give in a year",
+        _l("Weeks I can give in a year"),
         validators=[
             Optional(),
-            NumberRange(1, MAX_TEACHING_WEEKS, f"From 1 to {MAX_TEACHING_WEEKS} weeks."),
+            NumberRange(1, MAX_TEACHING_WEEKS, _l("From %(min)s to %(max)s weeks.")),
         ],
     )
     cv = FileField(
-        "CV (optional)",
-        description="A PDF of at most 5 MB. It replaces the CV you uploaded before, if any.",
+        _l("CV (optional)"),
+        description=_l("A PDF of at most 5 MB. It replaces the CV you uploaded before, if any."),
         render_kw={"accept": ".pdf"},
     )
 
     def __init__(self, role: Role | str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.level.choices = [SelectChoice("", "Choose your level")] + [
+        self.level.choices = [SelectChoice("", _("Choose your level"))] + [
             SelectChoice(str(lv.rank), lv.label) for lv in profiles.levels_for(db.session, role)
         ]
-        self.home_country.choices = choices.country_choices(blank="Choose a country")
+        self.home_country.choices = choices.country_choices(blank=_("Choose a country"))
         self.places = profiles.places(db.session)
         self.regions.choices = [SelectChoice(r, r) for r in self.places]
         self.subregions.choices = [
@@ -115,7 +119,10 @@ class ProfileForm(AppForm):
     @staticmethod
     def _language_choices(row) -> None:
         row.form.language.choices = choices.language_choices(blank="—")
-        row.form.level.choices = [SelectChoice("", "—"), *choices.language_level_choices()]
+        row.form.level.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(level.value, str(label)) for level, label in profiles.LANGUAGE_LEVELS.items()),
+        ]
 
     def load(self, profile: Profile | None) -> None:
         """Fill the form from the saved profile (GET of the edit page)."""
@@ -185,12 +192,14 @@ def _fill(rows: FieldList, values: list[dict]) -> None:
 
 class CvForm(AppForm):
     cv = FileField(
-        "CV",
-        validators=[FileRequired("Choose a PDF file to upload.")],
-        description="A PDF of at most 5 MB. It replaces the CV you uploaded before, if any.",
+        _l("CV"),
+        validators=[FileRequired(_l("Choose a PDF file to upload."))],
+        description=_l("A PDF of at most 5 MB. It replaces the CV you uploaded before, if any."),
         render_kw={"accept": ".pdf"},
     )
 
 
 class DeleteAccountForm(AppForm):
-    password = PasswordField("Your password", validators=[DataRequired("Enter your password to confirm.")])
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))]
+    )

@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -34,6 +35,12 @@ from matcher.web.forms import EmptyForm, show_error
 from matcher.web.usecase import attempt, render_form
 
 APPLICANTS = (Role.STUDENT, Role.TRAINEE)
+
+
+@bp.app_template_global("language_level")
+def language_level(code: str) -> str:
+    """How well someone speaks a language, in the reader's words ("conversational")."""
+    return str(profiles.LANGUAGE_LEVELS.get(code, code))
 
 
 def _own_page(cv_form: CvForm | None = None, status: int = 200):
@@ -80,9 +87,9 @@ def edit():
         )
         if saved.ok:
             flash(
-                "Your profile is saved and complete."
+                _("Your profile is saved and complete.")
                 if profiles.is_complete(saved.value)
-                else "Your profile is saved. Fill in the rest so that the matching can use it.",
+                else _("Your profile is saved. Fill in the rest so that the matching can use it."),
                 "success",
             )
             return redirect(url_for("profiles.mine"))
@@ -90,7 +97,7 @@ def edit():
         form.load(profiles.profile_of(db.session, current_user))
     if form.errors and form.cv.data and not form.cv.errors:
         # Browsers never send a chosen file again: say so, rather than let it vanish unnoticed.
-        form.cv.errors = ["Nothing was saved yet: choose your CV file again."]
+        form.cv.errors = [_("Nothing was saved yet: choose your CV file again.")]
     return _edit_page(form)
 
 
@@ -105,12 +112,12 @@ def too_large(error: RequestEntityTooLarge):
     if request.endpoint == "profiles.edit":
         form = ProfileForm(current_user.role, formdata=None)
         form.load(profiles.profile_of(db.session, current_user))
-        lost = "Your changes were not saved: make them again."
+        lost = _("Your changes were not saved: make them again.")
         show_error(form, DomainError(f"{uploads.CV_TOO_LARGE} {lost}", "cv"))
         return _edit_page(form, 413)
     if request.endpoint == "profiles.upload_cv":
         cv_form = CvForm(formdata=None)
-        show_error(cv_form, DomainError(uploads.CV_TOO_LARGE, "cv"))
+        show_error(cv_form, DomainError(str(uploads.CV_TOO_LARGE), "cv"))
         return _own_page(cv_form=cv_form, status=413)
     return render_error(413)
 
@@ -125,7 +132,7 @@ def upload_cv():
     if form.validate_on_submit():
         upload = form.cv.data
         if attempt(cvs.replace_cv, db.session, current_user, upload.stream, upload.filename, form=form).ok:
-            flash("Your CV is uploaded.", "success")
+            flash(_("Your CV is uploaded."), "success")
             return redirect(url_for("profiles.mine"))
     return _own_page(cv_form=form, status=422)
 
@@ -134,7 +141,7 @@ def upload_cv():
 @role_required(*APPLICANTS)
 def delete_cv():
     if EmptyForm().validate_on_submit() and attempt(cvs.remove_cv, db.session, current_user).ok:
-        flash("Your CV is deleted.", "success")
+        flash(_("Your CV is deleted."), "success")
     return redirect(url_for("profiles.mine"))
 
 
@@ -207,7 +214,8 @@ def delete_account():
             logout_user()
             session.clear()
             flash(
-                "Your account and everything in it are deleted. Thank you for using the matcher.", "success"
+                _("Your account and everything in it are deleted. Thank you for using the matcher."),
+                "success",
             )
             return redirect(url_for("main.index"))
     return render_form("profiles/delete.html", form)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -28,7 +30,7 @@ from matcher.services.permissions import can_act_for
 from matcher.words import long_date
 
 MAX_MOTIVATION = 2000
-UNCONFIRMED = (
+UNCONFIRMED = _l(
     "Confirm your email address before you apply: the host and the matching write to you there. "
     "Use the link we emailed you, or ask for a new one."
 )
@@ -66,7 +68,7 @@ def withdrawals_of(session: Session, applicant: User) -> list[Withdrawal]:
 def own_application(session: Session, applicant: User, application_id: int) -> Application:
     application = session.get(Application, application_id)
     if application is None or application.applicant_id != applicant.id:
-        raise NotFound("You have no such application.")
+        raise NotFound(_("You have no such application."))
     return application
 
 
@@ -80,12 +82,12 @@ def status_of(application: Application, today: date) -> ApplicationStatus:
     """Whether the application can still change, from the opportunity and its deadline alone."""
     opportunity = application.opportunity
     if opportunity.status == OpportunityStatus.CLOSED:
-        return ApplicationStatus("closed", "Closed by the organisation")
+        return ApplicationStatus("closed", _("Closed by the organisation"))
     if opportunity.status != OpportunityStatus.PUBLISHED:
-        return ApplicationStatus("unavailable", "No longer offered")
+        return ApplicationStatus("unavailable", _("No longer offered"))
     if application.deadline_passed(today):
-        return ApplicationStatus("deadline_passed", "Deadline passed: waiting for the match")
-    return ApplicationStatus("open", "Open: you can change your order until the deadline")
+        return ApplicationStatus("deadline_passed", _("Deadline passed: waiting for the match"))
+    return ApplicationStatus("open", _("Open: you can change your order until the deadline"))
 
 
 @dataclass(frozen=True)
@@ -170,24 +172,27 @@ def apply(
 ) -> Application:
     """Add the opportunity at the end of the applicant's list."""
     if not applicant.is_applicant:
-        raise PermissionDenied("Only medical students and trainees can apply.")
+        raise PermissionDenied(_("Only medical students and trainees can apply."))
     opportunity = session.get(Opportunity, opportunity_id)
     if opportunity is None or not is_public(opportunity):
-        raise NotFound("There is no such opportunity.")
+        raise NotFound(_("There is no such opportunity."))
     if not applicant.is_verified:
-        raise DomainError(UNCONFIRMED)
+        raise DomainError(str(UNCONFIRMED))
     if not _takes_applications(opportunity):
-        raise Conflict("This opportunity no longer takes applications.")
+        raise Conflict(_("This opportunity no longer takes applications."))
     if _deadline_passed(opportunity, today):
-        raise Conflict(f"The deadline for applications was {long_date(opportunity.deadline)}.")
+        raise Conflict(_("The deadline for applications was %(day)s.", day=long_date(opportunity.deadline)))
     motivation = _check_motivation(motivation)
     current = _lock_list(session, applicant)
     if any(a.opportunity_id == opportunity.id for a in current):
-        raise Conflict("You have already applied to this opportunity.")
+        raise Conflict(_("You have already applied to this opportunity."))
     if len(current) >= MAX_APPLICATIONS:
         raise Conflict(
-            f"You already have {MAX_APPLICATIONS} applications, the most there can be. "
-            "Withdraw one to make room for this one."
+            _(
+                "You already have %(num)d applications, the most there can be. "
+                "Withdraw one to make room for this one.",
+                num=MAX_APPLICATIONS,
+            )
         )
     _compact(session, current)
     application = Application(
@@ -200,7 +205,7 @@ def apply(
     try:
         session.flush()
     except IntegrityError as error:  # a simultaneous request won the race for this rank
-        raise Conflict("Your list changed in the meantime. Reload the page and try again.") from error
+        raise Conflict(_("Your list changed in the meantime. Reload the page and try again.")) from error
     # Applying again: the application is back in the list, so it no longer reads as withdrawn.
     session.execute(
         delete(Withdrawal).where(
@@ -228,7 +233,7 @@ def update_motivation(
 ) -> Application:
     application = own_application(session, applicant, application_id)
     if application.deadline_passed(today):
-        raise Conflict("The deadline has passed, so this application can no longer change.")
+        raise Conflict(_("The deadline has passed, so this application can no longer change."))
     application.motivation = _check_motivation(motivation)
     return application
 
@@ -236,7 +241,9 @@ def update_motivation(
 def _check_motivation(motivation: str | None) -> str:
     motivation = profiles.check_text(motivation or "", "motivation")
     if len(motivation) > MAX_MOTIVATION:
-        raise DomainError(f"Keep your motivation to {MAX_MOTIVATION} characters.", field="motivation")
+        raise DomainError(
+            _("Keep your motivation to %(num)d characters.", num=MAX_MOTIVATION), field="motivation"
+        )
     return motivation
 
 
@@ -246,7 +253,7 @@ def withdraw(session: Session, applicant: User, application_id: int) -> Opportun
     current = _lock_list(session, applicant)
     application = next((a for a in current if a.id == application_id), None)
     if application is None:
-        raise NotFound("You have no such application.")
+        raise NotFound(_("You have no such application."))
     opportunity = application.opportunity
     session.execute(delete(_table).where(_table.c.id == application.id))
     session.expunge(application)
@@ -278,10 +285,10 @@ def move(session: Session, applicant: User, application_id: int, direction: str,
     current = _lock_list(session, applicant)
     index = next((i for i, a in enumerate(current) if a.id == application_id), None)
     if index is None:
-        raise NotFound("You have no such application.")
+        raise NotFound(_("You have no such application."))
     other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
     if other is None or not 0 <= other < len(current):
-        raise DomainError("That application cannot move further.")
+        raise DomainError(_("That application cannot move further."))
     order = [a.id for a in current]
     order[index], order[other] = order[other], order[index]
     _reorder_locked(session, current, order, today)
@@ -297,15 +304,18 @@ def _reorder_locked(
     session: Session, current: list[Application], ordered_ids: list[int], today: date
 ) -> None:
     if sorted(ordered_ids) != sorted(a.id for a in current):
-        raise Conflict("Your list changed in the meantime. Reload the page and try again.")
+        raise Conflict(_("Your list changed in the meantime. Reload the page and try again."))
     by_id = {a.id: a for a in current}
     wanted = {app_id: rank for rank, app_id in enumerate(ordered_ids, 1)}
     for app_id, rank in wanted.items():
         application = by_id[app_id]
         if application.rank != rank and application.deadline_passed(today):
             raise Conflict(
-                f"The deadline for “{application.opportunity.title}” has passed, "
-                "so its place in your list can no longer change."
+                _(
+                    "The deadline for “%(title)s” has passed, "
+                    "so its place in your list can no longer change.",
+                    title=application.opportunity.title,
+                )
             )
     _rewrite_ranks(session, current, wanted)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import BinaryIO
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,7 +52,7 @@ def save_profile(
 def remove_cv(session: Session, user: User) -> None:
     profile = profile_of(session, user)
     if profile is None or profile.cv_filename is None:
-        raise DomainError("You have not uploaded a CV.")
+        raise DomainError(_("You have not uploaded a CV."))
     uploads.delete_after_commit(session, profile.cv_filename)
     profile.cv_filename = profile.cv_original_name = None
     profile.cv_size = profile.cv_uploaded_at = None
@@ -59,7 +60,7 @@ def remove_cv(session: Session, user: User) -> None:
 
 def cv_for_viewer(session: Session, viewer: User, applicant_id: int) -> Profile:
     """The profile whose CV the viewer may download, or NotFound."""
-    _, profile = applicant_for_viewer(session, viewer, applicant_id)
+    _applicant, profile = applicant_for_viewer(session, viewer, applicant_id)
     if profile is None or profile.cv_filename is None:
-        raise NotFound("There is no CV here.")
+        raise NotFound(_("There is no CV here."))
     return profile

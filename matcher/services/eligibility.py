@@ -11,11 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.engine.profiles import ApplicantProfile, Taxonomy
 from matcher.engine.scoring import NO_LEVEL, Score, failures, first_failure, score
+from matcher.formatting import spoken_list
 from matcher.models import Application, Match, Opportunity, User
 from matcher.models.matching import MatchStatus
 from matcher.services.matching import inputs
@@ -25,14 +28,14 @@ from matcher.words import long_date
 
 # What each rule is called, for the reader; the engine's codes and this module's own.
 RULE_NAMES = {
-    "level": "Training level",
-    "language": "Language",
-    "dates": "Dates",
-    "closed": "Applications",
-    "full": "Places",
-    "deadline": "Deadline",
-    "placed": "Place already held",
-    "profile": "Profile",
+    "level": _l("Training level"),
+    "language": _l("Language"),
+    "dates": _l("Dates"),
+    "closed": _l("Applications"),
+    "full": _l("Places"),
+    "deadline": _l("Deadline"),
+    "placed": _l("Place already held"),
+    "profile": _l("Profile"),
 }
 # A place the applicant knows they hold: offered (published) or taken. Approved matches are not
 # out yet, so they are not mentioned to the applicant.
@@ -145,7 +148,7 @@ def check(
     """Every rule the applicant fails for this opportunity, the engine's first; scored on request."""
     spec = inputs.opportunity_spec(opportunity)
     found = [
-        Rule(f.constraint, RULE_NAMES[f.constraint], f.reason)
+        Rule(f.constraint, RULE_NAMES[f.constraint], f.text())
         for f in failures(standing.applicant, spec, standing.taxonomy)
     ]
     if _too_late(standing, opportunity, today):
@@ -153,26 +156,30 @@ def check(
             Rule(
                 "deadline",
                 RULE_NAMES["deadline"],
-                f"applications closed on {long_date(opportunity.deadline)}",
+                _("applications closed on %(day)s", day=long_date(opportunity.deadline)),
             )
         )
     if standing.place_held is not None:
         held_id, held_title = standing.place_held
-        where = "here" if held_id == opportunity.id else f"at {held_title}"
         found.append(
             Rule(
                 "placed",
                 RULE_NAMES["placed"],
-                f"you already hold a place {where}; the matching gives each person one place",
+                _("you already hold a place here; the matching gives each person one place")
+                if held_id == opportunity.id
+                else _(
+                    "you already hold a place at %(title)s; the matching gives each person one place",
+                    title=held_title,
+                ),
             )
         )
     if not standing.complete:
-        missing = ", ".join(part.lower() for part in standing.completeness.missing)
+        missing = spoken_list(part.lower() for part in standing.completeness.missing)
         found.append(
             Rule(
                 "profile",
                 RULE_NAMES["profile"],
-                f"the matching uses complete profiles only; yours still needs {missing}",
+                _("the matching uses complete profiles only; yours still needs %(parts)s", parts=missing),
             )
         )
     result = None

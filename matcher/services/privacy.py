@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -69,7 +70,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 "created_at": _iso(m.created_at),
                 "sent_at": _iso(m.sent_at),
                 # Account emails carry one-time links (reset, confirm): a copy must not be a key.
-                "body": m.body_text if m.category != "account" else "(left out: it held a one-time link)",
+                "body": m.body_text if m.category != "account" else _("(left out: it held a one-time link)"),
             }
             for m in session.scalars(
                 select(OutboxMessage).where(_emails_of(user)).order_by(OutboxMessage.created_at)
@@ -120,7 +121,7 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
                 "file_name": profile.cv_original_name,
                 "size_bytes": profile.cv_size,
                 "uploaded_at": _iso(profile.cv_uploaded_at),
-                "note": "Download the file itself from your profile page.",
+                "note": _("Download the file itself from your profile page."),
             }
             if profile.has_cv
             else None
@@ -153,7 +154,9 @@ def _emails_of(user: User):
 
 def _require_applicant(user: User) -> None:
     if not user.is_applicant:
-        raise PermissionDenied("Only medical students and trainees can do this here; ask an administrator.")
+        raise PermissionDenied(
+            _("Only medical students and trainees can do this here; ask an administrator.")
+        )
 
 
 def delete_account(session: Session, user: User, password: str) -> None:
@@ -164,7 +167,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
     """
     _require_applicant(user)
     if not verify_password(user.password_hash, password):
-        raise DomainError("That is not your password.", field="password")
+        raise DomainError(_("That is not your password."), field="password")
     profile = profiles.profile_of(session, user)
     if profile is not None:
         uploads.delete_after_commit(session, profile.cv_filename)

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pycountry
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, contains_eager
 
@@ -66,16 +68,23 @@ class ProfileData:
 # ---------------------------------------------------------------------------------------------
 # Completeness: the matching uses complete profiles only.
 
+# The labels are lazy: a Completeness may be built before the reader's language is known.
 COMPLETENESS_PARTS: tuple[tuple[str, str], ...] = (
-    ("level", "Your training level"),
-    ("institution", "Your medical school or hospital"),
-    ("home_country", "Your home country"),
-    ("places", "Regions or sub-regions you would like to go to"),
-    ("interests", "Your interests"),
-    ("availability", "When you are available"),
-    ("languages", "The languages you speak"),
-    ("statement", "A short statement"),
+    ("level", _l("Your training level")),
+    ("institution", _l("Your medical school or hospital")),
+    ("home_country", _l("Your home country")),
+    ("places", _l("Regions or sub-regions you would like to go to")),
+    ("interests", _l("Your interests")),
+    ("availability", _l("When you are available")),
+    ("languages", _l("The languages you speak")),
+    ("statement", _l("A short statement")),
 )
+# How well someone speaks a language, in words (the stored values are LanguageLevel's codes).
+LANGUAGE_LEVELS = {
+    LanguageLevel.BASIC: _l("Basic"),
+    LanguageLevel.CONVERSATIONAL: _l("Conversational"),
+    LanguageLevel.PROFESSIONAL: _l("Professional"),
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,7 @@ class Completeness:
 def completeness(profile: Profile | None) -> Completeness:
     """Which parts of the profile are filled in. A missing profile has nothing filled in."""
     if profile is None:
-        return Completeness((), tuple(label for _, label in COMPLETENESS_PARTS))
+        return Completeness((), tuple(label for _key, label in COMPLETENESS_PARTS))
     parts = completeness_of(
         level_rank=profile.level_rank,
         institution=profile.institution,
@@ -201,7 +210,7 @@ def applicant_for_viewer(session: Session, viewer: User, applicant_id: int) -> t
     """The applicant and their profile, or NotFound for anyone who may not know they exist."""
     applicant = session.get(User, applicant_id)
     if applicant is None or not can_view(session, viewer, applicant):
-        raise NotFound("There is no profile here.")
+        raise NotFound(_("There is no profile here."))
     if viewer.id != applicant.id:
         require_confirmed(viewer)
     return applicant, profile_of(session, applicant)
@@ -230,7 +239,7 @@ def applications_seen_by(session: Session, viewer: User, applicant: User) -> lis
 
 def require_applicant(user: User) -> None:
     if not user.is_applicant:
-        raise PermissionDenied("Only medical students and trainees have a profile.")
+        raise PermissionDenied(_("Only medical students and trainees have a profile."))
 
 
 def get_or_create(session: Session, user: User) -> Profile:
@@ -249,7 +258,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def check_text(value: str, field_name: str) -> str:
     """Refuse invisible control characters (PostgreSQL cannot even store NUL); strip the ends."""
     if _CONTROL_CHARACTERS.search(value):
-        raise DomainError("This text contains invisible control characters: retype it.", field=field_name)
+        raise DomainError(_("This text contains invisible control characters: retype it."), field=field_name)
     return value.strip()
 
 
@@ -262,29 +271,33 @@ def validate(session: Session, user: User, data: ProfileData, today: date) -> No
     if data.level_rank is not None and data.level_rank not in {
         lv.rank for lv in levels_for(session, user.role)
     }:
-        raise DomainError("Choose your training level from the list.", field="level")
+        raise DomainError(_("Choose your training level from the list."), field="level")
     refuse_line_breaks(institution=data.institution)
     if len(check_text(data.institution, "institution")) > MAX_INSTITUTION:
-        raise DomainError(f"Keep the institution to {MAX_INSTITUTION} characters.", field="institution")
+        raise DomainError(
+            _("Keep the institution to %(num)d characters.", num=MAX_INSTITUTION), field="institution"
+        )
     if data.home_country_code and data.home_country_code not in set(session.scalars(select(Country.iso2))):
-        raise DomainError("Choose your home country from the list.", field="home_country")
+        raise DomainError(_("Choose your home country from the list."), field="home_country")
     known_places = places(session)
     if not set(data.regions) <= set(known_places):
-        raise DomainError("Choose regions from the list.", field="regions")
+        raise DomainError(_("Choose regions from the list."), field="regions")
     if not set(data.subregions) <= {s for subs in known_places.values() for s in subs}:
-        raise DomainError("Choose sub-regions from the list.", field="subregions")
+        raise DomainError(_("Choose sub-regions from the list."), field="subregions")
     _check_interests(session, data.interests, "interests")
     _check_windows(data.availability, today)
     _check_languages(data.languages)
     if len(check_text(data.statement, "statement")) > MAX_STATEMENT:
-        raise DomainError(f"Keep the statement to {MAX_STATEMENT} characters.", field="statement")
+        raise DomainError(
+            _("Keep the statement to %(num)d characters.", num=MAX_STATEMENT), field="statement"
+        )
     if data.volunteers_to_teach:
         _check_teaching(session, user, data)
 
 
 def _check_interests(session: Session, slugs: list[str], field_name: str) -> None:
     if not set(slugs) <= set(session.scalars(select(Interest.slug))):
-        raise DomainError("Choose interests from the list.", field=field_name)
+        raise DomainError(_("Choose interests from the list."), field=field_name)
 
 
 def _check_windows(windows: list[tuple[date, date]], today: date) -> None:
@@ -296,40 +309,51 @@ def _check_windows(windows: list[tuple[date, date]], today: date) -> None:
 def window_problems(windows: list[tuple[date | None, date | None]], today: date) -> list[str]:
     """Every problem with the availability periods, numbered as given (the form shows them all)."""
     if len(windows) > MAX_WINDOWS:
-        return [f"Give at most {MAX_WINDOWS} periods."]
+        return [_("Give at most %(num)d periods.", num=MAX_WINDOWS)]
     problems = []
     for n, (start, end) in enumerate(windows, 1):
         if start is None or end is None:
-            problems.append(f"Period {n}: give both the first and the last day.")
+            problems.append(_("Period %(num)d: give both the first and the last day.", num=n))
         elif end < start:
-            problems.append(f"Period {n} ends before it starts.")
+            problems.append(_("Period %(num)d ends before it starts.", num=n))
         elif end < today:
-            problems.append(f"Period {n} is already over: remove it.")
+            problems.append(_("Period %(num)d is already over: remove it.", num=n))
         elif end > today + HORIZON:
-            problems.append(f"Period {n} goes more than three years ahead.")
+            problems.append(_("Period %(num)d goes more than three years ahead.", num=n))
     if problems:
         return problems
     ordered = sorted(windows)
     for (start_a, end_a), (start_b, end_b) in pairwise(ordered):
         if start_b <= end_a:
             problems.append(
-                f"The periods {long_date(start_a)} to {long_date(end_a)} and "
-                f"{long_date(start_b)} to {long_date(end_b)} overlap: make them one period."
+                _(
+                    "The periods %(start_a)s to %(end_a)s and %(start_b)s to %(end_b)s overlap: "
+                    "make them one period.",
+                    start_a=long_date(start_a),
+                    end_a=long_date(end_a),
+                    start_b=long_date(start_b),
+                    end_b=long_date(end_b),
+                )
             )
     return problems
 
 
 def _check_languages(languages: list[tuple[str, str]]) -> None:
     if len(languages) > MAX_LANGUAGES:
-        raise DomainError(f"List at most {MAX_LANGUAGES} languages.", field="languages")
+        raise DomainError(_("List at most %(num)d languages.", num=MAX_LANGUAGES), field="languages")
     seen: set[str] = set()
     for code, level in languages:
         if not _is_language_code(code):
-            raise DomainError("Choose languages from the list.", field="languages")
+            raise DomainError(_("Choose languages from the list."), field="languages")
         if level not in {lv.value for lv in LanguageLevel}:
-            raise DomainError(f"Choose how well you speak {language_name(code)}.", field="languages")
+            raise DomainError(
+                _("Choose how well you speak %(language)s.", language=language_name(code)), field="languages"
+            )
         if code in seen:
-            raise DomainError(f"{language_name(code)} is listed twice: list each language once.", "languages")
+            raise DomainError(
+                _("%(language)s is listed twice: list each language once.", language=language_name(code)),
+                "languages",
+            )
         seen.add(code)
 
 
@@ -341,13 +365,14 @@ def _is_language_code(code: str | None) -> bool:
 def _check_teaching(session: Session, user: User, data: ProfileData) -> None:
     if user.role_enum != Role.TRAINEE:
         # The section is not on a student's form, so the message belongs to the whole form.
-        raise DomainError("Only trainees and consultants can volunteer to teach.")
+        raise DomainError(_("Only trainees and consultants can volunteer to teach."))
     if not data.teaching_interests:
-        raise DomainError("Choose what you can teach.", field="teaching_interests")
+        raise DomainError(_("Choose what you can teach."), field="teaching_interests")
     _check_interests(session, data.teaching_interests, "teaching_interests")
     if data.teaching_weeks is None or not 1 <= data.teaching_weeks <= MAX_TEACHING_WEEKS:
         raise DomainError(
-            f"Give the number of weeks you can teach, from 1 to {MAX_TEACHING_WEEKS}.", field="teaching_weeks"
+            _("Give the number of weeks you can teach, from 1 to %(num)d.", num=MAX_TEACHING_WEEKS),
+            field="teaching_weeks",
         )
 
 

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, joinedload
 
@@ -51,15 +53,15 @@ _MATCH_STANDING = {
     MatchStatus.CANCELLED: "closed",
 }
 LABELS = {
-    "submitted": "Submitted",
-    "in_round": "In a round",
-    "offered": "Offered",
-    "not_offered": "Not offered",
-    "accepted": "Accepted",
-    "declined": "Declined",
-    "expired": "Expired",
-    "closed": "Closed",
-    "withdrawn": "Withdrawn",
+    "submitted": _l("Submitted"),
+    "in_round": _l("In a round"),
+    "offered": _l("Offered"),
+    "not_offered": _l("Not offered"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 
@@ -109,8 +111,10 @@ def standings_of(
             result[application.id] = Standing(
                 "closed",
                 LABELS["closed"],
-                f"You accepted a place at {accepted.opportunity.title}, "
-                "so your other applications are closed.",
+                _(
+                    "You accepted a place at %(title)s, so your other applications are closed.",
+                    title=accepted.opportunity.title,
+                ),
                 (accepted.responded_at or accepted.updated_at).date(),
                 link=placements_link,
             )
@@ -119,7 +123,7 @@ def standings_of(
             result[application.id] = Standing(
                 "not_offered",
                 LABELS["not_offered"],
-                f"Not offered in {letter.run.round.name}. {reason}",
+                _("Not offered in %(round)s.", round=letter.run.round.name) + f" {reason}",
                 letter.created_at.date(),
                 editable=listed.key == "open",
                 link=url_for("placements.letter", letter_id=letter.id),
@@ -128,14 +132,14 @@ def standings_of(
             result[application.id] = Standing(
                 "in_round",
                 LABELS["in_round"],
-                f"In {in_round[opportunity_id][0]}: the coordinators are matching it now.",
+                _("In %(round)s: the coordinators are matching it now.", round=in_round[opportunity_id][0]),
                 editable=listed.key == "open",
             )
         elif published_at is not None and application.created_at <= published_at:
             result[application.id] = Standing(
                 "not_offered",
                 LABELS["not_offered"],
-                f"Not offered in {round_name}.",
+                _("Not offered in %(round)s.", round=round_name),
                 published_at.date(),
                 editable=listed.key == "open",
             )
@@ -155,28 +159,37 @@ def standings_of(
 def _match_standing(key: str, match: Match, link: str) -> Standing:
     title = match.opportunity.title
     if key == "offered":
-        detail = "A place was freed; you were next on the waitlist. " if match.from_waitlist else ""
         deadline = match.response_deadline
-        detail += f"Reply by {long_date(deadline)}." if deadline else "Reply on your placements page."
+        if deadline:
+            detail = _("Reply by %(day)s.", day=long_date(deadline))
+        else:
+            detail = _("Reply on your placements page.")
+        if match.from_waitlist:
+            detail = _("A place was freed; you were next on the waitlist.") + " " + detail
         return Standing(key, LABELS[key], detail, match.updated_at.date(), link=link)
     if key == "accepted":
-        detail = "Completed." if match.status == MatchStatus.COMPLETED else "Your place is confirmed."
+        detail = _("Completed.") if match.status == MatchStatus.COMPLETED else _("Your place is confirmed.")
         return Standing(key, LABELS[key], detail, (match.responded_at or match.updated_at).date(), link=link)
     if key == "declined":
         return Standing(
-            key, LABELS[key], f"You declined {title}.", (match.responded_at or match.updated_at).date()
+            key,
+            LABELS[key],
+            _("You declined %(title)s.", title=title),
+            (match.responded_at or match.updated_at).date(),
         )
     if key == "expired":
         return Standing(
             key,
             LABELS[key],
-            "The offer passed without a reply.",
+            _("The offer passed without a reply."),
             match.response_deadline or match.updated_at.date(),
         )
     return Standing(
         key,
         LABELS[key],
-        "The host cancelled this placement" + (f": “{match.reason}”" if match.reason else "."),
+        _("The host cancelled this placement: “%(reason)s”", reason=match.reason)
+        if match.reason
+        else _("The host cancelled this placement."),
         match.updated_at.date(),
     )
 
