@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +27,10 @@ class RoundStatus(StrEnum):
     PUBLISHED = "published"  # one run's approved matches are out
     CLOSED = "closed"
 
+    @property
+    def label(self) -> str:
+        return str(_ROUND_STATUS_LABELS[self])
+
 
 class MatchStatus(StrEnum):
     PROPOSED = "proposed"
@@ -41,7 +46,46 @@ class MatchStatus(StrEnum):
     @property
     def label(self) -> str:
         """The word people read: a published match is a place offered to the applicant."""
-        return "offered" if self is MatchStatus.PUBLISHED else self.value
+        return str(_MATCH_STATUS_LABELS[self])
+
+    @classmethod
+    def label_for(cls, value: str) -> str:
+        """The word for a stored or requested status; an unknown one as it is."""
+        return cls(value).label if value in cls._value2member_map_ else value
+
+
+# The words people read for each status, in their language (evaluated when read, not at import).
+_ROUND_STATUS_LABELS = {
+    RoundStatus.OPEN: _l("open"),
+    RoundStatus.PUBLISHED: _l("published"),
+    RoundStatus.CLOSED: _l("closed"),
+}
+_MATCH_STATUS_LABELS = {
+    MatchStatus.PROPOSED: _l("proposed"),
+    MatchStatus.APPROVED: _l("approved"),
+    MatchStatus.REJECTED: _l("rejected"),
+    MatchStatus.PUBLISHED: _l("offered"),
+    MatchStatus.ACCEPTED: _l("accepted"),
+    MatchStatus.DECLINED: _l("declined"),
+    MatchStatus.EXPIRED: _l("expired"),
+    MatchStatus.COMPLETED: _l("completed"),
+    MatchStatus.CANCELLED: _l("cancelled"),
+}
+# A run's counts (MatchRun.counts keys), as the round's page lists them.
+_COUNT_LABELS = {
+    "applicants": _l("applicants"),
+    "opportunities": _l("opportunities"),
+    "places": _l("places"),
+    "proposed": _l("proposed"),
+    "unmatched": _l("unmatched"),
+    "unfilled_places": _l("unfilled places"),
+    "excluded_incomplete_or_placed": _l("excluded incomplete or placed"),
+    "pairs_left_out_declined_or_expired": _l("pairs left out declined or expired"),
+    "excluded_placed": _l("excluded placed"),
+    "excluded_incomplete": _l("excluded incomplete"),
+    "opportunities_full": _l("opportunities full"),
+    "suggestions": _l("suggestions"),
+}
 
 
 # Statuses in which a match holds one of the opportunity's places.
@@ -103,6 +147,10 @@ class MatchRound(db.Model):
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
+    @property
+    def status_label(self) -> str:
+        return RoundStatus(self.status).label
+
 
 class MatchRun(db.Model):
     """One run of the engine: enough is stored to reproduce it exactly."""
@@ -128,6 +176,14 @@ class MatchRun(db.Model):
 
     round: Mapped[MatchRound] = relationship(back_populates="runs", foreign_keys=[round_id])
     ran_by: Mapped[User | None] = relationship(foreign_keys=[ran_by_id])
+
+    @property
+    def count_items(self) -> list[tuple[str, Any]]:
+        """The run's counts as (the words for what was counted, the number), in stored order."""
+        return [
+            (str(_COUNT_LABELS[key]) if key in _COUNT_LABELS else key.replace("_", " "), value)
+            for key, value in (self.counts or {}).items()
+        ]
 
 
 class Match(db.Model):
