@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher import reason_words
 from matcher.db import db, utcnow
 
 if TYPE_CHECKING:
@@ -267,8 +268,10 @@ class OutcomeLetter(db.Model):
     """What an applicant who got no offer in a published round is told: each choice and why.
 
     ``choices`` is written once, when the round's emails are: [{"opportunity_id", "title", "kind",
-    "reason"}, ...] in the applicant's order, ``kind`` one of rule, ranked_higher, not_ranked,
-    not_confirmed, incomplete, declined_before, no_places. Open places are found again when read.
+    "reason", and for a rule "code" and "params"}, ...] in the applicant's order, ``kind`` one of
+    rule, ranked_higher, not_ranked, not_confirmed, incomplete, declined_before, no_places; the
+    stored ``reason`` is English, and `choices` words each again in the reader's language. Open
+    places are found again when read.
     """
 
     __tablename__ = "outcome_letters"
@@ -277,7 +280,18 @@ class OutcomeLetter(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # As stored: each choice's reason by its kind (and, for a rule, the engine's code and parameters).
+    stored_choices: Mapped[list[dict[str, Any]]] = mapped_column("choices", JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     run: Mapped[MatchRun] = relationship()
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        """The choices, each ``reason`` worded in the reader's language when read (the page's, or
+        the recipient's inside `force_locale`): letters keep codes, never one language's words."""
+        return [{**c, "reason": reason_words.letter_reason(c)} for c in self.stored_choices or []]
+
+    @choices.setter
+    def choices(self, value: list[dict[str, Any]]) -> None:
+        self.stored_choices = value
