@@ -77,7 +77,7 @@ _COUNT_LABELS = {
     "applicants": _l("applicants"),
     "opportunities": _l("opportunities"),
     "places": _l("places"),
-    "proposed": _l("proposed"),
+    "proposed": _l("proposed matches"),
     "unmatched": _l("unmatched"),
     "unfilled_places": _l("unfilled places"),
     "excluded_incomplete_or_placed": _l("excluded incomplete or placed"),
