@@ -11,7 +11,8 @@ words it was stored with.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -375,3 +376,28 @@ def letter_reason(choice: Mapping[str, Any]) -> str:
     if kind == "rule" and choice.get("code") in PHRASES:
         return gettext("It %(reason)s.", reason=say(choice["code"], choice.get("params") or {}))
     return choice.get("reason", "")
+
+
+# What the system writes in a match's audit trail (MatchEvent.reason), in English; a coordinator's
+# or host's own reason is their words and is shown as written.
+_RUN = re.compile(r"run (\d+)")
+_SUPERSEDED = re.compile(r"run (\d+) was published instead")
+_FREED = re.compile(r"place freed by match (\d+) \((\w+)\); next on the waitlist")
+
+
+def event_reason(reason: str | None, status_word: Callable[[str], str]) -> str:
+    """A match event's reason in the reader's language when the system wrote it; ``status_word``
+    words a match status (`MatchStatus.label_for`)."""
+    if not reason:
+        return ""
+    if found := _RUN.fullmatch(reason):
+        return gettext("run %(number)s", number=found[1])
+    if found := _SUPERSEDED.fullmatch(reason):
+        return gettext("run %(number)s was published instead", number=found[1])
+    if found := _FREED.fullmatch(reason):
+        return gettext(
+            "place freed by match %(id)s (%(status)s); next on the waitlist",
+            id=found[1],
+            status=status_word(found[2]),
+        )
+    return reason

@@ -246,6 +246,12 @@ class MatchEvent(db.Model):
     match: Mapped[Match] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
+    @property
+    def shown_reason(self) -> str:
+        """The reason as people read it: the system's own words in the reader's language, a
+        person's words as they wrote them."""
+        return reason_words.event_reason(self.reason, MatchStatus.label_for)
+
 
 class Suggestion(db.Model):
     """A recommendation-round result: shown to the applicant, not a match."""
