@@ -383,6 +383,15 @@ def letter_reason(choice: Mapping[str, Any]) -> str:
 _RUN = re.compile(r"run (\d+)")
 _SUPERSEDED = re.compile(r"run (\d+) was published instead")
 _FREED = re.compile(r"place freed by match (\d+) \((\w+)\); next on the waitlist")
+_ACCEPTED_ELSEWHERE = re.compile(r"the applicant accepted a place at (.+)")
+_FIXED = {
+    "no reply by the deadline": N_("no reply by the deadline"),
+    "attendance confirmed": N_("attendance confirmed"),
+    "approved with all the proposals the filter selected": N_(
+        "approved with all the proposals the filter selected"
+    ),
+    "offered from the waitlist": N_("offered from the waitlist"),
+}
 
 
 def event_reason(reason: str | None, status_word: Callable[[str], str]) -> str:
@@ -390,6 +399,10 @@ def event_reason(reason: str | None, status_word: Callable[[str], str]) -> str:
     words a match status (`MatchStatus.label_for`)."""
     if not reason:
         return ""
+    if reason in _FIXED:
+        return gettext(_FIXED[reason])
+    if found := _ACCEPTED_ELSEWHERE.fullmatch(reason):
+        return gettext("the applicant accepted a place at %(title)s", title=found[1])
     if found := _RUN.fullmatch(reason):
         return gettext("run %(number)s", number=found[1])
     if found := _SUPERSEDED.fullmatch(reason):

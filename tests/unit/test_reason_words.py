@@ -119,6 +119,10 @@ def test_the_system_s_audit_reasons_are_translated_and_a_person_s_are_not(reques
             reason_words.event_reason("place freed by match 12 (declined); next on the waitlist", status)
             == "vaga libertada pela proposta de colocação 12 (recusada); seguinte na lista de espera"
         )
+        assert reason_words.event_reason("no reply by the deadline", status) == "sem resposta dentro do prazo"
+        assert reason_words.event_reason("the applicant accepted a place at Beira IR", status) == (
+            "o candidato aceitou uma vaga em Beira IR"
+        )
         assert reason_words.event_reason("run 3, as the host asked", status) == "run 3, as the host asked"
         assert reason_words.event_reason(None, status) == ""
 
