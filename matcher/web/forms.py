@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field, FieldList, Form, FormField, RadioField, SelectMultipleField
@@ -159,7 +160,9 @@ def error_links(form: FlaskForm, id_suffix: str = "") -> list[tuple[str | None, 
 
 
 def _texts(errors: Any) -> list[str]:
-    return [message for message in errors if isinstance(message, str)]
+    """The messages among a field's errors (a list's errors also hold its rows'): a validator's
+    lazy message (`lazy_gettext`) is worded now, in the request's language."""
+    return [str(message) for message in errors if isinstance(message, str | LazyString)]
 
 
 def _target(f: Field) -> str:
