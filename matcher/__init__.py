@@ -18,4 +18,4 @@ def __getattr__(name: str) -> Any:
         from matcher.app import create_app
 
         return create_app
-    raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    raise AttributeError(f"module 'matcher' has no attribute {name!r}")  # i18n: ignore

@@ -35,13 +35,15 @@ class Summary:
 
 def _open_exclusive(path: Path):
     if not path.parent.is_dir():
-        raise BackupError(f"Cannot write {path}: the directory {path.parent} does not exist.")
+        raise BackupError(f"Cannot write {path}: the directory {path.parent} does not exist.")  # i18n: ignore
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as error:
-        raise BackupError(f"{path} exists already; a backup never overwrites a file.") from error
+        raise BackupError(
+            f"{path} exists already; a backup never overwrites a file."  # i18n: ignore
+        ) from error
     except OSError as error:
-        raise BackupError(f"Cannot write {path}: {error.strerror}.") from error
+        raise BackupError(f"Cannot write {path}: {error.strerror}.") from error  # i18n: ignore
     return os.fdopen(descriptor, "wb")
 
 
@@ -78,12 +80,12 @@ def restore(path: Path, upload_folder: Path, sqlite_path: Path | None) -> Summar
     Refuses to overwrite: the database file must not exist and the upload folder must be empty.
     """
     if not path.is_file():
-        raise BackupError(f"{path} is not a file.")
+        raise BackupError(f"{path} is not a file.")  # i18n: ignore (operators and developers read it)
     try:
         with tarfile.open(path, mode="r:gz") as archive:
             return _restore_from(archive, path, upload_folder, sqlite_path)
     except (tarfile.TarError, EOFError) as error:
-        raise BackupError(f"{path} is not a backup archive ({error}).") from error
+        raise BackupError(f"{path} is not a backup archive ({error}).") from error  # i18n: ignore
 
 
 def _restore_from(
@@ -92,11 +94,15 @@ def _restore_from(
     names = archive.getnames()
     has_database = DATABASE_MEMBER in names
     if sqlite_path is not None and not has_database:
-        raise BackupError(f"{path} holds no SQLite database (a PostgreSQL backup? use pg_restore).")
+        raise BackupError(
+            f"{path} holds no SQLite database (a PostgreSQL backup? use pg_restore)."  # i18n: ignore
+        )
     if sqlite_path is not None and sqlite_path.exists():
-        raise BackupError(f"{sqlite_path} exists; move it away first: a restore never overwrites it.")
+        raise BackupError(
+            f"{sqlite_path} exists; move it away first: a restore never overwrites it."  # i18n: ignore
+        )
     if upload_folder.is_dir() and any(upload_folder.iterdir()):
-        raise BackupError(f"{upload_folder} is not empty; move it away first.")
+        raise BackupError(f"{upload_folder} is not empty; move it away first.")  # i18n: ignore
     members = [m for m in archive.getmembers() if m.name.startswith(UPLOADS_MEMBER + "/")]
     upload_folder.mkdir(parents=True, exist_ok=True)
     for member in members:

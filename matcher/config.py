@@ -154,8 +154,9 @@ def _check_secret_key(app: Flask) -> None:
         return
     if app.config["ENV"] == "production" and not app.testing:
         raise RuntimeError(
-            "Refusing to start in production with the default SECRET_KEY: set MATCHER_SECRET_KEY "
-            "or SECRET_KEY in instance/config.py (or MATCHER_ENV=development on a laptop)."
+            "Refusing to start in production with the default SECRET_KEY: "  # i18n: ignore
+            "set MATCHER_SECRET_KEY or SECRET_KEY in instance/config.py "
+            "(or MATCHER_ENV=development on a laptop)."
         )
     # Development: a random key kept in the instance folder, so sessions survive restarts.
     key_file = Path(app.instance_path) / "secret_key"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, Length
 
@@ -10,14 +11,16 @@ from matcher.web.forms import AppForm
 
 
 class ReadingLinkForm(AppForm):
-    title = StringField("Title", validators=[DataRequired("Give the link a title."), Length(max=MAX_TITLE)])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the link a title.")), Length(max=MAX_TITLE)]
+    )
     url = URLField(
-        "Web address",
-        validators=[DataRequired("Enter the web address."), Length(max=MAX_URL)],
-        description="Starting with https:// (or http://).",
+        _l("Web address"),
+        validators=[DataRequired(_l("Enter the web address.")), Length(max=MAX_URL)],
+        description=_l("Starting with https:// (or http://)."),
     )
     description = StringField(
-        "One-line description (optional)",
+        _l("One-line description (optional)"),
         validators=[Length(max=MAX_DESCRIPTION)],
-        description="Shown under the title on the home page.",
+        description=_l("Shown under the title on the home page."),
     )

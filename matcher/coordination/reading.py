@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from matcher.coordination import reading_bp as bp
@@ -40,7 +41,7 @@ def add():
     if form.validate_on_submit():
         added = attempt(reading.add, db.session, current_user, _data(form), form=form)
         if added.ok:
-            flash(f"“{added.value.title}” is added to the further reading.", "success")
+            flash(_("“%(title)s” is added to the further reading.", title=added.value.title), "success")
             return redirect(url_for("reading.index"))
     return _list_page(form, 422)
 
@@ -54,7 +55,7 @@ def edit(link_id: int):
         form.validate_on_submit()
         and attempt(reading.update, db.session, current_user, link_id, _data(form), form=form).ok
     ):
-        flash("The link is saved.", "success")
+        flash(_("The link is saved."), "success")
         return redirect(url_for("reading.index"))
     return render_form("coordination/reading_edit.html", form, link=link)
 
@@ -66,7 +67,7 @@ def delete(link_id: int):
         abort(400)
     deleted = attempt(reading.delete, db.session, current_user, link_id)
     if deleted.ok:
-        flash(f"“{deleted.value}” is removed from the further reading.", "success")
+        flash(_("“%(title)s” is removed from the further reading.", title=deleted.value), "success")
     return redirect(url_for("reading.index"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from matcher.coordination import bp
@@ -53,7 +54,7 @@ def verify(organisation_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     return _decide(
-        f"{organisation.name} is verified; its contacts have been told.",
+        _("%(name)s is verified; its contacts have been told.", name=organisation.name),
         service.verify,
         db.session,
         current_user,
@@ -71,7 +72,7 @@ def reject(organisation_id: int):
             abort(400)
         return _queue_page(form, organisation.id)
     return _decide(
-        f"{organisation.name} is not verified; the reason was emailed to its contacts.",
+        _("%(name)s is not verified; the reason was emailed to its contacts.", name=organisation.name),
         service.reject,
         db.session,
         current_user,
@@ -86,9 +87,11 @@ def decide_claim(membership_id: int, decision: str):
     membership = db.session.get(Membership, membership_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    verb = "now acts for" if decision == "approve" else "does not act for"
+    who, where = membership.user.email, membership.organisation.name
     return _decide(
-        f"{membership.user.email} {verb} {membership.organisation.name}.",
+        _("%(email)s now acts for %(organisation)s.", email=who, organisation=where)
+        if decision == "approve"
+        else _("%(email)s does not act for %(organisation)s.", email=who, organisation=where),
         service.decide_claim,
         db.session,
         current_user,
@@ -106,9 +109,9 @@ def decide_rename(organisation_id: int, decision: str):
     approve = decision == "approve"
     old, new = organisation.name, organisation.pending_name
     return _decide(
-        f"{old} is now called {new}; its contacts have been told."
+        _("%(old)s is now called %(new)s; its contacts have been told.", old=old, new=new)
         if approve
-        else f"{old} keeps its name; its contacts have been told.",
+        else _("%(old)s keeps its name; its contacts have been told.", old=old),
         service.decide_rename,
         db.session,
         current_user,

@@ -37,5 +37,5 @@ def resolve_backend(backend: Backend | None) -> Resolved:
     if choice == "auto":
         return "compiled" if compiled_available() else "python"
     if choice == "compiled" and not compiled_available():
-        raise RuntimeError("the compiled engine backend needs numba, which is not installed")
+        raise RuntimeError("the compiled engine backend needs numba, which is not installed")  # i18n: ignore
     return choice

@@ -48,7 +48,9 @@ def from_mappings(
         ("capacities", capacities),
     ):
         if not isinstance(mapping, Mapping):
-            raise TypeError(f"{name} must be a mapping of id to values, not {type(mapping).__name__}")
+            raise TypeError(
+                f"{name} must be a mapping of id to values, not {type(mapping).__name__}"  # i18n: ignore
+            )
     _check_ids(applicants, "applicant")
     _check_ids(opportunities, "opportunity")
     _check_ids(capacities, "opportunity (in capacities)")
@@ -121,7 +123,7 @@ def _check_ids(mapping: Mapping[object, object], role: str) -> None:
     if all(issubclass(t, str) for t in set(map(type, mapping))):
         return
     bad = next(k for k in mapping if not isinstance(k, str))
-    raise TypeError(f"{role} ids must be strings; got {bad!r} ({type(bad).__name__})")
+    raise TypeError(f"{role} ids must be strings; got {bad!r} ({type(bad).__name__})")  # i18n: ignore
 
 
 def _check_lists(mapping: Mapping[str, object], role: str, other: str) -> None:
@@ -130,7 +132,8 @@ def _check_lists(mapping: Mapping[str, object], role: str, other: str) -> None:
     for key, value in mapping.items():
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             raise TypeError(
-                f"the preferences of {role} {key!r} must be a list of {other} ids, not {type(value).__name__}"
+                f"the preferences of {role} {key!r} must be a list of {other} ids, "  # i18n: ignore
+                f"not {type(value).__name__}"
             )
 
 
@@ -145,7 +148,9 @@ def _capacities(
         raise ValueError(f"no capacity given for opportunity {missing[0]!r}")
     for opportunity, value in capacities.items():
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"capacity of opportunity {opportunity!r} must be an integer, not {value!r}")
+            raise TypeError(
+                f"capacity of opportunity {opportunity!r} must be an integer, not {value!r}"  # i18n: ignore
+            )
         if value < 0:
             raise ValueError(f"capacity of opportunity {opportunity!r} is negative ({value})")
     return np.fromiter(map(capacities.__getitem__, opportunity_ids), np.int64, len(opportunity_ids))
@@ -172,7 +177,8 @@ def _bad_entry(
         for item in ranked:
             if not isinstance(item, str):
                 return TypeError(
-                    f"{role} {key!r} lists {item!r} ({type(item).__name__}); {other} ids must be strings"
+                    f"{role} {key!r} lists {item!r} ({type(item).__name__}); "  # i18n: ignore
+                    f"{other} ids must be strings"
                 )
             if item not in positions:
                 return ValueError(f"{role} {key!r} lists unknown {other} {item!r}")
@@ -185,7 +191,7 @@ def _integer_array(values: np.ndarray, name: str) -> np.ndarray:
         return array
     if array.size == 0:  # np.asarray([]) is float64, yet holds no value to misread
         return array.astype(np.int64)
-    raise TypeError(f"{name} must hold integers, not {array.dtype}")
+    raise TypeError(f"{name} must hold integers, not {array.dtype}")  # i18n: ignore
 
 
 def _indptr(indptr: np.ndarray, prefs: np.ndarray, role: str) -> np.ndarray:

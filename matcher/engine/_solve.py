@@ -120,9 +120,9 @@ def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
         ranks: dict[int, int] = {}
         for r, a in enumerate(o_app[o_ptr[o] : o_ptr[o + 1]]):
             if not 0 <= a < n_app:
-                raise BuildError("opportunity_index", o, a)
+                raise BuildError("opportunity_index", o, a)  # i18n: ignore (a code)
             if a in ranks:
-                raise BuildError("opportunity_duplicate", o, a)
+                raise BuildError("opportunity_duplicate", o, a)  # i18n: ignore (a code)
             ranks[a] = r
         rank_of.append(ranks)
     # Each applicant's list as (opportunity, rank it gives the applicant), acceptable pairs only.
@@ -132,9 +132,9 @@ def _solve_python(app_indptr, app_opp, opp_indptr, opp_app, capacity):
         acceptable = []
         for o in a_opp[a_ptr[a] : a_ptr[a + 1]]:
             if not 0 <= o < n_opp:
-                raise BuildError("applicant_index", a, o)
+                raise BuildError("applicant_index", a, o)  # i18n: ignore (a code)
             if o in listed:
-                raise BuildError("applicant_duplicate", a, o)
+                raise BuildError("applicant_duplicate", a, o)  # i18n: ignore (a code)
             listed.add(o)
             r = rank_of[o].get(a)
             if r is not None:

@@ -182,29 +182,29 @@ def _hard_constraints(
     elif opportunity.places_left <= 0:
         yield _failure("full", "full", opportunity=opportunity.name)
     if not opportunity.min_level <= applicant.level <= opportunity.max_level:
+        accepted = {"accepted": _level_range(opportunity, taxonomy), **_level_bounds(opportunity, taxonomy)}
         if applicant.level == NO_LEVEL:
-            yield _failure("level", "level.none", accepted=_level_range(opportunity, taxonomy))
+            yield _failure("level", "level.none", **accepted)
         else:
-            yield _failure(
-                "level",
-                "level",
-                accepted=_level_range(opportunity, taxonomy),
-                level=taxonomy.level_name(applicant.level),
-            )
+            yield _failure("level", "level", **accepted, level=taxonomy.level_name(applicant.level))
     if best is None:
         best = _best_overlap(applicant, opportunity)
     if opportunity.min_days is None and best == 0:
         code = "dates.no_overlap" if applicant.availability else "dates.no_availability"
-        yield _failure("dates", code, dates=str(opportunity.dates))
+        yield _failure("dates", code, **_dates_of(opportunity))
     elif opportunity.min_days is not None and best < opportunity.min_days:
         yield _failure(
-            "dates", "dates.too_short", needs=opportunity.min_days, dates=str(opportunity.dates), best=best
+            "dates", "dates.too_short", needs=opportunity.min_days, **_dates_of(opportunity), best=best
         )
     for required in opportunity.languages:
         spoken = applicant.speaks(required.code)
         if spoken is not None and spoken >= required.level:
             continue
-        needed = {"level": required.level.label, "language": taxonomy.label(required.code)}
+        needed = {
+            "level": required.level.label,
+            "language": taxonomy.label(required.code),
+            "language_code": required.code,
+        }
         if spoken is None:
             yield _failure("language", "language.missing", **needed)
         else:
@@ -219,7 +219,15 @@ def _region(
     explain: bool = True,
 ):
     def part(value: float, why: str, place: str) -> ScorePart:
-        return _part("region", value, weights.region, explain, f"region.{why}", place=taxonomy.label(place))
+        return _part(
+            "region",
+            value,
+            weights.region,
+            explain,
+            f"region.{why}",
+            place=taxonomy.label(place),
+            place_code=place,
+        )
 
     if not applicant.has_place_preference:
         return part(NEUTRAL, "no_preference", opportunity.country)
@@ -283,13 +291,14 @@ def _level(
 ):
     low, high, level = opportunity.min_level, opportunity.max_level, applicant.level
     if not low <= level <= high:
-        value, where = 0.0, "outside the accepted range ({range})"
+        value, fit, where = 0.0, "outside", "outside the accepted range ({range})"
     elif low == high:
-        value, where = 1.0, "the level it asks for"
+        value, fit, where = 1.0, "exact", "the level it asks for"
     else:
         # 1 in the middle of the range, falling linearly to 0.5 at either end.
         middle, half = (low + high) / 2, (high - low) / 2
         value = 1.0 - 0.5 * abs(level - middle) / half
+        fit = "middle" if value >= 0.75 else "edge"
         where = ("in the middle" if value >= 0.75 else "near the edge") + " of the accepted range ({range})"
     if not explain:
         return _part("level", value, weights.level, False, "")
@@ -301,6 +310,8 @@ def _level(
         "level.fit",
         level=taxonomy.level_name(level),
         where=where.format(range=_level_range(opportunity, taxonomy)),
+        fit=fit,
+        **_level_bounds(opportunity, taxonomy),
     )
 
 
@@ -366,6 +377,20 @@ def _rank(
 
 def _best_overlap(applicant: ApplicantProfile, opportunity: OpportunitySpec) -> int:
     return max((w.overlap_days(opportunity.dates) for w in applicant.availability), default=0)
+
+
+def _level_bounds(opportunity: OpportunitySpec, taxonomy: Taxonomy) -> dict[str, str]:
+    """The accepted range as parameters, for readers who word it in another language."""
+    return {
+        "low": taxonomy.level_name(opportunity.min_level),
+        "high": taxonomy.level_name(opportunity.max_level),
+    }
+
+
+def _dates_of(opportunity: OpportunitySpec) -> dict[str, str]:
+    """The opportunity's dates in words, and as ISO days for readers who word them otherwise."""
+    dates = opportunity.dates
+    return {"dates": str(dates), "start": dates.start.isoformat(), "end": dates.end.isoformat()}
 
 
 def _level_range(opportunity: OpportunitySpec, taxonomy: Taxonomy) -> str:

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matcher import reason_words
 from matcher.db import db, utcnow
 
 if TYPE_CHECKING:
@@ -26,6 +28,10 @@ class RoundStatus(StrEnum):
     PUBLISHED = "published"  # one run's approved matches are out
     CLOSED = "closed"
 
+    @property
+    def label(self) -> str:
+        return str(_ROUND_STATUS_LABELS[self])
+
 
 class MatchStatus(StrEnum):
     PROPOSED = "proposed"
@@ -41,7 +47,46 @@ class MatchStatus(StrEnum):
     @property
     def label(self) -> str:
         """The word people read: a published match is a place offered to the applicant."""
-        return "offered" if self is MatchStatus.PUBLISHED else self.value
+        return str(_MATCH_STATUS_LABELS[self])
+
+    @classmethod
+    def label_for(cls, value: str) -> str:
+        """The word for a stored or requested status; an unknown one as it is."""
+        return cls(value).label if value in cls._value2member_map_ else value
+
+
+# The words people read for each status, in their language (evaluated when read, not at import).
+_ROUND_STATUS_LABELS = {
+    RoundStatus.OPEN: _l("open"),
+    RoundStatus.PUBLISHED: _l("published"),
+    RoundStatus.CLOSED: _l("closed"),
+}
+_MATCH_STATUS_LABELS = {
+    MatchStatus.PROPOSED: _l("proposed"),
+    MatchStatus.APPROVED: _l("approved"),
+    MatchStatus.REJECTED: _l("rejected"),
+    MatchStatus.PUBLISHED: _l("offered"),
+    MatchStatus.ACCEPTED: _l("accepted"),
+    MatchStatus.DECLINED: _l("declined"),
+    MatchStatus.EXPIRED: _l("expired"),
+    MatchStatus.COMPLETED: _l("completed"),
+    MatchStatus.CANCELLED: _l("cancelled"),
+}
+# A run's counts (MatchRun.counts keys), as the round's page lists them.
+_COUNT_LABELS = {
+    "applicants": _l("applicants"),
+    "opportunities": _l("opportunities"),
+    "places": _l("places"),
+    "proposed": _l("proposed matches"),
+    "unmatched": _l("unmatched"),
+    "unfilled_places": _l("unfilled places"),
+    "excluded_incomplete_or_placed": _l("excluded incomplete or placed"),
+    "pairs_left_out_declined_or_expired": _l("pairs left out declined or expired"),
+    "excluded_placed": _l("excluded placed"),
+    "excluded_incomplete": _l("excluded incomplete"),
+    "opportunities_full": _l("opportunities full"),
+    "suggestions": _l("suggestions"),
+}
 
 
 # Statuses in which a match holds one of the opportunity's places.
@@ -103,6 +148,10 @@ class MatchRound(db.Model):
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
+    @property
+    def status_label(self) -> str:
+        return RoundStatus(self.status).label
+
 
 class MatchRun(db.Model):
     """One run of the engine: enough is stored to reproduce it exactly."""
@@ -128,6 +177,14 @@ class MatchRun(db.Model):
 
     round: Mapped[MatchRound] = relationship(back_populates="runs", foreign_keys=[round_id])
     ran_by: Mapped[User | None] = relationship(foreign_keys=[ran_by_id])
+
+    @property
+    def count_items(self) -> list[tuple[str, Any]]:
+        """The run's counts as (the words for what was counted, the number), in stored order."""
+        return [
+            (str(_COUNT_LABELS[key]) if key in _COUNT_LABELS else key.replace("_", " "), value)
+            for key, value in (self.counts or {}).items()
+        ]
 
 
 class Match(db.Model):
@@ -189,6 +246,12 @@ class MatchEvent(db.Model):
     match: Mapped[Match] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
+    @property
+    def shown_reason(self) -> str:
+        """The reason as people read it: the system's own words in the reader's language, a
+        person's words as they wrote them."""
+        return reason_words.event_reason(self.reason, MatchStatus.label_for)
+
 
 class Suggestion(db.Model):
     """A recommendation-round result: shown to the applicant, not a match."""
@@ -211,8 +274,10 @@ class OutcomeLetter(db.Model):
     """What an applicant who got no offer in a published round is told: each choice and why.
 
     ``choices`` is written once, when the round's emails are: [{"opportunity_id", "title", "kind",
-    "reason"}, ...] in the applicant's order, ``kind`` one of rule, ranked_higher, not_ranked,
-    not_confirmed, incomplete, declined_before, no_places. Open places are found again when read.
+    "reason", and for a rule "code" and "params"}, ...] in the applicant's order, ``kind`` one of
+    rule, ranked_higher, not_ranked, not_confirmed, incomplete, declined_before, no_places; the
+    stored ``reason`` is English, and `choices` words each again in the reader's language. Open
+    places are found again when read.
     """
 
     __tablename__ = "outcome_letters"
@@ -221,7 +286,18 @@ class OutcomeLetter(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # As stored: each choice's reason by its kind (and, for a rule, the engine's code and parameters).
+    stored_choices: Mapped[list[dict[str, Any]]] = mapped_column("choices", JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     run: Mapped[MatchRun] = relationship()
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        """The choices, each ``reason`` worded in the reader's language when read (the page's, or
+        the recipient's inside `force_locale`): letters keep codes, never one language's words."""
+        return [{**c, "reason": reason_words.letter_reason(c)} for c in self.stored_choices or []]
+
+    @choices.setter
+    def choices(self, value: list[dict[str, Any]]) -> None:
+        self.stored_choices = value

@@ -1,9 +1,15 @@
-"""CSV exports for coordinators: one run's matches, and every published placement."""
+"""CSV exports for coordinators: one run's matches, and every published placement.
+
+Headers and statuses are in the exporter's language (people read them in a spreadsheet); dates stay
+ISO 8601 and scores plain decimals, so that the columns sort and compute in any spreadsheet.
+"""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from matcher.extensions import db
-from matcher.models.matching import PUBLISHED_OR_LATER, Match
+from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus
 from matcher.rounds import bp
 from matcher.rounds.views import STAFF, get_run
 from matcher.services.matching import reports
@@ -19,8 +25,8 @@ def export_run(run_id: int):
     rows = (
         [
             m.id,
-            m.status,
-            m.applicant.name if m.applicant else "(deleted account)",
+            MatchStatus.label_for(m.status),
+            m.applicant.name if m.applicant else _("(deleted account)"),
             m.applicant.email if m.applicant else "",
             m.opportunity.title,
             m.opportunity.organisation.name,
@@ -33,17 +39,17 @@ def export_run(run_id: int):
         for m in matches
     )
     header = [
-        "match",
-        "status",
-        "applicant",
-        "email",
-        "opportunity",
-        "organisation",
-        "country",
-        "score",
-        "applicant_rank",
-        "host_rank",
-        "reason",
+        _("Match"),
+        _("Status"),
+        _("Applicant"),
+        _("Email"),
+        _("Opportunity"),
+        _("Organisation"),
+        _("Country"),
+        _("Score"),
+        _("Applicant's rank"),
+        _("Host's rank"),
+        _("Reason"),
     ]
     return csv_response(f"round-{run.round_id}-run-{run.number}.csv", header, rows)
 
@@ -55,8 +61,8 @@ def export_placements():
     rows = (
         [
             m.id,
-            m.status,
-            m.applicant.name if m.applicant else "(deleted account)",
+            MatchStatus.label_for(m.status),
+            m.applicant.name if m.applicant else _("(deleted account)"),
             m.opportunity.title,
             m.opportunity.organisation.name,
             m.opportunity.starts_on,
@@ -66,13 +72,13 @@ def export_placements():
         for m in matches
     )
     header = [
-        "match",
-        "status",
-        "applicant",
-        "opportunity",
-        "organisation",
-        "starts_on",
-        "ends_on",
-        "reply_by",
+        _("Match"),
+        _("Status"),
+        _("Applicant"),
+        _("Opportunity"),
+        _("Organisation"),
+        _("Starts on"),
+        _("Ends on"),
+        _("Reply by"),
     ]
     return csv_response("placements.csv", header, rows)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -13,26 +14,28 @@ from matcher.web.forms import AppForm, CheckboxesField
 
 
 class RoundForm(AppForm):
-    name = StringField("Name", validators=[DataRequired("Name the round."), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Name the round.")), Length(max=120)])
     mode = RadioField(
-        "Mode",
+        _l("Mode"),
         choices=[
-            SelectChoice(RoundMode.RANKED.value, "Ranked allocation: stable matching of applications"),
+            SelectChoice(RoundMode.RANKED.value, _l("Ranked allocation: stable matching of applications")),
             SelectChoice(
-                RoundMode.RECOMMENDATION.value, "Recommendation: suggest opportunities to applicants"
+                RoundMode.RECOMMENDATION.value, _l("Recommendation: suggest opportunities to applicants")
             ),
         ],
         default=RoundMode.RANKED.value,
-        validators=[DataRequired("Choose a mode.")],
+        validators=[DataRequired(_l("Choose a mode."))],
     )
-    regions = CheckboxesField("Regions", validators=[Optional()], description="None chosen: everywhere.")
-    subregions = CheckboxesField("Sub-regions", validators=[Optional()])
+    regions = CheckboxesField(
+        _l("Regions"), validators=[Optional()], description=_l("None chosen: everywhere.")
+    )
+    subregions = CheckboxesField(_l("Sub-regions"), validators=[Optional()])
     types = CheckboxesField(
-        "Opportunity types", validators=[Optional()], description="None chosen: all types."
+        _l("Opportunity types"), validators=[Optional()], description=_l("None chosen: all types.")
     )
-    starts_after = DateField("Opportunities running after", validators=[Optional()])
-    ends_before = DateField("Opportunities starting before", validators=[Optional()])
-    response_deadline = DateField("Applicants reply by", validators=[Optional()])
+    starts_after = DateField(_l("Opportunities running after"), validators=[Optional()])
+    ends_before = DateField(_l("Opportunities starting before"), validators=[Optional()])
+    response_deadline = DateField(_l("Applicants reply by"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -56,15 +59,19 @@ class RoundForm(AppForm):
 
 class RunForm(AppForm):
     seed = IntegerField(
-        "Seed (optional)",
-        validators=[Optional(), NumberRange(0, 2**31 - 1, "A whole number from 0 to 2147483647.")],
-        description="The same seed and the same inputs give the same matches. Leave empty for a new draw.",
+        _l("Seed (optional)"),
+        validators=[Optional(), NumberRange(0, 2**31 - 1, _l("A whole number from 0 to 2147483647."))],
+        description=_l(
+            "The same seed and the same inputs give the same matches. Leave empty for a new draw."
+        ),
     )
-    top_n = IntegerField("Suggestions per applicant", default=5, validators=[Optional(), NumberRange(1, 20)])
+    top_n = IntegerField(
+        _l("Suggestions per applicant"), default=5, validators=[Optional(), NumberRange(1, 20)]
+    )
 
 
 class DecisionForm(AppForm):
-    reason = TextAreaField("Reason (optional)", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class ConfirmForm(AppForm):
@@ -77,4 +84,6 @@ class ConfirmForm(AppForm):
 
 
 class PublishForm(ConfirmForm):
-    response_deadline = DateField("Applicants reply by", validators=[DataRequired("Set the reply deadline.")])
+    response_deadline = DateField(
+        _l("Applicants reply by"), validators=[DataRequired(_l("Set the reply deadline."))]
+    )

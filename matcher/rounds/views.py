@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
 from matcher.jobs import lifecycle
-from matcher.models import Opportunity, Role
+from matcher.models import Opportunity, OpportunityType, Role
 from matcher.models.matching import Match, MatchRound, MatchRun, MatchStatus, RoundStatus
 from matcher.rounds import bp
 from matcher.rounds.forms import ConfirmForm, DecisionForm, PublishForm, RoundForm, RunForm
@@ -23,11 +25,11 @@ from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
 from matcher.web.redirects import redirect_back
 from matcher.web.usecase import attempt, render_form
-from matcher.words import plural
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 PER_PAGE = 50
 UNMATCHED_SHOWN = 50  # on the review page; the rest page by page on the unmatched page
+_TYPES = {t.value for t in OpportunityType}
 
 
 def _round(round_id: int) -> MatchRound:
@@ -67,7 +69,7 @@ def create():
             form=form,
         )
         if created.ok:
-            flash("The round is created. Run it when the applications are in.", "success")
+            flash(_("The round is created. Run it when the applications are in."), "success")
             return redirect(url_for("rounds.show", round_id=created.value.id))
     return render_form("rounds/new.html", form)
 
@@ -96,6 +98,7 @@ def _round_page(round_id: int, run_form: RunForm) -> tuple[str, int]:
         run_form=run_form,
         form=run_form,  # the page's title says "Error:" when it has errors
         in_scope=in_scope,
+        type_labels=[OpportunityType(t).label.lower() for t in scope.types if t in _TYPES],
         places=places or 0,
     )
     return page, 422 if run_form.errors else 200
@@ -168,7 +171,7 @@ def decide(run_id: int):
     if not form.validate_on_submit() or action not in ("approve", "reject"):
         abort(400)
     if not ids:
-        flash("Tick at least one match first.", "error")
+        flash(_("Tick at least one match first."), "error")
         return redirect_back(url_for("rounds.review", run_id=run_id))
     decided = attempt(
         decisions.decide_many, db.session, current_user, run, ids, action, form.reason.data, date.today()
@@ -176,11 +179,18 @@ def decide(run_id: int):
     if not decided.ok:  # the refusal is flashed
         return redirect_back(url_for("rounds.review", run_id=run_id))
     result = decided.value
-    verb = "approved" if action == "approve" else "rejected"
+    approve = action == "approve"
     if result.done:
-        flash(f"{len(result.done)} match{'es' if len(result.done) != 1 else ''} {verb}.", "success")
+        done = len(result.done)
+        if approve:
+            flash(ngettext("%(num)d match approved.", "%(num)d matches approved.", done), "success")
+        else:
+            flash(ngettext("%(num)d match rejected.", "%(num)d matches rejected.", done), "success")
     for match_id, message in result.refused:
-        flash(f"Match {match_id} was not {verb}: {message}", "error")
+        if approve:
+            flash(_("Match %(id)s was not approved: %(why)s", id=match_id, why=message), "error")
+        else:
+            flash(_("Match %(id)s was not rejected: %(why)s", id=match_id, why=message), "error")
     return redirect_back(url_for("rounds.review", run_id=run_id))
 
 
@@ -199,7 +209,7 @@ def confirm_approve_all(run_id: int):
     """The confirmation page of "Approve every proposed match": how many, where, and who is told."""
     run = get_run(run_id)
     if run.round.status != "open":
-        flash("This round is already published; approve waitlist offers one by one.", "error")
+        flash(_("This round is already published; approve waitlist offers one by one."), "error")
         return redirect(url_for("rounds.review", run_id=run_id))
     filters = _filters(request.args)
     preview = previews.approval_preview(db.session, run, reports.review_query(run, **filters))
@@ -232,21 +242,23 @@ def approve_all(run_id: int):
         return redirect(url_for("rounds.review", run_id=run_id))
     result = done.value
     if not result.approved and not result.left_proposed:
-        flash("No proposed match fits these filters.", "error")
+        flash(_("No proposed match fits these filters."), "error")
     else:
-        flash(f"{_matches(result.approved)} approved.", "success")
+        flash(ngettext("%(num)d match approved.", "%(num)d matches approved.", result.approved), "success")
     if result.left_proposed:
+        opportunities = ngettext("%(num)d opportunity", "%(num)d opportunities", result.opportunities_short)
         flash(
-            f"{result.left_proposed} proposed at {result.opportunities_short} "
-            f"opportunit{'ies' if result.opportunities_short != 1 else 'y'} without enough free places "
-            "stay proposed: decide them one by one.",
+            ngettext(
+                "%(num)d proposed at %(opportunities)s without enough free places stays proposed: "
+                "decide it separately.",
+                "%(num)d proposed at %(opportunities)s without enough free places stay proposed: "
+                "decide them one by one.",
+                result.left_proposed,
+                opportunities=opportunities,
+            ),
             "error",
         )
     return redirect(url_for("rounds.review", run_id=run_id, **kept))
-
-
-def _matches(count: int) -> str:
-    return plural(count, "match", "matches")
 
 
 def _publish_page(run: MatchRun, form: PublishForm):
@@ -265,7 +277,7 @@ def confirm_publish(run_id: int):
     """The confirmation page of "Publish": the matches offered and the people emailed."""
     run = get_run(run_id)
     if run.round.status != "open":
-        flash("This round is already published.", "error")
+        flash(_("This round is already published."), "error")
         return redirect(url_for("rounds.review", run_id=run_id))
     given = request.args.get("response_deadline")
     form = PublishForm(
@@ -293,7 +305,14 @@ def publish(run_id: int):
     )
     if not published.ok:
         return _publish_page(run, form)
-    flash(f"Published {_matches(published.value)}; the applicants and hosts are being emailed.", "success")
+    flash(
+        ngettext(
+            "Published %(num)d match; the applicants and hosts are being emailed.",
+            "Published %(num)d matches; the applicants and hosts are being emailed.",
+            published.value,
+        ),
+        "success",
+    )
     return redirect(url_for("rounds.review", run_id=run_id))
 
 

@@ -86,7 +86,9 @@ def _check_columns(table: Table, columns: Sequence[str]) -> None:
         c.name for c in table.columns if not c.nullable and c.server_default is None and c.name not in columns
     }
     if unknown or required:
-        raise RuntimeError(f"seed-bulk is out of date for table {table.name}: {unknown or required}")
+        raise RuntimeError(
+            f"seed-bulk is out of date for table {table.name}: {unknown or required}"  # i18n: ignore
+        )
 
 
 def check_safe(session: Session, plan: Plan, force: bool) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -42,25 +43,26 @@ def shown(session: Session) -> list[Any]:
 
 def _require_staff(actor: User) -> None:
     if not is_staff(actor):
-        raise PermissionDenied("Only coordinators can edit the further reading.")
+        raise PermissionDenied(_("Only coordinators can edit the further reading."))
 
 
 def _clean(data: LinkData) -> LinkData:
     title, url = " ".join(data.title.split()), data.url.strip()
     description = " ".join((data.description or "").split())
     if not title:
-        raise DomainError("Give the link a title.", field="title")
+        raise DomainError(_("Give the link a title."), field="title")
     if len(title) > MAX_TITLE:
-        raise DomainError(f"Keep the title under {MAX_TITLE} characters.", field="title")
+        raise DomainError(_("Keep the title under %(num)d characters.", num=MAX_TITLE), field="title")
     parts = urlsplit(url)
     # Only web addresses: a javascript: or data: link on the home page would run in visitors' browsers.
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-        raise DomainError("Enter a web address starting with https:// or http://.", field="url")
+        raise DomainError(_("Enter a web address starting with https:// or http://."), field="url")
     if len(url) > MAX_URL:
-        raise DomainError(f"Keep the address under {MAX_URL} characters.", field="url")
+        raise DomainError(_("Keep the address under %(num)d characters.", num=MAX_URL), field="url")
     if len(description) > MAX_DESCRIPTION:
         raise DomainError(
-            f"Keep the description to one line of {MAX_DESCRIPTION} characters.", field="description"
+            _("Keep the description to one line of %(num)d characters.", num=MAX_DESCRIPTION),
+            field="description",
         )
     return LinkData(title, url, description)
 
@@ -68,7 +70,7 @@ def _clean(data: LinkData) -> LinkData:
 def _get(session: Session, link_id: int) -> ReadingLink:
     link = session.get(ReadingLink, link_id)
     if link is None:
-        raise NotFound("There is no such link.")
+        raise NotFound(_("There is no such link."))
     return link
 
 
@@ -107,7 +109,7 @@ def move(session: Session, actor: User, link_id: int, direction: str) -> None:
     ordered = links(session)
     index = next((i for i, link in enumerate(ordered) if link.id == link_id), None)
     if index is None:
-        raise NotFound("There is no such link.")
+        raise NotFound(_("There is no such link."))
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(ordered):
         return

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,7 @@ def approve_all(session: Session, actor: User, run: MatchRun, selection: Select)
     """Approve the proposed matches among ``selection`` (a select of Match rows of this run)."""
     require_coordinator(actor)
     if run.round.status != RoundStatus.OPEN:
-        raise Conflict("This round is already published; approve waitlist offers one by one.")
+        raise Conflict(_("This round is already published; approve waitlist offers one by one."))
     chosen = (
         selection.with_only_columns(Match.id, Match.opportunity_id)
         .where(Match.run_id == run.id, Match.status == S.PROPOSED, Match.applicant_id.is_not(None))
@@ -114,9 +115,9 @@ def approve(session: Session, actor: User, match_id: int, reason: str | None = N
     require_coordinator(actor)
     match = lock_match(session, match_id)
     if match.run.round.status != RoundStatus.OPEN and not match.from_waitlist:
-        raise Conflict("This round is already published.")
+        raise Conflict(_("This round is already published."))
     if match.applicant_id is None:
-        raise Conflict("The applicant has deleted their account.")
+        raise Conflict(_("The applicant has deleted their account."))
     change_status(session, match, actor, S.APPROVED, reason)
     return match
 
@@ -148,11 +149,11 @@ def decide_many(
     require_coordinator(actor)
     decide = {"approve": approve, "reject": reject}.get(action)
     if decide is None:
-        raise DomainError("Choose approve or reject.")
+        raise DomainError(_("Choose approve or reject."))
     match_ids = list(match_ids)
     in_run = set(session.scalars(select(Match.id).where(Match.run_id == run.id, Match.id.in_(match_ids))))
     if in_run != set(match_ids):
-        raise NotFound("Some of these matches are not in this run.")
+        raise NotFound(_("Some of these matches are not in this run."))
     result = BulkResult()
     for match_id in match_ids:
         try:
@@ -175,15 +176,15 @@ def publish(session: Session, actor: User, run: MatchRun, response_deadline: dat
     require_coordinator(actor)
     match_round: MatchRound = run.round
     if match_round.status != RoundStatus.OPEN:
-        raise Conflict("This round is already published.")
+        raise Conflict(_("This round is already published."))
     deadline = response_deadline or match_round.response_deadline
     if deadline is None or deadline < today:
-        raise DomainError("Set a reply deadline that is today or later.", field="response_deadline")
+        raise DomainError(_("Set a reply deadline that is today or later."), field="response_deadline")
     approved = session.scalar(
         select(func.count()).select_from(Match).where(Match.run_id == run.id, Match.status == S.APPROVED)
     )
     if not approved:
-        raise Conflict("This run has no approved match to publish. Approve some first.")
+        raise Conflict(_("This run has no approved match to publish. Approve some first."))
     # Places held by approvals in the other runs of this round are given back.
     stale = session.scalars(
         select(Match)

@@ -9,7 +9,7 @@ by a subquery of the applicants concerned, and grouped in Python.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -23,7 +23,6 @@ from matcher.engine.profiles import (
     Taxonomy,
     Window,
 )
-from matcher.engine.reasons import PHRASES, Voice, render
 from matcher.engine.scoring import Score
 from matcher.models import Interest, Opportunity, OpportunityStatus
 from matcher.models.matching import Match, MatchStatus
@@ -115,7 +114,8 @@ def refused_pairs(session: Session, applicant_ids: Select[Any] | Iterable[int]) 
 def breakdown(score: Score) -> list[dict[str, Any]]:
     """The parts of a score as JSON for the Match row; failures when not eligible.
 
-    ``reason`` is the applicant's words; ``code`` and ``params`` let `worded` say it to others.
+    ``reason`` is the applicant's words in English; ``code`` and ``params`` let `matcher.reason_words`
+    say it to anyone, in their language.
     """
     if not score.eligible:
         return [
@@ -139,18 +139,6 @@ def breakdown(score: Score) -> list[dict[str, Any]]:
             "params": dict(p.params),
         }
         for p in sorted(score.parts, key=lambda p: -p.weight * p.value)
-    ]
-
-
-def worded(parts: Iterable[Mapping[str, Any]], about: str | None) -> list[dict[str, Any]]:
-    """A stored breakdown with each reason in the third person, naming the applicant ``about``:
-    what coordinators and hosts read. Parts stored before reasons had codes keep their words."""
-    voice = Voice.named(about)
-    return [
-        {**part, "reason": render(part["code"], part.get("params") or {}, voice)}
-        if part.get("code") in PHRASES
-        else dict(part)
-        for part in parts
     ]
 
 

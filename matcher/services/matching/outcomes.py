@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from matcher import reason_words
 from matcher.engine.candidates import OpportunityIndex, recommend
 from matcher.engine.scoring import first_failure
 from matcher.models import Application, Opportunity, OpportunityStatus, Organisation, User
@@ -138,7 +140,7 @@ def write_letters(session: Session, run: MatchRun, applicant_ids: Sequence[int])
     choices: dict[int, list[dict[str, Any]]] = {a: [] for a in wanted}
     for applicant_id, opportunity_id, host_rank in applications:
         opportunity = opportunities[opportunity_id]
-        kind, reason = _why_not(
+        kind, reason, *code = _why_not(
             rules_only[opportunity_id],
             specs.get(applicant_id),
             taxonomy,
@@ -146,9 +148,13 @@ def write_letters(session: Session, run: MatchRun, applicant_ids: Sequence[int])
             proposed_here=unconfirmed.get(applicant_id) == opportunity_id,
             not_ranked=opportunity_id in host_ordered and host_rank is None,
         )
-        choices[applicant_id].append(
-            {"opportunity_id": opportunity_id, "title": opportunity.title, "kind": kind, "reason": reason}
-        )
+        choice = {
+            "opportunity_id": opportunity_id,
+            "title": opportunity.title,
+            "kind": kind,
+            "reason": reason,
+        }
+        choices[applicant_id].append({**choice, **(code[0] if code else {})})
     letters = [OutcomeLetter(run_id=run.id, applicant_id=a, choices=choices[a]) for a in wanted]
     session.add_all(letters)
     session.flush()
@@ -163,9 +169,11 @@ def _why_not(
     refused: bool,
     proposed_here: bool,
     not_ranked: bool,
-) -> tuple[str, str]:
-    """The kind of reason and its words, to the applicant ("you"); ``opportunity`` is the engine's
-    spec with its places left open, so only the applicant's own rules can fail."""
+) -> tuple[Any, ...]:
+    """The kind of reason and its English words, to the applicant ("you"), and for a rule the
+    engine's code and parameters (`matcher.reason_words` words them in the reader's language);
+    ``opportunity`` is the engine's spec with its places left open, so only the applicant's own
+    rules can fail."""
     if refused:
         return "declined_before", "You declined this place, or let its offer pass, in an earlier round."
     if spec is None:
@@ -175,7 +183,7 @@ def _why_not(
         )
     failure = first_failure(spec, opportunity, taxonomy)
     if failure is not None:
-        return "rule", f"It {failure.reason}."
+        return "rule", f"It {failure.reason}.", {"code": failure.code, "params": dict(failure.params)}
     if proposed_here:
         return (
             "not_confirmed",
@@ -219,7 +227,7 @@ def letters_of(session: Session, applicant: User) -> list[OutcomeLetter]:
 def own_letter(session: Session, applicant: User, letter_id: int) -> OutcomeLetter:
     letter = session.get(OutcomeLetter, letter_id)
     if letter is None or letter.applicant_id != applicant.id:
-        raise NotFound("You have no such outcome letter.")
+        raise NotFound(_("You have no such outcome letter."))
     return letter
 
 
@@ -282,7 +290,7 @@ class OpenPlaces:
             skip |= {str(o) for a, o in refused if a == applicant_id}
             results = recommend(spec, self.index, limit + len(skip), taxonomy=self.taxonomy)
             found[applicant_id] = [
-                OpenPlace(self.by_id[r.opportunity_id], r.total, r.explain()[:2])
+                OpenPlace(self.by_id[r.opportunity_id], r.total, reason_words.explain(r)[:2])
                 for r in results
                 if r.opportunity_id not in skip
             ][:limit]

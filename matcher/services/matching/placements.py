@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -43,7 +44,7 @@ def take_place(session: Session, opportunity_id: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict("This opportunity has no place left.")
+        raise Conflict(_("This opportunity has no place left."))
 
 
 def free_place(session: Session, opportunity_id: int) -> None:
@@ -60,7 +61,13 @@ def change_status(
 ) -> None:
     """Change status, keep places_filled in step, and write the audit event."""
     if to_status not in TRANSITIONS[match.status]:
-        raise Conflict(f"This match is {match.status}, so it cannot become {to_status}.")
+        raise Conflict(
+            _(
+                "This match is %(status)s, so it cannot become %(new)s.",
+                status=S.label_for(match.status),
+                new=S.label_for(to_status),
+            )
+        )
     held, holds = match.status in HOLDS_PLACE, to_status in HOLDS_PLACE
     if holds and not held:
         take_place(session, match.opportunity_id)
@@ -84,7 +91,7 @@ def lock_match(session: Session, match_id: int) -> Match:
     """The match row, locked on PostgreSQL so concurrent decisions on it queue up."""
     match = session.scalar(select(Match).where(Match.id == match_id).with_for_update())
     if match is None:
-        raise NotFound("No such match.")
+        raise NotFound(_("No such match."))
     session.refresh(match)
     return match
 
@@ -96,7 +103,7 @@ def own_match(session: Session, applicant: User, match_id: int) -> Match:
         or match.applicant_id != applicant.id
         or match.status in (S.PROPOSED, S.APPROVED, S.REJECTED)
     ):
-        raise NotFound("No such placement.")
+        raise NotFound(_("No such placement."))
     return match
 
 
@@ -105,9 +112,11 @@ def respond(session: Session, applicant: User, match_id: int, accept: bool, toda
     match = own_match(session, applicant, match_id)
     match = lock_match(session, match.id)
     if match.status != S.PUBLISHED:
-        raise Conflict(f"This placement is already {match.status}.")
+        raise Conflict(_("This placement is already %(status)s.", status=S.label_for(match.status)))
     if match.response_deadline and today > match.response_deadline:
-        raise Conflict(f"The deadline to reply was {long_day(match.response_deadline)}; it has passed.")
+        raise Conflict(
+            _("The deadline to reply was %(day)s; it has passed.", day=long_day(match.response_deadline))
+        )
     match.responded_at = utcnow()
     change_status(session, match, applicant, S.ACCEPTED if accept else S.DECLINED)
     _tell_host_and_coordinators(session, match)
@@ -225,9 +234,9 @@ def cancel(session: Session, actor: User, match_id: int, reason: str) -> Match:
     """The host (or a coordinator) cancels a placement, with a reason the applicant is sent."""
     match = lock_match(session, match_id)
     if not (is_staff(actor) or can_act_for(session, actor, match.opportunity.organisation)):
-        raise PermissionDenied("You do not act for this organisation.")
+        raise PermissionDenied(_("You do not act for this organisation."))
     if not reason.strip():
-        raise DomainError("Give the reason; the applicant will read it.", field="reason")
+        raise DomainError(_("Give the reason; the applicant will read it."), field="reason")
     change_status(session, match, actor, S.CANCELLED, reason)
     if match.applicant is not None:
         queue_email(
@@ -251,9 +260,9 @@ def confirm_attendance(session: Session, actor: User, match_id: int, today: date
     """The host confirms the applicant came: the placement is completed."""
     match = lock_match(session, match_id)
     if not (is_staff(actor) or can_act_for(session, actor, match.opportunity.organisation)):
-        raise PermissionDenied("You do not act for this organisation.")
+        raise PermissionDenied(_("You do not act for this organisation."))
     if today < match.opportunity.starts_on:
-        raise Conflict("Attendance can be confirmed once the placement has started.")
+        raise Conflict(_("Attendance can be confirmed once the placement has started."))
     match.attendance_confirmed_at = utcnow()
     change_status(session, match, actor, S.COMPLETED, "attendance confirmed")
     return match
@@ -262,8 +271,8 @@ def confirm_attendance(session: Session, actor: User, match_id: int, today: date
 def give_feedback(session: Session, applicant: User, match_id: int, rating: int, feedback: str) -> Match:
     match = own_match(session, applicant, match_id)
     if match.status != S.COMPLETED:
-        raise Conflict("Feedback opens once the host has confirmed the placement.")
+        raise Conflict(_("Feedback opens once the host has confirmed the placement."))
     if not 1 <= rating <= 5:
-        raise DomainError("Rate from 1 to 5.", field="rating")
+        raise DomainError(_("Rate from 1 to 5."), field="rating")
     match.rating, match.feedback = rating, feedback.strip()[:5000]
     return match

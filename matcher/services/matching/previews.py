@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -18,10 +20,6 @@ from matcher.models.matching import Match, MatchRun, MatchStatus
 from matcher.services.matching import outcomes
 
 S = MatchStatus
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 @dataclass(frozen=True)
@@ -121,36 +119,49 @@ def why_empty(run: MatchRun) -> str | None:
     if not opportunities:
         full = counts.get("opportunities_full", 0)
         if full:
-            return (
-                "Every opportunity in this round's scope is already full "
-                f"({_plural(full, 'opportunity', 'opportunities')}): there was no place to offer."
+            return ngettext(
+                "Every opportunity in this round's scope is already full (%(num)d opportunity): "
+                "there was no place to offer.",
+                "Every opportunity in this round's scope is already full (%(num)d opportunities): "
+                "there was no place to offer.",
+                full,
             )
-        return "No published opportunity with free places falls in this round's scope."
+        return _("No published opportunity with free places falls in this round's scope.")
     if not places:
-        return "The opportunities in scope have no free places left."
+        return _("The opportunities in scope have no free places left.")
     if not applicants and not left_out:
-        return (
-            f"Nobody has applied to the {_plural(opportunities, 'opportunity', 'opportunities')} "
-            "in this round's scope."
+        return ngettext(
+            "Nobody has applied to the %(num)d opportunity in this round's scope.",
+            "Nobody has applied to the %(num)d opportunities in this round's scope.",
+            opportunities,
         )
     if not applicants:
         if placed and not incomplete:
-            return (
-                f"Everyone who applied ({_plural(placed, 'applicant')}) already holds a place "
-                "from another round."
+            return ngettext(
+                "Everyone who applied (%(num)d applicant) already holds a place from another round.",
+                "Everyone who applied (%(num)d applicants) already holds a place from another round.",
+                placed,
             )
         if incomplete and not placed:
-            return f"Everyone who applied ({_plural(incomplete, 'applicant')}) has an incomplete profile."
-        return (
-            f"Nobody who applied could be matched: {_plural(left_out, 'applicant')} "
-            "already hold a place from another round or have an incomplete profile."
+            return ngettext(
+                "Everyone who applied (%(num)d applicant) has an incomplete profile.",
+                "Everyone who applied (%(num)d applicants) has an incomplete profile.",
+                incomplete,
+            )
+        return ngettext(
+            "Nobody who applied could be matched: %(num)d applicant already holds a place from another "
+            "round or has an incomplete profile.",
+            "Nobody who applied could be matched: %(num)d applicants already hold a place from another "
+            "round or have an incomplete profile.",
+            left_out,
         )
     if applicants == 1:
-        return (
+        return _(
             "The one applicant in scope is not eligible for any opportunity they chose, or no host "
             "ranked them: see the reasons under Unmatched applicants."
         )
-    return (
-        f"None of the {applicants} applicants in scope is eligible for an opportunity "
-        "they chose, or no host ranked them: see each one's reasons under Unmatched applicants."
+    return _(
+        "None of the %(num)d applicants in scope is eligible for an opportunity they chose, or no host "
+        "ranked them: see each one's reasons under Unmatched applicants.",
+        num=applicants,
     )

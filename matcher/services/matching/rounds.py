@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -37,6 +38,7 @@ from matcher.models.matching import (
     Suggestion,
 )
 from matcher.models.profile import Profile
+from matcher.reason_words import N_
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
 from matcher.services.matching import inputs
 from matcher.services.matching.allocation import allocate_ranked
@@ -47,14 +49,15 @@ from matcher.services.text import refuse_line_breaks
 ALGORITHM_VERSION = "deferred-acceptance-hr/2"  # 2: lottery over applicant ids in numeric order
 DEFAULT_TOP_N = 5
 RUN_JOB_KIND = "run_round"
-# What a ranked run tells the progress page after each phase of `allocate_ranked`.
+# What a ranked run tells the progress page after each phase of `allocate_ranked`: stored in English
+# by the worker, extracted for the catalogues (N_) so that the page can show them translated.
 PHASE_NOTES = {
-    "load": "Read the applications and profiles.",
-    "score": "Scored every application.",
-    "allocate": "Found the stable matching.",
-    "explain": "Explained each proposed match.",
-    "store": "Saved the proposed matches.",
-    "summarise": "Summed up who is unmatched and why.",
+    "load": N_("Read the applications and profiles."),
+    "score": N_("Scored every application."),
+    "allocate": N_("Found the stable matching."),
+    "explain": N_("Explained each proposed match."),
+    "store": N_("Saved the proposed matches."),
+    "summarise": N_("Summed up who is unmatched and why."),
 }
 Progress = Callable[[int, int, str], None]
 
@@ -92,7 +95,7 @@ class Scope:
 
 def require_coordinator(actor: User) -> None:
     if not is_staff(actor):
-        raise PermissionDenied("Only coordinators run and decide match rounds.")
+        raise PermissionDenied(_("Only coordinators run and decide match rounds."))
 
 
 def date_problems(
@@ -102,9 +105,11 @@ def date_problems(
     form runs them beside its own field checks."""
     problems = []
     if starts_after and ends_before and ends_before < starts_after:
-        problems.append(("ends_before", "The window ends before it starts: choose a later day."))
+        problems.append(("ends_before", _("The window ends before it starts: choose a later day.")))
     if response_deadline is not None and response_deadline < today:
-        problems.append(("response_deadline", "The reply-by date has passed: choose today or a later day."))
+        problems.append(
+            ("response_deadline", _("The reply-by date has passed: choose today or a later day."))
+        )
     return problems
 
 
@@ -113,21 +118,21 @@ def create_round(
 ) -> MatchRound:
     require_coordinator(actor)
     if not name.strip():
-        raise DomainError("Name the round.", field="name")
+        raise DomainError(_("Name the round."), field="name")
     refuse_line_breaks(name=name)
     if mode not in {m.value for m in RoundMode}:
-        raise DomainError("Choose ranked allocation or recommendation.", field="mode")
+        raise DomainError(_("Choose ranked allocation or recommendation."), field="mode")
     problems = date_problems(scope.starts_after, scope.ends_before, response_deadline, date.today())
     if problems:
         name, message = problems[0]
         raise DomainError(message, field=name)
     unknown_types = set(scope.types) - {t.value for t in OpportunityType}
     if unknown_types:
-        raise DomainError("Choose types from the list.", field="types")
+        raise DomainError(_("Choose types from the list."), field="types")
     known_regions = set(session.scalars(select(Country.region).distinct()))
     known_subregions = set(session.scalars(select(Country.subregion).distinct()))
     if not set(scope.regions) <= known_regions or not set(scope.subregions) <= known_subregions:
-        raise DomainError("Choose regions from the list.", field="regions")
+        raise DomainError(_("Choose regions from the list."), field="regions")
     match_round = MatchRound(
         name=name.strip(),
         mode=mode,
@@ -210,7 +215,7 @@ def _inputs_hash(payload: dict[str, Any]) -> str:
 
 def _require_open(match_round: MatchRound) -> None:
     if match_round.status != RoundStatus.OPEN:
-        raise Conflict("This round is already published; create a new round for further matching.")
+        raise Conflict(_("This round is already published; create a new round for further matching."))
 
 
 def run_key(round_id: int) -> str:

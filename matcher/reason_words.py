@@ -1,0 +1,416 @@
+"""The engine's reasons in the reader's language: why a match, why not, why no offer.
+
+The engine (a pure library) records each reason as a code and its parameters, and words it in
+English for its own tests and tools (`matcher.engine.reasons`). What people read is worded here
+with gettext, in the language of the request (or of the recipient, inside `force_locale`):
+to the applicant in the second person, to coordinators and hosts in the third person, naming the
+applicant (``about``). Each sentence is one message in each voice, since word order and agreement
+differ between languages. A reason stored before its parameters were complete keeps the English
+words it was stored with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext, ngettext
+
+from matcher.engine.allocation import RefusalReason
+from matcher.engine.reasons import PHRASES, YOU, Voice, render
+from matcher.formatting import country_name, day, language, locale
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate it later"
+    return message
+
+
+# Language levels (matcher.engine.profiles.Proficiency labels), as they read after "needs".
+_PROFICIENCY = {
+    "basic": N_("basic"),
+    "conversational": N_("conversational"),
+    "professional": N_("professional"),
+}
+
+# code -> (the applicant's words, the words about the applicant named %(name)s); None: the same.
+_SENTENCES: dict[str, tuple[str, str | None]] = {
+    "closed": (N_("%(opportunity)s is not open for applications"), None),
+    "full": (N_("%(opportunity)s has no places left"), None),
+    "level": (
+        N_("accepts %(accepted)s; your profile says %(level)s"),
+        N_("accepts %(accepted)s; %(name)s's profile says %(level)s"),
+    ),
+    "level.none": (
+        N_("accepts %(accepted)s; your profile gives no training level"),
+        N_("accepts %(accepted)s; %(name)s's profile gives no training level"),
+    ),
+    "dates.no_availability": (
+        N_("runs %(dates)s; your profile gives no availability"),
+        N_("runs %(dates)s; %(name)s's profile gives no availability"),
+    ),
+    "dates.no_overlap": (
+        N_("runs %(dates)s; none of your availability overlaps it"),
+        N_("runs %(dates)s; none of %(name)s's availability overlaps it"),
+    ),
+    "dates.too_short": (
+        N_("needs %(needs)s days between %(dates)s; your longest availability in that period is %(longest)s"),
+        N_(
+            "needs %(needs)s days between %(dates)s; %(name)s's longest availability in that period "
+            "is %(longest)s"
+        ),
+    ),
+    "language.missing": (
+        N_("needs %(level)s %(language)s; your profile does not list %(language)s"),
+        N_("needs %(level)s %(language)s; %(name)s's profile does not list %(language)s"),
+    ),
+    "language.level": (
+        N_("needs %(level)s %(language)s; your profile says %(spoken)s"),
+        N_("needs %(level)s %(language)s; %(name)s's profile says %(spoken)s"),
+    ),
+    "region.no_preference": (
+        N_("In %(place)s; you have not chosen regions"),
+        N_("In %(place)s; %(name)s has not chosen regions"),
+    ),
+    "region.country": (N_("In %(place)s, a country you chose"), N_("In %(place)s, a country %(name)s chose")),
+    "region.subregion": (
+        N_("In %(place)s, a sub-region you chose"),
+        N_("In %(place)s, a sub-region %(name)s chose"),
+    ),
+    "region.region": (N_("In %(place)s, a region you chose"), N_("In %(place)s, a region %(name)s chose")),
+    "region.outside": (
+        N_("In %(place)s, outside the regions you chose"),
+        N_("In %(place)s, outside the regions %(name)s chose"),
+    ),
+    "interests.no_focus": (N_("The opportunity lists no particular focus"), None),
+    "interests.none_chosen": (N_("You have not chosen interests"), N_("%(name)s has not chosen interests")),
+    "interests.none_matched": (
+        N_("None of its %(of)s interests is one of yours"),
+        N_("None of its %(of)s interests is one of %(name)s's"),
+    ),
+    "interests.none_matched.near": (
+        N_("None of its %(of)s interests is one of yours; %(near)s more in an area you chose"),
+        N_("None of its %(of)s interests is one of %(name)s's; %(near)s more in an area %(name)s chose"),
+    ),
+    "level.fit.outside": (N_("%(level)s is outside the accepted range (%(range)s)"), None),
+    "level.fit.exact": (N_("%(level)s is the level it asks for"), None),
+    "level.fit.middle": (N_("%(level)s is in the middle of the accepted range (%(range)s)"), None),
+    "level.fit.edge": (N_("%(level)s is near the edge of the accepted range (%(range)s)"), None),
+    "dates.free": (
+        N_("You are free for %(best)s of its %(days)s days"),
+        N_("%(name)s is free for %(best)s of its %(days)s days"),
+    ),
+    "dates.window": (
+        N_("You are free for %(best)s days in its window; the visit needs %(needs)s"),
+        N_("%(name)s is free for %(best)s days in its window; the visit needs %(needs)s"),
+    ),
+    "teaching.none_asked": (N_("The host has not listed topics to teach"), None),
+    "teaching.nothing": (
+        N_("Your profile lists nothing you can teach"),
+        N_("%(name)s's profile lists nothing to teach"),
+    ),
+    "rank.unranked": (N_("Not in your ranked list"), N_("Not in %(name)s's ranked list")),
+    "rank.position": (
+        N_("Your choice %(position)s of %(of)s"),
+        N_("%(name)s's choice %(position)s of %(of)s"),
+    ),
+}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _name(about: str | bool | None) -> str:
+    return (about or "").strip() or gettext("the applicant")
+
+
+def _sentence(key: str, about: str | bool | None, values: Mapping[str, Any]) -> str:
+    yours, theirs = _SENTENCES[key]
+    if about is False or theirs is None:
+        return gettext(yours, **values)
+    words = gettext(theirs, **values, name=_name(about))
+    return _capital(words) if theirs.startswith("%(name)s") else words
+
+
+def _level_range(p: Mapping[str, Any]) -> str:
+    if p["low"] == p["high"]:
+        return gettext("%(level)s only", level=p["low"])
+    return gettext("%(low)s to %(high)s", low=p["low"], high=p["high"])
+
+
+def _dates(p: Mapping[str, Any]) -> str:
+    start, end = date.fromisoformat(p["start"]), date.fromisoformat(p["end"])
+    return gettext("%(start)s to %(end)s", start=day(start, "long"), end=day(end, "long"))
+
+
+def _language(p: Mapping[str, Any]) -> str:
+    """The language's name as it reads inside a sentence (lower case in French, Portuguese, Spanish);
+    in English, the reference data's name, as the engine gave it."""
+    code = p.get("language_code")
+    if not code or language() == "en":
+        return p["language"]
+    return locale().languages.get(code) or p["language"]
+
+
+def _proficiency(label: str) -> str:
+    return gettext(_PROFICIENCY[label]) if label in _PROFICIENCY else label
+
+
+def _place(p: Mapping[str, Any]) -> str:
+    """A country named in the reader's language (CLDR); in English, and for regions, as given."""
+    code = p.get("place_code") or ""
+    return country_name(code, p["place"]) if len(code) == 2 and language() != "en" else p["place"]
+
+
+def _interests(p: Mapping[str, Any], about: str | bool | None) -> str:
+    near = {"near": p["near"]} if p["near"] else {}
+    if not p["matched"]:
+        return _sentence("interests.none_matched" + (".near" if near else ""), about, {"of": p["of"], **near})
+    values = {"of": p["of"], "interests": ", ".join(p["matched"])}
+    count = len(p["matched"])
+    if not near:
+        return ngettext(
+            "%(num)d of %(of)s interests match: %(interests)s",
+            "%(num)d of %(of)s interests match: %(interests)s",
+            count,
+            **values,
+        )
+    if about is False:
+        return ngettext(
+            "%(num)d of %(of)s interests match: %(interests)s; %(near)s more in an area you chose",
+            "%(num)d of %(of)s interests match: %(interests)s; %(near)s more in an area you chose",
+            count,
+            **values,
+            **near,
+        )
+    return ngettext(
+        "%(num)d of %(of)s interests match: %(interests)s; %(near)s more in an area %(name)s chose",
+        "%(num)d of %(of)s interests match: %(interests)s; %(near)s more in an area %(name)s chose",
+        count,
+        **values,
+        **near,
+        name=_name(about),
+    )
+
+
+def _teaching(p: Mapping[str, Any], about: str | bool | None) -> str:
+    """ "You can teach 2 of the 3 topics the host asks for: TACE, ...; 1 more in an area you teach"."""
+    n, values = p["matched_count"], {"of": p["of"], "topics": ", ".join(p["matched"]), "near": p["near"]}
+    listed, near = bool(p["matched"]), bool(p["near"])
+    if about is False:
+        if listed and near:
+            return ngettext(
+                "You can teach %(num)d of the %(of)s topics the host asks for: %(topics)s; "
+                "%(near)s more in an area you teach",
+                "You can teach %(num)d of the %(of)s topics the host asks for: %(topics)s; "
+                "%(near)s more in an area you teach",
+                n,
+                **values,
+            )
+        if listed:
+            return ngettext(
+                "You can teach %(num)d of the %(of)s topics the host asks for: %(topics)s",
+                "You can teach %(num)d of the %(of)s topics the host asks for: %(topics)s",
+                n,
+                **values,
+            )
+        if near:
+            return ngettext(
+                "You can teach %(num)d of the %(of)s topics the host asks for; "
+                "%(near)s more in an area you teach",
+                "You can teach %(num)d of the %(of)s topics the host asks for; "
+                "%(near)s more in an area you teach",
+                n,
+                **values,
+            )
+        return ngettext(
+            "You can teach %(num)d of the %(of)s topics the host asks for",
+            "You can teach %(num)d of the %(of)s topics the host asks for",
+            n,
+            **values,
+        )
+    values["name"] = _name(about)
+    if listed and near:
+        words = ngettext(
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for: %(topics)s; "
+            "%(near)s more in an area %(name)s teaches",
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for: %(topics)s; "
+            "%(near)s more in an area %(name)s teaches",
+            n,
+            **values,
+        )
+    elif listed:
+        words = ngettext(
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for: %(topics)s",
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for: %(topics)s",
+            n,
+            **values,
+        )
+    elif near:
+        words = ngettext(
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for; "
+            "%(near)s more in an area %(name)s teaches",
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for; "
+            "%(near)s more in an area %(name)s teaches",
+            n,
+            **values,
+        )
+    else:
+        words = ngettext(
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for",
+            "%(name)s can teach %(num)d of the %(of)s topics the host asks for",
+            n,
+            **values,
+        )
+    return _capital(words)
+
+
+def say(code: str, params: Mapping[str, Any], about: str | bool | None = False) -> str:
+    """One reason, in the reader's language: to the applicant (``about=False``, the default), or
+    about the applicant named ``about`` (None or "": "the applicant").
+
+    A reason stored without the parameters this needs (or with a code it does not know) keeps
+    the engine's English words.
+    """
+    try:
+        return _say(code, params, about)
+    except (KeyError, TypeError, ValueError):
+        if code not in PHRASES:
+            return ""
+        return render(code, params, YOU if about is False else Voice.named(about or None))
+
+
+def _say(code: str, p: Mapping[str, Any], about: str | bool | None) -> str:
+    if code == "interests.overlap":
+        return _interests(p, about)
+    if code == "teaching.overlap":
+        return _teaching(p, about)
+    if code == "level.fit":
+        values = {"level": p["level"], "range": _level_range(p)}
+        return _sentence(f"level.fit.{p['fit']}", about, values)
+    values = dict(p)
+    if code in ("level", "level.none"):
+        values["accepted"] = _level_range(p)
+    if code.startswith("dates.") and "dates" in p:
+        values["dates"] = _dates(p)
+    if code == "dates.too_short":
+        values["longest"] = ngettext("%(num)d day", "%(num)d days", p["best"])
+    if code.startswith("language."):
+        values["language"] = _language(p)
+        values["level"] = _proficiency(p["level"])
+        if "spoken" in p:
+            values["spoken"] = _proficiency(p["spoken"])
+    if code.startswith("region."):
+        values["place"] = _place(p)
+    return _sentence(code, about, values)
+
+
+def worded(parts: Iterable[Mapping[str, Any]], about: str | bool | None = False) -> list[dict[str, Any]]:
+    """A stored breakdown (Match.breakdown, Suggestion.breakdown) with each reason in the reader's
+    language; parts stored before reasons had codes keep their words."""
+    return [
+        {**part, "reason": say(part["code"], part.get("params") or {}, about)}
+        if part.get("code") in PHRASES
+        else dict(part)
+        for part in parts
+    ]
+
+
+def explain(score: Any, about: str | bool | None = False) -> list[str]:
+    """`engine.scoring.Score.explain` in the reader's language: the failures, or the parts most
+    important first."""
+    if not score.eligible:
+        return [say(f.code, f.params, about) if f.code else f.reason for f in score.failures]
+    ordered = sorted(score.parts, key=lambda p: -p.weight * p.value)
+    return [say(p.code, p.params, about) if p.code else p.reason for p in ordered]
+
+
+def refusal(entry: Sequence[Any], about: str | bool | None = False) -> str:
+    """One stored reason an unmatched applicant was not placed (MatchRun.unmatched entries:
+    [opportunity id, the English words, what to word]), in the reader's language."""
+    words = entry[2] if len(entry) > 2 and isinstance(entry[2], Mapping) else None
+    if words is None:
+        return entry[1]
+    title = words.get("title", "")
+    if words.get("code") in PHRASES:
+        reason = say(words["code"], words.get("params") or {}, about)
+        return gettext("%(title)s: not eligible: %(reason)s", title=title, reason=reason)
+    kind = words.get("refusal")
+    if kind == RefusalReason.NOT_RANKED:
+        if about is False:
+            return gettext("%(title)s did not rank you", title=title)
+        return gettext("%(title)s did not rank %(name)s", title=title, name=_name(about))
+    if kind == RefusalReason.NOT_ELIGIBLE:
+        if about is False:
+            return gettext("%(title)s: you are not eligible for it", title=title)
+        return gettext("%(title)s: %(name)s is not eligible for it", title=title, name=_name(about))
+    if kind == RefusalReason.ZERO_CAPACITY:
+        return gettext("%(title)s has no places in this round", title=title)
+    if kind == RefusalReason.FULL:
+        return ngettext(
+            "%(title)s was full with %(num)d applicant it ranked higher",
+            "%(title)s was full with %(num)d applicants it ranked higher",
+            int(words.get("preferred", 0)),
+            title=title,
+        )
+    return entry[1]
+
+
+# The kinds of an outcome letter's reasons (OutcomeLetter.choices), to the applicant.
+_LETTER = {
+    "declined_before": N_("You declined this place, or let its offer pass, in an earlier round."),
+    "incomplete": N_("Your profile was not complete when the round ran, so the matching could not use it."),
+    "not_confirmed": N_("The matching proposed you for this place, but the coordinators did not confirm it."),
+    "not_ranked": N_("The host did not rank you among its applicants."),
+    "ranked_higher": N_("Its places went to applicants the host ranked higher than you."),
+}
+
+
+def letter_reason(choice: Mapping[str, Any]) -> str:
+    """Why one choice of an outcome letter did not work, to the applicant in their language."""
+    kind = choice.get("kind")
+    if kind in _LETTER:
+        return gettext(_LETTER[kind])
+    if kind == "rule" and choice.get("code") in PHRASES:
+        return gettext("It %(reason)s.", reason=say(choice["code"], choice.get("params") or {}))
+    return choice.get("reason", "")
+
+
+# What the system writes in a match's audit trail (MatchEvent.reason), in English; a coordinator's
+# or host's own reason is their words and is shown as written.
+_RUN = re.compile(r"run (\d+)")
+_SUPERSEDED = re.compile(r"run (\d+) was published instead")
+_FREED = re.compile(r"place freed by match (\d+) \((\w+)\); next on the waitlist")
+_ACCEPTED_ELSEWHERE = re.compile(r"the applicant accepted a place at (.+)")
+_FIXED = {
+    "no reply by the deadline": N_("no reply by the deadline"),
+    "attendance confirmed": N_("attendance confirmed"),
+    "approved with all the proposals the filter selected": N_(
+        "approved with all the proposals the filter selected"
+    ),
+    "offered from the waitlist": N_("offered from the waitlist"),
+}
+
+
+def event_reason(reason: str | None, status_word: Callable[[str], str]) -> str:
+    """A match event's reason in the reader's language when the system wrote it; ``status_word``
+    words a match status (`MatchStatus.label_for`)."""
+    if not reason:
+        return ""
+    if reason in _FIXED:
+        return gettext(_FIXED[reason])
+    if found := _ACCEPTED_ELSEWHERE.fullmatch(reason):
+        return gettext("the applicant accepted a place at %(title)s", title=found[1])
+    if found := _RUN.fullmatch(reason):
+        return gettext("run %(number)s", number=found[1])
+    if found := _SUPERSEDED.fullmatch(reason):
+        return gettext("run %(number)s was published instead", number=found[1])
+    if found := _FREED.fullmatch(reason):
+        return gettext(
+            "place freed by match %(id)s (%(status)s); next on the waitlist",
+            id=found[1],
+            status=status_word(found[2]),
+        )
+    return reason
