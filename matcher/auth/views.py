@@ -139,7 +139,9 @@ def verify_email(token: str):
 
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit("3 per hour", key_func=lambda: f"resend:{current_user.id}")
+@limiter.limit(
+    "3 per hour", key_func=lambda: f"resend:{current_user.id}", error_message=throttle.worded("3 per hour")
+)
 def resend_verification():
     form = EmptyForm()
     if (
@@ -158,7 +160,7 @@ RESET_SENT = _l(
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"], error_message=throttle.worded("10 per hour"))
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

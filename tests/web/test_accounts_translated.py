@@ -8,6 +8,7 @@ import re
 
 import pytest
 from flask_babel import refresh
+from limits import parse
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -17,6 +18,7 @@ from matcher.i18n import COOKIE
 from matcher.mail.preferences import unsubscribe_url
 from matcher.models import BackgroundJob
 from matcher.web.forms import AppForm
+from matcher.web.throttle import limit_words
 
 HOST = "matcher.test"  # the tests' SERVER_NAME
 NBSP = "\u00a0"
@@ -205,3 +207,24 @@ def test_the_time_zone_list_names_places_in_the_readers_language(auth, client, u
     assert '<optgroup label="Afrique">' in page and '<optgroup label="Océan Indien">' in page
     assert '<option value="Africa/Addis_Ababa">Addis-Abeba</option>' in page
     assert '<option value="Africa/Algiers">Alger</option>' in page and ">Algiers<" not in page
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "2 per minute"}])
+def test_the_login_limit_is_stated_in_the_readers_language(client, users):
+    users.create(email="target@example.org")
+    in_language(client, "pt")
+    for _ in range(2):
+        client.post("/login", data={"email": "target@example.org", "password": "wrong guess!"})
+    refused = client.post("/login", data={"email": "target@example.org", "password": users.PASSWORD})
+    assert refused.status_code == 429
+    page = text(refused)
+    assert "2 por minuto" in page and "per 1 minute" not in page and "per minute" not in page
+
+
+@pytest.mark.parametrize(
+    ("code", "words"), [("en", "10 per 2 hours"), ("fr", "10 toutes les 2 heures"), ("es", "10 cada 2 horas")]
+)
+def test_limits_are_worded_with_their_period(app, code, words):
+    with app.test_request_context(headers={"Cookie": f"{COOKIE}={code}"}):
+        refresh()
+        assert limit_words(parse("10 per 2 hours")) == words
