@@ -106,7 +106,10 @@ class Progress:
             session.execute(
                 update(BackgroundJob)
                 .where(BackgroundJob.id == self.job_id, BackgroundJob.status == JobStatus.RUNNING)
-                .values(progress_done=done, progress_total=total, progress_note=note, heartbeat_at=utcnow())
+                # str: a note marked lazily is stored in the worker's words, English (see jobs.words)
+                .values(
+                    progress_done=done, progress_total=total, progress_note=str(note), heartbeat_at=utcnow()
+                )
                 .execution_options(synchronize_session=False)
             )
             session.commit()

@@ -205,7 +205,7 @@ def error_links(form: FlaskForm, id_suffix: str = "") -> list[tuple[str | None, 
 
 
 def _texts(errors: Any) -> list[str]:
-    return [message for message in errors if isinstance(message, str)]
+    return [str(message) for message in errors if isinstance(message, str | LazyString)]
 
 
 def _target(f: Field) -> str:
