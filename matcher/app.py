@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -115,10 +116,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in to see this page."
+    # Flask-Login flashes these; `str` words each in the language of the request it answers.
+    login_manager.localize_callback = str
+    login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
-    login_manager.needs_refresh_message = "For your security, log in again to change this."
+    login_manager.needs_refresh_message = _l("For your security, log in again to change this.")
     login_manager.needs_refresh_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.needs_refresh_handler(_needs_refresh)
@@ -128,7 +131,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def _needs_refresh() -> Response:
-    flash(login_manager.needs_refresh_message, login_manager.needs_refresh_message_category)
+    flash(str(login_manager.needs_refresh_message), login_manager.needs_refresh_message_category)
     # After logging in again the user returns to a page; a POST-only URL would give a 405.
     target = request.path if request.method == "GET" else (request.blueprint and url_for("auth.account"))
     return redirect(url_for("auth.login", next=target))

@@ -9,6 +9,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 
@@ -79,9 +80,9 @@ def read_token(kind: TokenKind, token: str) -> dict[str, Any]:
     try:
         payload = _serializer(kind).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise TokenError("This link has expired. Ask for a new one.") from exc
+        raise TokenError(_("This link has expired. Ask for a new one.")) from exc
     except BadSignature as exc:
-        raise TokenError("This link is not valid. Check that you copied all of it.") from exc
+        raise TokenError(_("This link is not valid. Check that you copied all of it.")) from exc
     if not isinstance(payload, dict):
-        raise TokenError("This link is not valid.")
+        raise TokenError(_("This link is not valid."))
     return payload

@@ -6,9 +6,16 @@ deadline) are not timestamps and are never converted.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from datetime import UTC, datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import get_timezone_location
+from flask import has_request_context
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 
 DEFAULT_ZONE = "UTC"
 # Names that are not places: the system's own link, a placeholder, and a file of rules.
@@ -37,9 +44,31 @@ def is_known_zone(name: str | None) -> bool:
     return bool(name) and name in zone_names()
 
 
-@cache
+# The areas of the IANA names, as the time zone list's groups say them.
+AREA_NAMES = {
+    "Africa": _l("Africa"),
+    "America": _l("America"),
+    "Antarctica": _l("Antarctica"),
+    "Arctic": _l("Arctic"),
+    "Asia": _l("Asia"),
+    "Atlantic": _l("Atlantic Ocean"),
+    "Australia": _l("Australia"),
+    "Europe": _l("Europe"),
+    "Indian": _l("Indian Ocean"),
+    "Pacific": _l("Pacific Ocean"),
+}
+OTHER_NAMES = _l("Other names")
+
+
 def zone_choices() -> dict[str, list[tuple[str, str]]]:
-    """Every zone, sorted, grouped by area for a <select>: UTC first, old alias names last."""
+    """Every zone, grouped by area for a <select>: UTC first, old alias names last; the groups and
+    the places in the reader's language (CLDR's city names), each group sorted in it."""
+    locale = get_locale() if has_request_context() else None
+    return _zone_choices(str(locale or "en"))
+
+
+@cache
+def _zone_choices(locale: str) -> dict[str, list[tuple[str, str]]]:
     groups: dict[str, list[tuple[str, str]]] = {"UTC": [(DEFAULT_ZONE, "UTC")]}
     groups.update({area: [] for area in _AREAS})
     others: list[tuple[str, str]] = []
@@ -49,8 +78,30 @@ def zone_choices() -> dict[str, list[tuple[str, str]]]:
             groups[area].append((name, place.replace("_", " ").replace("/", " / ")))
         else:
             others.append((name, name.replace("_", " ")))
-    groups["Other names"] = others
-    return {area: zones for area, zones in groups.items() if zones}
+    if locale != "en":
+        groups = {area: _in_language(zones, locale) for area, zones in groups.items()}
+    named = {str(AREA_NAMES.get(area, area)): zones for area, zones in groups.items() if zones}
+    if others:
+        named[str(OTHER_NAMES)] = others
+    return named
+
+
+def _in_language(zones: list[tuple[str, str]], locale: str) -> list[tuple[str, str]]:
+    """The places of one group by their names in `locale`, sorted in it; a name two zones share
+    (an old alias and its zone) keeps the English words after it, so that each reads apart."""
+    if zones == [(DEFAULT_ZONE, "UTC")]:
+        return zones
+    cities = [
+        (name, get_timezone_location(name, locale=locale, return_city=True), english)
+        for name, english in zones
+    ]
+    counts = Counter(city for _, city, _ in cities)
+    shown = [(name, city if counts[city] == 1 else f"{city} ({english})") for name, city, english in cities]
+    return sorted(shown, key=lambda choice: _sort_key(choice[1]))
+
+
+def _sort_key(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def zone(name: str | None) -> tzinfo:

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -8,7 +9,7 @@ from matcher.web.forms import AppForm
 
 class RoleForm(AppForm):
     role = SelectField(
-        "Role",
-        choices=[SelectChoice(role.value, role.label) for role in Role],
-        validators=[DataRequired("Choose a role.")],
+        _l("Role"),
+        choices=[SelectChoice(role.value, role.lazy_label) for role in Role],
+        validators=[DataRequired(_l("Choose a role."))],
     )

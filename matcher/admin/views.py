@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -39,8 +40,11 @@ def users():
 def set_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
-    if not submitted(form, "Choose one of the listed roles."):
+    if not submitted(form, _("Choose one of the listed roles.")):
         return redirect(url_for("admin.users"))
     if attempt(accounts.set_role, db.session, current_user, user, Role(form.role.data)).ok:
-        flash(f"{user.email} is now {Role(form.role.data).label.lower()}.", "success")
+        flash(
+            _("%(email)s is now %(role)s.", email=user.email, role=Role(form.role.data).label.lower()),
+            "success",
+        )
     return redirect(url_for("admin.users"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,44 +23,52 @@ from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 from matcher.timezones import is_known_zone, zone_choices
 from matcher.web.forms import AppForm, strip_spaces
 
-_email = [DataRequired("Enter your email address."), Email("Enter a valid email address."), Length(max=254)]
+_email = [
+    DataRequired(_l("Enter your email address.")),
+    Email(_l("Enter a valid email address.")),
+    Length(max=254),
+]
 
 
-def _new_password(label: str = "Password") -> PasswordField:
+def _new_password(label: LazyString | None = None) -> PasswordField:
     return PasswordField(
-        label,
+        label or _l("Password"),
         validators=[
-            DataRequired("Choose a password."),
+            DataRequired(_l("Choose a password.")),
             Length(
                 min=MIN_PASSWORD_LENGTH,
                 max=256,
-                message=f"Use between {MIN_PASSWORD_LENGTH} and 256 characters.",
+                message=_l("Use between %(min)d and %(max)d characters."),
             ),
         ],
-        description=f"At least {MIN_PASSWORD_LENGTH} characters. A short sentence works well.",
+        description=_l("At least %(min)d characters. A short sentence works well.", min=MIN_PASSWORD_LENGTH),
     )
 
 
 def _confirm(field: str) -> PasswordField:
     return PasswordField(
-        "Repeat the password",
-        validators=[DataRequired("Repeat the password."), EqualTo(field, "The passwords do not match.")],
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(_l("Repeat the password.")),
+            EqualTo(field, _l("The passwords do not match.")),
+        ],
     )
 
 
 class SignupForm(AppForm):
     role = RadioField(
-        "I am",
-        choices=[SelectChoice(role.value, role.label) for role in SIGNUP_ROLES],
-        validators=[DataRequired("Choose the kind of account.")],
+        _l("I am"),
+        choices=[SelectChoice(role.value, role.lazy_label) for role in SIGNUP_ROLES],
+        validators=[DataRequired(_l("Choose the kind of account."))],
     )
-    name = StringField("Full name", validators=[DataRequired("Enter your name."), Length(max=120)])
-    email = EmailField("Email", validators=_email, filters=[strip_spaces])
+    name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
+    email = EmailField(_l("Email"), validators=_email, filters=[strip_spaces])
     organisation_name = StringField(
-        "Organisation",
+        _l("Organisation"),
         validators=[Length(max=160)],
-        description="The organisation you act for. "
-        "A coordinator verifies it before its opportunities are published.",
+        description=_l(
+            "The organisation you act for. A coordinator verifies it before its opportunities are published."
+        ),
     )
     password = _new_password()
     confirm = _confirm("password")
@@ -76,50 +86,52 @@ class SignupForm(AppForm):
 
     def validate_organisation_name(self, field: StringField) -> None:
         if self.role.data == Role.ORG_MEMBER and not (field.data or "").strip():
-            raise ValidationError("Name the organisation you act for.")
+            raise ValidationError(_("Name the organisation you act for."))
 
 
 class LoginForm(AppForm):
-    email = EmailField("Email", validators=_email, filters=[strip_spaces])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    remember = BooleanField("Remember me on this device")
+    email = EmailField(_l("Email"), validators=_email, filters=[strip_spaces])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()
 
 
 class ForgotPasswordForm(AppForm):
-    email = EmailField("Email", validators=_email, filters=[strip_spaces])
+    email = EmailField(_l("Email"), validators=_email, filters=[strip_spaces])
 
 
 class ResetPasswordForm(AppForm):
-    password = _new_password("New password")
+    password = _new_password(_l("New password"))
     confirm = _confirm("password")
 
 
 class ChangePasswordForm(AppForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
-    password = _new_password("New password")
+    password = _new_password(_l("New password"))
     confirm = _confirm("password")
 
 
 class ChangeEmailForm(AppForm):
-    new_email = EmailField("New email", validators=_email, filters=[strip_spaces])
-    password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    new_email = EmailField(_l("New email"), validators=_email, filters=[strip_spaces])
+    password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
 
 
 class TimezoneForm(AppForm):
     # Checked below with a message of our own rather than WTForms' "Not a valid choice".
     timezone = SelectField(
-        "Time zone",
+        _l("Time zone"),
         choices=zone_choices,
         validate_choice=False,
-        description="Dates and times on this site are shown in this zone.",
+        description=_l("Dates and times on this site are shown in this zone."),
     )
 
     def validate_timezone(self, field: SelectField) -> None:
         if not is_known_zone(field.data):
-            raise ValidationError("Choose a time zone from the list.")
+            raise ValidationError(_("Choose a time zone from the list."))
 
 
 class LocaleForm(AppForm):
@@ -133,4 +145,4 @@ class LocaleForm(AppForm):
 
     def validate_locale(self, field: SelectField) -> None:
         if field.data and field.data not in LANGUAGES:
-            raise ValidationError(_l("Choose a language from the list."))
+            raise ValidationError(_("Choose a language from the list."))

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import (
     current_user,
@@ -64,8 +65,10 @@ def signup():
         if throttle.exhausted("SIGNUP_RATE_LIMIT", "signup", client_ip()):
             throttle.refuse(
                 form,
-                "Too many accounts were created from your network recently, so we cannot send another "
-                "confirmation email now. Try again in an hour; what you typed is kept.",
+                _(
+                    "Too many accounts were created from your network recently, so we cannot send "
+                    "another confirmation email now. Try again in an hour; what you typed is kept."
+                ),
                 field="email",
             )
             return render_form("auth/signup.html", form)
@@ -75,8 +78,11 @@ def signup():
             # The same answer whether or not the address had an account (its owner is emailed),
             # so sign-up tells nobody who is registered: nobody is logged in here.
             flash(
-                f"Thank you. We sent a message to {accounts.normalise_email(form.email.data)}: "
-                "follow its link to confirm your address, and log in here.",
+                _(
+                    "Thank you. We sent a message to %(email)s: "
+                    "follow its link to confirm your address, and log in here.",
+                    email=accounts.normalise_email(form.email.data),
+                ),
                 "success",
             )
             return redirect(url_for("auth.login"))
@@ -98,7 +104,7 @@ def login():
             db.session.rollback()
             record_failed_login(form.email.data)
             audit.record("login_failed", email=form.email.data)
-            form.password.errors = ["The email or the password is not right."]
+            form.password.errors = [_("The email or the password is not right.")]
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
@@ -116,7 +122,7 @@ def logout():
     if form.validate_on_submit() and attempt(accounts.log_out, current_user).ok:
         logout_user()
         session.clear()
-        flash("You are logged out.", "success")
+        flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -125,15 +131,17 @@ def verify_email(token: str):
     try:
         attempt(accounts.verify_email, db.session, token)
     except accounts.AlreadyVerified:
-        flash("This link was already used: your email address is confirmed.", "info")
+        flash(_("This link was already used: your email address is confirmed."), "info")
     else:
-        flash("Thank you: your email address is confirmed.", "success")
+        flash(_("Thank you: your email address is confirmed."), "success")
     return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit("3 per hour", key_func=lambda: f"resend:{current_user.id}")
+@limiter.limit(
+    "3 per hour", key_func=lambda: f"resend:{current_user.id}", error_message=throttle.worded("3 per hour")
+)
 def resend_verification():
     form = EmptyForm()
     if (
@@ -141,18 +149,18 @@ def resend_verification():
         and not current_user.is_verified
         and attempt(accounts.send_verification, db.session, current_user).ok
     ):
-        flash(f"We sent a new confirmation link to {current_user.email}.", "success")
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     return redirect_next()
 
 
-RESET_SENT = (
+RESET_SENT = _l(
     "If an account uses that address, we have sent it a link to reset the password. "
     "The link works for two hours."
 )
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"], error_message=throttle.worded("10 per hour"))
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -162,13 +170,15 @@ def forgot_password():
         if throttle.exhausted("RESET_RATE_LIMIT", "reset", address):
             throttle.refuse(
                 form,
-                "We have already sent several reset links to this address recently. Use the newest "
-                "one in your inbox (check the spam folder too), or try again in an hour.",
+                _(
+                    "We have already sent several reset links to this address recently. Use the "
+                    "newest one in your inbox (check the spam folder too), or try again in an hour."
+                ),
                 field="email",
             )
         elif attempt(accounts.request_password_reset, db.session, form.email.data, form=form).ok:
             throttle.count("RESET_RATE_LIMIT", "reset", address)
-            flash(RESET_SENT, "success")
+            flash(str(RESET_SENT), "success")
             return redirect(url_for("auth.login"))
     return render_form("auth/forgot.html", form)
 
@@ -182,7 +192,7 @@ def reset_password(token: str):
         and attempt(accounts.reset_password, db.session, token, form.password.data, form=form).ok
     ):
         logout_user()
-        flash("Your password is changed. Log in with the new one.", "success")
+        flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("auth.login"))
     return render_form("auth/reset.html", form)
 
@@ -221,7 +231,10 @@ def change_timezone():
     form = TimezoneForm(prefix="tz")
 
     def done() -> None:
-        flash(f"Dates and times are now shown in the {form.timezone.data} time zone.", "success")
+        flash(
+            _("Dates and times are now shown in the %(zone)s time zone.", zone=form.timezone.data),
+            "success",
+        )
 
     return _save_section(
         "timezone_form", form, accounts.set_timezone, current_user, form.timezone.data, done=done
@@ -254,7 +267,7 @@ def change_password():
     def done() -> None:
         # Every other session is now invalid; keep this one by logging in again.
         _start_session(current_user._get_current_object(), remember=False)
-        flash("Your password is changed. Other devices have been logged out.", "success")
+        flash(_("Your password is changed. Other devices have been logged out."), "success")
 
     return _save_section(
         "password_form",
@@ -274,8 +287,10 @@ def change_email():
 
     def done() -> None:
         flash(
-            f"We sent a confirmation link to {accounts.normalise_email(form.new_email.data)}. "
-            "Your address changes when you follow it.",
+            _(
+                "We sent a confirmation link to %(email)s. Your address changes when you follow it.",
+                email=accounts.normalise_email(form.new_email.data),
+            ),
             "success",
         )
 
@@ -295,7 +310,7 @@ def change_email():
 def confirm_email_change(token: str):
     attempt(accounts.confirm_email_change, db.session, token)
     logout_user()
-    flash("Your email address is changed. Log in with the new one.", "success")
+    flash(_("Your email address is changed. Log in with the new one."), "success")
     return redirect(url_for("auth.login"))
 
 

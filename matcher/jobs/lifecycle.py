@@ -12,11 +12,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.jobs import words
 from matcher.jobs.dispatch import after_commit
 from matcher.models import BackgroundJob, JobStatus, User
 from matcher.models.job import ACTIVE
@@ -24,7 +26,6 @@ from matcher.services.errors import Conflict, PermissionDenied
 from matcher.services.permissions import is_staff
 
 RUN_TASK = "run_job"
-WAITING = "Waiting for a worker to take it."
 
 
 def active_with_key(session: Session, dedupe_key: str) -> BackgroundJob | None:
@@ -47,7 +48,7 @@ def start(
         parameters=parameters,
         dedupe_key=dedupe_key,
         status=JobStatus.QUEUED,
-        progress_note=WAITING,
+        progress_note=words.WAITING,
         started_by_id=actor.id,
     )
     try:
@@ -77,7 +78,7 @@ def claim(session: Session, job_id: int) -> BackgroundJob | None:
             finished_at=None,
             error=None,
             progress_done=0,
-            progress_note="Started.",
+            progress_note=words.STARTED,
         )
         .execution_options(synchronize_session=False)
     )
@@ -105,7 +106,10 @@ class Progress:
             session.execute(
                 update(BackgroundJob)
                 .where(BackgroundJob.id == self.job_id, BackgroundJob.status == JobStatus.RUNNING)
-                .values(progress_done=done, progress_total=total, progress_note=note, heartbeat_at=utcnow())
+                # str: a note marked lazily is stored in the worker's words, English (see jobs.words)
+                .values(
+                    progress_done=done, progress_total=total, progress_note=str(note), heartbeat_at=utcnow()
+                )
                 .execution_options(synchronize_session=False)
             )
             session.commit()
@@ -128,7 +132,7 @@ def finish(session: Session, job_id: int, result_url: str | None, result_label: 
             result_label=result_label,
             progress_done=steps,
             progress_total=steps,
-            progress_note="Finished.",
+            progress_note=words.FINISHED,
         )
         .execution_options(synchronize_session=False)
     )
@@ -145,7 +149,7 @@ def fail(session: Session, job_id: int, message: str) -> None:
             error=message[:4000],
             finished_at=now,
             heartbeat_at=now,
-            progress_note="Stopped.",
+            progress_note=words.STOPPED,
         )
         .execution_options(synchronize_session=False)
     )
@@ -155,15 +159,20 @@ def retry(session: Session, actor: User, job: BackgroundJob) -> BackgroundJob:
     """Queue a failed job again, as the coordinator asking; while another job with the same key is
     queued or running, that one instead."""
     if not is_staff(actor):
-        raise PermissionDenied("Only coordinators retry background jobs.")
+        raise PermissionDenied(_("Only coordinators retry background jobs."))
     if job.status != JobStatus.FAILED:
-        raise Conflict(f"Only a job that failed can be retried; this one is {job.status}.")
+        raise Conflict(
+            _(
+                "Only a job that failed can be retried; this one is %(status)s.",
+                status=words.status(job.status),
+            )
+        )
     if job.dedupe_key:
         running = active_with_key(session, job.dedupe_key)
         if running is not None:
             return running
     job.status, job.error, job.finished_at = JobStatus.QUEUED, None, None
-    job.progress_done, job.progress_total, job.progress_note = 0, None, WAITING
+    job.progress_done, job.progress_total, job.progress_note = 0, None, words.WAITING
     job.started_by_id, job.enqueued_at = actor.id, utcnow()
     try:
         with session.begin_nested():
@@ -190,8 +199,8 @@ def sweep(
         .values(
             status=JobStatus.FAILED,
             finished_at=now,
-            progress_note="Stopped.",
-            error=f"The worker running this job stopped: no sign of it for {minutes} minutes. Retry it.",
+            progress_note=words.STOPPED,
+            error=words.WORKER_SILENT.format(minutes=minutes),
         )
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from matcher.extensions import db
-from matcher.jobs import lifecycle
+from matcher.jobs import lifecycle, words
 from matcher.models import BackgroundJob, Role
 from matcher.services.matching.rounds import RUN_JOB_KIND
 from matcher.web.access import role_required
@@ -28,7 +29,7 @@ def _job(job_id: int) -> BackgroundJob:
 def _back(job: BackgroundJob) -> tuple[str, str] | None:
     """Where the job was started from: (link, its words)."""
     if job.kind == RUN_JOB_KIND and job.parameters.get("round_id"):
-        return url_for("rounds.show", round_id=job.parameters["round_id"]), "the round"
+        return url_for("rounds.show", round_id=job.parameters["round_id"]), _("Back to the round")
     return None
 
 
@@ -36,7 +37,9 @@ def _back(job: BackgroundJob) -> tuple[str, str] | None:
 @role_required(*STAFF)
 def show(job_id: int):
     job = _job(job_id)
-    return render_template("jobs/show.html", job=job, form=RetryForm(), back=_back(job))
+    return render_template(
+        "jobs/show.html", job=job, form=RetryForm(), back=_back(job), shown=words.shown, status=words.status
+    )
 
 
 @bp.post("/<int:job_id>/retry")
@@ -49,7 +52,7 @@ def retry(job_id: int):
     if not retried.ok:  # the refusal is flashed
         return redirect(url_for("jobs.show", job_id=job_id), 303)
     if retried.value.id != job_id:
-        flash("Another run of this is already under way: here it is.", "info")
+        flash(_("Another run of this is already under way: here it is."), "info")
     else:
-        flash("Queued again.", "success")
+        flash(_("Queued again."), "success")
     return redirect(url_for("jobs.show", job_id=retried.value.id), 303)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
 from matcher.extensions import db
-from matcher.jobs import lifecycle
+from matcher.jobs import lifecycle, words
 from matcher.mail.delivery import deliver_due
 from matcher.mail.digests import send_digests, send_reminders
 from matcher.mail.outbox import DELIVER_TASK, EXPAND_TASK
@@ -38,9 +38,9 @@ def _run_round(session: Session, job: BackgroundJob, progress: lifecycle.Progres
     actor = session.get(User, job.started_by_id) if job.started_by_id else None
     match_round = session.get(MatchRound, job.parameters["round_id"])
     if actor is None:
-        raise DomainError("The coordinator who started this run no longer has an account; retry it yourself.")
+        raise DomainError(words.ACTOR_GONE)
     if match_round is None:
-        raise DomainError("This round no longer exists.")
+        raise DomainError(words.ROUND_GONE)
     run = rounds.run_round(
         session,
         actor,
@@ -49,8 +49,8 @@ def _run_round(session: Session, job: BackgroundJob, progress: lifecycle.Progres
         top_n=job.parameters.get("top_n") or rounds.DEFAULT_TOP_N,
         progress=progress,
     )
-    shown = "suggestions" if match_round.mode == RoundMode.RECOMMENDATION else "proposed matches"
-    return url_for("rounds.review", run_id=run.id), f"Run {run.number}: see the {shown}"
+    result = words.SEE_SUGGESTIONS if match_round.mode == RoundMode.RECOMMENDATION else words.SEE_MATCHES
+    return url_for("rounds.review", run_id=run.id), result.format(number=run.number)
 
 
 JOB_KINDS: dict[str, JobKind] = {rounds.RUN_JOB_KIND: _run_round}
@@ -80,12 +80,8 @@ def run_job(job_id: int) -> None:
     except Exception as error:
         session.rollback()
         log.exception("background job %s failed", job_id)
-        lifecycle.fail(
-            session,
-            job_id,
-            f"It stopped on an unexpected error ({type(error).__name__}: {error}); "
-            "the worker's log has the details.",
-        )
+        detail = f"{type(error).__name__}: {error}"
+        lifecycle.fail(session, job_id, words.UNEXPECTED.format(detail=detail))
         session.commit()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,16 +22,17 @@ class Category(StrEnum):
 
     @property
     def label(self) -> str:
-        return CATEGORY_LABELS[self]
+        """The category's name in the reader's language (the recipient's, in an email)."""
+        return str(CATEGORY_LABELS[self])
 
 
 CATEGORY_LABELS = {
-    Category.ACCOUNT: "Account and security",
-    Category.ORGANISATION: "Your organisation and applications to its opportunities",
-    Category.MATCHING: "Matches and placements",
-    Category.OFFERS: "Offers of a place, outcome letters after a round, and reminders to reply",
-    Category.COORDINATION: "Coordination: rounds and organisations to verify",
-    Category.ALERTS: "New opportunities that match your interests",
+    Category.ACCOUNT: _l("Account and security"),
+    Category.ORGANISATION: _l("Your organisation and applications to its opportunities"),
+    Category.MATCHING: _l("Matches and placements"),
+    Category.OFFERS: _l("Offers of a place, outcome letters after a round, and reminders to reply"),
+    Category.COORDINATION: _l("Coordination: rounds and organisations to verify"),
+    Category.ALERTS: _l("New opportunities that match your interests"),
 }
 ESSENTIAL = frozenset({Category.ACCOUNT, Category.OFFERS})
 # An essential email's unsubscribe link changes this optional category instead (never its own).
@@ -42,6 +44,19 @@ class Frequency(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     OFF = "off"
+
+    @property
+    def label(self) -> str:
+        """How often, as the settings page offers it, in the reader's language."""
+        return str(FREQUENCY_LABELS[self])
+
+
+FREQUENCY_LABELS = {
+    Frequency.IMMEDIATE: _l("Right away"),
+    Frequency.DAILY: _l("In a daily summary"),
+    Frequency.WEEKLY: _l("In a weekly summary"),
+    Frequency.OFF: _l("Never"),
+}
 
 
 class NotificationPreference(db.Model):

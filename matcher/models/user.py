@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,15 +27,21 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
+        """The role's name in the reader's language."""
+        return str(ROLE_LABELS[self])
+
+    @property
+    def lazy_label(self) -> LazyString:
+        """The name for text built once (a form's choices): worded each time it is shown."""
         return ROLE_LABELS[self]
 
 
 ROLE_LABELS = {
-    Role.STUDENT: "Medical student",
-    Role.TRAINEE: "Trainee",
-    Role.ORG_MEMBER: "Organisation contact",
-    Role.COORDINATOR: "Coordinator",
-    Role.ADMIN: "Administrator",
+    Role.STUDENT: _l("Medical student"),
+    Role.TRAINEE: _l("Trainee"),
+    Role.ORG_MEMBER: _l("Organisation contact"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ADMIN: _l("Administrator"),
 }
 APPLICANT_ROLES = frozenset({Role.STUDENT, Role.TRAINEE})
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -10,12 +13,21 @@ from matcher.extensions import csrf, db
 from matcher.mail import preferences
 from matcher.mail.outbox import retry_dead as send_dead_again
 from matcher.models import OutboxMessage, OutboxStatus, Role, User
-from matcher.models.notification import CATEGORY_LABELS, Category, Frequency
+from matcher.models.notification import Category, Frequency
 from matcher.notifications import bp
 from matcher.web.access import role_required
 from matcher.web.converters import ids_from
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt
+
+# The outbox's states, as the admins' page names them.
+OUTBOX_STATUS_WORDS = {
+    OutboxStatus.PENDING: _l("Waiting to be sent"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed, to be retried"),
+    OutboxStatus.DEAD: _l("Dead"),
+    OutboxStatus.SKIPPED: _l("Skipped (turned off by the recipient)"),
+}
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
@@ -26,14 +38,13 @@ def settings():
         if not form.validate_on_submit():
             abort(400)
         if attempt(preferences.set_frequencies, db.session, current_user, request.form).ok:
-            flash("Your email settings are saved.", "success")
+            flash(_("Your email settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template(
         "notifications/settings.html",
         form=form,
         current=preferences.all_for(db.session, current_user),
         allowed=preferences.ALLOWED,
-        labels=CATEGORY_LABELS,
         frequencies=list(Frequency),
     )
 
@@ -44,7 +55,8 @@ def unsubscribe(token: str):
     found = preferences.read_unsubscribe_token(token)
     user = db.session.get(User, found[0]) if found else None
     if user is None:
-        return render_template("auth/link_problem.html", reason="This unsubscribe link is not valid."), 404
+        reason = _("This unsubscribe link is not valid.")
+        return render_template("auth/link_problem.html", reason=reason), 404
     category = Category(found[1])
     if request.method == "POST":
         attempt(preferences.set_frequency, db.session, user, category, Frequency.OFF)
@@ -73,7 +85,7 @@ def outbox():
     return render_template(
         "notifications/outbox.html",
         counts=counts,
-        statuses=list(OutboxStatus),
+        statuses=OUTBOX_STATUS_WORDS,
         dead=dead,
         failing=failing,
         form=EmptyForm(),
@@ -86,5 +98,8 @@ def retry_dead():
     if not EmptyForm().validate_on_submit():
         abort(400)
     retried = attempt(send_dead_again, db.session, ids_from(request.form.getlist("message_id"))).value
-    flash(f"{retried} message{'s' if retried != 1 else ''} will be tried again.", "success")
+    flash(
+        ngettext("%(num)d message will be tried again.", "%(num)d messages will be tried again.", retried),
+        "success",
+    )
     return redirect(url_for("notifications.outbox"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
@@ -29,6 +30,7 @@ from matcher.security import (
     read_token,
     verify_password,
 )
+from matcher.services import password_advice
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
 from matcher.services.text import refuse_line_breaks
 from matcher.timezones import is_known_zone
@@ -66,10 +68,10 @@ def check_password_policy(password: str, personal: Sequence[str] = ()) -> None:
     `personal` (the person's email and name) counts as easy to guess, as zxcvbn's user inputs.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+        raise DomainError(_("Use at least %(min)d characters.", min=MIN_PASSWORD_LENGTH), field="password")
     if password.lower() in _common_passwords():
         raise DomainError(
-            "This password is one of the most common ones, so it is easy to guess. Choose another.",
+            _("This password is one of the most common ones, so it is easy to guess. Choose another."),
             field="password",
         )
     from zxcvbn import zxcvbn  # a third of a second to import: only when a password is set
@@ -79,9 +81,13 @@ def check_password_policy(password: str, personal: Sequence[str] = ()) -> None:
     strength = zxcvbn(password[:ZXCVBN_PREFIX], user_inputs=[value for value in personal if value])
     if strength["score"] < MIN_PASSWORD_SCORE:
         feedback = strength["feedback"]
-        advice = " ".join([feedback["warning"], *feedback["suggestions"]]).strip()
+        advice = password_advice.worded([feedback["warning"], *feedback["suggestions"]])
         raise DomainError(
-            f"This password would be easy to guess. {advice or 'Add another word or two.'}", field="password"
+            _(
+                "This password would be easy to guess. %(advice)s",
+                advice=advice or _("Add another word or two."),
+            ),
+            field="password",
         )
 
 
@@ -104,7 +110,7 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
     check_password_policy(password, personal=(email, name))
     if find_by_email(session, email) is not None:
         raise Conflict(
-            "An account with this email already exists. Log in, or reset your password.",
+            _("An account with this email already exists. Log in, or reset your password."),
             field="email",
         )
     user = User(
@@ -126,9 +132,9 @@ def sign_up(session: Session, data: SignUp) -> User | None:
     has an account. Returns the new user, or None in that case.
     """
     if data.role not in SIGNUP_ROLES:
-        raise PermissionDenied("That account type cannot be chosen at sign-up.", field="role")
+        raise PermissionDenied(_("That account type cannot be chosen at sign-up."), field="role")
     if data.role == Role.ORG_MEMBER and not (data.organisation_name or "").strip():
-        raise DomainError("Name the organisation you act for.", field="organisation_name")
+        raise DomainError(_("Name the organisation you act for."), field="organisation_name")
     refuse_line_breaks(organisation_name=data.organisation_name)
     existing = find_by_email(session, data.email)
     if existing is not None:
@@ -216,9 +222,9 @@ def verify_email(session: Session, token: str) -> User:
     payload = read_token(EMAIL_VERIFICATION, token)
     user = session.get(User, payload.get("uid"))
     if user is None or user.email != payload.get("email"):
-        raise TokenError("This link is no longer valid. Log in to ask for a new one.")
+        raise TokenError(_("This link is no longer valid. Log in to ask for a new one."))
     if user.email_verified_at is not None:
-        raise AlreadyVerified("This link has already been used: your email address is confirmed.")
+        raise AlreadyVerified(_("This link has already been used: your email address is confirmed."))
     user.email_verified_at = utcnow()
     return user
 
@@ -263,7 +269,7 @@ def user_for_reset_token(session: Session, token: str) -> User:
     payload = read_token(PASSWORD_RESET, token)
     user = session.get(User, payload.get("uid"))
     if user is None or fingerprint(user.password_hash) != payload.get("pw"):
-        raise TokenError("This link has already been used or is no longer valid.")
+        raise TokenError(_("This link has already been used or is no longer valid."))
     return user
 
 
@@ -284,34 +290,34 @@ def _set_password(user: User, new_password: str) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise DomainError("That is not your current password.", field="current_password")
+        raise DomainError(_("That is not your current password."), field="current_password")
     _set_password(user, new_password)
 
 
 def set_timezone(user: User, name: str) -> None:
     """The zone the user's dates and times are shown in."""
     if not is_known_zone(name):
-        raise DomainError("Choose a time zone from the list.", field="timezone")
+        raise DomainError(_("Choose a time zone from the list."), field="timezone")
     user.timezone = name
 
 
 def set_locale(user: User, code: str | None) -> None:
     """The language the user's pages are shown in; None or "" lets the cookie or the browser decide."""
     if code and code not in LANGUAGES:
-        raise DomainError("Choose a language from the list.", field="locale")
+        raise DomainError(_("Choose a language from the list."), field="locale")
     user.locale = code or None
 
 
 def request_email_change(session: Session, user: User, password: str, new_email: str) -> None:
     """Send a confirmation link to the new address; nothing changes until it is followed."""
     if not verify_password(user.password_hash, password):
-        raise DomainError("That is not your current password.", field="password")
+        raise DomainError(_("That is not your current password."), field="password")
     refuse_line_breaks(new_email=new_email)
     new_email = normalise_email(new_email)
     if new_email == user.email:
-        raise DomainError("That is already your email address.", field="new_email")
+        raise DomainError(_("That is already your email address."), field="new_email")
     if find_by_email(session, new_email) is not None:
-        raise Conflict("Another account uses this email address.", field="new_email")
+        raise Conflict(_("Another account uses this email address."), field="new_email")
     token = make_token(EMAIL_CHANGE, {"uid": user.id, "old": user.email, "new": new_email})
     queue_email(
         session,
@@ -327,9 +333,9 @@ def confirm_email_change(session: Session, token: str) -> User:
     payload = read_token(EMAIL_CHANGE, token)
     user = session.get(User, payload.get("uid"))
     if user is None or user.email != payload.get("old"):
-        raise TokenError("This link has already been used or is no longer valid.")
+        raise TokenError(_("This link has already been used or is no longer valid."))
     if find_by_email(session, payload["new"]) is not None:
-        raise TokenError("Another account now uses that email address.")
+        raise TokenError(_("Another account now uses that email address."))
     old_email = user.email
     user.email, user.email_verified_at = payload["new"], utcnow()
     user.rotate_session_token()
@@ -347,11 +353,11 @@ def confirm_email_change(session: Session, token: str) -> User:
 def set_role(session: Session, actor: User, user: User, role: Role) -> None:
     """An admin changes a user's role; the last admin cannot demote themself."""
     if actor.role_enum != Role.ADMIN:
-        raise PermissionDenied("Only an administrator can change roles.")
+        raise PermissionDenied(_("Only an administrator can change roles."))
     if user.role_enum == Role.ADMIN and role != Role.ADMIN:
         admins = session.scalar(select(func.count()).where(User.role == Role.ADMIN))
         if admins <= 1:
-            raise Conflict("This is the last administrator; make another one first.", field="role")
+            raise Conflict(_("This is the last administrator; make another one first."), field="role")
     audit.on_commit(session, "role_changed", actor, target_user_id=user.id, old=user.role, new=str(role))
     user.role = role
     # The new role takes effect at once: old sessions must log in again.

@@ -21,13 +21,14 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from flask import Flask, Response, abort, current_app, request
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
-from limits import RateLimitItem, parse_many
+from limits import RateLimitItem, parse, parse_many
 
 from matcher import audit
 from matcher.extensions import limiter
@@ -126,13 +127,44 @@ def _login_checks(email: str) -> list[tuple[str, str, str]]:
     return checks
 
 
+_PERIODS: dict[str, Callable[[int, int], str]] = {
+    "second": lambda amount, n: ngettext(
+        "%(amount)d per second", "%(amount)d per %(num)d seconds", n, amount=amount
+    ),
+    "minute": lambda amount, n: ngettext(
+        "%(amount)d per minute", "%(amount)d per %(num)d minutes", n, amount=amount
+    ),
+    "hour": lambda amount, n: ngettext(
+        "%(amount)d per hour", "%(amount)d per %(num)d hours", n, amount=amount
+    ),
+    "day": lambda amount, n: ngettext("%(amount)d per day", "%(amount)d per %(num)d days", n, amount=amount),
+    "month": lambda amount, n: ngettext(
+        "%(amount)d per month", "%(amount)d per %(num)d months", n, amount=amount
+    ),
+    "year": lambda amount, n: ngettext(
+        "%(amount)d per year", "%(amount)d per %(num)d years", n, amount=amount
+    ),
+}
+
+
+def limit_words(item: RateLimitItem) -> str:
+    """A limit as the 429 page states it, in the reader's language: "5 per minute"."""
+    words = _PERIODS.get(item.GRANULARITY.name)
+    return words(item.amount, item.multiples) if words else str(item)
+
+
+def worded(limit: str) -> Callable[[], str]:
+    """A Flask-Limiter `error_message`: the decorator's limit on its 429 page, in the reader's language."""
+    return lambda: limit_words(parse(limit))
+
+
 def check_login_allowed(email: str) -> None:
     """Abort with 429 while this account, this address, or both have too many recent failures."""
     for setting, namespace, key in _login_checks(email):
         item = exhausted(setting, namespace, key)
         if item is not None:
             audit.record("login_throttled", email=email, limit=str(item), scope=namespace)
-            abort(429, description=str(item))
+            abort(429, description=limit_words(item))
 
 
 def record_failed_login(email: str) -> None:

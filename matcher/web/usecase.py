@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import flash, render_template
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from matcher.extensions import db
@@ -63,5 +64,7 @@ def submitted(form: FlaskForm, message: str | None = None) -> bool:
     flashing why (`message`, or the form's own messages), so the view redirects back to that page."""
     if form.validate_on_submit():
         return True
-    flash(message or " ".join(e for errors in form.errors.values() for e in errors) or "Try again.", "error")
+    flash(
+        message or " ".join(e for errors in form.errors.values() for e in errors) or _("Try again."), "error"
+    )
     return False

@@ -74,8 +74,8 @@ def test_a_reset_applies_the_policy(client, users, password, message):
 @pytest.mark.parametrize(
     ("password", "advice"),
     [
-        ("aaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
-        ("abcdefghijkl", 'Sequences like "abc" or "6543" are easy to guess.'),
+        ("aaaaaaaaaa", "Repeats like “aaa” are easy to guess."),
+        ("abcdefghijkl", "Sequences like “abc” or “6543” are easy to guess."),
         ("Password1234!", "This is similar to a commonly used password."),
     ],
 )
