@@ -8,6 +8,8 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
 from matcher.mail.compose import compose_emails
@@ -44,9 +46,9 @@ def _offer(opportunity: Opportunity, response_deadline: date | None, from_waitli
         "template": "waitlist_offer" if from_waitlist else "match_published",
         "category": Category.OFFERS,
         "subject": (
-            f"A place was freed and is offered to you: {opportunity.title}"
+            _l("A place was freed and is offered to you: %(title)s", title=opportunity.title)
             if from_waitlist
-            else f"You are offered a place: {opportunity.title}"
+            else _l("You are offered a place: %(title)s", title=opportunity.title)
         ),
         "context": {
             "opportunity": opportunity,
@@ -110,11 +112,15 @@ def notify_hosts(
     )
     n = len(lines)
     if from_waitlist:
-        subject = f"A place freed at {lines[0].title} is offered to the next applicant"
+        subject = _l("A place freed at %(title)s is offered to the next applicant", title=lines[0].title)
+    elif len({m.opportunity_id for m in lines}) == 1:
+        subject = lazy_ngettext(
+            "%(num)d match for %(title)s", "%(num)d matches for %(title)s", n, title=lines[0].title
+        )
     else:
-        counted = "1 match" if n == 1 else f"{n} matches"
-        one = len({m.opportunity_id for m in lines}) == 1
-        subject = f"{counted} for {lines[0].title if one else 'your opportunities'}"
+        subject = lazy_ngettext(
+            "%(num)d match for your opportunities", "%(num)d matches for your opportunities", n
+        )
     opportunities = {m.opportunity_id: m.title for m in lines}
     queue_email(
         session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,13 +63,17 @@ def all_for(session: Session, user: User) -> dict[Category, Frequency]:
 
 def set_frequency(session: Session, user: User, category: str, frequency: str) -> None:
     if category in ESSENTIAL:
-        raise DomainError("Account and security emails cannot be turned off.", field=category)
+        raise DomainError(_("Account and security emails cannot be turned off."), field=category)
     try:
         category, frequency = Category(category), Frequency(frequency)
     except ValueError:
-        raise DomainError("Choose one of the listed options.", field=str(category)) from None
+        raise DomainError(_("Choose one of the listed options."), field=str(category)) from None
     if frequency not in ALLOWED[category]:
-        raise DomainError(f"{category.label} cannot be sent {frequency.value}.", field=category.value)
+        # Only alerts restrict the choice: they never come one email at a time.
+        raise DomainError(
+            _("%(category)s come only as a daily or weekly summary.", category=category.label),
+            field=category.value,
+        )
     row = session.scalar(
         select(NotificationPreference).where(
             NotificationPreference.user_id == user.id, NotificationPreference.category == category

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
@@ -148,7 +149,7 @@ def _tell_owner_of_signup_attempt(session: Session, user: User) -> None:
         session,
         to=user,
         template="signup_attempt",
-        subject="Someone tried to sign up with your email address",
+        subject=_l("Someone tried to sign up with your email address"),
         category="account",
         context={
             "login_link": url_for("auth.login", _external=True),
@@ -205,7 +206,7 @@ def send_verification(session: Session, user: User) -> None:
         session,
         to=user,
         template="verify_email",
-        subject="Confirm your email address",
+        subject=_l("Confirm your email address"),
         category="account",
         context={"link": url_for("auth.verify_email", token=token, _external=True)},
     )
@@ -252,7 +253,7 @@ def request_password_reset(session: Session, email: str) -> None:
         session,
         to=user,
         template="reset_password",
-        subject="Reset your password",
+        subject=_l("Reset your password"),
         category="account",
         context={"link": url_for("auth.reset_password", token=token, _external=True)},
     )
@@ -316,8 +317,9 @@ def request_email_change(session: Session, user: User, password: str, new_email:
     queue_email(
         session,
         to=(new_email, user.name),
+        locale=user.locale,
         template="confirm_email_change",
-        subject="Confirm your new email address",
+        subject=_l("Confirm your new email address"),
         category="account",
         context={"link": url_for("auth.confirm_email_change", token=token, _external=True)},
     )
@@ -336,8 +338,9 @@ def confirm_email_change(session: Session, token: str) -> User:
     queue_email(
         session,
         to=(old_email, user.name),
+        locale=user.locale,
         template="email_changed",
-        subject="Your email address was changed",
+        subject=_l("Your email address was changed"),
         category="account",
         context={"new_email": user.email},
     )

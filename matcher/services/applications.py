@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -212,13 +213,15 @@ def apply(
         session,
         opportunity.organisation,
         template="application_received",
-        subject=f"New application: {opportunity.title}",
+        subject=_l("New application: %(title)s", title=opportunity.title),
         context={
             "opportunity": opportunity,
             "applicant": applicant,
             "link": url_for("applications.applicants", opportunity_id=opportunity.id, _external=True),
         },
-        digest_line=f"{applicant.name} applied to {opportunity.title}",
+        digest_line=_l(
+            "%(applicant)s applied to %(title)s", applicant=applicant.name, title=opportunity.title
+        ),
     )
     return application
 
@@ -262,13 +265,15 @@ def withdraw(session: Session, applicant: User, application_id: int) -> Opportun
         session,
         opportunity.organisation,
         template="application_withdrawn",
-        subject=f"Application withdrawn: {opportunity.title}",
+        subject=_l("Application withdrawn: %(title)s", title=opportunity.title),
         context={
             "opportunity": opportunity,
             "applicant": applicant,
             "link": url_for("applications.applicants", opportunity_id=opportunity.id, _external=True),
         },
-        digest_line=f"{applicant.name} withdrew from {opportunity.title}",
+        digest_line=_l(
+            "%(applicant)s withdrew from %(title)s", applicant=applicant.name, title=opportunity.title
+        ),
     )
     return opportunity
 

@@ -96,7 +96,9 @@ def test_settings_page_saves_choices_and_keeps_account_mail_on(client, auth):
     )
     assert saved == {"matching": "weekly", "alerts": "daily"}
     response = client.post("/account/notifications", data={"alerts": "immediate"}, follow_redirects=True)
-    assert "cannot be sent immediate" in response.get_data(as_text=True)
+    assert "New opportunities that match your interests come only as a daily or weekly summary." in (
+        response.get_data(as_text=True)
+    )
 
 
 @pytest.mark.parametrize(
