@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from flask import url_for
+from flask import has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from matcher import audit
 from matcher.db import utcnow
-from matcher.i18n import LANGUAGES
+from matcher.i18n import LANGUAGES, locale_code
 from matcher.mail.outbox import queue_email
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.security import (
@@ -138,6 +138,8 @@ def sign_up(session: Session, data: SignUp) -> User | None:
         _tell_owner_of_signup_attempt(session, existing)
         return None
     user = create_user(session, email=data.email, name=data.name, password=data.password, role=data.role)
+    # Their emails (this one first) follow the language they signed up in.
+    user.locale = locale_code() if has_request_context() else None
     if data.role == Role.ORG_MEMBER:
         _join_or_create_organisation(session, user, data.organisation_name.strip())
     send_verification(session, user)
