@@ -287,8 +287,7 @@ def _compose_same(
     if not _stencils_match(
         session,
         (template, code),
-        text_template,
-        html_template,
+        (text_template, html_template),
         people[0],
         rows[0],
         subject,
