@@ -48,6 +48,8 @@ log = logging.getLogger("matcher.mail")
 NAME_HOLE = "\x00recipient_name\x00"
 LINK_HOLE = "\x00unsubscribe_url\x00"
 HOLES = re.compile(f"({NAME_HOLE}|{LINK_HOLE})")
+# Whitespace other than the no-break spaces (U+00A0, U+202F) typography needs.
+_RUNS_OF_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def one_line(value: str) -> str:
@@ -55,9 +57,9 @@ def one_line(value: str) -> str:
 
     A line break would end the header early (header injection). Services refuse line breaks in
     names and titles, but rows saved before they did may hold one: fold it rather than fail the
-    request that sends the email.
+    request that sends the email. No-break spaces stay: French puts one before a colon.
     """
-    return " ".join(value.split())
+    return _RUNS_OF_SPACE.sub(" ", value).strip()
 
 
 def new_message_id() -> str:

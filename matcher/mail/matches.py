@@ -9,7 +9,8 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from matcher.mail.compose import compose_emails
@@ -98,6 +99,13 @@ class MatchLine:
         )
 
 
+def _hosts_subject(n: int, title: str | None) -> str:
+    """The host's subject, worded for its reader (wrapped in a LazyString: see compose)."""
+    if title is not None:
+        return ngettext("%(num)d match for %(title)s", "%(num)d matches for %(title)s", n, title=title)
+    return ngettext("%(num)d match for your opportunities", "%(num)d matches for your opportunities", n)
+
+
 def notify_hosts(
     session: Session,
     person: User,
@@ -110,17 +118,11 @@ def notify_hosts(
         (m if isinstance(m, MatchLine) else MatchLine.of(m) for m in matches),
         key=lambda m: (m.title, m.opportunity_id, m.id),
     )
-    n = len(lines)
     if from_waitlist:
         subject = _l("A place freed at %(title)s is offered to the next applicant", title=lines[0].title)
-    elif len({m.opportunity_id for m in lines}) == 1:
-        subject = lazy_ngettext(
-            "%(num)d match for %(title)s", "%(num)d matches for %(title)s", n, title=lines[0].title
-        )
     else:
-        subject = lazy_ngettext(
-            "%(num)d match for your opportunities", "%(num)d matches for your opportunities", n
-        )
+        one = len({m.opportunity_id for m in lines}) == 1
+        subject = LazyString(_hosts_subject, len(lines), lines[0].title if one else None)
     opportunities = {m.opportunity_id: m.title for m in lines}
     queue_email(
         session,
