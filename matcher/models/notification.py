@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,16 +22,16 @@ class Category(StrEnum):
 
     @property
     def label(self) -> str:
-        return CATEGORY_LABELS[self]
+        return str(CATEGORY_LABELS[self])  # worded in the language being written
 
 
 CATEGORY_LABELS = {
-    Category.ACCOUNT: "Account and security",
-    Category.ORGANISATION: "Your organisation and applications to its opportunities",
-    Category.MATCHING: "Matches and placements",
-    Category.OFFERS: "Offers of a place, outcome letters after a round, and reminders to reply",
-    Category.COORDINATION: "Coordination: rounds and organisations to verify",
-    Category.ALERTS: "New opportunities that match your interests",
+    Category.ACCOUNT: _l("Account and security"),
+    Category.ORGANISATION: _l("Your organisation and applications to its opportunities"),
+    Category.MATCHING: _l("Matches and placements"),
+    Category.OFFERS: _l("Offers of a place, outcome letters after a round, and reminders to reply"),
+    Category.COORDINATION: _l("Coordination: rounds and organisations to verify"),
+    Category.ALERTS: _l("New opportunities that match your interests"),
 }
 ESSENTIAL = frozenset({Category.ACCOUNT, Category.OFFERS})
 # An essential email's unsubscribe link changes this optional category instead (never its own).
