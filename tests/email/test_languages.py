@@ -155,9 +155,9 @@ def test_a_digest_and_its_lines_are_written_in_the_readers_language(app, users):
         assert send_digests(db.session, date(2027, 3, 3)) == 1
     digest = db.session.scalars(select(OutboxMessage)).one()
     assert digest.subject == "Votre résumé quotidien d’IR Opportunity Matcher"
-    assert (
-        "Voici votre résumé quotidien." in digest.body_text
-        and "- Amina a postulé à Dakar IR" in digest.body_text
+    assert "Voici votre résumé quotidien." in digest.body_text
+    assert "Votre organisation et les candidatures à ses opportunités\n- Amina a postulé à Dakar IR" in (
+        digest.body_text
     )
 
 
