@@ -172,7 +172,7 @@ def _compose_one(
     if isinstance(to, User):
         user_id, address, name = to.id, to.email, to.name
         frequency = frequency or frequency_for(session, to, category)
-        line = str(digest_line) if digest_line is not None else subject
+        line = str(digest_line) if digest_line else subject
         if _digest_or_nothing(session, to, category, frequency, line, context):
             return None
     else:
