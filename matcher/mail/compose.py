@@ -5,8 +5,14 @@
 each person's name and unsubscribe link go, and the holes are filled for each person; every
 email reads exactly as if it had been rendered for that person alone. That holds while the
 templates use `recipient_name` and `unsubscribe_url` only as `{{ recipient_name }}`,
-`{{ unsubscribe_url }}` and `{% if unsubscribe_url %}`: the first use of a template in a process
-is checked against a true rendering, and falls back to rendering each email if they differ.
+`{{ unsubscribe_url }}` and `{% if unsubscribe_url %}` (or pass them as plain values of a trans
+block): the first use of a template in a process is checked against a true rendering, and falls
+back to rendering each email if they differ.
+
+Every email is written in its recipient's language (`recipient_locale`): the subject, the digest
+line and both bodies are worded inside `flask_babel.force_locale`, so callers pass the subject
+and digest line as lazy strings (`lazy_gettext("You applied to %(title)s", title=...)`, a
+`LazyString` for a date), worded only here. `compose_emails` renders once per language.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from jinja2 import Template
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
+from matcher.i18n import DEFAULT, LANGUAGES
 from matcher.mail.preferences import (
     frequencies_for,
     frequency_for,
@@ -39,6 +48,8 @@ log = logging.getLogger("matcher.mail")
 NAME_HOLE = "\x00recipient_name\x00"
 LINK_HOLE = "\x00unsubscribe_url\x00"
 HOLES = re.compile(f"({NAME_HOLE}|{LINK_HOLE})")
+# Whitespace other than the no-break spaces (U+00A0, U+202F) typography needs.
+_RUNS_OF_SPACE = re.compile(r"[^\S\u00a0\u202f]+")
 
 
 def one_line(value: str) -> str:
@@ -46,9 +57,9 @@ def one_line(value: str) -> str:
 
     A line break would end the header early (header injection). Services refuse line breaks in
     names and titles, but rows saved before they did may hold one: fold it rather than fail the
-    request that sends the email.
+    request that sends the email. No-break spaces stay: French puts one before a colon.
     """
-    return " ".join(value.split())
+    return _RUNS_OF_SPACE.sub(" ", value).strip()
 
 
 def new_message_id() -> str:
@@ -56,15 +67,36 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
+def recipient_locale(to: User | tuple[str, str], locale: str | None = None) -> str:
+    """The language an email is written in.
+
+    A user's email follows their own setting (users.locale), else English, whoever caused it. An
+    address with no account yet (an invitation) is written in `locale` when the caller knows the
+    language (an account's new address: its owner's), else in the language of the request that
+    caused it, else English (the worker and the CLI have no request).
+    """
+    if isinstance(to, User):
+        chosen = to.locale
+    elif locale is not None:
+        chosen = locale
+    else:
+        chosen = str(get_locale() or DEFAULT) if has_request_context() else DEFAULT
+    return chosen if chosen in LANGUAGES else DEFAULT
+
+
 def text_footer(unsubscribe: str | None, other: bool = False) -> str:
+    """The text part's unsubscribe footer, in the language being written."""
     if not unsubscribe:
         return ""
     if other:
-        return (
-            "\n\n--\nEmails like this one are always sent. To stop other emails about matches "
-            f"and placements, open: {unsubscribe}\n"
+        line = _(
+            "Emails like this one are always sent. To stop other emails about matches and placements, "
+            "open: %(link)s",
+            link=unsubscribe,
         )
-    return f"\n\n--\nTo stop emails like this one, open: {unsubscribe}\n"
+    else:
+        line = _("To stop emails like this one, open: %(link)s", link=unsubscribe)
+    return f"\n\n--\n{line}\n"
 
 
 def _unsubscribe_category(category: str) -> str | None:
@@ -115,14 +147,33 @@ def compose_email(
     context: dict[str, Any] | None = None,
     digest_line: str | None = None,
     frequency: Frequency | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any] | None:
     """The outbox row's values for one email (see outbox.queue_email), or None when the person
-    chose a digest for this category (its line is staged instead) or turned it off."""
-    context = context or {}
+    chose a digest for this category (its line is staged instead) or turned it off.
+
+    Written in `recipient_locale(to, locale)`; `subject` and `digest_line` may be lazy strings.
+    """
+    with force_locale(recipient_locale(to, locale)):
+        return _compose_one(session, to, template, subject, category, context or {}, digest_line, frequency)
+
+
+def _compose_one(
+    session: Session,
+    to: User | tuple[str, str],
+    template: str,
+    subject: str,
+    category: str,
+    context: dict[str, Any],
+    digest_line: str | None,
+    frequency: Frequency | None,
+) -> dict[str, Any] | None:
+    subject = str(subject)  # worded now, in the recipient's language (never a lazy string in HTML)
     if isinstance(to, User):
         user_id, address, name = to.id, to.email, to.name
         frequency = frequency or frequency_for(session, to, category)
-        if _digest_or_nothing(session, to, category, frequency, digest_line or subject, context):
+        line = str(digest_line) if digest_line else subject
+        if _digest_or_nothing(session, to, category, frequency, line, context):
             return None
     else:
         user_id, (address, name) = None, to
@@ -161,8 +212,9 @@ class Stencil:
 
 
 # The templates (jinja objects, so an edited and reloaded template is checked again) whose
-# stencils were checked against a true rendering in this process, and whether they matched.
-_checked: dict[str, tuple[Template, Template, bool]] = {}
+# stencils were checked against a true rendering in this process, per language, and whether
+# they matched.
+_checked: dict[tuple[str, str], tuple[Template, Template, bool]] = {}
 
 
 def compose_emails(
@@ -176,18 +228,40 @@ def compose_emails(
     frequencies: Mapping[int, Frequency] | None = None,
 ) -> list[dict[str, Any]]:
     """The same email to each of `people`, as outbox rows' values: `compose_email` for each of
-    them, with the templates rendered once (see the module's docstring)."""
+    them, with the templates rendered once per language (see the module's docstring)."""
     if frequencies is None:
         found = frequencies_for(session, {(p.id, category) for p in people})
         frequencies = {p.id: found.get((p.id, str(category)), Frequency.IMMEDIATE) for p in people}
+    languages: dict[str, list[User]] = {}
+    for person in people:
+        languages.setdefault(recipient_locale(person), []).append(person)
+    rows: list[dict[str, Any]] = []
+    for code, speakers in languages.items():
+        with force_locale(code):
+            rows += _compose_same(session, code, speakers, template, subject, category, context, frequencies)
+    return rows
+
+
+def _compose_same(
+    session: Session,
+    code: str,
+    people: Sequence[User],
+    template: str,
+    subject: str,
+    category: str,
+    context: dict[str, Any],
+    frequencies: Mapping[int, Frequency],
+) -> list[dict[str, Any]]:
+    """`compose_emails` for people who read the same language, inside its force_locale."""
+    worded = str(subject)
     people = [
-        p for p in people if not _digest_or_nothing(session, p, category, frequencies[p.id], subject, context)
+        p for p in people if not _digest_or_nothing(session, p, category, frequencies[p.id], worded, context)
     ]
     if not people:
         return []
     optional = _unsubscribe_category(category)
     links = _unsubscribe_urls(people, optional) if optional else {}
-    ctx = {"recipient_name": NAME_HOLE, "subject": subject, **context}
+    ctx = {"recipient_name": NAME_HOLE, "subject": worded, **context}
     if optional:
         ctx.update(unsubscribe_url=LINK_HOLE, unsubscribe_other=optional != category)
     app = current_app
@@ -205,7 +279,7 @@ def compose_emails(
             person.id,
             person.email,
             person.name,
-            subject,
+            worded,
             body_text=text.fill(person.name, links.get(person.id)),
             body_html=html.fill(person.name, links.get(person.id)),
             unsubscribe_url=links.get(person.id),
@@ -213,7 +287,14 @@ def compose_emails(
         for person in people
     ]
     if not _stencils_match(
-        session, template, text_template, html_template, people[0], rows[0], subject, category, context
+        session,
+        (template, code),
+        (text_template, html_template),
+        people[0],
+        rows[0],
+        subject,
+        category,
+        context,
     ):
         return [
             compose_email(
@@ -232,33 +313,36 @@ def compose_emails(
 
 def _stencils_match(
     session: Session,
-    template: str,
-    text_template: Template,
-    html_template: Template,
+    key: tuple[str, str],
+    templates: tuple[Template, Template],
     person: User,
     row: dict[str, Any],
     subject: str,
     category: str,
     context: dict[str, Any],
 ) -> bool:
-    checked = _checked.get(template)
-    if checked and checked[0] is text_template and checked[1] is html_template:
+    checked = _checked.get(key)
+    if checked and checked[0] is templates[0] and checked[1] is templates[1]:
         return checked[2]
     true = compose_email(
         session,
         to=person,
-        template=template,
+        template=key[0],
         subject=subject,
         category=category,
         context=context,
         frequency=Frequency.IMMEDIATE,
     )
     same = true is not None and all(
-        true[key] == row[key] for key in ("body_text", "body_html", "unsubscribe_url")
+        true[field] == row[field] for field in ("body_text", "body_html", "unsubscribe_url")
     )
     if not same:
-        log.warning("email/%s uses the name or the unsubscribe link in a way stencils cannot fill", template)
-    _checked[template] = (text_template, html_template, same)
+        log.warning(
+            "email/%s uses the name or the unsubscribe link in a way stencils cannot fill (%s)",
+            key[0],
+            key[1],
+        )
+    _checked[key] = (*templates, same)
     return same
 
 

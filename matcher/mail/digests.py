@@ -10,11 +10,17 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.formatting import day, long_day
+from matcher.mail.compose import recipient_locale
 from matcher.mail.outbox import queue_email
 from matcher.mail.preferences import frequency_for
 from matcher.models import Application, Opportunity, OpportunityStatus, Organisation, User
@@ -74,14 +80,23 @@ def _queue_alerts(session: Session, user: User, today: date) -> None:
         .limit(MAX_ALERTS)
     )
     for opportunity in fresh:
+        if opportunity.deadline:
+            # Worded now, in the reader's language, like the digest lines staged by compose.
+            with force_locale(recipient_locale(user)):
+                text = _(
+                    "%(title)s — %(city)s, apply by %(day)s",
+                    title=opportunity.title,
+                    city=opportunity.city,
+                    day=day(opportunity.deadline),
+                )
+        else:
+            text = opportunity.title
         session.add(
             DigestItem(
                 user_id=user.id,
                 category=Category.ALERTS,
                 opportunity_id=opportunity.id,
-                text=f"{opportunity.title} — {opportunity.city}, apply by {opportunity.deadline:%d %b %Y}"
-                if opportunity.deadline
-                else opportunity.title,
+                text=text,
                 link=url_for("opportunities.show", opportunity_id=opportunity.id, _external=True),
             )
         )
@@ -112,16 +127,21 @@ def send_digests(session: Session, today: date) -> int:
                 frequency = Frequency.DAILY  # switched back to immediate: flush what waited
             if not claim_once(session, f"digest:{user_id}:{frequency.value}:{period_key(frequency, today)}"):
                 continue
-            sections: dict[str, list[DigestItem]] = defaultdict(list)
+            sections: dict[Category, list[DigestItem]] = defaultdict(list)
             for item in chosen:
-                sections[Category(item.category).label].append(item)
+                sections[Category(item.category)].append(item)
                 item.digested_at = utcnow()
             queue_email(
                 session,
                 to=(user.email, user.name),
+                locale=recipient_locale(user),
                 template="digest",
                 category="digest",
-                subject=f"Your {frequency.value} summary from the IR Opportunity Matcher",
+                subject=(
+                    _l("Your daily summary from the IR Opportunity Matcher")
+                    if frequency == Frequency.DAILY
+                    else _l("Your weekly summary from the IR Opportunity Matcher")
+                ),
                 context={
                     "sections": dict(sections),
                     "frequency": frequency.value,
@@ -150,7 +170,11 @@ def send_reminders(session: Session, today: date) -> int:
                 to=match.applicant,
                 template="reply_reminder",
                 category=Category.OFFERS,
-                subject=f"Reply by {match.response_deadline:%d %B}: {match.opportunity.title}",
+                subject=_l(
+                    "Reply by %(day)s: %(title)s",
+                    day=LazyString(long_day, match.response_deadline),
+                    title=match.opportunity.title,
+                ),
                 context={
                     "match": match,
                     "opportunity": match.opportunity,

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -60,7 +61,7 @@ def _offers(session: Session, job: OutboxJob, run: MatchRun) -> bool:
             .where(Match.id > job.progress, Match.applicant_id.is_not(None))
             .options(
                 # An email needs only these of its recipient: not the password hash and the rest.
-                selectinload(Match.applicant).load_only(User.id, User.email, User.name),
+                selectinload(Match.applicant).load_only(User.id, User.email, User.name, User.locale),
                 selectinload(Match.opportunity).selectinload(Opportunity.organisation),
             )
             .order_by(Match.id)
@@ -156,7 +157,9 @@ def _letters(session: Session, job: OutboxJob, run: MatchRun) -> bool:
                     to=applicants[letter.applicant_id],
                     template="outcome_letter",
                     category=Category.OFFERS,
-                    subject=f"{run.round.name}: no place for you this time, and what you can do now",
+                    subject=_l(
+                        "%(round)s: no place for you this time, and what you can do now", round=run.round.name
+                    ),
                     context={
                         "letter": letter,
                         "round": run.round,

@@ -8,6 +8,9 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from matcher.mail.compose import compose_emails
@@ -44,9 +47,9 @@ def _offer(opportunity: Opportunity, response_deadline: date | None, from_waitli
         "template": "waitlist_offer" if from_waitlist else "match_published",
         "category": Category.OFFERS,
         "subject": (
-            f"A place was freed and is offered to you: {opportunity.title}"
+            _l("A place was freed and is offered to you: %(title)s", title=opportunity.title)
             if from_waitlist
-            else f"You are offered a place: {opportunity.title}"
+            else _l("You are offered a place: %(title)s", title=opportunity.title)
         ),
         "context": {
             "opportunity": opportunity,
@@ -96,6 +99,13 @@ class MatchLine:
         )
 
 
+def _hosts_subject(n: int, title: str | None) -> str:
+    """The host's subject, worded for its reader (wrapped in a LazyString: see compose)."""
+    if title is not None:
+        return ngettext("%(num)d match for %(title)s", "%(num)d matches for %(title)s", n, title=title)
+    return ngettext("%(num)d match for your opportunities", "%(num)d matches for your opportunities", n)
+
+
 def notify_hosts(
     session: Session,
     person: User,
@@ -108,13 +118,11 @@ def notify_hosts(
         (m if isinstance(m, MatchLine) else MatchLine.of(m) for m in matches),
         key=lambda m: (m.title, m.opportunity_id, m.id),
     )
-    n = len(lines)
     if from_waitlist:
-        subject = f"A place freed at {lines[0].title} is offered to the next applicant"
+        subject = _l("A place freed at %(title)s is offered to the next applicant", title=lines[0].title)
     else:
-        counted = "1 match" if n == 1 else f"{n} matches"
         one = len({m.opportunity_id for m in lines}) == 1
-        subject = f"{counted} for {lines[0].title if one else 'your opportunities'}"
+        subject = LazyString(_hosts_subject, len(lines), lines[0].title if one else None)
     opportunities = {m.opportunity_id: m.title for m in lines}
     queue_email(
         session,

@@ -51,7 +51,7 @@ def wire_address(address: str) -> str:
         return address
     local, at, domain = address.rpartition("@")
     if not at or not _ascii(local):
-        raise UnicodeError(f"the address {address!r} cannot be sent without SMTPUTF8")
+        raise UnicodeError(f"the address {address!r} cannot be sent without SMTPUTF8")  # i18n: ignore
     return f"{local}@{domain.encode('idna').decode('ascii')}"
 
 
@@ -132,7 +132,7 @@ def email_bytes(
     UnicodeError for an address that cannot be sent: both mean this row can never be sent.
     """
     if _has_line_break(to_name, to_address, subject, message_id, unsubscribe_url):
-        raise BadHeaderError("a header value holds a line break")
+        raise BadHeaderError("a header value holds a line break")  # i18n: ignore
     from_header, mail_from = sender
     address = wire_address(to_address)
     headers = [

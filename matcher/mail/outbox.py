@@ -29,12 +29,15 @@ def queue_email(
     context: dict[str, Any] | None = None,
     digest_line: str | None = None,
     frequency: Frequency | None = None,
+    locale: str | None = None,
 ) -> OutboxMessage | None:
     """Render templates/email/<template>.txt and .html and stage the message for delivery.
 
     For a user who chose a daily or weekly digest for this category, a digest line is staged
     instead (``digest_line``, or the subject); for one who turned the category off, nothing.
     Callers writing many emails may pass the recipient's ``frequency`` they already looked up.
+    The email is written in the recipient's language (compose.recipient_locale; ``locale`` for an
+    address that is not a user's own), so pass ``subject`` and ``digest_line`` as lazy strings.
     """
     values = compose_email(
         session,
@@ -45,6 +48,7 @@ def queue_email(
         context=context,
         digest_line=digest_line,
         frequency=frequency,
+        locale=locale,
     )
     if values is None:
         return None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +17,24 @@ from matcher.models.notification import Category
 
 def coordinators(session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.role == Role.COORDINATOR).order_by(User.id)))
+
+
+def _awaiting(organisations: int, claims: int, renames: int) -> str:
+    parts = []
+    if organisations:
+        parts.append(
+            ngettext("%(num)d organisation to verify", "%(num)d organisations to verify", organisations)
+        )
+    if claims:
+        parts.append(ngettext("%(num)d claim to decide", "%(num)d claims to decide", claims))
+    if renames:
+        parts.append(ngettext("%(num)d new name to approve", "%(num)d new names to approve", renames))
+    return _("Waiting for you: %(list)s", list=", ".join(parts))
+
+
+def awaiting_subject(organisations: int, claims: int, renames: int) -> LazyString:
+    """The subject of the coordinators' "organisations awaiting" email, worded for each reader."""
+    return LazyString(_awaiting, organisations, claims, renames)
 
 
 def tell_coordinators(session: Session, *, template: str, subject: str, context: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from matcher.mail.outbox import queue_email
@@ -20,8 +21,10 @@ def applied(session: Session, applicant: User, application: Application, opportu
         to=applicant,
         template="application_receipt",
         category=Category.MATCHING,
-        subject=f"You applied to {opportunity.title}",
-        digest_line=f"You applied to {opportunity.title} (choice {application.rank})",
+        subject=_l("You applied to %(title)s", title=opportunity.title),
+        digest_line=_l(
+            "You applied to %(title)s (choice %(rank)s)", title=opportunity.title, rank=application.rank
+        ),
         context={
             "application": application,
             "opportunity": opportunity,
@@ -43,9 +46,9 @@ def answered(session: Session, match: Match, closed: Sequence[Opportunity] = ())
         template="place_accepted" if accepted else "place_declined",
         category=Category.MATCHING,
         subject=(
-            f"Your place is confirmed: {opportunity.title}"
+            _l("Your place is confirmed: %(title)s", title=opportunity.title)
             if accepted
-            else f"You declined the place at {opportunity.title}"
+            else _l("You declined the place at %(title)s", title=opportunity.title)
         ),
         context={
             "match": match,

@@ -8,14 +8,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from flask import url_for
+from flask import has_request_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from matcher import audit
 from matcher.db import utcnow
-from matcher.i18n import LANGUAGES
+from matcher.i18n import LANGUAGES, locale_code
 from matcher.mail.outbox import queue_email
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.security import (
@@ -143,6 +144,8 @@ def sign_up(session: Session, data: SignUp) -> User | None:
         _tell_owner_of_signup_attempt(session, existing)
         return None
     user = create_user(session, email=data.email, name=data.name, password=data.password, role=data.role)
+    # Their emails (this one first) follow the language they signed up in.
+    user.locale = locale_code() if has_request_context() else None
     if data.role == Role.ORG_MEMBER:
         _join_or_create_organisation(session, user, data.organisation_name.strip())
     send_verification(session, user)
@@ -154,7 +157,7 @@ def _tell_owner_of_signup_attempt(session: Session, user: User) -> None:
         session,
         to=user,
         template="signup_attempt",
-        subject="Someone tried to sign up with your email address",
+        subject=_l("Someone tried to sign up with your email address"),
         category="account",
         context={
             "login_link": url_for("auth.login", _external=True),
@@ -211,7 +214,7 @@ def send_verification(session: Session, user: User) -> None:
         session,
         to=user,
         template="verify_email",
-        subject="Confirm your email address",
+        subject=_l("Confirm your email address"),
         category="account",
         context={"link": url_for("auth.verify_email", token=token, _external=True)},
     )
@@ -258,7 +261,7 @@ def request_password_reset(session: Session, email: str) -> None:
         session,
         to=user,
         template="reset_password",
-        subject="Reset your password",
+        subject=_l("Reset your password"),
         category="account",
         context={"link": url_for("auth.reset_password", token=token, _external=True)},
     )
@@ -322,8 +325,9 @@ def request_email_change(session: Session, user: User, password: str, new_email:
     queue_email(
         session,
         to=(new_email, user.name),
+        locale=user.locale,
         template="confirm_email_change",
-        subject="Confirm your new email address",
+        subject=_l("Confirm your new email address"),
         category="account",
         context={"link": url_for("auth.confirm_email_change", token=token, _external=True)},
     )
@@ -342,8 +346,9 @@ def confirm_email_change(session: Session, token: str) -> User:
     queue_email(
         session,
         to=(old_email, user.name),
+        locale=user.locale,
         template="email_changed",
-        subject="Your email address was changed",
+        subject=_l("Your email address was changed"),
         category="account",
         context={"new_email": user.email},
     )

@@ -217,13 +217,15 @@ def apply(
         session,
         opportunity.organisation,
         template="application_received",
-        subject=f"New application: {opportunity.title}",
+        subject=_l("New application: %(title)s", title=opportunity.title),
         context={
             "opportunity": opportunity,
             "applicant": applicant,
             "link": url_for("applications.applicants", opportunity_id=opportunity.id, _external=True),
         },
-        digest_line=f"{applicant.name} applied to {opportunity.title}",
+        digest_line=_l(
+            "%(applicant)s applied to %(title)s", applicant=applicant.name, title=opportunity.title
+        ),
     )
     return application
 
@@ -269,13 +271,15 @@ def withdraw(session: Session, applicant: User, application_id: int) -> Opportun
         session,
         opportunity.organisation,
         template="application_withdrawn",
-        subject=f"Application withdrawn: {opportunity.title}",
+        subject=_l("Application withdrawn: %(title)s", title=opportunity.title),
         context={
             "opportunity": opportunity,
             "applicant": applicant,
             "link": url_for("applications.applicants", opportunity_id=opportunity.id, _external=True),
         },
-        digest_line=f"{applicant.name} withdrew from {opportunity.title}",
+        digest_line=_l(
+            "%(applicant)s withdrew from %(title)s", applicant=applicant.name, title=opportunity.title
+        ),
     )
     return opportunity
 

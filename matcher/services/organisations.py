@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -15,7 +16,7 @@ from matcher import audit
 from matcher.db import utcnow
 from matcher.mail.digests import claim_once
 from matcher.mail.outbox import queue_email
-from matcher.mail.people import tell_coordinators
+from matcher.mail.people import awaiting_subject, tell_coordinators
 from matcher.models import (
     Country,
     Membership,
@@ -106,9 +107,9 @@ def decide_rename(session: Session, actor: User, organisation: Organisation, app
             session,
             to=user,
             template="organisation_renamed",
-            subject=f"New name approved: {new}"
+            subject=_l("New name approved: %(name)s", name=new)
             if approve
-            else f"New name not approved: {old} keeps its name",
+            else _l("New name not approved: %(name)s keeps its name", name=old),
             category="organisation",
             context={
                 "old": old,
@@ -195,17 +196,10 @@ def alert_coordinators(session: Session) -> int:
     ]
     if not organisations and not claims and not renames:
         return 0
-    parts = []
-    if organisations:
-        parts.append(f"{len(organisations)} organisation{'s' if len(organisations) != 1 else ''} to verify")
-    if claims:
-        parts.append(f"{len(claims)} claim{'s' if len(claims) != 1 else ''} to decide")
-    if renames:
-        parts.append(f"{len(renames)} new name{'s' if len(renames) != 1 else ''} to approve")
     tell_coordinators(
         session,
         template="organisations_awaiting",
-        subject="Waiting for you: " + ", ".join(parts),
+        subject=awaiting_subject(len(organisations), len(claims), len(renames)),
         context={
             "organisations": organisations,
             "claims": claims,
@@ -233,7 +227,7 @@ def verify(session: Session, actor: User, organisation: Organisation) -> None:
             session,
             to=user,
             template="organisation_verified",
-            subject=f"{organisation.name} is verified",
+            subject=_l("%(organisation)s is verified", organisation=organisation.name),
             category="organisation",
             context={
                 "organisation": organisation,
@@ -255,7 +249,7 @@ def reject(session: Session, actor: User, organisation: Organisation, reason: st
             session,
             to=user,
             template="organisation_rejected",
-            subject=f"{organisation.name} could not be verified",
+            subject=_l("%(organisation)s could not be verified", organisation=organisation.name),
             category="organisation",
             context={
                 "organisation": organisation,
@@ -323,7 +317,7 @@ def invite(session: Session, actor: User, organisation: Organisation, email: str
         session,
         to=(email, ""),
         template="organisation_invite",
-        subject=f"Join {organisation.name} on the IR Opportunity Matcher",
+        subject=_l("Join %(organisation)s on the IR Opportunity Matcher", organisation=organisation.name),
         category="organisation",
         context={
             "organisation": organisation,

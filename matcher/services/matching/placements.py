@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -161,14 +162,19 @@ def _tell_host_and_coordinators(session: Session, match: Match) -> None:
     round_owner = match.run.round.created_by
     if round_owner is not None:
         people.append(round_owner)
-    who = match.applicant.name if match.applicant else "An applicant"
+    who = match.applicant.name if match.applicant else _l("An applicant")
+    answer = (
+        _l("%(applicant)s accepted %(title)s", applicant=who, title=opportunity.title)
+        if match.status == S.ACCEPTED
+        else _l("%(applicant)s declined %(title)s", applicant=who, title=opportunity.title)
+    )
     for person in {p.id: p for p in people}.values():
         queue_email(
             session,
             to=person,
             template="match_answered",
             category="matching",
-            subject=f"{who} {match.status} {opportunity.title}",
+            subject=answer,
             context={
                 "match": match,
                 "opportunity": opportunity,
@@ -244,7 +250,7 @@ def cancel(session: Session, actor: User, match_id: int, reason: str) -> Match:
             to=match.applicant,
             template="placement_cancelled",
             category="matching",
-            subject=f"Your placement was cancelled: {match.opportunity.title}",
+            subject=_l("Your placement was cancelled: %(title)s", title=match.opportunity.title),
             context={
                 "match": match,
                 "opportunity": match.opportunity,

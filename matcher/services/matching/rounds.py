@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -295,7 +296,7 @@ def run_round(
     tell_coordinators(
         session,
         template="round_finished",
-        subject=f"{match_round.name}: run {run.number} finished",
+        subject=_l("%(round)s: run %(number)s finished", round=match_round.name, number=run.number),
         context={
             "round": match_round,
             "run": run,
