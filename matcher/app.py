@@ -24,6 +24,7 @@ from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
 from matcher.formatting import (
     country_label,
     country_name,
+    country_named,
     day,
     label_for,
     language_name,
@@ -160,7 +161,17 @@ def register_hooks(app: Flask) -> None:
     app.add_template_global(error_links)
     app.add_template_filter(localtime)
     app.add_template_filter(and_list)
-    for written in (day, long_day, money, number, country_name, language_name, country_label, region_label):
+    for written in (
+        day,
+        long_day,
+        money,
+        number,
+        country_name,
+        language_name,
+        country_label,
+        region_label,
+        country_named,
+    ):
         app.add_template_filter(written)
     app.add_template_filter(label_for, "label")
     app.add_template_global(label_for)

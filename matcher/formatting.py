@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 
+import pycountry
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone_name
 from babel.lists import format_list
@@ -129,7 +130,7 @@ def label_for(item, field: str = "label") -> str:
         return english
     iso2 = getattr(item, "iso2", None)
     if iso2 is not None and field == "name":
-        return country_name(iso2, english)
+        return country_named(iso2, english)
     words = (getattr(item, "translations", None) or {}).get(code) or {}
     return words.get(field) or english
 
@@ -137,7 +138,34 @@ def label_for(item, field: str = "label") -> str:
 def country_label(country) -> str:
     """A country row (or CountryRef) named in the reader's language; English reads our data's
     name (country_converter's short names, which CLDR's English ones do not always match)."""
-    return label_for(country, "name") if country is not None else ""
+    return country_named(country.iso2, country.name) if country is not None else ""
+
+
+def country_named(code: str | None, english: str) -> str:
+    """A country known by its code and our data's (English) name, named in the reader's language."""
+    return english if language() == "en" or not code else country_name(code, english)
+
+
+@cache
+def _english_language_names() -> dict[str, str]:
+    """Every ISO 639-1 language's English name, from pycountry (walked once: ~8,000 entries)."""
+    return {
+        lang.alpha_2: lang.name.replace(" (macrolanguage)", "")
+        for lang in pycountry.languages
+        if hasattr(lang, "alpha_2")
+    }
+
+
+def language_label(code: str) -> str:
+    """A language (ISO 639-1 code) named in the reader's language: pycountry's English name in
+    English (as the app always wrote them), CLDR's otherwise, pycountry's for the few CLDR lacks."""
+    english = _english_language_names().get(code, code)
+    return english if language() == "en" else language_name(code, english)
+
+
+def language_codes() -> tuple[str, ...]:
+    """Every ISO 639-1 language code."""
+    return tuple(_english_language_names())
 
 
 def region_label(name: str | None) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import pycountry
 from sqlalchemy.orm import Session
 
+from matcher.formatting import language_label
 from matcher.models import (
     OpportunityType,
 )
@@ -104,8 +105,8 @@ def expand_subregions(names: tuple[str, ...]) -> set[str]:
 
 
 def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_2=code)
-    return language.name.replace(" (macrolanguage)", "") if language else code
+    """A language named in the reader's language (formatting.language_label)."""
+    return language_label(code)
 
 
 def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, FilterErrors]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import functools
 
-import pycountry
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
-from matcher.formatting import country_label, label_for, language, language_name, region_label, sort_key
+from matcher.formatting import (
+    country_label,
+    label_for,
+    language,
+    language_codes,
+    language_label,
+    region_label,
+    sort_key,
+)
 from matcher.models import LanguageLevel, OpportunityType
 from matcher.services import reference
 
@@ -68,23 +75,6 @@ def type_choices() -> list[SelectChoice]:
 
 
 @functools.cache
-def _english_language_names() -> dict[str, str]:
-    """Every ISO 639-1 language's English name, from pycountry (walked once: ~8,000 entries)."""
-    return {
-        lang.alpha_2: lang.name.replace(" (macrolanguage)", "")
-        for lang in pycountry.languages
-        if hasattr(lang, "alpha_2")
-    }
-
-
-def spoken_language_name(code: str) -> str:
-    """A language named in the reader's language: pycountry's English name in English, CLDR's
-    name otherwise (pycountry's English one for the few CLDR lacks)."""
-    english = _english_language_names().get(code, code)
-    return english if language() == "en" else language_name(code, english)
-
-
-@functools.cache
 def _languages(reader: str) -> tuple[tuple[str, str], ...]:
     """(code, name) of the common languages, then of every other ISO 639-1 language by name, named
     and sorted in the reader's language.
@@ -93,13 +83,9 @@ def _languages(reader: str) -> tuple[tuple[str, str], ...]:
     when done on every request.
     """
     with force_locale(reader):
-        common = [(code, spoken_language_name(code)) for code in COMMON_LANGUAGES]
+        common = [(code, language_label(code)) for code in COMMON_LANGUAGES]
         rest = sorted(
-            (
-                (code, spoken_language_name(code))
-                for code in _english_language_names()
-                if code not in COMMON_LANGUAGES
-            ),
+            ((code, language_label(code)) for code in language_codes() if code not in COMMON_LANGUAGES),
             key=lambda pair: sort_key(pair[1]),
         )
     return tuple(common + rest)
