@@ -188,6 +188,14 @@ def sort_key(text: str) -> tuple[str, str]:
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold(), text
 
 
+def language_in_sentence(code: str | None) -> str:
+    """A language named in the reader's language as it reads inside a sentence: "portugais" in
+    "Rédigé en portugais" (CLDR writes French, Portuguese and Spanish names in lower case)."""
+    if not code:
+        return ""
+    return locale().languages.get(code.lower()) or language_label(code)
+
+
 def spoken_list(items, style: str = "standard") -> str:
     """A list as it is read: "a, b and c"; "a, b et c" in French ("or" for style="or")."""
     items = [str(item) for item in items]

@@ -20,6 +20,7 @@ from matcher.formatting import (
     sort_key,
 )
 from matcher.models import LanguageLevel, OpportunityType
+from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.services import reference
 
 # Languages most used on IR electives first; then every ISO 639-1 language.
@@ -95,6 +96,11 @@ def language_choices(blank: str | None = "—") -> list[SelectChoice]:
     # New SelectChoice objects every time: they are mutable, so a cached list could be changed.
     choices = [SelectChoice(code, label) for code, label in _languages(language())]
     return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+def content_language_choices() -> list[SelectChoice]:
+    """The languages content can be written in (the interface's), named in the reader's language."""
+    return [SelectChoice(code, language_label(code)) for code in CONTENT_LANGUAGES]
 
 
 def language_level_choices() -> list[SelectChoice]:

@@ -25,6 +25,7 @@ from matcher.engine.profiles import (
 )
 from matcher.engine.reasons import PHRASES, Voice, render
 from matcher.engine.scoring import Score
+from matcher.formatting import country_label, label_for
 from matcher.models import Interest, Opportunity, OpportunityStatus
 from matcher.models.matching import Match, MatchStatus
 from matcher.models.profile import (
@@ -47,11 +48,12 @@ PROFICIENCY = {
 
 
 def taxonomy(session: Session) -> Taxonomy:
-    """Interest groups and the words the engine uses for codes, from the reference data."""
+    """Interest groups and the words the engine uses for codes, from the reference data, in the
+    language being written (the reader's, or an email's recipient's)."""
     interests = reference.interests(session)
-    levels = {lv.rank: lv.label for lv in reference.levels(session)}
-    labels: dict[str, str] = {i.slug: i.label for i in interests}
-    labels.update((c.iso2, c.name) for c in reference.countries(session))
+    levels = {lv.rank: label_for(lv) for lv in reference.levels(session)}
+    labels: dict[str, str] = {i.slug: label_for(i) for i in interests}
+    labels.update((c.iso2, country_label(c)) for c in reference.countries(session))
     return Taxonomy(interest_groups={i.slug: i.group for i in interests}, labels=labels, level_names=levels)
 
 
