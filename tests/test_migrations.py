@@ -54,3 +54,87 @@ def test_calendar_tokens_migration_gives_every_existing_account_its_own_token(em
         tokens = connection.execute(text("SELECT calendar_token FROM users")).scalars().all()
     assert len(tokens) == 2 and len(set(tokens)) == 2 and all(len(t) == 43 for t in tokens)
     command.downgrade(config, "base")
+
+
+def _columns(table: str) -> set[str]:
+    with db.engine.connect() as connection:
+        return {c["name"] for c in inspect(connection).get_columns(table)}
+
+
+def test_reference_translations_migration_adds_an_empty_translations_column_and_removes_it(empty_app):
+    from sqlalchemy import text
+
+    config = alembic_config(empty_app)
+    command.upgrade(config, "0020_user_locale")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO interests (slug, label, \"group\", position) VALUES ('tace', 'TACE', 'Oncology', 1)"
+            )
+        )
+    command.upgrade(config, "0021_reference_translations")
+    with db.engine.connect() as connection:
+        stored = connection.execute(text("SELECT translations FROM interests")).scalar_one()
+    assert stored in ("{}", {})  # the English label shows until `flask reference sync` fills it
+    assert "translations" in _columns("training_levels")
+    command.downgrade(config, "0020_user_locale")
+    assert "translations" not in _columns("interests") and "translations" not in _columns("training_levels")
+    command.downgrade(config, "base")
+
+
+def test_content_language_migration_gives_opportunities_their_authors_language(empty_app):
+    from sqlalchemy import text
+
+    config = alembic_config(empty_app)
+    command.upgrade(config, "0021_reference_translations")
+    with db.engine.begin() as connection:
+        for n, locale in ((1, "pt"), (2, None)):
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, created_at, session_token,"
+                    " calendar_token, locale) VALUES (:n, :email, 'Someone', 'x', 'org_member',"
+                    " CURRENT_TIMESTAMP, :session, :calendar, :locale)"
+                ),
+                {
+                    "n": n,
+                    "email": f"host{n}@example.org",
+                    "session": f"s{n}",
+                    "calendar": f"c{n}",
+                    "locale": locale,
+                },
+            )
+        connection.execute(
+            text(
+                "INSERT INTO countries (iso2, name, region, subregion) VALUES ('MZ', 'Mozambique', 'Africa', 'Eastern Africa')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO training_levels (code, label, rank) VALUES ('ms4', 'Year 4', 4)")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO organisations (id, name, slug, description, created_at) VALUES (1, 'H', 'h', '', CURRENT_TIMESTAMP)"
+            )
+        )
+        for n, author in ((1, 1), (2, 2), (3, None)):
+            connection.execute(
+                text(
+                    "INSERT INTO opportunities (id, organisation_id, title, description, type, host_institution,"
+                    " city, country_code, level_min, level_max, starts_on, ends_on, flexible, capacity,"
+                    " places_filled, accommodation_provided, stipend_provided, requirements, needs_visa,"
+                    " needs_temporary_licence, needs_indemnity, needs_immunisations, contact_name, contact_email,"
+                    " status, created_at, updated_at, created_by_id) VALUES (:n, 1, 'T', 'D', 'observership',"
+                    " 'H', 'Maputo', 'MZ', 4, 4, '2030-01-01', '2030-02-01', false, 1, 0, false, false, '',"
+                    " false, false, false, false, '', '', 'draft', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :author)"
+                ),
+                {"n": n, "author": author},
+            )
+    command.upgrade(config, "0022_content_language")
+    with db.engine.connect() as connection:
+        written = dict(connection.execute(text("SELECT id, written_in FROM opportunities")).all())
+        organisation = connection.execute(text("SELECT written_in FROM organisations")).scalar_one()
+    assert written == {1: "pt", 2: "en", 3: "en"} and organisation == "en"
+    command.downgrade(config, "0021_reference_translations")
+    assert "written_in" not in _columns("opportunities") and "summaries" not in _columns("opportunities")
+    assert "written_in" not in _columns("organisations")
+    command.downgrade(config, "base")

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.formatting import language, language_label
+from matcher.formatting import language, language_in_sentence
 from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.services.opportunities import (
     SUMMARY_MAX,
@@ -124,7 +124,7 @@ class OpportunityForm(AppForm):
             row.form.level.choices = choices.language_level_choices()
         self.written_in.choices = choices.content_language_choices()
         for code, summary in self.summary_fields():
-            summary.label.text = _("Summary in %(language)s (optional)", language=language_label(code))
+            summary.label.text = _("Summary in %(language)s (optional)", language=language_in_sentence(code))
             summary.description = _(
                 "A few sentences for readers of this language, up to %(max)d characters.", max=SUMMARY_MAX
             )

@@ -3,6 +3,9 @@ each label in French, Portuguese and Spanish ({"fr": {"label": ..., "group": ...
 until `flask reference sync` (run after every upgrade) fills it from matcher/reference/taxonomy.py;
 until then pages show the English labels.
 
+Columns are added and dropped in place (SQLite 3.35+ drops one natively): a batch would copy the
+table and drop the old one, which, with SQLite's foreign keys on, deletes the rows that refer to it.
+
 Revision ID: 0021_reference_translations
 Revises: 0020_user_locale
 """
@@ -20,11 +23,9 @@ TABLES = ("interests", "training_levels")
 
 def upgrade():
     for table in TABLES:
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.add_column(sa.Column("translations", sa.JSON(), server_default="{}", nullable=False))
+        op.add_column(table, sa.Column("translations", sa.JSON(), server_default="{}", nullable=False))
 
 
 def downgrade():
     for table in TABLES:
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_column("translations")
+        op.drop_column(table, "translations")

@@ -3,11 +3,13 @@ their text is written in (`written_in`, one of the interface languages), and opp
 carry short summaries in other languages (`summaries`, {"fr": "..."}). Existing opportunities take
 their author's chosen language when there is one, else English; organisations English.
 
+Columns are added and dropped in place. The CHECK on `written_in` is added on PostgreSQL only:
+SQLite can add one only by copying the table, and dropping the old copy with foreign keys on
+would delete every application, interest link and placement that refers to it.
+
 Revision ID: 0022_content_language
 Revises: 0021_reference_translations
 """
-
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,35 +19,22 @@ down_revision = "0021_reference_translations"
 branch_labels = None
 depends_on = None
 
+TABLES = ("opportunities", "organisations")
 KNOWN = "written_in IN ('en', 'fr', 'pt', 'es')"
-DEADLINE_ORDER = "ix_opportunities_deadline_order"
 
 
-@contextmanager
-def _opportunities_batch():
-    """A batch on opportunities. SQLite adds a CHECK by copying the table, which loses the
-    expression index of 0008 (the copy carries only plain-column indexes): it is built again."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.drop_index(DEADLINE_ORDER, table_name="opportunities")
-    with op.batch_alter_table("opportunities") as batch_op:
-        yield batch_op
-    if sqlite:
-        op.create_index(
-            DEADLINE_ORDER,
-            "opportunities",
-            ["status", sa.text("(deadline IS NULL)"), "deadline", "starts_on"],
-        )
+def _checks() -> bool:
+    return op.get_bind().dialect.name != "sqlite"
 
 
 def upgrade():
-    with _opportunities_batch() as batch_op:
-        batch_op.add_column(sa.Column("written_in", sa.String(length=8), server_default="en", nullable=False))
-        batch_op.add_column(sa.Column("summaries", sa.JSON(), server_default="{}", nullable=False))
-        batch_op.create_check_constraint("written_in_known", KNOWN)
-    with op.batch_alter_table("organisations") as batch_op:
-        batch_op.add_column(sa.Column("written_in", sa.String(length=8), server_default="en", nullable=False))
-        batch_op.create_check_constraint("written_in_known", KNOWN)
+    for table in TABLES:
+        op.add_column(
+            table, sa.Column("written_in", sa.String(length=8), server_default="en", nullable=False)
+        )
+        if _checks():
+            op.create_check_constraint(op.f(f"ck_{table}_written_in_known"), table, KNOWN)
+    op.add_column("opportunities", sa.Column("summaries", sa.JSON(), server_default="{}", nullable=False))
     op.execute(
         "UPDATE opportunities SET written_in = (SELECT users.locale FROM users"
         " WHERE users.id = opportunities.created_by_id)"
@@ -54,10 +43,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("organisations") as batch_op:
-        batch_op.drop_constraint("written_in_known", type_="check")
-        batch_op.drop_column("written_in")
-    with _opportunities_batch() as batch_op:
-        batch_op.drop_constraint("written_in_known", type_="check")
-        batch_op.drop_column("summaries")
-        batch_op.drop_column("written_in")
+    op.drop_column("opportunities", "summaries")
+    for table in reversed(TABLES):
+        if _checks():
+            op.drop_constraint(op.f(f"ck_{table}_written_in_known"), table, type_="check")
+        op.drop_column(table, "written_in")
