@@ -61,17 +61,20 @@ def _columns(table: str) -> set[str]:
         return {c["name"] for c in inspect(connection).get_columns(table)}
 
 
+def _insert(connection, table: str, **values) -> None:
+    from sqlalchemy import column, insert
+    from sqlalchemy import table as table_named
+
+    connection.execute(insert(table_named(table, *map(column, values))).values(**values))
+
+
 def test_reference_translations_migration_adds_an_empty_translations_column_and_removes_it(empty_app):
     from sqlalchemy import text
 
     config = alembic_config(empty_app)
     command.upgrade(config, "0020_user_locale")
     with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO interests (slug, label, \"group\", position) VALUES ('tace', 'TACE', 'Oncology', 1)"
-            )
-        )
+        _insert(connection, "interests", slug="tace", label="TACE", group="Oncology", position=1)
     command.upgrade(config, "0021_reference_translations")
     with db.engine.connect() as connection:
         stored = connection.execute(text("SELECT translations FROM interests")).scalar_one()
@@ -83,52 +86,35 @@ def test_reference_translations_migration_adds_an_empty_translations_column_and_
 
 
 def test_content_language_migration_gives_opportunities_their_authors_language(empty_app):
+    from datetime import date, datetime
+
     from sqlalchemy import text
 
     config = alembic_config(empty_app)
     command.upgrade(config, "0021_reference_translations")
+    now = datetime(2027, 1, 1, 12, 0)
     with db.engine.begin() as connection:
         for n, locale in ((1, "pt"), (2, None)):
-            connection.execute(
-                text(
-                    "INSERT INTO users (id, email, name, password_hash, role, created_at, session_token,"
-                    " calendar_token, locale) VALUES (:n, :email, 'Someone', 'x', 'org_member',"
-                    " CURRENT_TIMESTAMP, :session, :calendar, :locale)"
-                ),
-                {
-                    "n": n,
-                    "email": f"host{n}@example.org",
-                    "session": f"s{n}",
-                    "calendar": f"c{n}",
-                    "locale": locale,
-                },
-            )
-        connection.execute(
-            text(
-                "INSERT INTO countries (iso2, name, region, subregion) VALUES ('MZ', 'Mozambique', 'Africa', 'Eastern Africa')"
-            )
+            _insert(
+                connection, "users", id=n, email=f"host{n}@example.org", name="Someone",
+                password_hash="x", role="org_member", created_at=now, session_token=f"s{n}",
+                calendar_token=f"c{n}", locale=locale,
+            )  # fmt: skip
+        _insert(
+            connection, "countries", iso2="MZ", name="Mozambique", region="Africa", subregion="Eastern Africa"
         )
-        connection.execute(
-            text("INSERT INTO training_levels (code, label, rank) VALUES ('ms4', 'Year 4', 4)")
-        )
-        connection.execute(
-            text(
-                "INSERT INTO organisations (id, name, slug, description, created_at) VALUES (1, 'H', 'h', '', CURRENT_TIMESTAMP)"
-            )
-        )
+        _insert(connection, "training_levels", code="ms4", label="Year 4", rank=4)
+        _insert(connection, "organisations", id=1, name="H", slug="h", description="", created_at=now)
         for n, author in ((1, 1), (2, 2), (3, None)):
-            connection.execute(
-                text(
-                    "INSERT INTO opportunities (id, organisation_id, title, description, type, host_institution,"
-                    " city, country_code, level_min, level_max, starts_on, ends_on, flexible, capacity,"
-                    " places_filled, accommodation_provided, stipend_provided, requirements, needs_visa,"
-                    " needs_temporary_licence, needs_indemnity, needs_immunisations, contact_name, contact_email,"
-                    " status, created_at, updated_at, created_by_id) VALUES (:n, 1, 'T', 'D', 'observership',"
-                    " 'H', 'Maputo', 'MZ', 4, 4, '2030-01-01', '2030-02-01', false, 1, 0, false, false, '',"
-                    " false, false, false, false, '', '', 'draft', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :author)"
-                ),
-                {"n": n, "author": author},
-            )
+            _insert(
+                connection, "opportunities", id=n, organisation_id=1, title="T", description="D",
+                type="observership", host_institution="H", city="Maputo", country_code="MZ", level_min=4,
+                level_max=4, starts_on=date(2030, 1, 1), ends_on=date(2030, 2, 1), flexible=False, capacity=1,
+                places_filled=0, accommodation_provided=False, stipend_provided=False, requirements="",
+                needs_visa=False, needs_temporary_licence=False, needs_indemnity=False,
+                needs_immunisations=False, contact_name="", contact_email="", status="draft", created_at=now,
+                updated_at=now, created_by_id=author,
+            )  # fmt: skip
     command.upgrade(config, "0022_content_language")
     with db.engine.connect() as connection:
         written = dict(connection.execute(text("SELECT id, written_in FROM opportunities")).all())
