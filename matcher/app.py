@@ -22,7 +22,19 @@ from matcher.coordination import bp as coordination_bp
 from matcher.coordination import reading_bp
 from matcher.errors import register_error_handlers
 from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
-from matcher.formatting import country_name, day, language_name, long_day, money, number
+from matcher.formatting import (
+    country_label,
+    country_name,
+    country_named,
+    day,
+    label_for,
+    language_in_sentence,
+    language_name,
+    long_day,
+    money,
+    number,
+    region_label,
+)
 from matcher.i18n import bp as i18n_bp
 from matcher.i18n import init_i18n
 from matcher.jobs import queue as task_queue
@@ -153,8 +165,21 @@ def register_hooks(app: Flask) -> None:
     app.add_template_global(error_links)
     app.add_template_filter(localtime)
     app.add_template_filter(and_list)
-    for written in (day, long_day, money, number, country_name, language_name):
+    for written in (
+        day,
+        long_day,
+        money,
+        number,
+        country_name,
+        language_name,
+        language_in_sentence,
+        country_label,
+        region_label,
+        country_named,
+    ):
         app.add_template_filter(written)
+    app.add_template_filter(label_for, "label")
+    app.add_template_global(label_for)
     app.add_template_global(requirements_to_check)
     app.add_template_global(MatchStatus)
     app.add_template_filter(explained)

@@ -9,15 +9,19 @@ the same varieties as the catalogues (matcher/translations/GLOSSARY.md).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 
+import pycountry
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone_name
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from flask_babel import get_locale
+
+from matcher.reference.places import M49_CODES, M49_NAMES
 
 # The variety each interface language is formatted in.
 VARIETY = {"en": "en_GB", "fr": "fr_FR", "pt": "pt_PT", "es": "es_419"}
@@ -108,6 +112,88 @@ def language_name(code: str | None, fallback: str = "") -> str:
         return fallback
     name = locale().languages.get(code.lower())
     return name[:1].upper() + name[1:] if name else (fallback or code)
+
+
+def label_for(item, field: str = "label") -> str:
+    """A shipped reference item's words in the reader's language (the `|label` filter).
+
+    `item` is a row or a frozen copy of one (an interest, a training level; later a procedure or a
+    country rule): its `field` column holds the English words and its `translations` the others,
+    `{"fr": {"label": ...}}` (models.reference.Translated). A country (anything with an `iso2`)
+    is named by CLDR. English, or a language or field the data lacks, reads the column itself.
+    """
+    if item is None:
+        return ""
+    english = getattr(item, field)
+    code = language()
+    if code == "en":
+        return english
+    iso2 = getattr(item, "iso2", None)
+    if iso2 is not None and field == "name":
+        return country_named(iso2, english)
+    words = (getattr(item, "translations", None) or {}).get(code) or {}
+    return words.get(field) or english
+
+
+def country_label(country) -> str:
+    """A country row (or CountryRef) named in the reader's language; English reads our data's
+    name (country_converter's short names, which CLDR's English ones do not always match)."""
+    return country_named(country.iso2, country.name) if country is not None else ""
+
+
+def country_named(code: str | None, english: str) -> str:
+    """A country known by its code and our data's (English) name, named in the reader's language."""
+    return english if language() == "en" or not code else country_name(code, english)
+
+
+@cache
+def _english_language_names() -> dict[str, str]:
+    """Every ISO 639-1 language's English name, from pycountry (walked once: ~8,000 entries)."""
+    return {
+        lang.alpha_2: lang.name.replace(" (macrolanguage)", "")
+        for lang in pycountry.languages
+        if hasattr(lang, "alpha_2")
+    }
+
+
+def language_label(code: str) -> str:
+    """A language (ISO 639-1 code) named in the reader's language: pycountry's English name in
+    English (as the app always wrote them), CLDR's otherwise, pycountry's for the few CLDR lacks."""
+    english = _english_language_names().get(code, code)
+    return english if language() == "en" else language_name(code, english)
+
+
+def language_codes() -> tuple[str, ...]:
+    """Every ISO 639-1 language code."""
+    return tuple(_english_language_names())
+
+
+def region_label(name: str | None) -> str:
+    """A UN M49 region, sub-region or grouping, stored and sent by its English name ("Eastern
+    Africa"), named in the reader's language ("Afrique orientale")."""
+    if not name:
+        return ""
+    code = language()
+    m49 = M49_CODES.get(name)
+    if code == "en" or m49 is None:
+        return name
+    written = M49_NAMES.get(code, {}).get(m49) or locale().territories.get(m49)
+    return written[:1].upper() + written[1:] if written else name
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Sorts names as a reader expects ("Égypte" between "Équateur" and "Érythrée", not after
+    "Zimbabwe"), without a collation library: accents and case are compared only to break ties."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold(), text
+
+
+def language_in_sentence(code: str | None) -> str:
+    """A language named in the reader's language as it reads inside a sentence: "portugais" in
+    "Rédigé en portugais" (CLDR writes French, Portuguese and Spanish names in lower case)."""
+    if not code:
+        return ""
+    return locale().languages.get(code.lower()) or language_label(code)
 
 
 def spoken_list(items, style: str = "standard") -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -97,6 +98,12 @@ def _in(values: type[StrEnum]) -> str:
     return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
+# The languages content can be written in: the interface's (matcher.i18n.LANGUAGES). A new one
+# needs a migration that widens the `written_in_known` checks.
+CONTENT_LANGUAGES = ("en", "fr", "pt", "es")
+CONTENT_LANGUAGES_SQL = "(" + ", ".join(f"'{code}'" for code in CONTENT_LANGUAGES) + ")"
+
+
 opportunity_interests = Table(
     "opportunity_interests",
     db.metadata,
@@ -133,6 +140,7 @@ class Opportunity(OpportunityFacts, db.Model):
         CheckConstraint("deadline IS NULL OR deadline <= starts_on", name="deadline_before_start"),
         CheckConstraint("min_weeks IS NULL OR min_weeks >= 1", name="min_weeks_positive"),
         CheckConstraint("fee_amount IS NULL OR fee_amount >= 0", name="fee_not_negative"),
+        CheckConstraint(f"written_in IN {CONTENT_LANGUAGES_SQL}", name="written_in_known"),
         Index("ix_opportunities_search", "status", "starts_on"),
         Index("ix_opportunities_levels", "level_min", "level_max"),
         # Counting the public listing reads this index only, not the (wide) rows.
@@ -165,6 +173,11 @@ class Opportunity(OpportunityFacts, db.Model):
     stipend_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     deadline: Mapped[date | None] = mapped_column(index=True)
     requirements: Mapped[str] = mapped_column(Text, default="")
+    # The language the host wrote the title, description and requirements in: content is never
+    # translated by the app; readers of another language see "Written in ..." (README, "Languages").
+    written_in: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # Optional short summaries the host wrote in other languages, by language code: {"fr": "..."}.
+    summaries: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     needs_visa: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_temporary_licence: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_indemnity: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
+from matcher.models.opportunity import CONTENT_LANGUAGES_SQL
 
 if TYPE_CHECKING:
     from matcher.models.reference import Country
@@ -31,6 +32,7 @@ organisation_countries = Table(
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint(f"written_in IN {CONTENT_LANGUAGES_SQL}", name="written_in_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
@@ -39,6 +41,8 @@ class Organisation(db.Model):
     pending_name: Mapped[str | None] = mapped_column(String(160))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The language the description is written in (see Opportunity.written_in).
+    written_in: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     website: Mapped[str | None] = mapped_column(String(300))
     social_handle: Mapped[str | None] = mapped_column(String(100))
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.iso2"))

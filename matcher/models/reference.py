@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matcher.db import db
@@ -36,7 +36,20 @@ class Country(db.Model):
         return f"<Country {self.iso2}>"
 
 
-class Interest(db.Model):
+class Translated:
+    """Reference data shipped with its words in every interface language (see README, "Languages").
+
+    The English words are the model's own columns (`label`, `group`...); `translations` holds the
+    others by language, `{"fr": {"label": "..."}, ...}`, filled by `flask reference sync` from the
+    shipped data. `formatting.label_for(row)` (the `|label` filter) picks the reader's language and
+    falls back to English for a language or a field the data lacks. Never translated by gettext:
+    the words are data, shipped and synced with the rows they name.
+    """
+
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
+
+
+class Interest(Translated, db.Model):
     __tablename__ = "interests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +59,7 @@ class Interest(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class TrainingLevel(db.Model):
+class TrainingLevel(Translated, db.Model):
     """A stage of training; `rank` orders them so a level range is a BETWEEN query."""
 
     __tablename__ = "training_levels"

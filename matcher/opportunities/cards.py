@@ -1,11 +1,11 @@
 """An opportunity's card in a listing, rendered once per content and kept per process.
 
-A card shows nothing but the opportunity's own facts, the same to everyone, so it is a pure
-fragment: the HTML is kept under the values it shows, the language it is written in (its words and
-dates: the same card never shows French to an English reader) and the app's script root, which its
-link starts with. A change to any of them is a new key, so nothing has to be invalidated; the least
-recently shown cards make room when more than CARDS_KEPT are kept (about 1 KB each). What differs
-per person (why they cannot be matched) is added around it by `_card.html`.
+A card shows nothing but the opportunity's own facts, the same to every reader of a language, so
+it is a pure fragment: the HTML is kept under the values it shows, the reader's language (its
+words, names and dates) and the app's script root (which its link starts with). A change to any
+of them is a new key, so nothing has to be invalidated; the least recently shown cards make room
+when more than CARDS_KEPT are kept (about 1 KB each). What differs per person (why they cannot be
+matched) is added around it by `_card.html`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
-from matcher.formatting import language
+from matcher.formatting import country_label, label_for, language
 from matcher.opportunities import bp
 
 CARDS_KEPT = 20_000
@@ -41,6 +41,8 @@ class Card:
     places_left: int
     capacity: int
     interests: tuple[str, ...]
+    written_in: str  # the language of its title (`lang` when it is not the reader's)
+    reader: str  # the language the card is worded in
 
 
 def card_of(opportunity: Any) -> Card:
@@ -52,7 +54,7 @@ def card_of(opportunity: Any) -> Card:
         o.type_enum.label,
         o.host_institution,
         o.city,
-        o.country.name,
+        country_label(o.country),
         o.starts_on,
         o.ends_on,
         o.flexible,
@@ -61,7 +63,9 @@ def card_of(opportunity: Any) -> Card:
         o.deadline,
         o.places_left,
         o.capacity,
-        tuple(interest.label for interest in o.interests[:3]),
+        tuple(label_for(interest) for interest in o.interests[:3]),
+        o.written_in,
+        language(),
     )
 
 

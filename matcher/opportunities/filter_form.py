@@ -2,9 +2,9 @@
 
 They are pure fragments of the reference data: about 700 options and checkboxes that cost more
 to render than the rest of the page. Each list is rendered once per process, reference version
-(services.reference.derived) and language (its words: "Any region", "Toutes les régions") as
-escaped HTML, item by item; a request only marks its selected values, so the form shows them
-checked without JavaScript.
+and language (services.reference.derived, keyed by the reader's language: names and order differ)
+as escaped HTML, item by item; a request only marks its selected values, so the form shows them
+checked without JavaScript. Values stay codes and English region names, whatever the language.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from matcher.formatting import language
+from matcher.formatting import label_for, language, region_label, sort_key
 from matcher.reference.places import M49_GROUPINGS, UNINHABITED
 from matcher.services import reference
 from matcher.web import choices
@@ -96,22 +96,27 @@ class SearchFormOptions:
 
 
 def _build(session: Session) -> SearchFormOptions:
+    """The lists in the language of the request (or of `force_locale`)."""
     regions = reference.regions(session)
     subregions = _Builder()
     for name, subs in M49_GROUPINGS.items():
+        inside = ", ".join(region_label(sub) for sub in subs)
         subregions.checkbox(
-            "subregion", name, f'{escape(name)} <span class="muted">({escape(", ".join(subs))})</span>'
+            "subregion", name, f'{escape(region_label(name))} <span class="muted">({escape(inside)})</span>'
         )
     for region, subs in regions.items():
-        subregions.text(f'<fieldset class="checklist-group">\n<legend>{escape(region)}</legend>\n')
-        for sub in subs:
-            subregions.checkbox("subregion", sub, str(escape(sub)))
+        subregions.text(
+            f'<fieldset class="checklist-group">\n<legend>{escape(region_label(region))}</legend>\n'
+        )
+        for sub in sorted(subs, key=lambda sub: sort_key(region_label(sub))):
+            subregions.checkbox("subregion", sub, str(escape(region_label(sub))))
         subregions.text("</fieldset>\n")
     interests = _Builder()
     for interest in reference.interests(session):
-        interests.checkbox("interest", interest.slug, str(escape(interest.label)))
+        interests.checkbox("interest", interest.slug, str(escape(label_for(interest))))
+    by_name = sorted(regions, key=lambda region: sort_key(region_label(region)))
     return SearchFormOptions(
-        regions=_options([("", _("Any region")), *((region, region) for region in regions)]),
+        regions=_options([("", _("Any region")), *((region, region_label(region)) for region in by_name)]),
         subregions=subregions.done(),
         # Nobody can host a visit where nobody lives.
         countries=_options(
@@ -121,7 +126,7 @@ def _build(session: Session) -> SearchFormOptions:
         ),
         types=_options([("", _("Any type")), *((t.value, t.label) for t in choices.type_choices())]),
         levels=_options(
-            [("any", _("Any level")), *((lv.code, lv.label) for lv in reference.levels(session))]
+            [("any", _("Any level")), *((lv.code, label_for(lv)) for lv in reference.levels(session))]
         ),
         interests=interests.done(),
         languages=_options((c.value, c.label) for c in choices.language_choices(blank=_("Any language"))),

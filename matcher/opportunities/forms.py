@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -22,9 +23,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matcher.services.opportunities import OpportunityData, cross_field_problems
+from matcher.formatting import language, language_in_sentence
+from matcher.models.opportunity import CONTENT_LANGUAGES
+from matcher.services.opportunities import (
+    SUMMARY_MAX,
+    OpportunityData,
+    cross_field_problems,
+    summary_problems,
+)
 from matcher.web import choices
 from matcher.web.forms import AppForm, RowForm
+
+_SUMMARY_TOO_LONG = _l("Keep the summary to %(max)d characters.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -98,6 +108,19 @@ class OpportunityForm(AppForm):
     contact_email = EmailField(
         _l("Contact email"), validators=[Optional(), Email(_l("Enter a valid email address."))]
     )
+    written_in = SelectField(
+        _l("Written in"),
+        default=language,
+        validators=[DataRequired(_l("Choose the language it is written in."))],
+        description=_l(
+            "The language of the title, description and requirements. They are shown as you wrote them."
+        ),
+    )
+    # A short summary per language, shown above the original text to readers of that language.
+    summary_en = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
+    summary_fr = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
+    summary_pt = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
+    summary_es = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -109,15 +132,36 @@ class OpportunityForm(AppForm):
         for row in self.languages:
             row.form.language.choices = choices.language_choices()
             row.form.level.choices = choices.language_level_choices()
+        self.written_in.choices = choices.content_language_choices()
+        for code, summary in self.summary_fields():
+            summary.label.text = _("Summary in %(language)s (optional)", language=language_in_sentence(code))
+            summary.description = _(
+                "A few sentences for readers of this language, up to %(max)d characters.", max=SUMMARY_MAX
+            )
+
+    def summary_fields(self) -> list[tuple[str, TextAreaField]]:
+        """(language code, field) of each optional summary."""
+        return [(code, self[f"summary_{code}"]) for code in CONTENT_LANGUAGES]
 
     def validate(self, extra_validators=None) -> bool:
         """Field checks and the rules that tie fields together, in one pass: a date in the wrong
         order is reported with a missing title, not after it is fixed."""
         valid = super().validate(extra_validators)
-        for name, message in cross_field_problems(self._parsed()):
+        written_in = None if self.written_in.errors else self.written_in.data
+        for name, message in [
+            *cross_field_problems(self._parsed()),
+            *summary_problems(written_in, self._summaries()),
+        ]:
             self[name].errors = [*self[name].errors, message]
             valid = False
         return valid
+
+    def summaries_given(self) -> bool:
+        """Any summary written or refused: the page shows them unfolded."""
+        return any(summary.data or summary.errors for _code, summary in self.summary_fields())
+
+    def _summaries(self) -> dict[str, str]:
+        return {code: (summary.data or "").strip() for code, summary in self.summary_fields()}
 
     def _parsed(self) -> SimpleNamespace:
         """The values the rules read; None where the field itself is wrong, so no rule guesses."""
@@ -141,9 +185,11 @@ class OpportunityForm(AppForm):
     def load(self, opportunity) -> None:
         """Fill the form from an existing opportunity (GET of the edit page)."""
         for name in OpportunityData.__dataclass_fields__:
-            if name in ("interests", "languages", "level_min", "level_max"):
+            if name in ("interests", "languages", "level_min", "level_max", "summaries"):
                 continue
             getattr(self, name).data = getattr(opportunity, name)
+        for code, summary in self.summary_fields():
+            summary.data = (opportunity.summaries or {}).get(code, "")
         self.level_min.data, self.level_max.data = str(opportunity.level_min), str(opportunity.level_max)
         self.interests.data = [i.slug for i in opportunity.interests]
         for row, lang in zip(self.languages, opportunity.languages, strict=False):
@@ -183,6 +229,8 @@ class OpportunityForm(AppForm):
             needs_immunisations=bool(self.needs_immunisations.data),
             contact_name=(self.contact_name.data or "").strip(),
             contact_email=(self.contact_email.data or "").strip(),
+            written_in=self.written_in.data,
+            summaries={code: text for code, text in self._summaries().items() if text},
         )
 
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
+from matcher.formatting import language
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
 from matcher.web import choices
 from matcher.web.forms import AppForm, CheckboxesField, strip_spaces
@@ -17,6 +18,11 @@ class OrganisationForm(AppForm):
         _l("Description"),
         validators=[Optional(), Length(max=5000)],
         description=_l("A few factual sentences: who you are and what you do in IR."),
+    )
+    written_in = SelectField(
+        _l("Description written in"),
+        default=language,
+        validators=[DataRequired(_l("Choose the language the description is written in."))],
     )
     website = StringField(
         _l("Website"),
@@ -38,6 +44,7 @@ class OrganisationForm(AppForm):
         super().__init__(*args, **kwargs)
         self.country_code.choices = choices.country_choices(blank="—")
         self.countries.choices = choices.country_choices(blank=None)
+        self.written_in.choices = choices.content_language_choices()
 
 
 class InviteForm(AppForm):

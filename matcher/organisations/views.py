@@ -106,6 +106,7 @@ def edit(slug: str):
             social_handle=(form.social_handle.data or "").strip() or None,
             country_code=form.country_code.data or None,
             countries=list(form.countries.data or []),
+            written_in=form.written_in.data,
         )
         if attempt(service.save_profile, db.session, current_user, organisation, data, form=form).ok:
             if organisation.pending_name:

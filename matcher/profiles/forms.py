@@ -93,7 +93,7 @@ class ProfileForm(AppForm):
         self.level.choices = [SelectChoice("", _("Choose your level"))] + [
             SelectChoice(str(lv.rank), lv.label) for lv in profiles.levels_for(db.session, role)
         ]
-        self.home_country.choices = choices.country_choices(blank=_("Choose a country"))
+        self.home_country.choices = choices.country_choices()
         self.places = profiles.places(db.session)
         self.regions.choices = [SelectChoice(r, r) for r in self.places]
         self.subregions.choices = [

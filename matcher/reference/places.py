@@ -29,3 +29,45 @@ UNINHABITED: frozenset[str] = frozenset(
         "UM",  # United States Minor Outlying Islands
     }
 )
+
+# The UN M49 code of each region, sub-region and grouping the data names, by its English name (as
+# in data/countries.csv): the code names it in other languages from CLDR (Babel's territories),
+# e.g. "014" is "Afrique orientale". Source: UN Statistics Division, M49 (as above).
+M49_CODES: dict[str, str] = {
+    "Africa": "002",
+    "Americas": "019",
+    "Asia": "142",
+    "Europe": "150",
+    "Oceania": "009",
+    "Northern Africa": "015",
+    "Eastern Africa": "014",
+    "Middle Africa": "017",
+    "Southern Africa": "018",
+    "Western Africa": "011",
+    "Caribbean": "029",
+    "Central America": "013",
+    "South America": "005",
+    "Northern America": "021",
+    "Central Asia": "143",
+    "Eastern Asia": "030",
+    "South-eastern Asia": "035",
+    "Southern Asia": "034",
+    "Western Asia": "145",
+    "Eastern Europe": "151",
+    "Northern Europe": "154",
+    "Southern Europe": "039",
+    "Western Europe": "155",
+    "Australia and New Zealand": "053",
+    "Melanesia": "054",
+    "Micronesia": "057",
+    "Polynesia": "061",
+    "Sub-Saharan Africa": "202",
+    "Latin America and the Caribbean": "419",
+}
+
+# Where CLDR's name for a code is narrower than M49's: its "419" is "Latin America" alone.
+M49_NAMES: dict[str, dict[str, str]] = {
+    "fr": {"419": "Amérique latine et Caraïbes"},
+    "pt": {"419": "América Latina e Caraíbas"},
+    "es": {"419": "América Latina y el Caribe"},
+}

@@ -57,13 +57,14 @@ def sync_reference_data(session: Session) -> SyncCounts:
     for position, item in enumerate(INTERESTS):
         interest = interests.get(item.slug) or Interest(slug=item.slug)
         interest.label, interest.group, interest.position = item.label, item.group, position
+        interest.translations = item.translations
         session.add(interest)
 
     # Ranks are stable identifiers (opportunities and profiles refer to them): set once, never moved.
     levels = {lv.code: lv for lv in session.scalars(select(TrainingLevel))}
     for item in LEVELS:
         level = levels.get(item.code) or TrainingLevel(code=item.code, rank=item.rank)
-        level.label = item.label
+        level.label, level.translations = item.label, item.translations
         session.add(level)
     session.flush()
     reference.forget(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -61,6 +62,50 @@ DESCRIPTION = (
 )
 
 
+
+
+class WrittenElsewhere(NamedTuple):
+    """A demo opportunity its host wrote in another language than English."""
+
+    written_in: str
+    title: str
+    description: str
+    summaries: dict[str, str]
+
+
+# By the English title in SITES: content stays in its author's language, so the pages show it as it
+# would be, with "Written in ..." and, for the Spanish one, the host's summary in English.
+WRITTEN_ELSEWHERE = {
+    "Elective in Maputo: drainage and biopsy": WrittenElsewhere(
+        "pt",
+        "Estágio opcional em Maputo: drenagens e biópsias",
+        "Estágio clínico opcional de radiologia de intervenção no Hospital Central de Maputo.\n\n"
+        "Integra a equipa de radiologia de intervenção nas listas diárias, nas visitas às enfermarias e nas "
+        "reuniões multidisciplinares, e participa, sob supervisão, nos procedimentos que o seu nível de "
+        "formação permitir: drenagens de abcessos e biópsias guiadas por ecografia. A equipa local orienta; "
+        "quem nos visita aprende primeiro e ensina quando lhe for pedido.\n\n"
+        "Conte com dias longos, alojamento partilhado organizado com a instituição de acolhimento e uma breve "
+        "reflexão escrita no final.",
+        {},
+    ),
+    "Research: IR access mapping in Latin America": WrittenElsewhere(
+        "es",
+        "Investigación: el acceso a la radiología intervencionista en América Latina",
+        "Proyecto de investigación en el Hospital Roosevelt, en Ciudad de Guatemala.\n\n"
+        "Usted se suma al equipo de radiología intervencionista para relevar qué procedimientos ofrecen los "
+        "hospitales públicos de la región, con qué equipos y con qué personal, y ayuda a analizar los datos "
+        "con el equipo local. El equipo local dirige el proyecto; los visitantes aprenden primero y enseñan "
+        "cuando se les pide.\n\n"
+        "Las entrevistas y las reuniones son en español. Al final se entrega un breve informe escrito.",
+        {
+            "en": "A research project at Hospital Roosevelt, Guatemala City: mapping which interventional "
+            "radiology procedures the region's public hospitals offer, with what equipment and staff. "
+            "Interviews and meetings are in Spanish; a good level of Spanish is needed."
+        },
+    ),
+}
+
+
 def seed_opportunities(session: Session, today: date) -> int:
     """Create the demo opportunities that are missing; returns how many were created."""
     rng = random.Random(2026)  # noqa: S311 - deterministic demo dates, not security
@@ -72,12 +117,15 @@ def seed_opportunities(session: Session, today: date) -> int:
         starts = today + timedelta(days=60 + 14 * rng.randint(0, 20))
         weeks = rng.choice((2, 4, 4, 6, 8))
         flexible = kind in ("research", "fieldwork") and index % 2 == 0
-        if title in existing or slug not in organisations:
+        written = WRITTEN_ELSEWHERE.get(title)
+        if title in existing or (written and written.title in existing) or slug not in organisations:
             continue
         opportunity = Opportunity(
             organisation=organisations[slug],
-            title=title,
-            description=DESCRIPTION.format(title=title, host=host, city=city),
+            title=written.title if written else title,
+            description=written.description if written else DESCRIPTION.format(title=title, host=host, city=city),
+            written_in=written.written_in if written else "en",
+            summaries=dict(written.summaries) if written else {},
             type=kind,
             host_institution=host,
             city=city,

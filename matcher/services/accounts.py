@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, object_session
 
 from matcher import audit
 from matcher.db import utcnow
+from matcher.formatting import language
 from matcher.i18n import LANGUAGES, locale_code
 from matcher.mail.outbox import queue_email
 from matcher.models import Membership, MembershipRole, Organisation, Role, User
+from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.security import (
     EMAIL_CHANGE,
     EMAIL_VERIFICATION,
@@ -175,7 +177,9 @@ def _join_or_create_organisation(session: Session, user: User, name: str) -> Mem
     slug = slugify(name)
     organisation = _same_organisation(session, name)
     if organisation is None:
-        organisation = Organisation(name=name, slug=_free_slug(session, slug))
+        # Its description will be written in its founder's language: theirs, else the page's.
+        written_in = user.locale if user.locale in CONTENT_LANGUAGES else language()
+        organisation = Organisation(name=name, slug=_free_slug(session, slug), written_in=written_in)
         session.add(organisation)
         session.flush()
         membership = Membership(

@@ -67,6 +67,7 @@ class ListedOpportunity(OpportunityFacts):
     published_at: datetime | None
     updated_at: datetime
     created_at: datetime
+    written_in: str
     organisation: OrganisationRow
     country: CountryRef
     interests: tuple[InterestRef, ...] = ()
@@ -92,6 +93,7 @@ _COLUMNS = (
     Opportunity.published_at,
     Opportunity.updated_at,
     Opportunity.created_at,
+    Opportunity.written_in,
     Organisation.id,
     Organisation.name,
     Organisation.slug,

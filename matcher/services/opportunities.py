@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
+from matcher.formatting import language_in_sentence
 from matcher.models import (
     Country,
     Interest,
@@ -28,6 +29,7 @@ from matcher.models import (
     TrainingLevel,
     User,
 )
+from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.text import refuse_line_breaks
@@ -79,9 +81,35 @@ class OpportunityData:
     needs_immunisations: bool = False
     contact_name: str = ""
     contact_email: str = ""
+    # The language the text is written in, and short summaries in other languages ({"fr": "..."}).
+    written_in: str = "en"
+    summaries: dict[str, str] = field(default_factory=dict)
 
 
-SIMPLE_FIELDS = [f.name for f in fields(OpportunityData) if f.name not in ("interests", "languages")]
+SIMPLE_FIELDS = [
+    f.name for f in fields(OpportunityData) if f.name not in ("interests", "languages", "summaries")
+]
+SUMMARY_MAX = 600  # characters: a few sentences, not a second description
+
+
+def summary_problems(written_in: str | None, summaries: dict[str, str]) -> list[tuple[str, str]]:
+    """What is wrong with the summaries, as (field, message); the form's fields are summary_<code>."""
+    problems = []
+    for code, text in summaries.items():
+        text = (text or "").strip()
+        if code not in CONTENT_LANGUAGES:
+            problems.append(("written_in", _("Summaries can only be in the languages listed.")))
+        elif text and code == written_in:
+            message = _(
+                "The opportunity is written in %(language)s: it needs no summary in that language.",
+                language=language_in_sentence(code),
+            )
+            problems.append((f"summary_{code}", message))
+        elif len(text) > SUMMARY_MAX:
+            problems.append(
+                (f"summary_{code}", _("Keep the summary to %(max)d characters.", max=SUMMARY_MAX))
+            )
+    return problems
 
 
 def validate(session: Session, data: OpportunityData, places_filled: int = 0) -> None:
@@ -126,11 +154,17 @@ def validate(session: Session, data: OpportunityData, places_filled: int = 0) ->
     known = set(session.scalars(select(Interest.slug).where(Interest.slug.in_(data.interests))))
     if known != set(data.interests):
         raise DomainError(_("Choose interests from the list."), field="interests")
-    codes = [code for code, _ in data.languages]
+    codes = [code for code, _level in data.languages]
     if len(codes) != len(set(codes)):
         raise DomainError(_("List each language once."), field="languages")
-    if any(level not in {v.value for v in LanguageLevel} for _, level in data.languages):
+    if any(level not in {v.value for v in LanguageLevel} for _code, level in data.languages):
         raise DomainError(_("Choose a language level from the list."), field="languages")
+    if data.written_in not in CONTENT_LANGUAGES:
+        raise DomainError(_("Choose the language it is written in from the list."), field="written_in")
+    problems = summary_problems(data.written_in, data.summaries)
+    if problems:
+        name, message = problems[0]
+        raise DomainError(message, field=name)
 
 
 def cross_field_problems(data: Any) -> list[tuple[str, str]]:
@@ -163,6 +197,9 @@ def _apply(session: Session, opportunity: Opportunity, data: OpportunityData) ->
     for name in SIMPLE_FIELDS:
         setattr(opportunity, name, getattr(data, name))
     opportunity.title = data.title.strip()
+    opportunity.summaries = {
+        code: text.strip() for code, text in sorted(data.summaries.items()) if text and text.strip()
+    }
     opportunity.min_weeks = data.min_weeks if data.flexible else None
     opportunity.fee_currency = (data.fee_currency or "").upper() or None
     opportunity.interests = list(session.scalars(select(Interest).where(Interest.slug.in_(data.interests))))
@@ -246,6 +283,7 @@ def duplicate(session: Session, actor: User, opportunity: Opportunity) -> Opport
         setattr(copy, name, getattr(opportunity, name))
     copy.starts_on, copy.ends_on = _next_year(opportunity.starts_on), _next_year(opportunity.ends_on)
     copy.deadline = _next_year(opportunity.deadline) if opportunity.deadline else None
+    copy.summaries = dict(opportunity.summaries or {})
     copy.interests = list(opportunity.interests)
     copy.languages = [OpportunityLanguage(language=x.language, level=x.level) for x in opportunity.languages]
     session.add(copy)

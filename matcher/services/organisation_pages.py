@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from matcher.models import Country, Interest, Opportunity, Organisation
 from matcher.models.opportunity import OpportunityFacts, opportunity_interests
+from matcher.services import reference
+from matcher.services.reference import InterestRef
 from matcher.services.search import public_opportunities
 
 
@@ -25,8 +27,9 @@ class Named:
 
 
 @dataclass(frozen=True, slots=True)
-class Labelled:
-    label: str
+class Place:
+    iso2: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +46,10 @@ class PublishedOpportunity(OpportunityFacts):
     deadline: date | None
     capacity: int
     places_filled: int
-    country: Named
+    written_in: str
+    country: Place
     organisation: Named
-    interests: tuple[Labelled, ...]
+    interests: tuple[InterestRef, ...]
 
 
 _COLUMNS = (
@@ -61,19 +65,14 @@ _COLUMNS = (
     Opportunity.deadline,
     Opportunity.capacity,
     Opportunity.places_filled,
+    Opportunity.written_in,
 )
 
 
-# Each card's interests in its own row, as "position:id<US>label" items joined by <RS> (the ASCII
-# unit and record separators, which no label holds): one subquery per card, not another statement.
-_UNIT, _RECORD = "\x1f", "\x1e"
+# Each card's interests in its own row, as "3,17,42": one subquery per card, not another
+# statement; their words (in every language) come from the reference data the process keeps.
 _INTERESTS = (
-    select(
-        func.aggregate_strings(
-            cast(Interest.position, String) + ":" + cast(Interest.id, String) + _UNIT + Interest.label,
-            _RECORD,
-        )
-    )
+    select(func.aggregate_strings(cast(Interest.id, String), ","))
     .join(opportunity_interests, opportunity_interests.c.interest_id == Interest.id)
     .where(opportunity_interests.c.opportunity_id == Opportunity.id)
     .correlate(Opportunity)
@@ -83,7 +82,7 @@ _INTERESTS = (
 _PUBLISHED = (
     public_opportunities()
     .join(Country, Opportunity.country_code == Country.iso2)
-    .with_only_columns(*_COLUMNS, Country.name, Organisation.name, _INTERESTS)
+    .with_only_columns(*_COLUMNS, Country.iso2, Country.name, Organisation.name, _INTERESTS)
     .where(Opportunity.organisation_id == bindparam("organisation_id"))
     .order_by(Opportunity.starts_on, Opportunity.id)
 )
@@ -92,24 +91,25 @@ _PUBLISHED = (
 def published_of(session: Session, organisation_id: int) -> list[PublishedOpportunity]:
     """The organisation's public opportunities by start date (ties by id), in one statement."""
     own = len(_COLUMNS)
+    rows = session.execute(_PUBLISHED, {"organisation_id": organisation_id}).all()
+    by_id = reference.interest_by_id(session)
+    if any(int(i) not in by_id for row in rows if row[own + 3] for i in row[own + 3].split(",")):
+        reference.forget(session)  # an interest added since the process read them
+        by_id = reference.interest_by_id(session)
     return [
         PublishedOpportunity(
             *row[:own],
-            country=Named(row[own]),
-            organisation=Named(row[own + 1]),
-            interests=_interests(row[own + 2]),
+            country=Place(row[own], row[own + 1]),
+            organisation=Named(row[own + 2]),
+            interests=_interests(by_id, row[own + 3]),
         )
-        for row in session.execute(_PUBLISHED, {"organisation_id": organisation_id})
+        for row in rows
     ]
 
 
-def _interests(joined: str | None) -> tuple[Labelled, ...]:
+def _interests(by_id: dict[int, InterestRef], joined: str | None) -> tuple[InterestRef, ...]:
     """The aggregated interests in the taxonomy's order (position, then id: the model's)."""
     if not joined:
         return ()
-    items = []
-    for item in joined.split(_RECORD):
-        head, label = item.split(_UNIT, 1)
-        position, interest_id = head.split(":")
-        items.append((int(position), int(interest_id), label))
-    return tuple(Labelled(label) for _, _, label in sorted(items))
+    found = (by_id[int(interest_id)] for interest_id in joined.split(","))
+    return tuple(sorted(found, key=lambda interest: (interest.position, interest.id)))

@@ -26,6 +26,7 @@ from matcher.models import (
     Role,
     User,
 )
+from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.security import ORGANISATION_INVITE, TokenError, fingerprint, make_token, read_token
 from matcher.services.accounts import create_user, find_by_email, normalise_email
 from matcher.services.errors import Conflict, DomainError, PermissionDenied, TooMany
@@ -41,6 +42,7 @@ class OrganisationProfile:
     social_handle: str | None
     country_code: str | None
     countries: list[str]
+    written_in: str = "en"  # the language of the description
 
 
 def update_profile(
@@ -55,8 +57,11 @@ def update_profile(
     found = set(session.scalars(select(Country.iso2).where(Country.iso2.in_(codes))))
     if found != codes:
         raise DomainError(_("Choose countries from the list."), field="countries")
+    if data.written_in not in CONTENT_LANGUAGES:
+        raise DomainError(_("Choose the language the description is written in."), field="written_in")
     _rename(actor, organisation, data.name.strip())
     organisation.description = data.description.strip()
+    organisation.written_in = data.written_in
     organisation.website = data.website or None
     organisation.social_handle = data.social_handle or None
     organisation.country_code = data.country_code or None

@@ -52,6 +52,8 @@ class LevelRef:
     code: str
     label: str
     rank: int
+    # Other languages' words (models.reference.Translated); shown through formatting.label_for.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class InterestRef:
     label: str
     group: str
     position: int
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -168,7 +171,9 @@ def regions(session: Session) -> dict[str, list[str]]:
 
 def levels(session: Session) -> tuple[LevelRef, ...]:
     """Training levels, lowest rank first."""
-    stmt = select(TrainingLevel.code, TrainingLevel.label, TrainingLevel.rank).order_by(TrainingLevel.rank)
+    stmt = select(
+        TrainingLevel.code, TrainingLevel.label, TrainingLevel.rank, TrainingLevel.translations
+    ).order_by(TrainingLevel.rank)
     return derived(session, "levels", lambda: tuple(LevelRef(*row) for row in session.execute(stmt)))
 
 
@@ -178,9 +183,9 @@ def level_by_rank(session: Session) -> dict[int, LevelRef]:
 
 def interests(session: Session) -> tuple[InterestRef, ...]:
     """The interest taxonomy, in its order."""
-    stmt = select(Interest.id, Interest.slug, Interest.label, Interest.group, Interest.position).order_by(
-        Interest.position, Interest.id
-    )
+    stmt = select(
+        Interest.id, Interest.slug, Interest.label, Interest.group, Interest.position, Interest.translations
+    ).order_by(Interest.position, Interest.id)
     return derived(session, "interests", lambda: tuple(InterestRef(*row) for row in session.execute(stmt)))
 
 

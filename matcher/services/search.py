@@ -65,6 +65,7 @@ class OpportunitySummary:
     starts_on: date
     ends_on: date
     deadline: date | None
+    country_code: str
 
     @property
     def type_label(self) -> str:
@@ -85,6 +86,7 @@ _LATEST = (
         Opportunity.starts_on,
         Opportunity.ends_on,
         Opportunity.deadline,
+        Opportunity.country_code,
     )
     .where(still_ahead(bindparam("today", type_=Date)))
     .order_by(Opportunity.published_at.desc(), Opportunity.id.desc())

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
-from matcher.formatting import number, spoken_list
+from matcher.formatting import language_label, number, spoken_list
 from matcher.models import (
     OpportunityType,
 )
@@ -108,8 +108,8 @@ def expand_subregions(names: tuple[str, ...]) -> set[str]:
 
 
 def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_2=code)
-    return language.name.replace(" (macrolanguage)", "") if language else code
+    """A language named in the reader's language (formatting.language_label)."""
+    return language_label(code)
 
 
 def _quoted(value: str) -> str:

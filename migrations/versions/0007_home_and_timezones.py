@@ -5,6 +5,7 @@ Revises: 0006_outbox_jobs
 Create Date: 2026-11-29 09:00:00.000000
 
 """
+
 from datetime import UTC, datetime
 
 from alembic import op
@@ -12,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_home_and_timezones'
-down_revision = '0006_outbox_jobs'
+revision = "0007_home_and_timezones"
+down_revision = "0006_outbox_jobs"
 branch_labels = None
 depends_on = None
 
@@ -48,35 +49,45 @@ DEFAULT_LINKS = [
 
 
 def upgrade():
-    reading_links = op.create_table('reading_links',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('url', sa.String(length=500), nullable=False),
-    sa.Column('description', sa.String(length=200), nullable=True),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reading_links'))
+    reading_links = op.create_table(
+        "reading_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("url", sa.String(length=500), nullable=False),
+        sa.Column("description", sa.String(length=200), nullable=True),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reading_links")),
     )
-    with op.batch_alter_table('reading_links', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reading_links_position'), ['position'], unique=False)
+    with op.batch_alter_table("reading_links", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reading_links_position"), ["position"], unique=False)
 
     now = datetime.now(UTC).replace(tzinfo=None)
-    op.bulk_insert(reading_links, [
-        {'title': title, 'url': url, 'description': description, 'position': position,
-         'created_at': now, 'updated_at': now}
-        for position, (title, url, description) in enumerate(DEFAULT_LINKS, start=1)
-    ])
+    op.bulk_insert(
+        reading_links,
+        [
+            {
+                "title": title,
+                "url": url,
+                "description": description,
+                "position": position,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for position, (title, url, description) in enumerate(DEFAULT_LINKS, start=1)
+        ],
+    )
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('timezone', sa.String(length=64), server_default='UTC', nullable=False))
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("timezone", sa.String(length=64), server_default="UTC", nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('timezone')
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("timezone")
 
-    with op.batch_alter_table('reading_links', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_reading_links_position'))
+    with op.batch_alter_table("reading_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reading_links_position"))
 
-    op.drop_table('reading_links')
+    op.drop_table("reading_links")

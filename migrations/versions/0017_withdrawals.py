@@ -30,7 +30,9 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_withdrawals")),
-        sa.UniqueConstraint("applicant_id", "opportunity_id", name=op.f("uq_withdrawals_applicant_id_opportunity_id")),
+        sa.UniqueConstraint(
+            "applicant_id", "opportunity_id", name=op.f("uq_withdrawals_applicant_id_opportunity_id")
+        ),
     )
     with op.batch_alter_table("withdrawals", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_withdrawals_opportunity_id"), ["opportunity_id"], unique=False)

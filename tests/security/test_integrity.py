@@ -54,6 +54,7 @@ def test_two_applications_cannot_share_a_rank(users):
         ({"places_filled": 3}, "ck_opportunities_places_within_capacity"),
         ({"places_filled": -1}, "ck_opportunities_places_within_capacity"),
         ({"level_min": 6, "level_max": 4}, "ck_opportunities_level_range_ordered"),
+        ({"written_in": "de"}, "ck_opportunities_written_in_known"),
     ],
 )
 def test_opportunity_checks(users, values, why):

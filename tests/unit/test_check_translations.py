@@ -42,7 +42,7 @@ def test_the_shipped_catalogues_are_complete(catalogues):
 def test_each_kind_of_lag_is_reported(catalogues, capsys):
     _edit(catalogues, "fr", 'msgstr "Compte"', 'msgstr ""')
     _edit(catalogues, "pt", 'msgid "Menu"', '#, fuzzy\nmsgid "Menu"')
-    _edit(catalogues, "es", "en %(language)s.", "en %(idioma)s.")
+    _edit(catalogues, "es", "ahora en %(language)s.", "ahora en %(idioma)s.")
     _edit(catalogues, "es", 'msgid "Verify"\nmsgstr "Verificar"\n', "")
     _edit(catalogues, None, 'msgid "Users"\nmsgstr ""\n', "")
 

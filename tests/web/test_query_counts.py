@@ -148,8 +148,9 @@ ENDPOINTS = [
     # Organisations
     Endpoint("organisations", "anonymous", "/organisations", ceiling=2,
              why="the organisations, then their countries", shows="Organisation " + LAST),
-    Endpoint("organisation", "anonymous", "/organisations/{c.org_a.slug}", ceiling=2,
-             why="the organisation with its countries; its cards as rows with their interests",
+    Endpoint("organisation", "anonymous", "/organisations/{c.org_a.slug}", ceiling=3,
+             why="the organisation with its countries; its cards as rows with their interests' ids; the"
+                 " reference data's version (the interests' words in every language, kept per process)",
              shows="Opportunity " + LAST),
     Endpoint("organisation-editor", "member", "/organisations/{c.org_a.slug}", shows="Draft " + LAST),
     Endpoint("organisation-edit", "member", "/organisations/{c.org_a.slug}/edit"),

@@ -24,6 +24,14 @@ from matcher.engine.profiles import (
     Window,
 )
 from matcher.engine.scoring import Score
+from matcher.formatting import (
+    country_label,
+    label_for,
+    language,
+    language_codes,
+    language_label,
+    region_label,
+)
 from matcher.models import Interest, Opportunity, OpportunityStatus
 from matcher.models.matching import Match, MatchStatus
 from matcher.models.profile import (
@@ -35,6 +43,7 @@ from matcher.models.profile import (
     profile_interests,
     profile_teaching_interests,
 )
+from matcher.reference.places import M49_CODES
 from matcher.services import reference
 from matcher.services.profiles import completeness_of
 
@@ -46,11 +55,15 @@ PROFICIENCY = {
 
 
 def taxonomy(session: Session) -> Taxonomy:
-    """Interest groups and the words the engine uses for codes, from the reference data."""
+    """Interest groups and the words the engine uses for codes, from the reference data, in the
+    language being written (the reader's, or an email's recipient's)."""
     interests = reference.interests(session)
-    levels = {lv.rank: lv.label for lv in reference.levels(session)}
-    labels: dict[str, str] = {i.slug: i.label for i in interests}
-    labels.update((c.iso2, c.name) for c in reference.countries(session))
+    levels = {lv.rank: label_for(lv) for lv in reference.levels(session)}
+    labels: dict[str, str] = {i.slug: label_for(i) for i in interests}
+    labels.update((c.iso2, country_label(c)) for c in reference.countries(session))
+    labels.update((name, region_label(name)) for name in M49_CODES)
+    if language() != "en":  # the engine's own English names otherwise (engine.profiles.LANGUAGE_NAMES)
+        labels.update((code, language_label(code)) for code in language_codes())
     return Taxonomy(interest_groups={i.slug: i.group for i in interests}, labels=labels, level_names=levels)
 
 
