@@ -3,7 +3,9 @@
 Extracts the translatable strings (babel.cfg) into a temporary .pot, then fails on:
 - a string the code uses that a catalogue (fr, pt, es) lacks, or that messages.pot lacks;
 - an entry left untranslated or marked fuzzy;
-- a translation whose placeholders (%(name)s) differ from the English (Babel's own checks).
+- a translation whose placeholders (%(name)s) differ from the English (Babel's own checks);
+- text people read that is not marked for translation at all (scripts/unmarked_strings.py: text in
+  templates and emails, and the obvious Python calls: flash, form labels, validators, our errors).
 
 `--update` rewrites messages.pot from the code and merges it into each catalogue (new strings come
 in empty or fuzzy, so the check then lists what to translate). See the README, "Languages".
@@ -11,6 +13,8 @@ in empty or fuzzy, so the check then lists what to translate). See the README, "
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -43,7 +47,10 @@ def pybabel(*args: str) -> None:
 
 
 def extract(output: Path) -> None:
-    pybabel(*EXTRACT, "-o", str(output), str(ROOT))
+    # From the repository's root, so that source locations are relative ("#: templates/base.html")
+    # wherever the script is run from.
+    with contextlib.chdir(ROOT):
+        pybabel(*EXTRACT, "-o", str(output), ".")
 
 
 def read(path: Path, locale: str | None = None):
@@ -55,12 +62,22 @@ def ids(catalog) -> set:
     return {message.id for message in catalog if message.id}
 
 
+def unmarked() -> list[str]:
+    """What people read that is not marked for translation at all (scripts/unmarked_strings.py)."""
+    spec = importlib.util.spec_from_file_location(
+        "unmarked_strings", ROOT / "scripts" / "unmarked_strings.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return [f"not marked: {line}" for line in module.problems()]
+
+
 def problems() -> list[str]:
+    found = unmarked()
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / "messages.pot"
         extract(fresh)
         extracted = ids(read(fresh))
-    found = []
     stale = extracted - ids(read(TEMPLATE)) if TEMPLATE.exists() else extracted
     found += [f"messages.pot: missing {_show(msgid)}" for msgid in sorted(stale, key=str)]
     for locale in LOCALES:

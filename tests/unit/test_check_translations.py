@@ -59,3 +59,9 @@ def test_each_kind_of_lag_is_reported(catalogues, capsys):
     )
     assert check.main([]) == 1
     assert "5 problem(s)" in capsys.readouterr().out
+
+
+def test_text_nobody_marked_fails_the_check(catalogues, monkeypatch):
+    monkeypatch.setattr(check, "unmarked", lambda: ["not marked: templates/x.html:3: text 'Apply now'"])
+    assert check.problems() == ["not marked: templates/x.html:3: text 'Apply now'"]
+    assert check.main([]) == 1
