@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matcher import reason_words
 from matcher.engine.profiles import ApplicantProfile, Taxonomy
 from matcher.engine.scoring import NO_LEVEL, Score, failures, first_failure, score
 from matcher.formatting import spoken_list
@@ -88,7 +89,7 @@ class Eligibility:
         return not self.failed
 
     def top_reasons(self, n: int = 3) -> list[str]:
-        return self.score.explain()[:n] if self.score is not None else []
+        return reason_words.explain(self.score)[:n] if self.score is not None else []
 
 
 def standing_of(session: Session, user: User) -> Standing | None:
@@ -148,7 +149,9 @@ def check(
     """Every rule the applicant fails for this opportunity, the engine's first; scored on request."""
     spec = inputs.opportunity_spec(opportunity)
     found = [
-        Rule(f.constraint, RULE_NAMES[f.constraint], f.text())
+        Rule(
+            f.constraint, RULE_NAMES[f.constraint], reason_words.say(f.code, f.params) if f.code else f.reason
+        )
         for f in failures(standing.applicant, spec, standing.taxonomy)
     ]
     if _too_late(standing, opportunity, today):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from matcher.engine.reasons import Voice
+from matcher import reason_words
 from matcher.engine.scoring import Score, score
 from matcher.models import Application, Membership, Opportunity, OpportunityStatus, Profile, User
 from matcher.services import profiles
@@ -59,7 +59,7 @@ def _row(application: Application, profile: Profile | None, result: Score | None
         eligible=result is None or result.eligible,
         reasons=()
         if result is None
-        else tuple(_sentence(r) for r in result.explain(Voice.named(application.applicant.name))),
+        else tuple(_sentence(r) for r in reason_words.explain(result, application.applicant.name)),
     )
 
 

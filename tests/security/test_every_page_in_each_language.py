@@ -10,6 +10,7 @@ import html
 import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
@@ -20,6 +21,9 @@ from tests.security.world import ROLES, World
 
 CATALOGUES = Path(__file__).resolve().parents[2] / "matcher" / "translations"
 ROLES_WALKED = ("anonymous", "student", "trainee", "member_a", "coordinator", "admin")
+# Pages that show what was sent as it was sent: the outbox lists emails' subjects, each written in
+# its recipient's language (the English ones included).
+AS_SENT = {"/admin/outbox"}
 TAG = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S)
 
 
@@ -71,6 +75,8 @@ def test_every_page_answers_in_the_language_chosen(app, world: World, code):
                 pages += 1
                 if f'<html lang="{code}"' not in page:
                     wrong.append(f"{role} GET {url}: not marked lang={code}")
+                if urlsplit(url).path in AS_SENT:
+                    continue
                 text = visible_text(page)
                 left = [sentence for sentence in english if sentence in text]
                 if left:

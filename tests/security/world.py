@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from matcher import uploads
 from matcher.db import utcnow
 from matcher.extensions import db
+from matcher.jobs import words as job_words
 from matcher.models import (
     Application,
     BackgroundJob,
@@ -283,7 +284,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         dedupe_key=f"round:{open_round.id}",
         status="failed",
         attempts=1,
-        error="It stopped on an unexpected error (RuntimeError: boom).",
+        error=job_words.UNEXPECTED.format(detail="RuntimeError: boom"),
         started_by_id=coordinator.id,
     )
     session.add(failed_job)
