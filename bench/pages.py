@@ -3,6 +3,7 @@
     .venv/bin/python bench/pages.py                      # demo data in a temporary SQLite file
     .venv/bin/python bench/pages.py --database postgresql+psycopg://postgres@127.0.0.1:5432/irmatch_pages
     .venv/bin/python bench/pages.py --only /organisations --profile /organisations --top 30
+    .venv/bin/python bench/pages.py --language fr          # the pages in French (Accept-Language)
 
 Without --database, `flask db upgrade` and `flask seed-demo` fill a temporary SQLite file (removed at the
 end). With --database the database must hold the demo data already, or --seed runs the same two commands
@@ -77,6 +78,9 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="only the pages whose path contains this")
     parser.add_argument("--profile", metavar="PATH", help="then cProfile this path (--requests requests)")
     parser.add_argument("--sql", metavar="PATH", help="then list the SQL statements of one request to PATH")
+    parser.add_argument(
+        "--language", default="en", help="the visitor's Accept-Language: en, fr, pt or es [en]"
+    )
     parser.add_argument("--top", type=int, default=25, help="functions the profile lists [25]")
     parser.add_argument("--sort", default="tottime", help="pstats sort key for --profile [tottime]")
     args = parser.parse_args()
@@ -116,6 +120,9 @@ def run(args: argparse.Namespace, url: str) -> None:
         pages = [page for page in pages if any(part in page.path for part in args.only)]
     everything = [bare, in_app, *pages]
 
+    for page in (in_app, *pages):
+        # A visitor whose browser asks for the language (the hellos do not read it).
+        page.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = args.language
     for page in everything:
         for _ in range(args.warmup):
             response = page.client.get(page.path, base_url=BASE_URL)
@@ -137,7 +144,9 @@ def run(args: argparse.Namespace, url: str) -> None:
             client.get(args.sql, base_url=BASE_URL)
         print(f"\n{args.sql}: {log.report(limit=100)}")
     if args.profile:
-        profile(app.test_client(), args)
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = args.language
+        profile(client, args)
 
 
 def public_paths() -> list[tuple[str, str]]:
@@ -189,7 +198,7 @@ def print_table(args: argparse.Namespace, url: str, pages: list[Page]) -> None:
     print(
         f"database: {database}; CPU: process time per request, median of {args.rounds} rounds of "
         f"{args.requests} warm requests; target: at most {TARGET:.0f}x the bare hello "
-        f"({hello * TARGET:.2f} ms)"
+        f"({hello * TARGET:.2f} ms); pages asked for in {args.language!r} (Accept-Language)"
     )
     print()
     header = (

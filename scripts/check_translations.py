@@ -34,6 +34,8 @@ EXTRACT = [
     "_l",
     "-k",
     "lazy_gettext",
+    "-k",
+    "lazy_pgettext:1c,2",
     "--add-location=file",
     "--sort-output",
     "--no-wrap",

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -59,7 +60,7 @@ class MatchStatus(StrEnum):
 _ROUND_STATUS_LABELS = {
     RoundStatus.OPEN: _l("open"),
     RoundStatus.PUBLISHED: _l("published"),
-    RoundStatus.CLOSED: _l("closed"),
+    RoundStatus.CLOSED: lazy_pgettext("a round's status", "closed"),
 }
 _MATCH_STATUS_LABELS = {
     MatchStatus.PROPOSED: _l("proposed"),
@@ -72,7 +73,7 @@ _MATCH_STATUS_LABELS = {
     MatchStatus.COMPLETED: _l("completed"),
     MatchStatus.CANCELLED: _l("cancelled"),
 }
-# A run's counts (MatchRun.counts keys), as the round's page lists them.
+# A run's counts (MatchRun.counts keys), as the round's page and the coordinators' email name them.
 _COUNT_LABELS = {
     "applicants": _l("applicants"),
     "opportunities": _l("opportunities"),
@@ -80,10 +81,10 @@ _COUNT_LABELS = {
     "proposed": _l("proposed matches"),
     "unmatched": _l("unmatched"),
     "unfilled_places": _l("unfilled places"),
-    "excluded_incomplete_or_placed": _l("excluded incomplete or placed"),
-    "pairs_left_out_declined_or_expired": _l("pairs left out declined or expired"),
-    "excluded_placed": _l("excluded placed"),
-    "excluded_incomplete": _l("excluded incomplete"),
+    "excluded_incomplete_or_placed": _l("excluded (incomplete profile or already placed)"),
+    "pairs_left_out_declined_or_expired": _l("pairs left out (declined or expired)"),
+    "excluded_placed": _l("excluded (already placed)"),
+    "excluded_incomplete": _l("excluded (incomplete profile)"),
     "opportunities_full": _l("opportunities full"),
     "suggestions": _l("suggestions"),
 }

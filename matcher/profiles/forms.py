@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.extensions import db
+from matcher.formatting import label_for, region_label
 from matcher.models import Profile, Role
 from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services import profiles
@@ -91,13 +92,16 @@ class ProfileForm(AppForm):
     def __init__(self, role: Role | str, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.level.choices = [SelectChoice("", _("Choose your level"))] + [
-            SelectChoice(str(lv.rank), lv.label) for lv in profiles.levels_for(db.session, role)
+            SelectChoice(str(lv.rank), label_for(lv)) for lv in profiles.levels_for(db.session, role)
         ]
         self.home_country.choices = choices.country_choices()
         self.places = profiles.places(db.session)
-        self.regions.choices = [SelectChoice(r, r) for r in self.places]
+        # Values stay the English names the data keeps; people read them in their language.
+        self.regions.choices = [SelectChoice(r, region_label(r)) for r in self.places]
         self.subregions.choices = [
-            SelectChoice(s, s, optgroup=r) for r, subs in self.places.items() for s in subs
+            SelectChoice(s, region_label(s), optgroup=region_label(r))
+            for r, subs in self.places.items()
+            for s in subs
         ]
         interests = choices.interest_choices()
         self.interests.choices = interests

@@ -193,12 +193,13 @@ def people(
         height: int = 900,
         storage_state: dict[str, Any] | None = None,
         accessibility: bool = True,
+        locale: str = "en-GB",
     ) -> Person:
         context = new_context(
             browser,
             java_script_enabled=javascript,
             viewport={"width": width, "height": height},
-            locale="en-GB",
+            locale=locale,
             storage_state=storage_state,
         )
         context.tracing.start(name=name, snapshots=False, screenshots=False)
