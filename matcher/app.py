@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, flash, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -49,6 +48,7 @@ from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
+from matcher.translate import lazy_gettext as _l
 from matcher.web.caching import settle_cache_headers
 from matcher.web.compression import init_compression
 from matcher.web.converters import IdConverter

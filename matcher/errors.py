@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from matcher.extensions import db
 from matcher.security import TokenError
 from matcher.services.errors import DomainError
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

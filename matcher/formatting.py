@@ -12,16 +12,16 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone_name
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
-from flask_babel import get_locale
 
 from matcher.reference.places import M49_CODES, M49_NAMES
+from matcher.translate import current_language
 
 # The variety each interface language is formatted in.
 VARIETY = {"en": "en_GB", "fr": "fr_FR", "pt": "pt_PT", "es": "es_419"}
@@ -34,8 +34,7 @@ _TIME = "HH:mm"
 
 def language() -> str:
     """The two-letter code of the language being written ("en" outside any request)."""
-    current = get_locale()
-    code = current.language if current is not None else "en"
+    code = current_language()
     return code if code in VARIETY else "en"
 
 
@@ -55,9 +54,13 @@ def day(value: date | datetime | None, style: str = "short") -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    code = language()
-    pattern = (_LONG if style == "long" else _SHORT)[code]
-    return format_date(value, pattern, locale=_locale(code))
+    return _written_day(value, style == "long", language())
+
+
+@lru_cache(maxsize=8192)
+def _written_day(value: date, long: bool, code: str) -> str:
+    """Babel's formatting of a day (about 50 us): a listing shows the same few days many times."""
+    return format_date(value, (_LONG if long else _SHORT)[code], locale=_locale(code))
 
 
 def long_day(value: date | datetime | None) -> str:
@@ -114,36 +117,40 @@ def language_name(code: str | None, fallback: str = "") -> str:
     return name[:1].upper() + name[1:] if name else (fallback or code)
 
 
-def label_for(item, field: str = "label") -> str:
+def label_for(item, field: str = "label", code: str | None = None) -> str:
     """A shipped reference item's words in the reader's language (the `|label` filter).
 
     `item` is a row or a frozen copy of one (an interest, a training level; later a procedure or a
     country rule): its `field` column holds the English words and its `translations` the others,
     `{"fr": {"label": ...}}` (models.reference.Translated). A country (anything with an `iso2`)
     is named by CLDR. English, or a language or field the data lacks, reads the column itself.
+    `code` saves looking the language up again when a caller words many items.
     """
     if item is None:
         return ""
     english = getattr(item, field)
-    code = language()
+    code = code or language()
     if code == "en":
         return english
     iso2 = getattr(item, "iso2", None)
     if iso2 is not None and field == "name":
-        return country_named(iso2, english)
+        return country_named(iso2, english, code)
     words = (getattr(item, "translations", None) or {}).get(code) or {}
     return words.get(field) or english
 
 
-def country_label(country) -> str:
+def country_label(country, language_code: str | None = None) -> str:
     """A country row (or CountryRef) named in the reader's language; English reads our data's
     name (country_converter's short names, which CLDR's English ones do not always match)."""
-    return country_named(country.iso2, country.name) if country is not None else ""
+    return country_named(country.iso2, country.name, language_code) if country is not None else ""
 
 
-def country_named(code: str | None, english: str) -> str:
+def country_named(code: str | None, english: str, language_code: str | None = None) -> str:
     """A country known by its code and our data's (English) name, named in the reader's language."""
-    return english if language() == "en" or not code else country_name(code, english)
+    reader = language_code or language()
+    if reader == "en" or not code:
+        return english
+    return _locale(reader).territories.get(code.upper(), english)
 
 
 @cache

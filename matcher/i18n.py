@@ -16,14 +16,14 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, has_request_context, redirect, request, url_for
-from flask.globals import _cv_app
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from matcher.translate import catalogue, current_language
 from matcher.web.redirects import is_safe_next, redirect_back
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -55,7 +55,7 @@ def select_locale() -> str:
 
 def locale_code() -> str:
     """The two-letter code for `<html lang>`."""
-    return str(get_locale() or DEFAULT)
+    return current_language() or DEFAULT
 
 
 def switcher_links() -> list[tuple[str, str, str, bool]]:
@@ -113,41 +113,9 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
     return written
 
 
-class _Catalogue:
-    """One language's translations, with the texts already turned into escaped-safe markup."""
-
-    __slots__ = ("markup", "translations")
-
-    def __init__(self, translations) -> None:
-        self.translations = translations
-        self.markup: dict[str, Markup] = {}
-
-
-def _catalogue() -> _Catalogue:
-    """The catalogue of the language being written: Flask-Babel's, found in two lookups.
-
-    Flask-Babel's own get_translations() walks four context-local proxies per call (about 15 us),
-    and a page says a hundred things. The locale it settled on for this request (or that
-    force_locale set for an email) is read where Flask-Babel keeps it, so both always agree.
-    """
-    context = _cv_app.get(None)
-    babel_state = getattr(context.g, "_flask_babel", None) if context is not None else None
-    chosen = getattr(babel_state, "babel_locale", None)
-    if chosen is None:
-        get_locale()  # the first string of a request: Flask-Babel settles the locale
-        if context is None:
-            return _Catalogue(get_translations())
-        chosen = context.g._flask_babel.babel_locale
-    found = context.app.extensions["matcher_catalogues"]
-    catalogue = found.get(chosen.language)
-    if catalogue is None:
-        catalogue = found[chosen.language] = _Catalogue(get_translations())
-    return catalogue
-
-
 def translations():
-    """The gettext translations of the language being written (see _catalogue)."""
-    return _catalogue().translations
+    """The gettext translations of the language being written (matcher.translate)."""
+    return catalogue().translations
 
 
 @pass_eval_context
@@ -155,23 +123,23 @@ def template_gettext(eval_ctx: EvalContext, string: str, /, **variables) -> str:
     """`_()`, `gettext()` and {% trans %} in templates: Jinja's newstyle gettext (values escaped,
     always %-formatted), in one call where Jinja's wrapper and Flask-Babel's take four; a text
     without values is formatted once per process."""
-    catalogue = _catalogue()
+    kept = catalogue()
     if eval_ctx.autoescape:
-        done = None if variables else catalogue.markup.get(string)
+        done = None if variables else kept.markup.get(string)
         if done is not None:
             return done
-        text = Markup(catalogue.translations.ugettext(string))  # noqa: S704 (our catalogue)  # nosec B704
+        text = Markup(kept.translations.ugettext(string))  # noqa: S704 (our catalogue)  # nosec B704
         if variables:
             return text % variables  # values escaped by Markup's %
-        done = catalogue.markup[string] = text % {}
+        done = kept.markup[string] = text % {}
         return done
-    return catalogue.translations.ugettext(string) % variables
+    return kept.translations.ugettext(string) % variables
 
 
 @pass_eval_context
 def template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables) -> str:
     variables.setdefault("num", num)
-    text = _catalogue().translations.ungettext(singular, plural, num)
+    text = catalogue().translations.ungettext(singular, plural, num)
     if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 (our catalogue; values escaped by %)  # nosec B704
     return text % variables
@@ -187,7 +155,6 @@ def init_i18n(app: Flask) -> None:
     )
     # {% trans %} blocks collapse their whitespace, as `pybabel extract` does (babel.cfg: trimmed).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.extensions["matcher_catalogues"] = {}
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.add_template_global(locale_code)
     app.add_template_global(switcher_links)

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext, ngettext
-
 from matcher.engine.allocation import RefusalReason
 from matcher.engine.reasons import PHRASES, YOU, Voice, render
 from matcher.formatting import country_name, day, language, locale
+from matcher.translate import gettext, ngettext
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's name for "extract this, translate it later"

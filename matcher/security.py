@@ -9,8 +9,9 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from matcher.translate import gettext as _
 
 
 def _hasher() -> PasswordHasher:

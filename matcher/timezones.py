@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.dates import get_timezone_location
 from flask import has_request_context
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
+
+from matcher.translate import lazy_gettext as _l
 
 DEFAULT_ZONE = "UTC"
 # Names that are not places: the system's own link, a placeholder, and a file of rules.

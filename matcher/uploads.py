@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.utils import secure_filename
 
 from matcher.services.errors import DomainError
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

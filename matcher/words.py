@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
-
 from matcher.formatting import day, spoken_list
+from matcher.translate import gettext as _
 
 
 def long_date(value: date | None) -> str:

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from matcher.models import Role
+from matcher.translate import lazy_gettext as _l
 from matcher.web.forms import AppForm
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -13,6 +12,7 @@ from matcher.db import contains_pattern
 from matcher.extensions import db
 from matcher.models import Role, User
 from matcher.services import accounts
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.converters import as_id
 from matcher.web.usecase import attempt, submitted

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, jsonify, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from matcher.services import reference
 from matcher.services.listing import ListedOpportunity, search_rows
 from matcher.services.search import public_opportunities
 from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
+from matcher.translate import gettext as _
 from matcher.web.caching import cached_publicly
 
 csrf.exempt(bp)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from matcher.services.applications import MAX_MOTIVATION
+from matcher.translate import lazy_gettext as _l
 from matcher.web.forms import AppForm
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,6 +16,7 @@ from matcher.models import MAX_APPLICATIONS, Opportunity, Role
 from matcher.services import applications, hosting, profiles
 from matcher.services.matching import outcomes
 from matcher.services.standings import standings_of
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
@@ -21,6 +19,8 @@ from matcher.i18n import LANGUAGES
 from matcher.models import Role
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 from matcher.timezones import is_known_zone, zone_choices
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.web.forms import AppForm, strip_spaces
 
 _email = [

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import (
     current_user,
@@ -35,6 +33,8 @@ from matcher.extensions import db, limiter
 from matcher.i18n import IN_A_SENTENCE
 from matcher.models import Role
 from matcher.services import accounts
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.web import throttle
 from matcher.web.client import client_ip
 from matcher.web.forms import EmptyForm

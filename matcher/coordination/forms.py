@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, Length
 
 from matcher.services.reading import MAX_DESCRIPTION, MAX_TITLE, MAX_URL
+from matcher.translate import lazy_gettext as _l
 from matcher.web.forms import AppForm
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from matcher.coordination import reading_bp as bp
@@ -11,6 +10,7 @@ from matcher.coordination.forms import ReadingLinkForm
 from matcher.extensions import db
 from matcher.models import ReadingLink, Role
 from matcher.services import reading
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from matcher.coordination import bp
@@ -11,6 +10,7 @@ from matcher.extensions import db
 from matcher.models import Membership, Organisation, Role
 from matcher.organisations.forms import RejectForm
 from matcher.services import organisations as service
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from matcher.models import BackgroundJob, JobStatus, User
 from matcher.models.job import ACTIVE
 from matcher.services.errors import Conflict, PermissionDenied
 from matcher.services.permissions import is_staff
+from matcher.translate import gettext as _
 
 RUN_TASK = "run_job"
 

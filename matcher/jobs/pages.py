@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from matcher.extensions import db
 from matcher.jobs import lifecycle, words
 from matcher.models import BackgroundJob, Role
 from matcher.services.matching.rounds import RUN_JOB_KIND
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.forms import AppForm
 from matcher.web.usecase import attempt

@@ -13,11 +13,10 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from flask_babel import get_translations, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from matcher.models.job import JobStatus
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext, translations
 
 # The English the worker stores (lifecycle and registry write these).
 WAITING = "Waiting for a worker to take it."
@@ -94,4 +93,4 @@ def shown(stored: str | None) -> str | None:
         found = regex.fullmatch(stored)
         if found:
             return word(found.groupdict())
-    return get_translations().ugettext(stored)  # a service's refusal is a catalogue entry of its own
+    return translations().ugettext(stored)  # a service's refusal is a catalogue entry of its own

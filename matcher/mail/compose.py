@@ -25,7 +25,6 @@ from typing import Any
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
 from jinja2 import Template
 from markupsafe import escape
 from sqlalchemy.orm import Session
@@ -40,6 +39,7 @@ from matcher.mail.preferences import (
 )
 from matcher.models import User
 from matcher.models.notification import ESSENTIAL, UNSUBSCRIBE_INSTEAD, DigestItem, Frequency
+from matcher.translate import gettext as _
 
 log = logging.getLogger("matcher.mail")
 

@@ -11,8 +11,6 @@ from datetime import date, timedelta
 
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +26,8 @@ from matcher.models.matching import Match, MatchStatus
 from matcher.models.notification import Category, DigestItem, Frequency, SentOnce
 from matcher.models.opportunity import opportunity_interests
 from matcher.models.profile import Profile, profile_interests
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 REMINDER_DAYS = (3, 1)
 MAX_ALERTS = 20

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +22,7 @@ from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchRun
 from matcher.models.notification import Category, Frequency, NotificationPreference
 from matcher.models.opportunity import Opportunity
 from matcher.services.matching import outcomes
+from matcher.translate import lazy_gettext as _l
 
 CHUNK = 500
 log = logging.getLogger("matcher.mail")

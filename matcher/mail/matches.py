@@ -8,8 +8,6 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
@@ -19,6 +17,8 @@ from matcher.models import User
 from matcher.models.matching import Match
 from matcher.models.notification import Category, Frequency
 from matcher.models.opportunity import Opportunity
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext
 
 
 def notify_published(

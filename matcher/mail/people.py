@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +11,8 @@ from sqlalchemy.orm import Session
 from matcher.mail.outbox import queue_email
 from matcher.models import Organisation, Role, User
 from matcher.models.notification import Category
+from matcher.translate import gettext as _
+from matcher.translate import ngettext
 
 
 def coordinators(session: Session) -> list[User]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from matcher.models import Role, User
 from matcher.models.notification import ESSENTIAL, Category, Frequency, NotificationPreference
 from matcher.services.errors import DomainError
+from matcher.translate import gettext as _
 
 DEFAULTS = {
     Category.ACCOUNT: Frequency.IMMEDIATE,

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from matcher.mail.outbox import queue_email
 from matcher.models import Application, Opportunity, User
 from matcher.models.matching import Match, MatchStatus
 from matcher.models.notification import Category
+from matcher.translate import lazy_gettext as _l
 
 
 def applied(session: Session, applicant: User, application: Application, opportunity: Opportunity) -> None:

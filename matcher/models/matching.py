@@ -6,13 +6,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher import reason_words
 from matcher.db import db, utcnow
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import lazy_pgettext
 
 if TYPE_CHECKING:
     from matcher.models.opportunity import Opportunity

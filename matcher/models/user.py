@@ -7,12 +7,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
+from matcher.translate import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from matcher.models.organisation import Membership

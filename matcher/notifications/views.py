@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -15,6 +12,9 @@ from matcher.mail.outbox import retry_dead as send_dead_again
 from matcher.models import OutboxMessage, OutboxStatus, Role, User
 from matcher.models.notification import Category, Frequency
 from matcher.notifications import bp
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext
 from matcher.web.access import role_required
 from matcher.web.converters import ids_from
 from matcher.web.forms import EmptyForm

@@ -45,16 +45,18 @@ class Card:
     reader: str  # the language the card is worded in
 
 
-def card_of(opportunity: Any) -> Card:
-    """The card's values, from an Opportunity or a services.listing row."""
+def card_of(opportunity: Any, lang: str | None = None) -> Card:
+    """The card's values, from an Opportunity or a services.listing row, in `lang` (the reader's
+    language, looked up once per listing by the callers)."""
     o = opportunity
+    lang = lang or language()
     return Card(
         o.id,
         o.title,
         o.type_enum.label,
         o.host_institution,
         o.city,
-        country_label(o.country),
+        country_label(o.country, lang),
         o.starts_on,
         o.ends_on,
         o.flexible,
@@ -63,9 +65,9 @@ def card_of(opportunity: Any) -> Card:
         o.deadline,
         o.places_left,
         o.capacity,
-        tuple(label_for(interest) for interest in o.interests[:3]),
+        tuple(label_for(interest, code=lang) for interest in o.interests[:3]),
         o.written_in,
-        language(),
+        lang,
     )
 
 
@@ -87,7 +89,7 @@ def _renderer() -> tuple[Any, str, str]:
 def opportunity_card(opportunity: Any) -> Markup:
     """The card's HTML; kept unless templates are reloaded when they change (development)."""
     render, script_root, lang = _renderer()
-    return render(card_of(opportunity), script_root, lang)
+    return render(card_of(opportunity, lang), script_root, lang)
 
 
 @bp.app_template_global()
@@ -100,5 +102,6 @@ def opportunity_cards(items: list[Any], eligibility: dict[int, Any] | None = Non
         if check and (check.failed or check.score):
             parts.append(render_template("opportunities/_card.html", o=o, eligibility_by_id=eligibility))
         else:
-            parts.append(f'<li class="card opportunity">\n{render(card_of(o), script_root, lang)}\n</li>\n')
+            body = render(card_of(o, lang), script_root, lang)
+            parts.append(f'<li class="card opportunity">\n{body}\n</li>\n')
     return Markup("".join(parts))  # noqa: S704 (cards from autoescaped templates)  # nosec B704

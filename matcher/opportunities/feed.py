@@ -13,14 +13,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from xml.etree import ElementTree as ET
 
 from flask import Response, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
 from matcher.formatting import day, language
 from matcher.services.listing import search_rows
 from matcher.services.search_filters import OpportunityFilters
+from matcher.translate import gettext as _
+from matcher.translate import ngettext
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES_KEPT = 20_000

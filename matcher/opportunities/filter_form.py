@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from matcher.formatting import label_for, language, region_label, sort_key
 from matcher.reference.places import M49_GROUPINGS, UNINHABITED
 from matcher.services import reference
+from matcher.translate import gettext as _
 from matcher.web import choices
 
 

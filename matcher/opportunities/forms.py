@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +29,8 @@ from matcher.services.opportunities import (
     cross_field_problems,
     summary_problems,
 )
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.web import choices
 from matcher.web.forms import AppForm, RowForm
 

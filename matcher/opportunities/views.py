@@ -6,8 +6,6 @@ from dataclasses import replace
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -24,6 +22,8 @@ from matcher.services import opportunities as service
 from matcher.services.listing import search_rows
 from matcher.services.search import personal_search
 from matcher.services.search_filters import language_name, parse_filters
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.web.access import can_act_for
 from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm

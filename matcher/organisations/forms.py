@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 
 from matcher.formatting import language
 from matcher.services.accounts import MIN_PASSWORD_LENGTH
+from matcher.translate import lazy_gettext as _l
 from matcher.web import choices
 from matcher.web.forms import AppForm, CheckboxesField, strip_spaces
 

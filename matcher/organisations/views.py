@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +14,7 @@ from matcher.organisations.forms import AcceptInviteForm, InviteForm, Organisati
 from matcher.services import organisation_pages
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
+from matcher.translate import gettext as _
 from matcher.web.access import can_act_for
 from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm

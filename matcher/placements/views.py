@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +17,7 @@ from matcher.placements.calendar import calendar_token, ical, owner_of
 from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import calendars
 from matcher.services.matching import outcomes, placements
+from matcher.translate import gettext as _
 from matcher.web.access import can_act_for, role_required
 from matcher.web.caching import revalidated_privately
 from matcher.web.forms import EmptyForm

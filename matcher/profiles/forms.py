@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -29,6 +27,8 @@ from matcher.models import Profile, Role
 from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services import profiles
 from matcher.services.profiles import MAX_INSTITUTION, MAX_LANGUAGES, MAX_STATEMENT, MAX_WINDOWS, ProfileData
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.web import choices
 from matcher.web.forms import AppForm, RowForm
 

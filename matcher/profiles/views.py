@@ -17,7 +17,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -30,6 +29,7 @@ from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
 from matcher.services import cvs, privacy, profiles
 from matcher.services.errors import DomainError
 from matcher.services.profile_reads import full_profile
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm, show_error
 from matcher.web.usecase import attempt, render_form

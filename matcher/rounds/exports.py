@@ -6,13 +6,12 @@ ISO 8601 and scores plain decimals, so that the columns sort and compute in any 
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from matcher.extensions import db
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus
 from matcher.rounds import bp
 from matcher.rounds.views import STAFF, get_run
 from matcher.services.matching import reports
+from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.csv_export import csv_response
 

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matcher.models.matching import RoundMode
 from matcher.services.matching import rounds
+from matcher.translate import lazy_gettext as _l
 from matcher.web import choices
 from matcher.web.forms import AppForm, CheckboxesField
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +19,8 @@ from matcher.models.matching import Match, MatchRound, MatchRun, MatchStatus, Ro
 from matcher.rounds import bp
 from matcher.rounds.forms import ConfirmForm, DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services.matching import decisions, previews, reports, rounds
+from matcher.translate import gettext as _
+from matcher.translate import ngettext
 from matcher.web.access import role_required
 from matcher.web.converters import as_id, ids_from
 from matcher.web.redirects import redirect_back

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask import has_request_context, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
@@ -37,6 +35,8 @@ from matcher.services import password_advice
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
 from matcher.services.text import refuse_line_breaks
 from matcher.timezones import is_known_zone
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.ORG_MEMBER)
 MIN_PASSWORD_LENGTH = 10

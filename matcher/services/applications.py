@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -27,6 +25,8 @@ from matcher.services import eligibility, profiles
 from matcher.services.eligibility import Eligibility, Rule
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.words import long_date
 
 MAX_MOTIVATION = 2000

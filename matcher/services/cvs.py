@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import BinaryIO
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from matcher.models.profile import Profile
 from matcher.services import profiles
 from matcher.services.errors import DomainError, NotFound
 from matcher.services.profiles import applicant_for_viewer, get_or_create, profile_of, require_applicant
+from matcher.translate import gettext as _
 
 
 def replace_cv(session: Session, user: User, stream: BinaryIO, filename: str | None) -> Profile:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -33,6 +32,7 @@ from matcher.models import (
 from matcher.services import applications as applications_service
 from matcher.services import profiles
 from matcher.services.organisations import awaiting_verification, claim_awaiting
+from matcher.translate import gettext as _
 
 # A deadline this close is worth a line on the organisation's dashboard.
 DEADLINE_SOON = timedelta(days=14)

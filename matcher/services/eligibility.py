@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +23,8 @@ from matcher.models.matching import MatchStatus
 from matcher.services.matching import inputs
 from matcher.services.profile_reads import full_profile
 from matcher.services.profiles import Completeness, completeness
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.words import long_date
 
 # What each rule is called, for the reader; the engine's codes and this module's own.

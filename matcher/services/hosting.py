@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -16,6 +15,7 @@ from matcher.services import profiles
 from matcher.services.errors import Conflict, DomainError, NotFound
 from matcher.services.matching import inputs
 from matcher.services.permissions import can_act_for, require_confirmed
+from matcher.translate import gettext as _
 
 _table = Application.__table__
 

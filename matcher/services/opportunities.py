@@ -8,9 +8,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -33,6 +30,9 @@ from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.text import refuse_line_breaks
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext
 from matcher.words import long_date
 
 S = OpportunityStatus

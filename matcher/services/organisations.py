@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -32,6 +29,9 @@ from matcher.services.accounts import create_user, find_by_email, normalise_emai
 from matcher.services.errors import Conflict, DomainError, PermissionDenied, TooMany
 from matcher.services.permissions import approved_membership, can_act_for, is_staff
 from matcher.services.text import refuse_line_breaks
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext
 
 
 @dataclass

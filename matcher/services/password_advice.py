@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+
+from matcher.translate import lazy_gettext as _l
 
 ADVICE: dict[str, LazyString] = {
     "Use a few words, avoid common phrases.": _l("Use a few words, avoid common phrases."),

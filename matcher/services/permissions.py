@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Membership, Organisation, Role, User
 from matcher.services.errors import PermissionDenied
+from matcher.translate import gettext as _
 
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.ADMIN})
 

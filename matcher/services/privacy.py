@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -16,6 +15,7 @@ from matcher.security import verify_password
 from matcher.services import applications, profiles
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.profile_reads import full_profile
+from matcher.translate import gettext as _
 
 EXPORT_FORMAT = 1
 

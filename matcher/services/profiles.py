@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pycountry
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, contains_eager
 
@@ -35,6 +33,8 @@ from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff, require_confirmed
 from matcher.services.text import refuse_line_breaks
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.words import long_date
 
 MAX_WINDOWS = 6

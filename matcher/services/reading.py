@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import ReadingLink, User
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff
+from matcher.translate import gettext as _
 
 MAX_TITLE = 200
 MAX_URL = 500

@@ -8,9 +8,6 @@ from datetime import date
 from typing import Any
 
 import pycountry
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from matcher.formatting import language_label, number, spoken_list
@@ -19,6 +16,9 @@ from matcher.models import (
 )
 from matcher.reference.places import M49_GROUPINGS
 from matcher.services import reference
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20

@@ -9,8 +9,6 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, joinedload
 
@@ -29,6 +27,8 @@ from matcher.models.matching import (
     RoundStatus,
 )
 from matcher.services.applications import status_of
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 from matcher.words import long_date
 
 

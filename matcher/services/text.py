@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
-
 from matcher.services.errors import DomainError
+from matcher.translate import gettext as _
 
 # What str.splitlines() breaks on: CR, LF, vertical tab, form feed, the file, group and record
 # separators, NEL, and the Unicode line and paragraph separators.

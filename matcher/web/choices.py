@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
@@ -22,6 +21,7 @@ from matcher.formatting import (
 from matcher.models import LanguageLevel, OpportunityType
 from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.services import reference
+from matcher.translate import lazy_gettext as _l
 
 # Languages most used on IR electives first; then every ISO 639-1 language.
 COMMON_LANGUAGES = (

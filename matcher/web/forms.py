@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -16,6 +13,9 @@ from wtforms import Field, FieldList, Form, FormField, RadioField, SelectMultipl
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.services.errors import DomainError, TooMany
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
+from matcher.translate import ngettext
 
 
 def strip_spaces(value: str | None) -> str | None:

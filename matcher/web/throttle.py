@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from flask import Flask, Response, abort, current_app, request
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse, parse_many
@@ -33,6 +32,7 @@ from limits import RateLimitItem, parse, parse_many
 from matcher import audit
 from matcher.extensions import limiter
 from matcher.services.errors import TooMany
+from matcher.translate import ngettext
 from matcher.web.client import client_ip
 from matcher.web.forms import show_error
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import flash, render_template
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from matcher.extensions import db
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
+from matcher.translate import gettext as _
 from matcher.web.forms import show_error
 
 T = TypeVar("T")

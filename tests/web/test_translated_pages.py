@@ -228,7 +228,7 @@ def test_a_card_with_the_same_values_is_kept_once_per_language(app, host, monkey
     _, elective = host
     with app.test_request_context("/opportunities"):
         same = cards.card_of(elective)
-        monkeypatch.setattr(cards, "card_of", lambda opportunity: same)
+        monkeypatch.setattr(cards, "card_of", lambda opportunity, lang=None: same)
         with force_locale("fr"):
             french = cards.opportunity_card(elective)
         with force_locale("en"):

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from matcher.models.matching import Match, MatchEvent, MatchRound, MatchRun, Mat
 from matcher.services.errors import Conflict, DomainError, NotFound
 from matcher.services.matching.placements import change_status, lock_match
 from matcher.services.matching.rounds import require_coordinator
+from matcher.translate import gettext as _
 
 S = MatchStatus
 CHUNK = 5000  # ids bound per statement, far below any database's limit on parameters

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -34,6 +33,7 @@ from matcher.models.matching import (
 )
 from matcher.services.errors import NotFound
 from matcher.services.matching import inputs
+from matcher.translate import gettext as _
 
 OPEN_PLACES_SHOWN = 5
 REFUSED = inputs.REFUSED

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
@@ -32,6 +30,8 @@ from matcher.models.matching import (
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.matching.rounds import log_event
 from matcher.services.permissions import can_act_for, is_staff
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 S = MatchStatus
 

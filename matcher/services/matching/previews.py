@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import Membership, Opportunity
 from matcher.models.matching import Match, MatchRun, MatchStatus
 from matcher.services.matching import outcomes
+from matcher.translate import gettext as _
+from matcher.translate import ngettext
 
 S = MatchStatus
 

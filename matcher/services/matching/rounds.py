@@ -11,8 +11,6 @@ from datetime import date
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -46,6 +44,8 @@ from matcher.services.matching.allocation import allocate_ranked
 from matcher.services.permissions import is_staff
 from matcher.services.profiles import is_complete
 from matcher.services.text import refuse_line_breaks
+from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 ALGORITHM_VERSION = "deferred-acceptance-hr/2"  # 2: lottery over applicant ids in numeric order
 DEFAULT_TOP_N = 5
