@@ -62,3 +62,34 @@ def test_outside_any_request_the_app_context_writes_english_unless_forced(app):
         assert render_template_string("{{ _('Skip to content') }}") == "Skip to content"
         with force_locale("es"):
             assert render_template_string("{{ _('Skip to content') }}") == "Saltar al contenido"
+
+
+def test_python_gettext_follows_the_request_and_force_locale(app):
+    from matcher import translate
+
+    def request() -> tuple[str, ...]:
+        with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+            lazy = translate.lazy_gettext("Skip to content")
+            french = (
+                translate.gettext("Skip to content"),
+                translate.gettext("100% sure"),  # no values: not formatted, as Flask-Babel does
+                translate.ngettext("%(num)s opportunity found.", "%(num)s opportunities found.", 3),
+                translate.pgettext("a round's status", "closed"),
+                str(lazy),
+                translate.current_language(),
+            )
+            with force_locale("pt"):
+                forced = (str(lazy), translate.current_language())
+            return french + forced
+
+    fr_skip, percent, weeks, closed, lazy_fr, code, lazy_pt, forced_code = contextvars.Context().run(request)
+    assert (fr_skip, lazy_fr, code) == ("Aller au contenu", "Aller au contenu", "fr")
+    assert percent == "100% sure" and weeks == "3 opportunités trouvées." and closed == "clôturée"
+    assert (lazy_pt, forced_code) == ("Saltar para o conteúdo", "pt")
+
+
+def test_python_gettext_outside_any_app_is_english():
+    from matcher import translate
+
+    assert contextvars.Context().run(translate.gettext, "Skip to content") == "Skip to content"
+    assert contextvars.Context().run(translate.current_language) is None
