@@ -93,3 +93,19 @@ def test_python_gettext_outside_any_app_is_english():
 
     assert contextvars.Context().run(translate.gettext, "Skip to content") == "Skip to content"
     assert contextvars.Context().run(translate.current_language) is None
+
+
+def test_european_portuguese_says_zero_in_the_plural(app):
+    """pt-PT (our Portuguese) writes "0 oportunidades": only 1 is singular (CLDR's pt-PT rule; the
+    Brazilian rule, Babel's default for "pt", counts 0 as singular)."""
+    from matcher import translate
+
+    def words(n: int) -> str:
+        with app.test_request_context("/", headers={"Accept-Language": "pt"}):
+            return translate.ngettext("%(num)s opportunity found.", "%(num)s opportunities found.", n)
+
+    assert [contextvars.Context().run(words, n) for n in (0, 1, 2)] == [
+        "0 oportunidades encontradas.",
+        "1 oportunidade encontrada.",
+        "2 oportunidades encontradas.",
+    ]
