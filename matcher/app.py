@@ -22,6 +22,7 @@ from matcher.coordination import reading_bp
 from matcher.errors import register_error_handlers
 from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
 from matcher.formatting import (
+    by_name,
     country_label,
     country_name,
     country_named,
@@ -179,6 +180,7 @@ def register_hooks(app: Flask) -> None:
     ):
         app.add_template_filter(written)
     app.add_template_filter(label_for, "label")
+    app.add_template_filter(by_name)
     app.add_template_global(label_for)
     app.add_template_global(requirements_to_check)
     app.add_template_global(MatchStatus)

@@ -195,6 +195,11 @@ def sort_key(text: str) -> tuple[str, str]:
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold(), text
 
 
+def by_name(names) -> list[str]:
+    """Names in the reader's alphabetical order (the `|by_name` filter): "África do Sul, Gana"."""
+    return sorted((str(name) for name in names), key=sort_key)
+
+
 def language_in_sentence(code: str | None) -> str:
     """A language named in the reader's language as it reads inside a sentence: "portugais" in
     "Rédigé en portugais" (CLDR writes French, Portuguese and Spanish names in lower case)."""

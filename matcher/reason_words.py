@@ -18,7 +18,7 @@ from typing import Any
 
 from matcher.engine.allocation import RefusalReason
 from matcher.engine.reasons import PHRASES, YOU, Voice, render
-from matcher.formatting import country_name, day, language, locale
+from matcher.formatting import country_name, day, label_for, language, locale, region_label
 from matcher.translate import gettext, ngettext
 
 
@@ -133,10 +133,30 @@ def _sentence(key: str, about: str | bool | None, values: Mapping[str, Any]) -> 
     return _capital(words) if theirs.startswith("%(name)s") else words
 
 
+def _named(kind: str, english: str) -> str:
+    """An interest or a training level the engine named in English (as the reference data's rows
+    name it), in the reader's language; a name the data no longer holds stays as it is."""
+    if language() == "en" or not english:
+        return english
+    from matcher.extensions import db
+    from matcher.services import reference
+
+    def build() -> dict[str, Any]:
+        rows = reference.interests(db.session) if kind == "interest" else reference.levels(db.session)
+        return {row.label: row for row in rows}
+
+    try:
+        row = reference.derived(db.session, f"reason_words:{kind}_by_label", build).get(english)
+    except RuntimeError:  # no database in this app (the engine's own tests): the words as given
+        return english
+    return label_for(row) if row is not None else english
+
+
 def _level_range(p: Mapping[str, Any]) -> str:
+    low, high = _named("level", p["low"]), _named("level", p["high"])
     if p["low"] == p["high"]:
-        return gettext("%(level)s only", level=p["low"])
-    return gettext("%(low)s to %(high)s", low=p["low"], high=p["high"])
+        return gettext("%(level)s only", level=low)
+    return gettext("%(low)s to %(high)s", low=low, high=high)
 
 
 def _dates(p: Mapping[str, Any]) -> str:
@@ -160,14 +180,16 @@ def _proficiency(label: str) -> str:
 def _place(p: Mapping[str, Any]) -> str:
     """A country named in the reader's language (CLDR); in English, and for regions, as given."""
     code = p.get("place_code") or ""
-    return country_name(code, p["place"]) if len(code) == 2 and language() != "en" else p["place"]
+    if language() == "en":
+        return p["place"]
+    return country_name(code, p["place"]) if len(code) == 2 else region_label(p["place"])
 
 
 def _interests(p: Mapping[str, Any], about: str | bool | None) -> str:
     near = {"near": p["near"]} if p["near"] else {}
     if not p["matched"]:
         return _sentence("interests.none_matched" + (".near" if near else ""), about, {"of": p["of"], **near})
-    values = {"of": p["of"], "interests": ", ".join(p["matched"])}
+    values = {"of": p["of"], "interests": ", ".join(_named("interest", i) for i in p["matched"])}
     count = len(p["matched"])
     if not near:
         return ngettext(
@@ -196,7 +218,8 @@ def _interests(p: Mapping[str, Any], about: str | bool | None) -> str:
 
 def _teaching(p: Mapping[str, Any], about: str | bool | None) -> str:
     """ "You can teach 2 of the 3 topics the host asks for: TACE, ...; 1 more in an area you teach"."""
-    n, values = p["matched_count"], {"of": p["of"], "topics": ", ".join(p["matched"]), "near": p["near"]}
+    topics = ", ".join(_named("interest", i) for i in p["matched"])
+    n, values = p["matched_count"], {"of": p["of"], "topics": topics, "near": p["near"]}
     listed, near = bool(p["matched"]), bool(p["near"])
     if about is False:
         if listed and near:
@@ -287,11 +310,13 @@ def _say(code: str, p: Mapping[str, Any], about: str | bool | None) -> str:
     if code == "teaching.overlap":
         return _teaching(p, about)
     if code == "level.fit":
-        values = {"level": p["level"], "range": _level_range(p)}
+        values = {"level": _named("level", p["level"]), "range": _level_range(p)}
         return _sentence(f"level.fit.{p['fit']}", about, values)
     values = dict(p)
     if code in ("level", "level.none"):
         values["accepted"] = _level_range(p)
+        if "level" in values:
+            values["level"] = _named("level", values["level"])
     if code.startswith("dates.") and "dates" in p:
         values["dates"] = _dates(p)
     if code == "dates.too_short":

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import get_timezone_location
 from flask import has_request_context
-from flask_babel import get_locale
 
 from matcher.translate import lazy_gettext as _l
 
@@ -64,8 +63,11 @@ OTHER_NAMES = _l("Other names")
 def zone_choices() -> dict[str, list[tuple[str, str]]]:
     """Every zone, grouped by area for a <select>: UTC first, old alias names last; the groups and
     the places in the reader's language (CLDR's city names), each group sorted in it."""
-    locale = get_locale() if has_request_context() else None
-    return _zone_choices(str(locale or "en"))
+    from matcher.formatting import VARIETY, language  # formatting uses this module's zones
+
+    code = language()
+    # CLDR's cities in the variety the catalogues are written in: "Teerão" in pt-PT, not "Teerã".
+    return _zone_choices("en" if code == "en" else VARIETY[code])
 
 
 @cache
@@ -132,7 +134,6 @@ def format_local(moment: datetime | None, name: str | None, style: str = "dateti
 
 def localtime(moment: datetime | None, style: str = "datetime") -> str:
     """The Jinja filter: a timestamp in the signed-in user's zone (UTC for visitors)."""
-    from flask import has_request_context
     from flask_login import current_user
 
     name = None

@@ -13,6 +13,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, contains_eager
 
 from matcher.db import utcnow
+from matcher.formatting import language_label
 from matcher.models import (
     Application,
     AvailabilityWindow,
@@ -179,8 +180,8 @@ def places(session: Session) -> dict[str, list[str]]:
 
 
 def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_2=code) if code else None
-    return language.name.replace(" (macrolanguage)", "") if language else code
+    """A language someone speaks, named in the reader's language (formatting.language_label)."""
+    return language_label(code) if code else code
 
 
 def can_view(session: Session, viewer: User, applicant: User) -> bool:

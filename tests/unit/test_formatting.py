@@ -78,3 +78,12 @@ def test_places_and_languages_are_named_in_the_readers_language():
     with force_locale("en"):
         assert formatting.spoken_list(["a", "b", "c"]) == "a, b and c"
         assert formatting.spoken_list([]) == ""
+
+
+def test_names_sort_in_the_readers_alphabet():
+    assert formatting.by_name(["Uganda", "África do Sul", "Gana", "Maláui"]) == [
+        "África do Sul",
+        "Gana",
+        "Maláui",
+        "Uganda",
+    ]

@@ -99,3 +99,35 @@ def test_the_coordination_pages_and_their_messages_read_in_portuguese(client, au
     refused = client.post("/coordination/reading", data={"title": "Ligação", "url": "ftp://example.org"})
     assert refused.status_code == 422
     assert "Introduza um endereço web que comece por https:// ou http://." in refused.get_data(as_text=True)
+
+
+def test_reasons_name_interests_levels_and_regions_in_the_readers_language(app):
+    """The engine names interests, training levels and regions in English (its inputs); the words
+    of a reason name them as the reference data and CLDR do in the reader's language."""
+    import contextvars
+
+    from matcher import reason_words
+
+    def french() -> tuple[str, str, str]:
+        with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+            interests = reason_words.say(
+                "interests.overlap",
+                {"matched": ["Post-partum haemorrhage embolisation"], "of": 2, "near": 0},
+            )
+            region = reason_words.say("region.subregion", {"place": "Eastern Africa", "place_code": ""})
+            level = reason_words.say(
+                "level.fit",
+                {
+                    "level": "Medical student, year 3",
+                    "low": "Medical student, year 1",
+                    "high": "Medical student, year 6",
+                    "fit": "middle",
+                    "where": "in the middle of the accepted range",
+                },
+            )
+            return interests, region, level
+
+    interests, region, level = contextvars.Context().run(french)
+    assert "Embolisation pour hémorragie du post-partum" in interests and "haemorrhage" not in interests
+    assert "Afrique orientale" in region and "Eastern" not in region
+    assert "Étudiant(e) en médecine, 3e année" in level and "Medical student" not in level
