@@ -113,11 +113,6 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
     return written
 
 
-def translations():
-    """The gettext translations of the language being written (matcher.translate)."""
-    return catalogue().translations
-
-
 @pass_eval_context
 def template_gettext(eval_ctx: EvalContext, string: str, /, **variables) -> str:
     """`_()`, `gettext()` and {% trans %} in templates: Jinja's newstyle gettext (values escaped,

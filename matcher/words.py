@@ -1,5 +1,5 @@
-"""Counts, lists and days in words, so a sentence reads right whatever the values: "1 match", "2 matches",
-"3 March 2027"."""
+"""Lists, days and requirements in words, in the reader's language: "a, b and c", "3 March 2027"
+(counts: ngettext)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,6 @@ from matcher.translate import gettext as _
 def long_date(value: date | None) -> str:
     """A day as people write it in a sentence: "3 March 2027" (empty for no day)."""
     return day(value, "long")
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """The count with the noun that agrees with it ("1 match", "2 matches"); `many` defaults to one + "s"."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def and_list(items: Sequence[str]) -> str:

@@ -1,22 +1,11 @@
-"""Counts and lists in words: "1 match", "2 matches", "a, b and c"."""
+"""Lists and requirements in words: "a, b and c"."""
 
 from types import SimpleNamespace
 
 import pytest
 
 from matcher.models.matching import MatchStatus
-from matcher.words import and_list, plural, requirements_to_check
-
-
-@pytest.mark.parametrize(
-    ("count", "words"), [(0, "0 matches"), (1, "1 match"), (2, "2 matches"), (11, "11 matches")]
-)
-def test_plural_agrees_with_the_count(count, words):
-    assert plural(count, "match", "matches") == words
-
-
-def test_plural_adds_an_s_by_default():
-    assert (plural(1, "week"), plural(3, "week")) == ("1 week", "3 weeks")
+from matcher.words import and_list, requirements_to_check
 
 
 @pytest.mark.parametrize(
