@@ -117,7 +117,8 @@ def reference_sync() -> None:
     """Insert or update the shipped reference data."""
     counts = commit_or_fail(sync_reference_data, db.session)
     click.echo(
-        f"{counts.countries} countries, {counts.interests} interests, {counts.levels} training levels."
+        f"{counts.countries} countries, {counts.interests} interests, {counts.levels} training levels,"
+        f" {counts.professions} professions, {counts.procedures} procedures."
     )
 
 

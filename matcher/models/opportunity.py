@@ -29,6 +29,7 @@ from matcher.translate import lazy_gettext as _l
 if TYPE_CHECKING:
     from matcher.models.organisation import Organisation
     from matcher.models.reference import Country, Interest
+    from matcher.models.teaching import Site, TeachingRequest
 
 
 class OpportunityType(StrEnum):
@@ -193,8 +194,16 @@ class Opportunity(OpportunityFacts, db.Model):
     # (Back, then "Save as draft") finds this row instead of making a second one.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
+    # A teaching visit's site and the teaching request it answers (None for other kinds).
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"), index=True)
+    teaching_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teaching_requests.id", ondelete="SET NULL"), index=True
+    )
+
     organisation: Mapped[Organisation] = relationship()
     country: Mapped[Country] = relationship()
+    site: Mapped[Site | None] = relationship()
+    teaching_request: Mapped[TeachingRequest | None] = relationship()
     interests: Mapped[list[Interest]] = relationship(
         secondary=opportunity_interests, order_by="Interest.position"
     )

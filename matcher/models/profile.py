@@ -6,7 +6,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
@@ -14,6 +25,7 @@ from matcher.models.opportunity import LanguageLevel
 
 if TYPE_CHECKING:
     from matcher.models.reference import Country, Interest, TrainingLevel
+    from matcher.models.teaching import Licence, ProcedureSkill
     from matcher.models.user import User
 
 MAX_TEACHING_WEEKS = 52
@@ -53,6 +65,7 @@ class Profile(db.Model):
         ),
         CheckConstraint("volunteers_to_teach OR teaching_weeks IS NULL", name="weeks_only_if_volunteer"),
         CheckConstraint("cv_size IS NULL OR cv_size > 0", name="cv_size_positive"),
+        CheckConstraint("teaching_years IS NULL OR teaching_years >= 0", name="teaching_years_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +76,18 @@ class Profile(db.Model):
     home_country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.iso2"))
     statement: Mapped[str] = mapped_column(Text, default="")
     volunteers_to_teach: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Weeks a year the volunteer offers to teach on site: never proposed for more in one year.
     teaching_weeks: Mapped[int | None]
+    # A grade of the user's profession when it has its own (Profession.grades), e.g. "nurse-specialist".
+    grade: Mapped[str | None] = mapped_column(String(40))
+    teaching_years: Mapped[int | None]
+    teaching_experience: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Months (1-12) the volunteer can travel to teach, sorted; empty: not said.
+    teaching_months: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
+    # Teaches remotely too (lectures, case reviews, mentorship), in the user's time zone.
+    teaches_remotely: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Listed in the volunteer directory: only when the volunteer says so, never by default.
+    directory_listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The CV: a random file name under UPLOAD_FOLDER, never the name the browser sent.
     cv_filename: Mapped[str | None] = mapped_column(String(64), unique=True)
     cv_original_name: Mapped[str | None] = mapped_column(String(200))
@@ -91,6 +115,12 @@ class Profile(db.Model):
     )
     languages: Mapped[list[ProfileLanguage]] = relationship(
         back_populates="profile", cascade="all, delete-orphan", order_by="ProfileLanguage.language"
+    )
+    procedure_skills: Mapped[list[ProcedureSkill]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan"
+    )
+    licences: Mapped[list[Licence]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan", order_by="Licence.country_code"
     )
 
     @property
@@ -160,5 +190,7 @@ class ProfileLanguage(db.Model):
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(3))
     level: Mapped[str] = mapped_column(String(20))
+    # The volunteer can teach in this language (a language of instruction).
+    instructs: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     profile: Mapped[Profile] = relationship(back_populates="languages")

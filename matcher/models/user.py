@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
@@ -16,11 +16,14 @@ from matcher.translate import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from matcher.models.organisation import Membership
+    from matcher.models.teaching import Profession
 
 
 class Role(StrEnum):
     STUDENT = "student"
     TRAINEE = "trainee"
+    # IR physicians, nurses, radiographers and the other professions (User.profession says which).
+    PROFESSIONAL = "professional"
     ORG_MEMBER = "org_member"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
@@ -39,11 +42,12 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.STUDENT: _l("Medical student"),
     Role.TRAINEE: _l("Trainee"),
+    Role.PROFESSIONAL: _l("IR professional"),
     Role.ORG_MEMBER: _l("Organisation contact"),
     Role.COORDINATOR: _l("Coordinator"),
     Role.ADMIN: _l("Administrator"),
 }
-APPLICANT_ROLES = frozenset({Role.STUDENT, Role.TRAINEE})
+APPLICANT_ROLES = frozenset({Role.STUDENT, Role.TRAINEE, Role.PROFESSIONAL})
 
 
 def new_session_token() -> str:
@@ -54,7 +58,8 @@ class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('student', 'trainee', 'org_member', 'coordinator', 'admin')", name="role_known"
+            "role IN ('student', 'trainee', 'professional', 'org_member', 'coordinator', 'admin')",
+            name="role_known",
         ),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
@@ -77,8 +82,11 @@ class User(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # A language code from matcher.i18n.LANGUAGES (e.g. "fr"); None: the cookie or the browser decides.
     locale: Mapped[str | None] = mapped_column(String(8))
+    # What an applicant does (a Profession code: "medical-student", "ir-nurse"...); None for staff.
+    profession_code: Mapped[str | None] = mapped_column(ForeignKey("professions.code"), index=True)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    profession: Mapped[Profession | None] = relationship()
 
     # Flask-Login protocol, written out rather than inherited from UserMixin so that
     # get_id returns the rotating session token instead of the primary key.

@@ -10,7 +10,8 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matcher.models import Country, Interest, TrainingLevel
+from matcher.models import Country, Interest, Procedure, Profession, TrainingLevel
+from matcher.reference.procedures import PROCEDURES, PROFESSIONS
 from matcher.reference.taxonomy import INTERESTS, LEVELS
 from matcher.services import reference
 
@@ -20,6 +21,8 @@ class SyncCounts:
     countries: int
     interests: int
     levels: int
+    professions: int = 0
+    procedures: int = 0
 
 
 def _rows(filename: str) -> Iterator[dict[str, str]]:
@@ -67,5 +70,42 @@ def sync_reference_data(session: Session) -> SyncCounts:
         level.label, level.translations = item.label, item.translations
         session.add(level)
     session.flush()
+    _sync_professions(session)
+    _sync_procedures(session)
+    session.flush()
     reference.forget(session)
-    return SyncCounts(len(rows), len(INTERESTS), len(LEVELS))
+    return SyncCounts(len(rows), len(INTERESTS), len(LEVELS), len(PROFESSIONS), len(PROCEDURES))
+
+
+def _sync_professions(session: Session) -> None:
+    ranks = {lv.code: lv.rank for lv in session.scalars(select(TrainingLevel))}
+    professions = {p.code: p for p in session.scalars(select(Profession))}
+    for position, item in enumerate(PROFESSIONS):
+        profession = professions.get(item.code) or Profession(code=item.code)
+        profession.label, profession.role, profession.ladder = item.words.en, item.role, item.ladder
+        first, last = item.level_codes or (None, None)
+        profession.level_min = ranks[first] if first else None
+        profession.level_max = ranks[last] if last else None
+        profession.grades = [
+            {"code": code, "label": words.en, "translations": words.translations()}
+            for code, words in item.grades
+        ]
+        profession.teaches, profession.position = item.teaches, position
+        profession.translations = {lang: {"label": word} for lang, word in item.words.translations().items()}
+        session.add(profession)
+
+
+def _sync_procedures(session: Session) -> None:
+    """New procedures are added; shipped ones follow the data unless a coordinator edited them."""
+    procedures = {p.code: p for p in session.scalars(select(Procedure))}
+    for position, item in enumerate(PROCEDURES):
+        procedure = procedures.get(item.code)
+        if procedure is None:
+            procedure = Procedure(code=item.code)
+        elif procedure.edited_at is not None:
+            continue
+        procedure.label, procedure.group, procedure.kind = item.words.en, item.group.en, item.kind
+        procedure.needs_any, procedure.needs_all = list(item.needs_any), list(item.needs_all)
+        procedure.sources = [{"title": title, "url": url} for title, url in item.sources]
+        procedure.position, procedure.translations = position, item.translations()
+        session.add(procedure)
