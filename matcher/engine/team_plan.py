@@ -23,7 +23,8 @@ class TeamReason(StrEnum):
     # params: role, minimum, fitting
     ROLE_SHORT = "role_short"
     # Enough fit, but the best plan placed so many of them in other teams that fewer than the
-    # minimum were left (given only when no role of the team is ROLE_SHORT). params: role, minimum, fitting, free, elsewhere (team ids, sorted)
+    # minimum were left (given only when no role of the team is ROLE_SHORT).
+    # params: role, minimum, fitting, free, elsewhere (team ids, sorted)
     ROLE_TAKEN = "role_taken"
     # The team's fixed volunteers were released because it could not be formed even with them.
     # params: volunteers (ids, sorted)
