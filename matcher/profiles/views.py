@@ -23,7 +23,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from matcher import uploads
 from matcher.errors import render_error
 from matcher.extensions import db
-from matcher.models import Profile, Role, User
+from matcher.models import Profile, User
+from matcher.models.user import APPLICANT_ROLES
 from matcher.profiles import bp
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
 from matcher.services import cvs, privacy, profiles
@@ -34,7 +35,7 @@ from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm, show_error
 from matcher.web.usecase import attempt, render_form
 
-APPLICANTS = (Role.STUDENT, Role.TRAINEE)
+APPLICANTS = tuple(APPLICANT_ROLES)
 
 
 @bp.app_template_global("language_level")

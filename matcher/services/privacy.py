@@ -154,9 +154,7 @@ def _emails_of(user: User):
 
 def _require_applicant(user: User) -> None:
     if not user.is_applicant:
-        raise PermissionDenied(
-            _("Only medical students and trainees can do this here; ask an administrator.")
-        )
+        raise PermissionDenied(_("Only applicants and volunteers can do this here; ask an administrator."))
 
 
 def delete_account(session: Session, user: User, password: str) -> None:

@@ -240,7 +240,7 @@ def applications_seen_by(session: Session, viewer: User, applicant: User) -> lis
 
 def require_applicant(user: User) -> None:
     if not user.is_applicant:
-        raise PermissionDenied(_("Only medical students and trainees have a profile."))
+        raise PermissionDenied(_("Only applicants and volunteers have a profile."))
 
 
 def get_or_create(session: Session, user: User) -> Profile:
