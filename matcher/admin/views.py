@@ -26,11 +26,7 @@ PER_PAGE = 50
 def users():
     query = (request.args.get("q") or "").strip()[:100]
     page = request.args.get("page", 1, type=as_id) or 1
-    stmt = (
-        select(User)
-        .options(joinedload(User.profession))
-        .order_by(User.created_at.desc(), User.id.desc())
-    )
+    stmt = select(User).options(joinedload(User.profession)).order_by(User.created_at.desc(), User.id.desc())
     if query:
         like = contains_pattern(query.lower())
         stmt = stmt.where(

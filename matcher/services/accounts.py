@@ -32,8 +32,8 @@ from matcher.security import (
     verify_password,
 )
 from matcher.services import password_advice
-from matcher.services.professions import DEFAULT_PROFESSION, profession_named
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.professions import DEFAULT_PROFESSION, profession_named
 from matcher.services.text import refuse_line_breaks
 from matcher.timezones import is_known_zone
 from matcher.translate import gettext as _
