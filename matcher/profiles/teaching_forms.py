@@ -185,9 +185,9 @@ def teaching_form(procedures: list[Procedure], profile: Profile | None, **kwargs
         SKILL_PREFIX + p.code: RadioField(
             label_for(p),
             choices=[
-                (NONE, _l("No")),
-                (SkillLevel.ASSIST.value, SkillLevel.ASSIST.label),
-                (SkillLevel.TEACH.value, SkillLevel.TEACH.label),
+                SelectChoice(NONE, _("No")),
+                SelectChoice(SkillLevel.ASSIST.value, SkillLevel.ASSIST.label),
+                SelectChoice(SkillLevel.TEACH.value, SkillLevel.TEACH.label),
             ],
             default=NONE,
             validate_choice=False,

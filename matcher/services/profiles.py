@@ -404,4 +404,6 @@ def _interests(session: Session, slugs: list[str]) -> list[Interest]:
 def _language(existing: ProfileLanguage | None, code: str, level: str) -> ProfileLanguage:
     row = existing or ProfileLanguage(language=code)
     row.level = level
+    # Teaching in a language needs at least a conversational level (services.volunteers).
+    row.instructs = bool(row.instructs) and level != LanguageLevel.BASIC
     return row
