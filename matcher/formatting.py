@@ -219,3 +219,10 @@ def spoken_list(items, style: str = "standard") -> str:
 def utc(value: datetime) -> datetime:
     """A stored timestamp (naive means UTC) made aware."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def month_name(number: int) -> str:
+    """A month (1-12) named on its own in the reader's language: "March", "mars", "Março"... with
+    a capital, as a label or a list item starts (CLDR writes them lower case in French and Spanish)."""
+    name = locale().months["stand-alone"]["wide"][number]
+    return name[:1].upper() + name[1:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from matcher.admin import bp
 from matcher.admin.forms import RoleForm
@@ -25,7 +26,7 @@ PER_PAGE = 50
 def users():
     query = (request.args.get("q") or "").strip()[:100]
     page = request.args.get("page", 1, type=as_id) or 1
-    stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
+    stmt = select(User).options(joinedload(User.profession)).order_by(User.created_at.desc(), User.id.desc())
     if query:
         like = contains_pattern(query.lower())
         stmt = stmt.where(

@@ -13,6 +13,7 @@ from matcher.applications import bp
 from matcher.applications.forms import HostOrderForm, MotivationForm
 from matcher.extensions import db
 from matcher.models import MAX_APPLICATIONS, Opportunity, Role
+from matcher.models.user import APPLICANT_ROLES
 from matcher.services import applications, hosting, profiles
 from matcher.services.matching import outcomes
 from matcher.services.standings import standings_of
@@ -21,7 +22,7 @@ from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
-APPLICANTS = (Role.STUDENT, Role.TRAINEE)
+APPLICANTS = tuple(APPLICANT_ROLES)
 HOSTS = (Role.ORG_MEMBER, Role.COORDINATOR, Role.ADMIN)
 
 

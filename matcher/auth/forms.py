@@ -13,10 +13,13 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from matcher.extensions import db
+from matcher.formatting import label_for
 from matcher.i18n import LANGUAGES
 from matcher.models import Role
+from matcher.services import professions
 from matcher.services.accounts import MIN_PASSWORD_LENGTH, SIGNUP_ROLES
 from matcher.timezones import is_known_zone, zone_choices
 from matcher.translate import gettext as _
@@ -56,10 +59,13 @@ def _confirm(field: str) -> PasswordField:
 
 
 class SignupForm(AppForm):
-    role = RadioField(
-        _l("I am"),
-        choices=[SelectChoice(role.value, role.lazy_label) for role in SIGNUP_ROLES],
-        validators=[DataRequired(_l("Choose the kind of account."))],
+    # org_member on the organisation page; applicants choose a profession, which decides their role
+    # (an old client's "student" or "trainee" still works: it stands for that profession).
+    role = HiddenField(validators=[Optional()])
+    profession = RadioField(
+        _l("What do you do?"),
+        validate_choice=False,
+        description=_l("Your profile then asks what fits: a training level or your grade."),
     )
     name = StringField(_l("Full name"), validators=[DataRequired(_l("Enter your name.")), Length(max=120)])
     email = EmailField(_l("Email"), validators=_email, filters=[strip_spaces])
@@ -75,14 +81,28 @@ class SignupForm(AppForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if not self.for_organisation:
-            # Students and trainees choose between their own two kinds; organisation contacts have their
-            # own page (?as=org_member), the only one that asks for an organisation.
-            self.role.choices = [SelectChoice(r.value, r.label) for r in SIGNUP_ROLES if r != Role.ORG_MEMBER]
+        self.profession.choices = [
+            SelectChoice(p.code, label_for(p)) for p in professions.signup_professions(db.session)
+        ]
+        if not self.is_submitted() and self.profession.data is None:
+            # ?as=student or ?as=trainee (the home page's links) preselect that profession.
+            self.profession.data = professions.DEFAULT_PROFESSION.get(self.role.data)
 
     @property
     def for_organisation(self) -> bool:
         return self.role.data == Role.ORG_MEMBER
+
+    def validate_role(self, field: HiddenField) -> None:
+        if field.data and field.data not in {r.value for r in SIGNUP_ROLES}:
+            raise ValidationError(_("Choose one of the options in the list."))
+
+    def validate_profession(self, field: RadioField) -> None:
+        if self.for_organisation:
+            return
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_("Choose what you do from the list."))
+        if not field.data and self.role.data not in professions.DEFAULT_PROFESSION:
+            raise ValidationError(_("Choose what you do."))
 
     def validate_organisation_name(self, field: StringField) -> None:
         if self.role.data == Role.ORG_MEMBER and not (field.data or "").strip():

@@ -53,14 +53,15 @@ def _start_session(user, remember: bool) -> None:
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    form = SignupForm(role=request.args.get("as", Role.STUDENT.value))
+    form = SignupForm(role=request.args.get("as"))
     if form.validate_on_submit():
         data = accounts.SignUp(
             email=form.email.data,
             name=form.name.data,
             password=form.password.data,
-            role=Role(form.role.data),
+            role=Role(form.role.data) if form.role.data else None,
             organisation_name=form.organisation_name.data if form.for_organisation else None,
+            profession_code=None if form.for_organisation else form.profession.data or None,
         )
         if throttle.exhausted("SIGNUP_RATE_LIMIT", "signup", client_ip()):
             throttle.refuse(

@@ -26,6 +26,7 @@ from matcher.models.matching import Match, MatchStatus
 from matcher.models.notification import Category, DigestItem, Frequency, SentOnce
 from matcher.models.opportunity import opportunity_interests
 from matcher.models.profile import Profile, profile_interests
+from matcher.models.user import APPLICANT_ROLES
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 
@@ -105,7 +106,7 @@ def _queue_alerts(session: Session, user: User, today: date) -> None:
 
 def send_digests(session: Session, today: date) -> int:
     """Build one digest email per user and period from their waiting lines; returns how many."""
-    applicants = session.scalars(select(User).where(User.role.in_(["student", "trainee"])))
+    applicants = session.scalars(select(User).where(User.role.in_(APPLICANT_ROLES)))
     for user in applicants:
         if frequency_for(session, user, Category.ALERTS) != Frequency.OFF:
             _queue_alerts(session, user, today)

@@ -35,6 +35,7 @@ ALLOWED = {
 ROLE_CATEGORIES = {
     Role.STUDENT: (Category.MATCHING, Category.ALERTS),
     Role.TRAINEE: (Category.MATCHING, Category.ALERTS),
+    Role.PROFESSIONAL: (Category.MATCHING, Category.ALERTS),
     Role.ORG_MEMBER: (Category.ORGANISATION, Category.MATCHING),
     Role.COORDINATOR: (Category.COORDINATION, Category.MATCHING),
     Role.ADMIN: (Category.MATCHING,),

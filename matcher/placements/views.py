@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from matcher.extensions import db
-from matcher.models import Opportunity, Role, User
+from matcher.models import Opportunity, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Suggestion
+from matcher.models.user import APPLICANT_ROLES
 from matcher.placements import bp
 from matcher.placements.calendar import calendar_token, ical, owner_of
 from matcher.placements.forms import FeedbackForm, ReasonForm
@@ -33,7 +34,7 @@ def calendar_url(user: User) -> str:
 
 
 @bp.get("/placements")
-@role_required(Role.STUDENT, Role.TRAINEE)
+@role_required(*APPLICANT_ROLES)
 def mine():
     return _mine_page(FeedbackForm())
 
@@ -76,14 +77,14 @@ def _mine_page(feedback_form: FeedbackForm, feedback_for: int | None = None) -> 
 
 
 @bp.get("/placements/letters/<int:letter_id>")
-@role_required(Role.STUDENT, Role.TRAINEE)
+@role_required(*APPLICANT_ROLES)
 def letter(letter_id: int):
     view = outcomes.read_letter(db.session, current_user, letter_id, date.today())
     return render_template("placements/letter.html", view=view)
 
 
 @bp.post("/placements/<int:match_id>/<any(accept, decline):answer>")
-@role_required(Role.STUDENT, Role.TRAINEE)
+@role_required(*APPLICANT_ROLES)
 def respond(match_id: int, answer: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -101,7 +102,7 @@ def respond(match_id: int, answer: str):
 
 
 @bp.post("/placements/<int:match_id>/feedback")
-@role_required(Role.STUDENT, Role.TRAINEE)
+@role_required(*APPLICANT_ROLES)
 def feedback(match_id: int):
     form = FeedbackForm()
     if not (
@@ -138,7 +139,7 @@ def calendar(token: str):
 
 
 @bp.post("/placements/calendar/new")
-@role_required(Role.STUDENT, Role.TRAINEE)
+@role_required(*APPLICANT_ROLES)
 def new_calendar_link():
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__)
 
-from matcher.profiles import views  # noqa: E402, F401  (their routes join the blueprint)
+from matcher.profiles import teaching_views, views  # noqa: E402, F401  (their routes join the blueprint)

@@ -6,11 +6,9 @@ from datetime import date
 
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField,
     DateField,
     FieldList,
     FormField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -18,14 +16,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matcher.extensions import db
 from matcher.formatting import label_for, region_label
-from matcher.models import Profile, Role
-from matcher.models.profile import MAX_TEACHING_WEEKS
-from matcher.services import profiles
+from matcher.models import Profession, Profile
+from matcher.services import professions, profiles
 from matcher.services.profiles import MAX_INSTITUTION, MAX_LANGUAGES, MAX_STATEMENT, MAX_WINDOWS, ProfileData
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
@@ -57,6 +54,7 @@ class LanguageRow(RowForm):
 
 class ProfileForm(AppForm):
     level = SelectField(_l("Training level"), validate_choice=False)
+    grade = SelectField(_l("Grade"), validate_choice=False)
     institution = StringField(
         _l("Medical school or hospital"),
         validators=[Length(max=MAX_INSTITUTION, message=_l("At most %(max)d characters."))],
@@ -74,25 +72,21 @@ class ProfileForm(AppForm):
             "Why IR, and what you hope to learn or give; up to %(max)d characters.", max=MAX_STATEMENT
         ),
     )
-    volunteers_to_teach = BooleanField(_l("I volunteer to teach"))
-    teaching_interests = MultiCheckboxField(_l("What I can teach"))
-    teaching_weeks = IntegerField(
-        _l("Weeks I can give in a year"),
-        validators=[
-            Optional(),
-            NumberRange(1, MAX_TEACHING_WEEKS, _l("From %(min)s to %(max)s weeks.")),
-        ],
-    )
     cv = FileField(
         _l("CV (optional)"),
         description=_l("A PDF of at most 5 MB. It replaces the CV you uploaded before, if any."),
         render_kw={"accept": ".pdf"},
     )
 
-    def __init__(self, role: Role | str, *args, **kwargs) -> None:
+    def __init__(self, profession: Profession | None, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # A "levels" profession is asked for a level of its range, a "grades" one for its grade.
+        self.asks_level = professions.uses_levels(profession)
         self.level.choices = [SelectChoice("", _("Choose your level"))] + [
-            SelectChoice(str(lv.rank), label_for(lv)) for lv in profiles.levels_for(db.session, role)
+            SelectChoice(str(lv.rank), label_for(lv)) for lv in professions.levels_for(db.session, profession)
+        ]
+        self.grade.choices = [SelectChoice("", _("Choose your grade"))] + [
+            SelectChoice(code, words) for code, words in professions.grade_choices(profession)
         ]
         self.home_country.choices = choices.country_choices()
         self.places = profiles.places(db.session)
@@ -103,9 +97,7 @@ class ProfileForm(AppForm):
             for r, subs in self.places.items()
             for s in subs
         ]
-        interests = choices.interest_choices()
-        self.interests.choices = interests
-        self.teaching_interests.choices = interests
+        self.interests.choices = choices.interest_choices()
         for row in self.languages:
             self._language_choices(row)
 
@@ -133,19 +125,17 @@ class ProfileForm(AppForm):
         if profile is None:
             return
         self.level.data = str(profile.level_rank) if profile.level_rank else ""
+        self.grade.data = profile.grade or ""
         self.institution.data = profile.institution
         self.home_country.data = profile.home_country_code or ""
         self.regions.data, self.subregions.data = profile.regions, profile.subregions
         self.interests.data = [i.slug for i in profile.interests]
         self.statement.data = profile.statement
-        self.volunteers_to_teach.data = profile.volunteers_to_teach
-        self.teaching_interests.data = [i.slug for i in profile.teaching_interests]
-        self.teaching_weeks.data = profile.teaching_weeks
-        _fill(
+        fill_rows(
             self.availability,
             [{"starts_on": w.starts_on, "ends_on": w.ends_on} for w in profile.availability],
         )
-        _fill(self.languages, [{"language": x.language, "level": x.level} for x in profile.languages])
+        fill_rows(self.languages, [{"language": x.language, "level": x.level} for x in profile.languages])
         for row in self.languages:
             self._language_choices(row)
 
@@ -162,6 +152,7 @@ class ProfileForm(AppForm):
         ]
         return ProfileData(
             level_rank=_level(self.level.data),
+            grade=self.grade.data or None,
             institution=self.institution.data or "",
             home_country_code=self.home_country.data or None,
             regions=list(self.regions.data or []),
@@ -170,9 +161,6 @@ class ProfileForm(AppForm):
             availability=windows,
             languages=languages,
             statement=self.statement.data or "",
-            volunteers_to_teach=bool(self.volunteers_to_teach.data),
-            teaching_interests=list(self.teaching_interests.data or []),
-            teaching_weeks=self.teaching_weeks.data,
         )
 
 
@@ -185,9 +173,9 @@ def _level(value: str | None) -> int | None:
         return NOT_A_LEVEL
 
 
-def _fill(rows: FieldList, values: list[dict]) -> None:
-    """Saved values first, then blank rows to add more, up to the field's maximum."""
-    while len(rows) < min(len(values) + 1, rows.max_entries):
+def fill_rows(rows: FieldList, values: list[dict], extra: int = 1) -> None:
+    """Saved values first, then `extra` blank rows to add more, up to the field's maximum."""
+    while len(rows) < min(len(values) + extra, rows.max_entries):
         rows.append_entry()
     for row, value in zip(rows, values, strict=False):
         for name, data in value.items():

@@ -23,10 +23,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from matcher import uploads
 from matcher.errors import render_error
 from matcher.extensions import db
-from matcher.models import Profile, Role, User
+from matcher.models import Profile, User
+from matcher.models.user import APPLICANT_ROLES
 from matcher.profiles import bp
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
-from matcher.services import cvs, privacy, profiles
+from matcher.services import cvs, privacy, professions, profiles, volunteers
 from matcher.services.errors import DomainError
 from matcher.services.profile_reads import full_profile
 from matcher.translate import gettext as _
@@ -34,7 +35,7 @@ from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm, show_error
 from matcher.web.usecase import attempt, render_form
 
-APPLICANTS = (Role.STUDENT, Role.TRAINEE)
+APPLICANTS = tuple(APPLICANT_ROLES)
 
 
 @bp.app_template_global("language_level")
@@ -43,8 +44,14 @@ def language_level(code: str) -> str:
     return str(profiles.LANGUAGE_LEVELS.get(code, code))
 
 
+@bp.app_template_global("grade_label")
+def grade_label(profession, code: str | None) -> str:
+    """A grade of a profession, in the reader's words ("Staff nurse")."""
+    return professions.grade_label(profession, code)
+
+
 def _own_page(cv_form: CvForm | None = None, status: int = 200):
-    profile = full_profile(db.session, current_user.id)
+    profile = volunteers.load_teaching(db.session, full_profile(db.session, current_user.id))
     return render_template(
         "profiles/mine.html",
         profile=profile,
@@ -64,7 +71,10 @@ def mine():
 
 def _edit_page(form: ProfileForm, status: int | None = None):
     page, code = render_form(
-        "profiles/edit.html", form, profile=profiles.profile_of(db.session, current_user)
+        "profiles/edit.html",
+        form,
+        profile=profiles.profile_of(db.session, current_user),
+        profession=professions.profession_of(db.session, current_user),
     )
     return page, status or code
 
@@ -72,7 +82,7 @@ def _edit_page(form: ProfileForm, status: int | None = None):
 @bp.route("/profile/edit", methods=["GET", "POST"])
 @role_required(*APPLICANTS)
 def edit():
-    form = ProfileForm(current_user.role)
+    form = ProfileForm(professions.profession_of(db.session, current_user))
     if form.validate_on_submit():
         upload = form.cv.data
         saved = attempt(
@@ -110,7 +120,7 @@ def too_large(error: RequestEntityTooLarge):
     if not (over_length and current_user.is_authenticated and current_user.is_applicant):
         return render_error(413)
     if request.endpoint == "profiles.edit":
-        form = ProfileForm(current_user.role, formdata=None)
+        form = ProfileForm(professions.profession_of(db.session, current_user), formdata=None)
         form.load(profiles.profile_of(db.session, current_user))
         lost = _("Your changes were not saved: make them again.")
         show_error(form, DomainError(f"{uploads.CV_TOO_LARGE} {lost}", "cv"))
@@ -158,7 +168,7 @@ def show(user_id: int):
         return redirect(url_for("profiles.mine"))
     applicant, profile = profiles.applicant_for_viewer(db.session, current_user, user_id)
     if profile is not None:  # again, with all that the page shows of it
-        profile = full_profile(db.session, applicant.id)
+        profile = volunteers.load_teaching(db.session, full_profile(db.session, applicant.id))
     return render_template(
         "profiles/show.html",
         applicant=applicant,

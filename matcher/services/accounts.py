@@ -17,7 +17,7 @@ from matcher.db import utcnow
 from matcher.formatting import language
 from matcher.i18n import LANGUAGES, locale_code
 from matcher.mail.outbox import queue_email
-from matcher.models import Membership, MembershipRole, Organisation, Role, User
+from matcher.models import Membership, MembershipRole, Organisation, Profession, Role, User
 from matcher.models.opportunity import CONTENT_LANGUAGES
 from matcher.security import (
     EMAIL_CHANGE,
@@ -33,12 +33,13 @@ from matcher.security import (
 )
 from matcher.services import password_advice
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
+from matcher.services.professions import DEFAULT_PROFESSION, profession_named
 from matcher.services.text import refuse_line_breaks
 from matcher.timezones import is_known_zone
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 
-SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.ORG_MEMBER)
+SIGNUP_ROLES = (Role.STUDENT, Role.TRAINEE, Role.PROFESSIONAL, Role.ORG_MEMBER)
 MIN_PASSWORD_LENGTH = 10
 MIN_PASSWORD_SCORE = 2  # zxcvbn's "somewhat guessable": protected from unthrottled online attacks
 ZXCVBN_PREFIX = 40
@@ -100,11 +101,16 @@ def find_by_email(session: Session, email: str) -> User | None:
 
 @dataclass(frozen=True)
 class SignUp:
+    """`role` is org_member for an organisation contact; applicants give their `profession_code`,
+    whose profession decides the role (an old client's "student" or "trainee" stands for the
+    medical-student or ir-trainee profession)."""
+
     email: str
     name: str
     password: str
-    role: Role
+    role: Role | None = None
     organisation_name: str | None = None
+    profession_code: str | None = None
 
 
 def create_user(session: Session, *, email: str, name: str, password: str, role: Role) -> User:
@@ -127,16 +133,31 @@ def create_user(session: Session, *, email: str, name: str, password: str, role:
     return user
 
 
+def _signup_profession(session: Session, data: SignUp) -> Profession:
+    """The profession an applicant signs up as: the one chosen, else the one an old role stands for."""
+    if data.profession_code:
+        profession = profession_named(session, data.profession_code)
+        if profession is None:
+            raise DomainError(_("Choose what you do from the list."), field="profession")
+        return profession
+    profession = profession_named(session, DEFAULT_PROFESSION.get(data.role))
+    if profession is None:
+        raise DomainError(_("Choose what you do."), field="profession")
+    return profession
+
+
 def sign_up(session: Session, data: SignUp) -> User | None:
-    """Self-service sign-up as a student, a trainee or an organisation contact.
+    """Self-service sign-up as an applicant of a profession or as an organisation contact.
 
     An address that already has an account gets an email saying someone tried to sign up with it,
     and nothing changes; the caller answers both cases alike, so sign-up never tells a stranger who
     has an account. Returns the new user, or None in that case.
     """
-    if data.role not in SIGNUP_ROLES:
+    if data.role is not None and data.role not in SIGNUP_ROLES:
         raise PermissionDenied(_("That account type cannot be chosen at sign-up."), field="role")
-    if data.role == Role.ORG_MEMBER and not (data.organisation_name or "").strip():
+    profession = None if data.role == Role.ORG_MEMBER else _signup_profession(session, data)
+    role = Role(profession.role) if profession is not None else Role.ORG_MEMBER
+    if role == Role.ORG_MEMBER and not (data.organisation_name or "").strip():
         raise DomainError(_("Name the organisation you act for."), field="organisation_name")
     refuse_line_breaks(organisation_name=data.organisation_name)
     existing = find_by_email(session, data.email)
@@ -145,10 +166,11 @@ def sign_up(session: Session, data: SignUp) -> User | None:
         hash_password(data.password)  # and the same cost, so timing does not tell either
         _tell_owner_of_signup_attempt(session, existing)
         return None
-    user = create_user(session, email=data.email, name=data.name, password=data.password, role=data.role)
+    user = create_user(session, email=data.email, name=data.name, password=data.password, role=role)
+    user.profession_code = profession.code if profession is not None else None
     # Their emails (this one first) follow the language they signed up in.
     user.locale = locale_code() if has_request_context() else None
-    if data.role == Role.ORG_MEMBER:
+    if role == Role.ORG_MEMBER:
         _join_or_create_organisation(session, user, data.organisation_name.strip())
     send_verification(session, user)
     return user

@@ -172,7 +172,7 @@ def apply(
 ) -> Application:
     """Add the opportunity at the end of the applicant's list."""
     if not applicant.is_applicant:
-        raise PermissionDenied(_("Only medical students and trainees can apply."))
+        raise PermissionDenied(_("Only applicants and volunteers can apply."))
     opportunity = session.get(Opportunity, opportunity_id)
     if opportunity is None or not is_public(opportunity):
         raise NotFound(_("There is no such opportunity."))

@@ -12,7 +12,7 @@ from matcher import uploads
 from matcher.models import Application, Membership, Opportunity, OutboxMessage, Profile, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.security import verify_password
-from matcher.services import applications, profiles
+from matcher.services import applications, profiles, volunteers
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.profile_reads import full_profile
 from matcher.translate import gettext as _
@@ -32,6 +32,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
     """
     _require_applicant(user)
     profile = full_profile(session, user.id)
+    teaching = volunteers.teaching_profile(session, user) if profile is not None else None
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _iso(datetime.now(UTC)),
@@ -39,11 +40,13 @@ def export(session: Session, user: User) -> dict[str, Any]:
             "name": user.name,
             "email": user.email,
             "role": user.role,
+            "profession": user.profession_code,
             "email_verified_at": _iso(user.email_verified_at),
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
         },
         "profile": _profile(profile),
+        "teaching": _teaching(teaching),
         "applications": [_application(a) for a in applications.applications_of(session, user)],
         "withdrawn_applications": [
             {
@@ -105,6 +108,7 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
     return {
         "training_level": profile.level.label if profile.level else None,
         "training_level_rank": profile.level_rank,
+        "grade": profile.grade,
         "institution": profile.institution,
         "home_country": profile.home_country_code,
         "regions_of_interest": profile.regions,
@@ -114,6 +118,7 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
         "languages": [{"language": lang.language, "level": lang.level} for lang in profile.languages],
         "statement": profile.statement,
         "volunteers_to_teach": profile.volunteers_to_teach,
+        # The interests the old teaching form asked for, kept as they were given.
         "can_teach": [i.slug for i in profile.teaching_interests],
         "teaching_weeks": profile.teaching_weeks,
         "cv": (
@@ -129,6 +134,29 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
         "complete": profiles.is_complete(profile),
         "created_at": _iso(profile.created_at),
         "updated_at": _iso(profile.updated_at),
+    }
+
+
+def _teaching(profile: Profile | None) -> dict[str, Any] | None:
+    """The volunteer teaching profile: skills, experience, licences, months, remote, directory."""
+    if profile is None:
+        return None
+    return {
+        "procedures": [
+            {"procedure": skill.procedure.code, "level": skill.level}
+            for skill in sorted(profile.procedure_skills, key=lambda s: s.procedure.position)
+        ],
+        "teaching_years": profile.teaching_years,
+        "teaching_experience": profile.teaching_experience,
+        "languages_of_instruction": [lang.language for lang in profile.languages if lang.instructs],
+        "licences": [
+            {"country": lic.country_code, "issuing_body": lic.body, "expires_on": _iso(lic.expires_on)}
+            for lic in profile.licences
+        ],
+        "weeks_a_year": profile.teaching_weeks,
+        "months": list(profile.teaching_months),
+        "teaches_remotely": profile.teaches_remotely,
+        "listed_in_volunteer_directory": profile.directory_listed,
     }
 
 
@@ -154,9 +182,7 @@ def _emails_of(user: User):
 
 def _require_applicant(user: User) -> None:
     if not user.is_applicant:
-        raise PermissionDenied(
-            _("Only medical students and trainees can do this here; ask an administrator.")
-        )
+        raise PermissionDenied(_("Only applicants and volunteers can do this here; ask an administrator."))
 
 
 def delete_account(session: Session, user: User, password: str) -> None:

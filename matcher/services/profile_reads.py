@@ -23,6 +23,7 @@ def completeness_for(session: Session, user: User) -> Completeness:
             Profile.institution,
             Profile.home_country_code,
             Profile.statement,
+            Profile.grade,
             exists().where(PlaceOfInterest.profile_id == Profile.id),
             exists().where(profile_interests.c.profile_id == Profile.id),
             exists().where(AvailabilityWindow.profile_id == Profile.id),
@@ -31,9 +32,10 @@ def completeness_for(session: Session, user: User) -> Completeness:
     ).one_or_none()
     if row is None:
         return completeness(None)
-    level_rank, institution, home_country_code, statement, places, interests, windows, languages = row
+    level_rank, institution, home_country_code, statement, grade, places, interests, windows, languages = row
     return completeness_of(
         level_rank=level_rank,
+        grade=grade,
         institution=institution,
         home_country_code=home_country_code,
         statement=statement,
@@ -51,6 +53,7 @@ def full_profile(session: Session, user_id: int) -> Profile | None:
         .where(Profile.user_id == user_id)
         .options(
             joinedload(Profile.level),
+            joinedload(Profile.user).joinedload(User.profession),
             joinedload(Profile.home_country),
             selectinload(Profile.places),
             selectinload(Profile.interests),

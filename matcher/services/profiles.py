@@ -27,10 +27,9 @@ from matcher.models import (
     Profile,
     ProfileLanguage,
     Role,
-    TrainingLevel,
     User,
 )
-from matcher.models.profile import MAX_TEACHING_WEEKS
+from matcher.services import professions
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff, require_confirmed
 from matcher.services.text import refuse_line_breaks
@@ -44,8 +43,6 @@ MAX_STATEMENT = 2000
 MAX_INSTITUTION = 200
 # Further ahead than this is a typing mistake, not a plan.
 HORIZON = timedelta(days=3 * 365)
-# Medical students choose among the student years; trainees among the levels after graduation.
-STUDENT_LEVEL_PREFIX = "ms"
 
 
 @dataclass
@@ -53,6 +50,7 @@ class ProfileData:
     """What an applicant fills in; checked here, whatever form or API sent it."""
 
     level_rank: int | None = None
+    grade: str | None = None  # for a profession with its own grades, instead of a training level
     institution: str = ""
     home_country_code: str | None = None
     regions: list[str] = field(default_factory=list)
@@ -61,9 +59,6 @@ class ProfileData:
     availability: list[tuple[date, date]] = field(default_factory=list)
     languages: list[tuple[str, str]] = field(default_factory=list)
     statement: str = ""
-    volunteers_to_teach: bool = False
-    teaching_interests: list[str] = field(default_factory=list)
-    teaching_weeks: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,7 +66,7 @@ class ProfileData:
 
 # The labels are lazy: a Completeness may be built before the reader's language is known.
 COMPLETENESS_PARTS: tuple[tuple[str, str], ...] = (
-    ("level", _l("Your training level")),
+    ("level", _l("Your training level or grade")),
     ("institution", _l("Your medical school or hospital")),
     ("home_country", _l("Your home country")),
     ("places", _l("Regions or sub-regions you would like to go to")),
@@ -109,6 +104,7 @@ def completeness(profile: Profile | None) -> Completeness:
         return Completeness((), tuple(label for _key, label in COMPLETENESS_PARTS))
     parts = completeness_of(
         level_rank=profile.level_rank,
+        grade=profile.grade,
         institution=profile.institution,
         home_country_code=profile.home_country_code,
         places=profile.places,
@@ -130,10 +126,13 @@ def completeness_of(
     availability: Sized,
     languages: Sized,
     statement: str,
+    grade: str | None = None,
 ) -> Completeness:
-    """`completeness` on plain values, for callers that read profiles as rows (rounds at scale)."""
+    """`completeness` on plain values, for callers that read profiles as rows (rounds at scale).
+
+    The level part is a training level, or a grade for a profession that has its own."""
     filled = {
-        "level": level_rank is not None,
+        "level": level_rank is not None or bool(grade),
         "institution": bool(institution.strip()),
         "home_country": home_country_code is not None,
         "places": bool(places),
@@ -158,13 +157,6 @@ def is_complete(profile: Profile | None) -> bool:
 
 def profile_of(session: Session, user: User) -> Profile | None:
     return session.scalar(select(Profile).where(Profile.user_id == user.id))
-
-
-def levels_for(session: Session, role: Role | str) -> list[TrainingLevel]:
-    """The training levels an applicant of this role may choose."""
-    levels = session.scalars(select(TrainingLevel).order_by(TrainingLevel.rank)).all()
-    is_student = Role(role) == Role.STUDENT
-    return [lv for lv in levels if lv.code.startswith(STUDENT_LEVEL_PREFIX) == is_student]
 
 
 def places(session: Session) -> dict[str, list[str]]:
@@ -240,7 +232,7 @@ def applications_seen_by(session: Session, viewer: User, applicant: User) -> lis
 
 def require_applicant(user: User) -> None:
     if not user.is_applicant:
-        raise PermissionDenied(_("Only medical students and trainees have a profile."))
+        raise PermissionDenied(_("Only applicants and volunteers have a profile."))
 
 
 def get_or_create(session: Session, user: User) -> Profile:
@@ -269,10 +261,7 @@ def validate(session: Session, user: User, data: ProfileData, today: date) -> No
     Chosen values are compared with the known ones in Python, so that what a browser sends never
     reaches a query unchecked.
     """
-    if data.level_rank is not None and data.level_rank not in {
-        lv.rank for lv in levels_for(session, user.role)
-    }:
-        raise DomainError(_("Choose your training level from the list."), field="level")
+    _check_level_or_grade(session, user, data)
     refuse_line_breaks(institution=data.institution)
     if len(check_text(data.institution, "institution")) > MAX_INSTITUTION:
         raise DomainError(
@@ -292,8 +281,22 @@ def validate(session: Session, user: User, data: ProfileData, today: date) -> No
         raise DomainError(
             _("Keep the statement to %(num)d characters.", num=MAX_STATEMENT), field="statement"
         )
-    if data.volunteers_to_teach:
-        _check_teaching(session, user, data)
+
+
+def _check_level_or_grade(session: Session, user: User, data: ProfileData) -> None:
+    """A training level of the profession's range, or one of its own grades: never the other kind."""
+    profession = professions.profession_of(session, user)
+    levels = {lv.rank for lv in professions.levels_for(session, profession)}
+    if data.level_rank is not None and data.level_rank not in levels:
+        if levels:
+            raise DomainError(_("Choose your training level from the list."), field="level")
+        # A profession with grades is never asked for a level: the message belongs to the whole form.
+        raise DomainError(_("Your profession has grades, not training levels: choose your grade."))
+    grades = professions.grade_codes(profession)
+    if data.grade and data.grade not in grades:
+        if grades:
+            raise DomainError(_("Choose your grade from the list."), field="grade")
+        raise DomainError(_("Your profession has training levels, not grades: choose your level."))
 
 
 def _check_interests(session: Session, slugs: list[str], field_name: str) -> None:
@@ -363,26 +366,13 @@ def _is_language_code(code: str | None) -> bool:
     return language is not None and language.alpha_2 == code
 
 
-def _check_teaching(session: Session, user: User, data: ProfileData) -> None:
-    if user.role_enum != Role.TRAINEE:
-        # The section is not on a student's form, so the message belongs to the whole form.
-        raise DomainError(_("Only trainees and consultants can volunteer to teach."))
-    if not data.teaching_interests:
-        raise DomainError(_("Choose what you can teach."), field="teaching_interests")
-    _check_interests(session, data.teaching_interests, "teaching_interests")
-    if data.teaching_weeks is None or not 1 <= data.teaching_weeks <= MAX_TEACHING_WEEKS:
-        raise DomainError(
-            _("Give the number of weeks you can teach, from 1 to %(num)d.", num=MAX_TEACHING_WEEKS),
-            field="teaching_weeks",
-        )
-
-
 def update(session: Session, user: User, data: ProfileData, today: date) -> Profile:
     """Save the applicant's own profile; all of it or, on any error, none of it."""
     require_applicant(user)
     validate(session, user, data, today)
     profile = get_or_create(session, user)
     profile.level_rank = data.level_rank
+    profile.grade = data.grade or None
     profile.institution = data.institution.strip()
     profile.home_country_code = data.home_country_code or None
     profile.statement = data.statement.strip()
@@ -402,11 +392,6 @@ def update(session: Session, user: User, data: ProfileData, today: date) -> Prof
     ]
     spoken = {lang.language: lang for lang in profile.languages}
     profile.languages = [_language(spoken.get(code), code, level) for code, level in data.languages]
-    teaching_interests = _interests(session, data.teaching_interests) if data.volunteers_to_teach else []
-    # Weeks before the flag: a CHECK allows weeks only for volunteers, at every flush.
-    profile.teaching_weeks = data.teaching_weeks if data.volunteers_to_teach else None
-    profile.volunteers_to_teach = data.volunteers_to_teach
-    profile.teaching_interests = teaching_interests
     profile.updated_at = utcnow()
     session.flush()
     return profile
@@ -419,4 +404,6 @@ def _interests(session: Session, slugs: list[str]) -> list[Interest]:
 def _language(existing: ProfileLanguage | None, code: str, level: str) -> ProfileLanguage:
     row = existing or ProfileLanguage(language=code)
     row.level = level
+    # Teaching in a language needs at least a conversational level (services.volunteers).
+    row.instructs = bool(row.instructs) and level != LanguageLevel.BASIC
     return row

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from tests.security.forms import opportunity_form, organisation_form, profile_form, signup_form
+from tests.security.forms import (
+    opportunity_form,
+    organisation_form,
+    profile_form,
+    signup_form,
+    teaching_form,
+)
 from tests.security.world import ROLES, TODAY
 
 
@@ -151,6 +157,10 @@ TABLE = [
     row("POST", "/profile/cv",                                             "L A A F F F F", {"cv": "PDF"}),
     row("POST", "/profile/cv/delete",                                      "L A A F F F F"),
     row("GET",  "/profile/cv",                                             "L A A F F F F"),
+    # The volunteer teaching page: professions that teach (the trainee); a student is told why not.
+    row("GET",  "/profile/teaching",                                       "L F A F F F F"),
+    row("POST", "/profile/teaching",                                       "L F A F F F F",
+        teaching_form()),
     row("GET",  "/profile/data.json",                                      "L A A F F F F"),
     row("GET",  "/profile/delete",                                         "L A A F F F F"),
     row("POST", "/profile/delete",                                         "L A A F F F F",

@@ -68,3 +68,18 @@ def signup_form(email: str, **changes: object) -> dict[str, object]:
     }
     data.update(changes)
     return data
+
+
+def teaching_form(**changes: object) -> dict[str, object]:
+    """A volunteer's teaching profile (the world's trainee speaks English professionally)."""
+    data: dict[str, object] = {
+        "volunteers_to_teach": "y",
+        "skill-us-vascular-access": "teach",
+        "instructs": ["en"],
+        "licences-0-country": "KE",
+        "licences-0-body": "Kenya Medical Practitioners and Dentists Council",
+        "teaching_weeks": "2",
+        "months": ["6"],
+    }
+    data.update(changes)
+    return data

@@ -22,7 +22,7 @@ def test_no_profile_and_an_empty_profile_are_not_complete(users):
 @pytest.mark.parametrize(
     ("part", "label"),
     [
-        ("level_rank", "Your training level"),
+        ("level_rank", "Your training level or grade"),
         ("institution", "Your medical school or hospital"),
         ("home_country_code", "Your home country"),
         ("places", "Regions or sub-regions you would like to go to"),

@@ -157,12 +157,16 @@ def test_a_level_outside_the_list_is_refused(auth, client, level):
 
 
 def test_a_trainee_chooses_among_the_levels_after_graduation(auth, client):
+    """An IR trainee: intern to fellow. Consultants have their own profession (IR physician)."""
     trainee = auth.login("trainee")
     page = client.get("/profile/edit").get_data(as_text=True)
-    assert "Resident / registrar, year 3" in page and "Medical student, year 5" not in page
+    assert "Resident / registrar, year 3" in page and "Fellow" in page
+    assert "Medical student, year 5" not in page and "Consultant / attending" not in page
     assert client.post("/profile/edit", data=complete_form(level="5")).status_code == 422
-    assert client.post("/profile/edit", data=complete_form(level="15")).status_code == 302
-    assert _profile(trainee).level.code == "consultant"
+    assert client.post("/profile/edit", data=complete_form(level="15")).status_code == 422
+    assert _profile(trainee) is None
+    assert client.post("/profile/edit", data=complete_form(level="14")).status_code == 302
+    assert _profile(trainee).level.code == "fellow"
 
 
 @pytest.mark.parametrize(
@@ -204,60 +208,32 @@ def test_other_bad_input_gets_a_field_error(auth, client, field, value, message)
     assert _profile(student) is None
 
 
-def test_a_trainee_volunteers_to_teach_with_interests_and_weeks(auth, client):
+def test_the_profile_form_no_longer_asks_about_teaching(auth, client):
+    """Volunteer teaching has its own page (/profile/teaching); the edit page links to it."""
     trainee = auth.login("trainee")
     page = client.get("/profile/edit").get_data(as_text=True)
-    assert "I volunteer to teach" in page
-    teaching = {
-        "volunteers_to_teach": "y",
-        "teaching_interests": ["teaching", "nephrostomy"],
-        "teaching_weeks": "4",
-    }
-    response = client.post("/profile/edit", data=complete_form(level="11", **teaching))
-    assert response.status_code == 302
-    profile = _profile(trainee)
-    assert profile.volunteers_to_teach and profile.teaching_weeks == 4
-    assert {i.slug for i in profile.teaching_interests} == {"teaching", "nephrostomy"}
-    assert "up to 4 weeks a year" in client.get("/profile").get_data(as_text=True)
-
-
-@pytest.mark.parametrize(
-    ("teaching", "message"),
-    [
-        ({"teaching_weeks": "4"}, "Choose what you can teach."),
-        ({"teaching_interests": ["teaching"]}, "Give the number of weeks you can teach, from 1 to 52."),
-        ({"teaching_interests": ["teaching"], "teaching_weeks": "60"}, "From 1 to 52 weeks."),
-    ],
-)
-def test_a_volunteer_must_say_what_and_how_long(auth, client, teaching, message):
-    trainee = auth.login("trainee")
-    data = complete_form(level="11", volunteers_to_teach="y", **teaching)
-    response = client.post("/profile/edit", data=data)
-    assert response.status_code == 422 and message in response.get_data(as_text=True)
-    assert _profile(trainee) is None
-
-
-def test_a_student_cannot_volunteer_to_teach(auth, client):
-    student = auth.login("student")
-    assert "I volunteer to teach" not in client.get("/profile/edit").get_data(as_text=True)
-    data = complete_form(volunteers_to_teach="y", teaching_interests=["teaching"], teaching_weeks="4")
-    response = client.post("/profile/edit", data=data)
-    assert response.status_code == 422
-    assert "Only trainees and consultants can volunteer to teach." in response.get_data(as_text=True)
-    assert _profile(student) is None
-
-
-def test_unticking_volunteering_clears_the_teaching_details(auth, client):
-    trainee = auth.login("trainee")
+    assert "I volunteer to teach" not in page and 'name="teaching_interests"' not in page
+    assert 'href="/profile/teaching"' in page
     teaching = {"volunteers_to_teach": "y", "teaching_interests": ["teaching"], "teaching_weeks": "4"}
-    client.post("/profile/edit", data=complete_form(level="11", **teaching))
-    client.post("/profile/edit", data=complete_form(level="11", teaching_interests=["teaching"]))
+    assert client.post("/profile/edit", data=complete_form(level="11", **teaching)).status_code == 302
     profile = _profile(trainee)
-    assert (
-        not profile.volunteers_to_teach
-        and profile.teaching_weeks is None
-        and profile.teaching_interests == []
-    )
+    assert not profile.volunteers_to_teach and profile.teaching_weeks is None
+    assert profile.teaching_interests == []
+
+
+def test_saving_the_profile_keeps_the_teaching_profile(auth, client, users):
+    trainee = auth.login("trainee")
+    users.profile(trainee, volunteers_to_teach=True, teaching_weeks=4, directory_listed=True)
+    assert client.post("/profile/edit", data=complete_form(level="11")).status_code == 302
+    db.session.expire_all()
+    profile = _profile(trainee)
+    assert profile.volunteers_to_teach and profile.teaching_weeks == 4 and profile.directory_listed
+
+
+def test_a_student_is_not_offered_teaching(auth, client):
+    auth.login("student")
+    page = client.get("/profile/edit").get_data(as_text=True)
+    assert "I volunteer to teach" not in page and 'href="/profile/teaching"' not in page
 
 
 # --- who may see a profile ---------------------------------------------------------------------
@@ -353,7 +329,7 @@ def test_navigation_shows_profile_and_applications_to_applicants_only(auth, clie
         {"languages-0-language": "e", "languages-0-level": "basic"},
         {"statement": "nul \x00 inside"},
         {"institution": "bell \x07"},
-        {"teaching_weeks": "many", "volunteers_to_teach": "y"},
+        {"grade": "x" * 500},
         {"availability-0-starts_on": "soon", "availability-0-ends_on": "2027-01-01"},
     ],
 )

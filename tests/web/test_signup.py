@@ -141,7 +141,7 @@ def test_a_common_password_is_refused(client):
 def test_the_applicant_sign_up_asks_for_no_organisation(client):
     page = client.get("/signup").get_data(as_text=True)
     assert 'name="organisation_name"' not in page and 'value="org_member"' not in page
-    assert 'value="student"' in page and 'value="trainee"' in page
+    assert 'value="medical-student"' in page and 'value="ir-nurse"' in page
     assert '<a href="/signup?as=org_member">Sign up as an organisation contact</a>' in page
 
 
@@ -150,7 +150,7 @@ def test_the_organisation_contact_sign_up_asks_for_the_organisation(client):
     assert (
         'name="organisation_name"' in page and '<input type="hidden" name="role" value="org_member">' in page
     )
-    assert 'value="student"' not in page and 'action="/signup?as=org_member"' in page
+    assert 'value="medical-student"' not in page and 'action="/signup?as=org_member"' in page
 
 
 def test_an_organisation_error_keeps_the_organisation_page(client):
