@@ -149,7 +149,7 @@ def solve(model: Programme, time_limit: float | None = None) -> Solution:
             optimal = False
             break
         options = {
-            "disp": bool(__import__("os").environ.get("TEAMS_DISP")),
+            "disp": False,
             "presolve": True,
             "mip_rel_gap": 0.0,
         }
