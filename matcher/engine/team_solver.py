@@ -165,7 +165,8 @@ def solve(model: Programme, time_limit: float | None = None) -> Solution:
             best = result.x
         if result.status != _OPTIMAL:
             if result.status != _LIMIT:  # infeasible or unbounded cannot happen: zero is feasible
-                raise RuntimeError(f"the team programme failed at level {level}: {result.message}")
+                message = f"the team programme failed at level {level}: {result.message}"
+                raise RuntimeError(message)  # i18n: ignore (a bug, for developers)
             optimal = False
             break
         reached = round(float(objective @ best))
