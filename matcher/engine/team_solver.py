@@ -25,11 +25,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array, csr_array
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
+
+# scipy is imported by `solve`, when teams are built: importing it costs more than the rest of the
+# app's start-up, and `import matcher.engine` (the app, the allocation bench) needs none of it.
 
 # Entries of a block of constraint rows: (row numbers, column numbers, values).
 Block = tuple[ArrayLike, ArrayLike, ArrayLike]
@@ -74,6 +79,8 @@ class Solution:
 
 def solve(model: Programme, time_limit: float | None = None) -> Solution:
     """The lexicographic optimum of `LEVELS`; with a time limit, the best plan found in that time."""
+    from scipy.optimize import Bounds, milp  # see the note on imports above
+
     started = time.perf_counter()
     n_pairs, n_teams, n_needs = len(model.pair_team), model.teams, len(model.need_team)
     n = n_pairs + n_teams + n_needs
@@ -234,6 +241,9 @@ class _Rows:
         self.add(row, col, val, lb, ub, count)
 
     def constraint(self) -> LinearConstraint:
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import coo_array, csr_array
+
         matrix = coo_array(
             (np.concatenate(self.val), (np.concatenate(self.row), np.concatenate(self.col))),
             shape=(self.count, self.n),
