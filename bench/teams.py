@@ -124,11 +124,13 @@ def run(
     n_volunteers: int, n_teams: int, seed: int, repeat: int, time_limit: float | None, regions: bool
 ) -> dict:
     volunteers, teams = generate(n_volunteers, n_teams, seed, regions)
-    best = math.inf
+    best, plan = math.inf, None
     for _ in range(repeat):
         started = time.perf_counter()
-        plan = form_teams(volunteers, teams, time_limit=time_limit)
-        best = min(best, time.perf_counter() - started)
+        this = form_teams(volunteers, teams, time_limit=time_limit)
+        seconds = time.perf_counter() - started
+        if seconds < best:
+            best, plan = seconds, this
     total_needs = sum(len(team["needs"]) for team in teams.values())
     return {
         "size": f"{n_volunteers:,} x {n_teams:,}",
