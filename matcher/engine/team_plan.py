@@ -36,6 +36,8 @@ class TeamReason(StrEnum):
 class LeftOutReason(StrEnum):
     """Why a volunteer is in no team; the first that applies, in this order."""
 
+    NOT_APPLIED = "not_applied"  # they applied to none of these teams. params: none
+    # The checks below look only at the teams they applied to, when they said which.
     NO_ROLE_SLOT = "no_role_slot"  # no team has a place for their role. params: role
     DATES = "dates"  # no team with a place for their role lies inside their windows. params: role, teams
     WEEKS = "weeks"  # those that do are longer than their weeks. params: weeks, shortest, teams
@@ -308,6 +310,10 @@ def _left_out(
 
 def _misfit_reason(volunteer: Volunteer, teams: list[Team]) -> Reason:
     """Why a volunteer fits no team: the first check that leaves no team standing."""
+    if volunteer.applied is not None:
+        teams = [team for team in teams if team.id in volunteer.applied]
+        if not teams:
+            return Reason(LeftOutReason.NOT_APPLIED)
     with_slot = [team for team in teams if team.has_slot(volunteer.role)]
     if not with_slot:
         return Reason(LeftOutReason.NO_ROLE_SLOT, {"role": volunteer.role})

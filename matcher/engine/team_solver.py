@@ -25,11 +25,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array, csr_array
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
+
+# scipy is imported by `solve`, when teams are built: importing it costs more than the rest of the
+# app's start-up, and `import matcher.engine` (the app, the allocation bench) needs none of it.
 
 # Entries of a block of constraint rows: (row numbers, column numbers, values).
 Block = tuple[ArrayLike, ArrayLike, ArrayLike]
@@ -74,6 +79,8 @@ class Solution:
 
 def solve(model: Programme, time_limit: float | None = None) -> Solution:
     """The lexicographic optimum of `LEVELS`; with a time limit, the best plan found in that time."""
+    from scipy.optimize import Bounds, milp  # see the note on imports above
+
     started = time.perf_counter()
     n_pairs, n_teams, n_needs = len(model.pair_team), model.teams, len(model.need_team)
     n = n_pairs + n_teams + n_needs
@@ -148,7 +155,11 @@ def solve(model: Programme, time_limit: float | None = None) -> Solution:
         if remaining is not None and remaining <= 0:
             optimal = False
             break
-        options = {"disp": False, "presolve": True, "mip_rel_gap": 0.0}
+        options = {
+            "disp": False,
+            "presolve": True,
+            "mip_rel_gap": 0.0,
+        }
         if remaining is not None:
             options["time_limit"] = remaining
         level_start = time.perf_counter()
@@ -161,7 +172,8 @@ def solve(model: Programme, time_limit: float | None = None) -> Solution:
             best = result.x
         if result.status != _OPTIMAL:
             if result.status != _LIMIT:  # infeasible or unbounded cannot happen: zero is feasible
-                raise RuntimeError(f"the team programme failed at level {level}: {result.message}")
+                message = f"the team programme failed at level {level}: {result.message}"
+                raise RuntimeError(message)  # i18n: ignore (a bug, for developers)
             optimal = False
             break
         reached = round(float(objective @ best))
@@ -229,6 +241,9 @@ class _Rows:
         self.add(row, col, val, lb, ub, count)
 
     def constraint(self) -> LinearConstraint:
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import coo_array, csr_array
+
         matrix = coo_array(
             (np.concatenate(self.val), (np.concatenate(self.row), np.concatenate(self.col))),
             shape=(self.count, self.n),

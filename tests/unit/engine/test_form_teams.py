@@ -98,6 +98,22 @@ def test_a_team_with_a_language_takes_only_those_who_speak_it():
     )
 
 
+def test_volunteers_who_say_which_teams_they_applied_to_join_only_those():
+    volunteers = {
+        "a_only": volunteer(applied={"a"}),
+        "neither": volunteer(applied=["elsewhere"]),
+        "any": volunteer(),
+        "a_nurse": volunteer("rn", applied=("a",)),
+    }
+    teams = {"a": team({"md": (1, 1)}), "b": team({"md": (1, 1)})}
+    plan = form_teams(volunteers, teams)
+
+    assert plan.members == {"a": ["a_only"], "b": ["any"]}
+    assert plan.left_out["neither"] == Reason(LeftOutReason.NOT_APPLIED)
+    # Among the teams they applied to, none has a place for their role.
+    assert plan.left_out["a_nurse"] == Reason(LeftOutReason.NO_ROLE_SLOT, {"role": "rn"})
+
+
 def test_the_first_failing_check_is_the_reason_given():
     # Dates fit one team, which is too long for the budget; the other is in the wrong weeks.
     volunteers = {"v": volunteer(windows=[(START, START + timedelta(days=20))], weeks=1)}
@@ -409,6 +425,12 @@ def test_a_zero_time_limit_gives_an_empty_plan_marked_not_optimal():
             {"v": volunteer(weeks=1.5)},
             {},
             "volunteer 'v': 'weeks' must be a whole number of weeks (0 or more), not 1.5",
+        ),
+        ({"v": volunteer(applied="a")}, {}, "volunteer 'v': 'applied' must be a set of team ids, not str"),
+        (
+            {"v": volunteer(applied=[["a"]])},
+            {},
+            "volunteer 'v': 'applied' must hold team ids (strings or integers); got ['a']",
         ),
         ({}, {"t": team({"md": (2, 1)})}, "team 't': the slots of 'md' have min 2 above max 1"),
         (

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from matcher.engine import LeftOutReason, TeamReason, form_teams
 
 # No example database: the suite writes no files, and every run draws fresh examples.
-FAST = settings(max_examples=60, deadline=None, database=None)
+FAST = settings(max_examples=50, deadline=None, database=None)
 
 DAY0 = date(2027, 1, 4)
 ROLES = ("md", "rn")
@@ -48,6 +48,7 @@ def instances(draw):
             "needs": draw(st.sets(st.sampled_from(SKILLS))),
             "slots": slots,
             "language": draw(st.sampled_from((None, None, None, None, None, "fr"))),
+            "id": f"t{t}",  # an extra key (allowed), for the checks below
         }
     volunteers = {}
     for v in range(draw(st.integers(1, 6))):
@@ -64,6 +65,8 @@ def instances(draw):
         }
         if draw(st.integers(0, 3)) == 3:
             volunteer["weeks"] = draw(st.sampled_from((3, 2, 1, 0)))
+        if draw(st.integers(0, 3)) == 3:
+            volunteer["applied"] = draw(st.sets(st.sampled_from([*teams, "elsewhere"])))
         if draw(st.integers(0, 2)) == 2:
             volunteer["languages"] = draw(st.sets(st.sampled_from(("fr", "en"))))
         volunteers[f"v{v}"] = volunteer
@@ -80,6 +83,8 @@ def instances(draw):
 
 
 def fits(volunteer, team) -> bool:
+    if "applied" in volunteer and team["id"] not in volunteer["applied"]:
+        return False
     if team["slots"].get(volunteer["role"], (0, 0))[1] < 1:
         return False
     if not any(start <= team["starts"] and team["ends"] <= end for start, end in volunteer["available"]):
@@ -198,8 +203,11 @@ def assert_explained(plan, volunteers, teams):
 
 
 def misfit_code(volunteer, teams):
-    """The first check that leaves no team: role slot, dates, weeks, language."""
-    with_slot = [t for t in teams.values() if t["slots"].get(volunteer["role"], (0, 0))[1] >= 1]
+    """The first check that leaves no team: applied, role slot, dates, weeks, language."""
+    applied = [t for t in teams.values() if "applied" not in volunteer or t["id"] in volunteer["applied"]]
+    if not applied:
+        return LeftOutReason.NOT_APPLIED
+    with_slot = [t for t in applied if t["slots"].get(volunteer["role"], (0, 0))[1] >= 1]
     in_dates = [
         t for t in with_slot if any(s <= t["starts"] and t["ends"] <= e for s, e in volunteer["available"])
     ]
