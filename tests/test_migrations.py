@@ -124,3 +124,42 @@ def test_content_language_migration_gives_opportunities_their_authors_language(e
     assert "written_in" not in _columns("opportunities") and "summaries" not in _columns("opportunities")
     assert "written_in" not in _columns("organisations")
     command.downgrade(config, "base")
+
+
+def test_people_migration_makes_consultant_trainees_ir_physicians(empty_app):
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    config = alembic_config(empty_app)
+    command.upgrade(config, "0023_teaching")
+    now = datetime(2027, 1, 1, 12, 0)
+    with db.engine.begin() as connection:
+        _insert(connection, "training_levels", code="res3", label="Resident 3", rank=10)
+        _insert(connection, "training_levels", code="consultant", label="Consultant", rank=15)
+        for n, rank in ((1, 15), (2, 10), (3, None)):
+            _insert(
+                connection, "users", id=n, email=f"t{n}@example.org", name="Someone", password_hash="x",
+                role="trainee", profession_code="ir-trainee", created_at=now, session_token=f"s{n}",
+                calendar_token=f"c{n}", timezone="UTC",
+            )  # fmt: skip
+            _insert(
+                connection, "profiles", id=n, user_id=n, level_rank=rank, institution="", statement="",
+                volunteers_to_teach=False, teaching_experience="", teaching_months="[]",
+                teaches_remotely=False, directory_listed=False, created_at=now, updated_at=now,
+            )  # fmt: skip
+    command.upgrade(config, "0024_people")
+    with db.engine.connect() as connection:
+        users = {
+            n: (r, p) for n, r, p in connection.execute(text("SELECT id, role, profession_code FROM users"))
+        }
+        physician = connection.execute(
+            text("SELECT role, level_min, level_max FROM professions WHERE code = 'ir-physician'")
+        ).one()
+    assert users == {
+        1: ("professional", "ir-physician"),
+        2: ("trainee", "ir-trainee"),
+        3: ("trainee", "ir-trainee"),
+    }
+    assert tuple(physician) == ("professional", 15, 15)
+    command.downgrade(config, "base")

@@ -32,6 +32,7 @@ from matcher.services.volunteers import (
 )
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
+from matcher.translate import pgettext
 from matcher.web import choices
 from matcher.web.forms import AppForm, RowForm
 
@@ -185,7 +186,7 @@ def teaching_form(procedures: list[Procedure], profile: Profile | None, **kwargs
         SKILL_PREFIX + p.code: RadioField(
             label_for(p),
             choices=[
-                SelectChoice(NONE, _("No")),
+                SelectChoice(NONE, pgettext("a procedure the volunteer can neither teach nor assist", "No")),
                 SelectChoice(SkillLevel.ASSIST.value, SkillLevel.ASSIST.label),
                 SelectChoice(SkillLevel.TEACH.value, SkillLevel.TEACH.label),
             ],

@@ -36,14 +36,12 @@ def licence_expired(licence) -> bool:
 
 @bp.app_template_global("teaching_offer")
 def teaching_offer(user) -> dict | None:
-    """For the dashboard and the profile page: whether the user can teach, and whether they do."""
-    if not (user.is_authenticated and user.is_applicant and volunteers.can_teach(db.session, user)):
+    """For the dashboard and the profile page: None unless the user's profession teaches; then
+    whether they volunteer and whether they are listed."""
+    if not user.is_authenticated:
         return None
-    profile = volunteers.teaching_profile(db.session, user)
-    return {
-        "volunteers": bool(profile and profile.volunteers_to_teach),
-        "listed": bool(profile and profile.directory_listed),
-    }
+    teaches, volunteers_to_teach, listed = volunteers.offer_of(db.session, user)
+    return {"volunteers": volunteers_to_teach, "listed": listed} if teaches else None
 
 
 @bp.route("/profile/teaching", methods=["GET", "POST"])

@@ -103,7 +103,7 @@ def applicants_for(session: Session, actor: User, opportunity: Opportunity) -> l
     applications = session.scalars(
         select(Application)
         .where(Application.opportunity_id == opportunity.id)
-        .options(joinedload(Application.applicant))
+        .options(joinedload(Application.applicant).joinedload(User.profession))
         .order_by(
             Application.host_rank.is_(None), Application.host_rank, Application.created_at, Application.id
         )

@@ -32,7 +32,6 @@ def export(session: Session, user: User) -> dict[str, Any]:
     """
     _require_applicant(user)
     profile = full_profile(session, user.id)
-    teaching = volunteers.teaching_profile(session, user) if profile is not None else None
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _iso(datetime.now(UTC)),
@@ -46,7 +45,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
             "last_login_at": _iso(user.last_login_at),
         },
         "profile": _profile(profile),
-        "teaching": _teaching(teaching),
+        "teaching": _teaching(session, profile),
         "applications": [_application(a) for a in applications.applications_of(session, user)],
         "withdrawn_applications": [
             {
@@ -137,21 +136,19 @@ def _profile(profile: Profile | None) -> dict[str, Any] | None:
     }
 
 
-def _teaching(profile: Profile | None) -> dict[str, Any] | None:
+def _teaching(session: Session, profile: Profile | None) -> dict[str, Any] | None:
     """The volunteer teaching profile: skills, experience, licences, months, remote, directory."""
     if profile is None:
         return None
+    skills, licences = volunteers.teaching_rows(session, profile)
     return {
-        "procedures": [
-            {"procedure": skill.procedure.code, "level": skill.level}
-            for skill in sorted(profile.procedure_skills, key=lambda s: s.procedure.position)
-        ],
+        "procedures": [{"procedure": skill.procedure.code, "level": skill.level} for skill in skills],
         "teaching_years": profile.teaching_years,
         "teaching_experience": profile.teaching_experience,
         "languages_of_instruction": [lang.language for lang in profile.languages if lang.instructs],
         "licences": [
             {"country": lic.country_code, "issuing_body": lic.body, "expires_on": _iso(lic.expires_on)}
-            for lic in profile.licences
+            for lic in licences
         ],
         "weeks_a_year": profile.teaching_weeks,
         "months": list(profile.teaching_months),

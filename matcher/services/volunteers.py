@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.db import utcnow
-from matcher.models import Country, Licence, Procedure, ProcedureSkill, Profile, User
+from matcher.models import Country, Licence, Procedure, ProcedureSkill, Profession, Profile, User
 from matcher.models.opportunity import LanguageLevel
 from matcher.models.profile import MAX_TEACHING_WEEKS
 from matcher.models.teaching import ProcedureKind, SkillLevel
@@ -80,6 +80,36 @@ def require_teacher(session: Session, user: User) -> None:
                 "professions that teach. Medical students apply for electives and observerships instead."
             )
         )
+
+
+def offer_of(session: Session, user: User) -> tuple[bool, bool, bool]:
+    """(their profession teaches, they volunteer, they are listed in the directory), in one
+    statement, for the pages that only say so (the dashboard, the profile page)."""
+    code = user.profession_code or professions.DEFAULT_PROFESSION.get(user.role_enum)
+    if not user.is_applicant or code is None:
+        return False, False, False
+    row = session.execute(
+        select(Profession.teaches, Profile.volunteers_to_teach, Profile.directory_listed)
+        .select_from(Profession)
+        .outerjoin(Profile, Profile.user_id == user.id)
+        .where(Profession.code == code)
+    ).one_or_none()
+    return (bool(row[0]), bool(row[1]), bool(row[2])) if row else (False, False, False)
+
+
+def teaching_rows(session: Session, profile: Profile) -> tuple[list[ProcedureSkill], list[Licence]]:
+    """A profile's skills (with their procedures, in the procedures' order) and licences: two statements."""
+    skills = session.scalars(
+        select(ProcedureSkill)
+        .join(ProcedureSkill.procedure)
+        .where(ProcedureSkill.profile_id == profile.id)
+        .options(joinedload(ProcedureSkill.procedure))
+        .order_by(Procedure.position)
+    ).all()
+    licences = session.scalars(
+        select(Licence).where(Licence.profile_id == profile.id).order_by(Licence.country_code, Licence.id)
+    ).all()
+    return list(skills), list(licences)
 
 
 def offered_procedures(session: Session) -> list[Procedure]:

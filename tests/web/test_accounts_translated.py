@@ -58,9 +58,11 @@ def test_sign_up_in_portuguese_names_the_kinds_of_account_and_refuses_in_portugu
     assert (
         "Criar uma conta" in page
         and "Estudante de medicina" in page
-        and "Interno de formação específica" in page
+        and "Interno ou fellow de radiologia de intervenção" in page
+        and "Enfermeiro(a) de radiologia de intervenção" in page
+        and "Qual é a sua profissão?" in page
     )
-    assert "Medical student" not in page and "Create an account" not in page
+    assert "Medical student" not in page and "Create an account" not in page and "IR nurse" not in page
     refused = client.post("/signup", data={"role": "student", "password": "short", "confirm": "other"})
     assert refused.status_code == 422
     page = text(refused)

@@ -13,10 +13,19 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.mail.preferences import unsubscribe_url
-from matcher.models import BackgroundJob, OrganisationInvite
+from matcher.models import (
+    BackgroundJob,
+    Country,
+    Licence,
+    OrganisationInvite,
+    Procedure,
+    ProcedureSkill,
+    Profile,
+)
 from matcher.placements.calendar import calendar_token
 from matcher.security import (
     EMAIL_CHANGE,
@@ -65,6 +74,27 @@ def _invite(crowd: Crowd) -> str:
     return "/invites/" + make_token(ORGANISATION_INVITE, {"invite": invite.id, "email": invite.email})
 
 
+def _volunteer(crowd: Crowd) -> str:
+    """The crowd's applicant made an IR trainee who volunteers: a skill in every procedure and a
+    licence per crowd member up to the form's six, so that a row loaded one by one would show."""
+    applicant, size = crowd.applicant, crowd.size
+    applicant.role, applicant.profession_code = "trainee", "ir-trainee"
+    profile = db.session.scalar(select(Profile).where(Profile.user_id == applicant.id))
+    profile.volunteers_to_teach, profile.teaching_weeks = True, 4
+    have = {lic.body for lic in profile.licences}
+    countries = db.session.scalars(select(Country.iso2).order_by(Country.iso2).limit(min(size, 6))).all()
+    for n, iso2 in enumerate(countries, 1):
+        body = f"Licence body {n:03d}"
+        if body not in have:
+            profile.licences.append(Licence(country_code=iso2, body=body))
+    known = {s.procedure_id for s in profile.procedure_skills}
+    for procedure in db.session.scalars(select(Procedure)):
+        if procedure.id not in known:
+            profile.procedure_skills.append(ProcedureSkill(procedure=procedure, level="teach"))
+    db.session.commit()
+    return "/profile/teaching"
+
+
 def _failed_job(crowd: Crowd) -> str:
     job = BackgroundJob(
         kind="run_round",
@@ -110,11 +140,12 @@ FILTERS = "region=Africa&type=clinical_elective&level=ms5&language=en&open=1&int
 ENDPOINTS = [
     Endpoint("home", "anonymous", "/", ceiling=3, why=HOME, shows="Organisation " + LAST),
     Endpoint("home-applicant", "applicant", "/", ceiling=4, why=HOME + ", and the person"),
-    Endpoint("dashboard-applicant", "applicant", "/dashboard"),
+    Endpoint("dashboard-applicant", "applicant", "/dashboard", ceiling=13,
+             why="the applicant's dashboard, and whether their profession teaches and they volunteer"),
     Endpoint("dashboard-member", "member", "/dashboard"),
     Endpoint("dashboard-coordinator", "coordinator", "/dashboard"),
     Endpoint("healthz", "anonymous", "/healthz"),
-    Endpoint("signup", "anonymous", "/signup", ceiling=0, why=FORM_ONLY),
+    Endpoint("signup", "anonymous", "/signup", ceiling=1, why="a form and the professions it offers"),
     Endpoint("login", "anonymous", "/login", ceiling=0, why=FORM_ONLY),
     Endpoint("forgot", "anonymous", "/forgot", ceiling=0, why=FORM_ONLY),
     Endpoint("account", "applicant", "/account"),
@@ -164,9 +195,10 @@ ENDPOINTS = [
              shows="Applicant " + LAST),
     Endpoint("profile", "applicant", "/profile"),
     Endpoint("profile-edit", "applicant", "/profile/edit"),
-    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=14,
+    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=16,
              why="the export reads every kind of data the person has, one statement per kind"),
     Endpoint("profile-delete", "applicant", "/profile/delete"),
+    Endpoint("profile-teaching", "applicant", _volunteer, shows="Licence body 006"),
     Endpoint("profile-seen-by-host", "member", "/profiles/{c.applicant.id}"),
     Endpoint("profile-seen-by-coordinator", "coordinator", "/profiles/{c.applicant.id}"),
     Endpoint("own-cv", "applicant", "/profile/cv"),

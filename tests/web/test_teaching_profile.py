@@ -259,8 +259,11 @@ def test_the_host_sees_the_profession_grade_and_teaching(auth, client, users):
     nurse = users.create("professional", profession_code="ir-nurse", name="Nadia Nurse")
     users.profile(nurse, grade="nurse-specialist", volunteers_to_teach=True, teaching_weeks=3)
     organisation = users.organisation()
-    users.application(nurse, users.opportunity(organisation))
+    opportunity = users.opportunity(organisation)
+    users.application(nurse, opportunity)
     auth.login("org_member", organisation=organisation)
     page = client.get(f"/profiles/{nurse.id}").get_data(as_text=True)
     assert "IR nurse" in page and "Nurse specialist or educator" in page
     assert "up to 3 weeks a year" in page
+    listing = client.get(f"/opportunities/{opportunity.id}/applicants").get_data(as_text=True)
+    assert "IR nurse<br>" in listing and "Nurse specialist or educator<br>" in listing
