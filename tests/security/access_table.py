@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from tests.security.forms import opportunity_form, organisation_form, profile_form, signup_form
+from tests.security.forms import (
+    opportunity_form,
+    organisation_form,
+    procedure_form,
+    profile_form,
+    signup_form,
+    site_form,
+    teaching_request_form,
+)
 from tests.security.world import ROLES, TODAY
 
 
@@ -196,6 +204,38 @@ TABLE = [
     row("GET",  "/coordination/compare?a={w.run.id}&b={w.run.id}",         "L F F F F A A"),
     row("GET",  "/coordination/matches/{w.match.id}",                      "L F F F F A A"),
     row("GET",  "/coordination/rounds/{w.round.id}/audit",                 "L F F F F A A"),
+    # Sites, teaching requests and the procedures taxonomy (issue 19)
+    row("GET",  "/procedures",                                             "A A A A A A A"),
+    row("GET",  "/coordination/procedures",                                "L F F F F A A"),
+    row("GET",  "/coordination/procedures/new",                            "L F F F F A A"),
+    row("POST", "/coordination/procedures/new",                            "L F F F F A A",
+        procedure_form(code="matrix-procedure")),
+    row("GET",  "/coordination/procedures/nephrostomy/edit",               "L F F F F A A"),
+    row("POST", "/coordination/procedures/nephrostomy/edit",               "L F F F F A A", procedure_form()),
+    row("POST", "/coordination/procedures/nephrostomy/retire",             "L F F F F A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/sites",                     "A A A A A A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/sites/{w.site_a.slug}",     "A A A A A A A"),
+    row("GET",  "/organisations/{w.org_pending.slug}/sites",               "N N N N N A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/sites/new",                 "L F F A F A A"),
+    row("POST", "/organisations/{w.org_a.slug}/sites/new",                 "L F F A F A A", site_form()),
+    row("GET",  "/organisations/{w.org_a.slug}/sites/{w.site_a.slug}/edit", "L F F A F A A"),
+    row("POST", "/organisations/{w.org_a.slug}/sites/{w.site_a.slug}/edit", "L F F A F A A", site_form()),
+    row("GET",  "/organisations/{w.org_a.slug}/teaching-requests",         "L F F A F A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/teaching-requests/new",     "L F F A F A A"),
+    row("POST", "/organisations/{w.org_a.slug}/teaching-requests/new",     "L F F A F A A",
+        teaching_request_form()),
+    row("GET",  "/organisations/{w.org_a.slug}/teaching-requests/{w.draft_request.id}/edit",
+                                                                           "L F F A F A A"),
+    row("POST", "/organisations/{w.org_a.slug}/teaching-requests/{w.draft_request.id}/edit",
+                                                                           "L F F A F A A",
+        teaching_request_form()),
+    row("POST", "/organisations/{w.org_a.slug}/teaching-requests/{w.draft_request.id}/publish",
+                                                                           "L F F A F A A"),
+    # A's request through B's address: nobody reaches it (B's member included).
+    row("POST", "/organisations/{w.org_b.slug}/teaching-requests/{w.draft_request.id}/publish",
+                                                                           "L F F F N N N"),
+    row("GET",  "/teaching-requests/{w.open_request.id}",                  "A A A A A A A"),
+    row("GET",  "/teaching-requests/{w.draft_request.id}",                 "N N N A N A A"),
     # Background jobs: the progress page and Retry
     row("GET",  "/jobs/{w.failed_job.id}",                                 "L F F F F A A"),
     row("POST", "/jobs/{w.failed_job.id}/retry",                           "L F F F F A A"),
