@@ -34,6 +34,7 @@ from matcher.services.sites import LEARNER_LEVELS, missing_equipment_words
 from matcher.services.text import refuse_line_breaks
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
+from matcher.translate import lazy_pgettext
 
 # Formats taught from afar with nothing needed in the site's rooms (see the module's docstring).
 EXEMPT_FORMATS = frozenset({RemoteFormat.LECTURE_SERIES, RemoteFormat.CASE_REVIEW})
@@ -43,10 +44,11 @@ FORMAT_LABELS = {
     RemoteFormat.MENTORSHIP: _l("Mentorship"),
 }
 MODE_LABELS = {TeachingMode.ON_SITE: _l("On site"), TeachingMode.REMOTE: _l("Remote")}
+# A request's status agrees with "request" (masculine in Portuguese and Spanish, unlike an opportunity).
 STATUS_LABELS = {
-    RequestStatus.DRAFT: _l("draft"),
-    RequestStatus.OPEN: _l("open"),
-    RequestStatus.CLOSED: _l("closed"),
+    RequestStatus.DRAFT: lazy_pgettext("a teaching request's status", "draft"),
+    RequestStatus.OPEN: lazy_pgettext("a teaching request's status", "open"),
+    RequestStatus.CLOSED: lazy_pgettext("a teaching request's status", "closed"),
 }
 TRANSITIONS = {
     "publish": ({RequestStatus.DRAFT, RequestStatus.CLOSED}, RequestStatus.OPEN),
