@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
+from matcher.models import Opportunity
 from matcher.models.teaching import Site
 from tests.support.teaching import make_site
 
@@ -167,3 +168,31 @@ def test_the_public_procedures_page_lists_equipment_and_sources(client):
     row = page.split("Post-partum haemorrhage embolisation")[1].split("</tr>")[0]
     assert "Catheters and guidewires, Embolic agents and Angiography suite (DSA) or C-arm fluoroscopy" in row
     assert 'href="https://www.who.int/publications/i/item/9789241548502"' in row
+
+
+def test_a_teaching_visit_names_one_of_the_organisations_sites(client, member, users):
+    from tests.web.test_opportunity_editing import form_data as opportunity_form
+
+    _, organisation = member
+    ours = make_site(db.session, organisation, name="Muhimbili National Hospital")
+    theirs = make_site(db.session, users.organisation(slug="elsewhere"))
+    form = client.get("/organisations/muhimbili/opportunities/new").get_data(as_text=True)
+    select_box = form.split('id="site_id"')[1].split("</select>")[0]
+    assert re.findall(r'<option[^>]*value="(\d*)"', select_box) == ["", str(ours.id)]
+    assert "Muhimbili National Hospital, Dar es Salaam" in select_box and theirs.name not in form
+    refused = client.post(
+        "/organisations/muhimbili/opportunities/new",
+        data=opportunity_form(type="teaching_visit", site_id=str(theirs.id)),
+    )
+    assert refused.status_code == 422 and 'id="site_id-error"' in refused.get_data(as_text=True)
+    elective = client.post(
+        "/organisations/muhimbili/opportunities/new", data=opportunity_form(site_id=str(ours.id))
+    )
+    assert "Only a teaching visit takes place at one of your sites." in elective.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Opportunity)) == 0
+    saved = client.post(
+        "/organisations/muhimbili/opportunities/new",
+        data=opportunity_form(type="teaching_visit", site_id=str(ours.id)),
+    )
+    assert saved.status_code == 302
+    assert db.session.scalars(select(Opportunity)).one().site_id == ours.id
