@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from matcher.formatting import spoken_list
 from matcher.models import Country, Organisation, User
@@ -155,7 +155,7 @@ def sites_of(session: Session, organisation: Organisation) -> list[Site]:
         session.scalars(
             select(Site)
             .where(Site.organisation_id == organisation.id)
-            .options(selectinload(Site.resources))
+            .options(selectinload(Site.resources), joinedload(Site.country))
             .order_by(Site.name, Site.id)
         )
     )

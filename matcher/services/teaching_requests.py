@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matcher.formatting import label_for
 from matcher.models import Organisation, Profession, User
@@ -279,7 +279,11 @@ def requests_of(session: Session, organisation: Organisation) -> list[TeachingRe
             select(TeachingRequest)
             .join(Site)
             .where(Site.organisation_id == organisation.id)
-            .options(selectinload(TeachingRequest.procedures), selectinload(TeachingRequest.roles))
+            .options(
+                selectinload(TeachingRequest.procedures),
+                selectinload(TeachingRequest.roles),
+                joinedload(TeachingRequest.site),
+            )
             .order_by(TeachingRequest.status, TeachingRequest.created_at.desc(), TeachingRequest.id)
         )
     )

@@ -211,6 +211,15 @@ class TeachingRequestForm(AppForm):
 
     professions: tuple = ()
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The sites and procedures are the organisation's and the taxonomy's: request_form sets them.
+        self.site_id.choices, self.procedures.choices = [], []
+        self.months.choices = month_choices()
+        self.learner_level.choices = _learner_level_choices()
+        self.written_in.choices = choices.content_language_choices()
+        self.instruction_language.choices = choices.language_choices(blank=None)
+
     def role_fields(self):
         """(profession, minimum field, maximum field) in the professions' order."""
         return [
@@ -285,10 +294,6 @@ def request_form(professions, sites, procedures, **kwargs) -> TeachingRequestFor
     form.professions = tuple(professions)
     form.site_id.choices = [SelectChoice(s.id, f"{s.name}, {s.city}") for s in sites]
     form.procedures.choices = [SelectChoice(p.code, label_for(p)) for p in procedures]
-    form.months.choices = month_choices()
-    form.learner_level.choices = _learner_level_choices()
-    form.written_in.choices = choices.content_language_choices()
-    form.instruction_language.choices = choices.language_choices(blank=None)
     return form
 
 

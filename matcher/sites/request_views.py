@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from matcher.extensions import db
 from matcher.models import Organisation
-from matcher.models.teaching import RequestStatus, Site, TeachingRequest
+from matcher.models.teaching import RequestRole, RequestStatus, Site, TeachingRequest
 from matcher.services import sites as sites_service
 from matcher.services import teaching_requests as service
 from matcher.sites import bp
@@ -137,7 +137,11 @@ def request_show(request_id: int):
     teaching_request = db.session.scalar(
         select(TeachingRequest)
         .where(TeachingRequest.id == request_id)
-        .options(selectinload(TeachingRequest.procedures), selectinload(TeachingRequest.roles))
+        .options(
+            selectinload(TeachingRequest.procedures),
+            selectinload(TeachingRequest.roles).joinedload(RequestRole.profession),
+            joinedload(TeachingRequest.site).selectinload(Site.resources),
+        )
     )
     if teaching_request is None or not service.visible_to(db.session, teaching_request, current_user):
         abort(404)

@@ -19,7 +19,8 @@ _OUT_OF_VIEW = """([selector, width]) => {
   for (const el of document.querySelectorAll(selector)) {
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;
-    if (box.left < 0 || box.right > width) found.push(`${el.tagName} "${(el.innerText || el.name || '').trim()}"`);
+    const name = (el.innerText || el.name || '').trim();
+    if (box.left < 0 || box.right > width) found.push(`${el.tagName} "${name}"`);
   }
   return found;
 }"""

@@ -28,7 +28,14 @@ def test_each_language_passes_axe_on_the_public_pages(live_server, people, oppor
     assert person.page.url.endswith("/opportunities")
     assert person.page.get_attribute("html", "lang") == code
     assert person.page.get_by_role("link", name=SKIP[code]).count() == 1
-    for path in ("/", f"/opportunities/{opportunity_id}", "/organisations", "/login", "/signup", "/procedures"):
+    for path in (
+        "/",
+        f"/opportunities/{opportunity_id}",
+        "/organisations",
+        "/login",
+        "/signup",
+        "/procedures",
+    ):
         person.goto(path)  # axe-core runs on each page the person reaches
         assert person.page.get_attribute("html", "lang") == code
     assert person.audit is not None and len(person.audit.seen) >= 7

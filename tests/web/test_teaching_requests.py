@@ -236,8 +236,8 @@ def test_host_edits_publishes_and_closes_a_request(client, host):
     assert "New title" in listing and "closed" in listing
 
 
-def test_only_open_requests_are_public(client, host, users, auth):
-    _, organisation, site = host
+def test_only_open_requests_are_public(client, host, auth):
+    _, _, site = host
     draft = make_request(db.session, site, title="Draft request")
     open_one = make_request(db.session, site, title="Open request", status="open")
     closed = make_request(db.session, site, title="Closed request", status="closed")
