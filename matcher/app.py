@@ -48,6 +48,7 @@ from matcher.organisations import bp as organisations_bp
 from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
+from matcher.sites import bp as sites_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
 from matcher.web.caching import settle_cache_headers
@@ -77,6 +78,7 @@ BLUEPRINTS = (
     applications_bp,
     jobs_bp,
     i18n_bp,
+    sites_bp,
 )
 
 

@@ -18,6 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -121,6 +122,12 @@ class OpportunityForm(AppForm):
     summary_fr = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
     summary_pt = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
     summary_es = TextAreaField(validators=[Optional(), Length(max=SUMMARY_MAX, message=_SUMMARY_TOO_LONG)])
+    site_id = SelectField(
+        _l("Site (teaching visits)"),
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        validators=[Optional()],
+        description=_l("Where the visit takes place: visitors see the site's readiness."),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -133,11 +140,19 @@ class OpportunityForm(AppForm):
             row.form.language.choices = choices.language_choices()
             row.form.level.choices = choices.language_level_choices()
         self.written_in.choices = choices.content_language_choices()
+        self.site_id.choices = [SelectChoice("", "—")]
         for code, summary in self.summary_fields():
             summary.label.text = _("Summary in %(language)s (optional)", language=language_in_sentence(code))
             summary.description = _(
                 "A few sentences for readers of this language, up to %(max)d characters.", max=SUMMARY_MAX
             )
+
+    def offer_sites(self, sites) -> None:
+        """The organisation's sites, for a teaching visit to name one."""
+        self.site_id.choices = [
+            SelectChoice("", "—"),
+            *(SelectChoice(s.id, f"{s.name}, {s.city}") for s in sites),
+        ]
 
     def summary_fields(self) -> list[tuple[str, TextAreaField]]:
         """(language code, field) of each optional summary."""
@@ -231,6 +246,7 @@ class OpportunityForm(AppForm):
             contact_email=(self.contact_email.data or "").strip(),
             written_in=self.written_in.data,
             summaries={code: text for code, text in self._summaries().items() if text},
+            site_id=self.site_id.data or None,
         )
 
 

@@ -22,6 +22,7 @@ from matcher.services import opportunities as service
 from matcher.services.listing import search_rows
 from matcher.services.search import personal_search
 from matcher.services.search_filters import language_name, parse_filters
+from matcher.services.sites import sites_of
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 from matcher.web.access import can_act_for
@@ -137,6 +138,7 @@ def create(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     form = OpportunityForm()
+    form.offer_sites(sites_of(db.session, organisation))
     if not form.is_submitted():
         form.form_token.data = service.new_form_token()
     if form.validate_on_submit():
@@ -168,6 +170,7 @@ def create(slug: str):
 def edit(opportunity_id: int):
     opportunity = _load_for_editing(opportunity_id)
     form = OpportunityForm()
+    form.offer_sites(sites_of(db.session, opportunity.organisation))
     if request.method == "GET":
         form.load(opportunity)
     elif (
@@ -189,6 +192,7 @@ def change_status(opportunity_id: int, action: str):
         abort(400)
     # Filled in now: a refusal that names a field (a date that has passed) is shown there.
     form = OpportunityForm(formdata=None)
+    form.offer_sites(sites_of(db.session, opportunity.organisation))
     form.load(opportunity)
     done = attempt(service.transition, db.session, current_user, opportunity, action, date.today(), form=form)
     if done.ok:

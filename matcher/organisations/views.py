@@ -11,7 +11,7 @@ from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
-from matcher.services import organisation_pages
+from matcher.services import organisation_pages, sites
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
 from matcher.translate import gettext as _
@@ -83,6 +83,7 @@ def _page(
         published=published,
         others=others,
         editor=editor,
+        sites=sites.sites_of(db.session, organisation),
         invite_form=invite_form,
         form=invite_form,  # the page's title says "Error:" when it has errors
     )

@@ -23,6 +23,7 @@ from matcher.models import (
     OpportunityStatus,
     OpportunityType,
     Organisation,
+    Site,
     TrainingLevel,
     User,
 )
@@ -84,6 +85,8 @@ class OpportunityData:
     # The language the text is written in, and short summaries in other languages ({"fr": "..."}).
     written_in: str = "en"
     summaries: dict[str, str] = field(default_factory=dict)
+    # A teaching visit's site (one of the organisation's); None for other kinds.
+    site_id: int | None = None
 
 
 SIMPLE_FIELDS = [
@@ -193,6 +196,17 @@ def cross_field_problems(data: Any) -> list[tuple[str, str]]:
     return problems
 
 
+def check_site(session: Session, organisation: Organisation, data: OpportunityData) -> None:
+    """A site named must be one of the organisation's, and only a teaching visit names one."""
+    if data.site_id is None:
+        return
+    if data.type != OpportunityType.TEACHING_VISIT:
+        raise DomainError(_("Only a teaching visit takes place at one of your sites."), field="site_id")
+    site = session.get(Site, data.site_id)
+    if site is None or site.organisation_id != organisation.id:
+        raise DomainError(_("Choose one of your organisation's sites."), field="site_id")
+
+
 def _apply(session: Session, opportunity: Opportunity, data: OpportunityData) -> None:
     for name in SIMPLE_FIELDS:
         setattr(opportunity, name, getattr(data, name))
@@ -241,6 +255,7 @@ def create(
             update(session, actor, earlier, data)
         return earlier
     validate(session, data)
+    check_site(session, organisation, data)
     opportunity = Opportunity(
         organisation=organisation, created_by_id=actor.id, status=S.DRAFT, form_token=form_token or None
     )
@@ -272,6 +287,7 @@ def update(session: Session, actor: User, opportunity: Opportunity, data: Opport
     if opportunity.status == S.ARCHIVED:
         raise Conflict(_("An archived opportunity cannot be edited. Duplicate it instead."))
     validate(session, data, places_filled=opportunity.places_filled)
+    check_site(session, opportunity.organisation, data)
     _apply(session, opportunity, data)
 
 

@@ -28,10 +28,17 @@ def test_each_language_passes_axe_on_the_public_pages(live_server, people, oppor
     assert person.page.url.endswith("/opportunities")
     assert person.page.get_attribute("html", "lang") == code
     assert person.page.get_by_role("link", name=SKIP[code]).count() == 1
-    for path in ("/", f"/opportunities/{opportunity_id}", "/organisations", "/login", "/signup"):
+    for path in (
+        "/",
+        f"/opportunities/{opportunity_id}",
+        "/organisations",
+        "/login",
+        "/signup",
+        "/procedures",
+    ):
         person.goto(path)  # axe-core runs on each page the person reaches
         assert person.page.get_attribute("html", "lang") == code
-    assert person.audit is not None and len(person.audit.seen) >= 6
+    assert person.audit is not None and len(person.audit.seen) >= 7
 
 
 def test_the_switcher_works_without_javascript_on_a_phone(live_server, people, opportunity_id):
@@ -48,12 +55,20 @@ def test_the_switcher_works_without_javascript_on_a_phone(live_server, people, o
 
 SIGNED_IN_PAGES = {
     "student": ("/dashboard", "/profile", "/profile/edit", "/applications", "/placements", "/account"),
-    "org_member": ("/dashboard", "/organisations/{slug}/opportunities/new", "/organisations/{slug}/edit"),
+    "org_member": (
+        "/dashboard",
+        "/organisations/{slug}/opportunities/new",
+        "/organisations/{slug}/edit",
+        "/organisations/{slug}/sites/new",
+        "/organisations/{slug}/teaching-requests",
+    ),
     "coordinator": (
         "/dashboard",
         "/coordination/rounds",
         "/coordination/rounds/new",
         "/coordination/organisations",
+        "/coordination/procedures",
+        "/coordination/procedures/pph-embolisation/edit",
     ),
 }
 

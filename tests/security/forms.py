@@ -83,3 +83,49 @@ def teaching_form(**changes: object) -> dict[str, object]:
     }
     data.update(changes)
     return data
+
+
+def site_form(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Bugando Medical Centre",
+        "city": "Mwanza",
+        "country_code": "TZ",
+        "written_in": "en",
+        "timezone": "Africa/Dar_es_Salaam",
+        "instruction_language": "en",
+        "local_learners": "4",
+        "res_ultrasound": "yes",
+    }
+    data.update(changes)
+    return data
+
+
+def teaching_request_form(**changes: object) -> dict[str, object]:
+    """A two-week on-site request for ultrasound-guided biopsy; `site_id` is formatted with the world."""
+    data: dict[str, object] = {
+        "site_id": "{w.site_a.id}",
+        "mode": "on_site",
+        "title": "Biopsy teaching",
+        "written_in": "en",
+        "procedures": ["image-guided-biopsy"],
+        "learners": "6",
+        "instruction_language": "en",
+        "weeks": "2",
+        "role_min_ir_physician": "1",
+        "role_max_ir_physician": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def procedure_form(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "label_en": "Percutaneous nephrostomy",
+        "group_en": "Drainage and percutaneous access",
+        "kind": "procedure",
+        "needs_any": ["ultrasound", "fluoroscopy"],
+        "needs_all": ["drains"],
+        "sources": "SIR https://www.sirweb.org/",
+    }
+    data.update(changes)
+    return data

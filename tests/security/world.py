@@ -42,9 +42,11 @@ from matcher.models import (
     ReadingLink,
     User,
 )
+from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
+from tests.support.teaching import make_request, make_site
 
 ROLES = ("anonymous", "student", "trainee", "member_a", "member_b", "coordinator", "admin")
 SECRET_STATEMENT = "SECRET-STATEMENT-of-the-trainee"
@@ -81,6 +83,9 @@ class World:
     letter: OutcomeLetter  # the trainee's, from the earlier round
     reading_link: ReadingLink
     failed_job: BackgroundJob  # a run of the open round that failed: its page offers Retry
+    site_a: Site  # A's hospital, with ultrasound and CT
+    open_request: TeachingRequest  # A's, open to everyone
+    draft_request: TeachingRequest  # A's, a draft
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -289,6 +294,9 @@ def build_world(app: Flask, users: UserFactory) -> World:
     )
     session.add(failed_job)
     session.commit()
+    site_a = make_site(session, org_a, name="Site of A", slug="site-a")
+    open_request = make_request(session, site_a, title="Open request of A", status="open")
+    draft_request = make_request(session, site_a, title="Draft request of A")
     people["anonymous"] = None
     return World(
         app=app,
@@ -317,6 +325,9 @@ def build_world(app: Flask, users: UserFactory) -> World:
         letter=letter,
         reading_link=reading_link,
         failed_job=failed_job,
+        site_a=site_a,
+        open_request=open_request,
+        draft_request=draft_request,
         cv_files=cv_files,
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.mail.preferences import unsubscribe_url
@@ -26,6 +26,7 @@ from matcher.models import (
     ProcedureSkill,
     Profile,
 )
+from matcher.models.teaching import Site, TeachingRequest
 from matcher.placements.calendar import calendar_token
 from matcher.security import (
     EMAIL_CHANGE,
@@ -35,9 +36,11 @@ from matcher.security import (
     fingerprint,
     make_token,
 )
+from matcher.services.sites import sites_of
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
+from tests.support.teaching import make_request, make_site
 
 CEILING = 12
 FEW, MANY = 2, 30
@@ -133,6 +136,53 @@ def _calendar(crowd: Crowd) -> str:
     return f"/placements/calendar/{calendar_token(crowd.applicant)}.ics"
 
 
+def _teaching(crowd: Crowd) -> Site:
+    """A's sites and open teaching requests, as many as the crowd is big (all requests at the first
+    site, each wanting two procedures and two roles); gives back the first site."""
+    sites = sites_of(db.session, crowd.org_a)
+    procedures = list(db.session.scalars(select(Procedure).order_by(Procedure.position).limit(2)))
+    readiness = {"ultrasound": "yes", "ct": "limited", "drains": "no"}
+    for i in range(len(sites) + 1, crowd.size + 1):
+        make_site(db.session, crowd.org_a, name=f"Site {i:03}", slug=f"site-{i:03}", readiness=readiness)
+    first = sites_of(db.session, crowd.org_a)[0]
+    have = db.session.scalar(select(func.count()).select_from(TeachingRequest))
+    for i in range(have + 1, crowd.size + 1):
+        make_request(
+            db.session,
+            first,
+            title=f"Request {i:03}",
+            status="open",
+            procedures=tuple(p.code for p in procedures),
+        )
+    return first
+
+
+def _site_page(suffix: str = "") -> Callable[[Crowd], str]:
+    def path(crowd: Crowd) -> str:
+        return f"/organisations/{crowd.org_a.slug}/sites/{_teaching(crowd).slug}{suffix}"
+
+    return path
+
+
+def _request_page(edit: bool) -> Callable[[Crowd], str]:
+    def path(crowd: Crowd) -> str:
+        _teaching(crowd)
+        last = db.session.scalar(select(func.max(TeachingRequest.id)))
+        if edit:
+            return f"/organisations/{crowd.org_a.slug}/teaching-requests/{last}/edit"
+        return f"/teaching-requests/{last}"
+
+    return path
+
+
+def _listing(path: str) -> Callable[[Crowd], str]:
+    def build(crowd: Crowd) -> str:
+        _teaching(crowd)
+        return path.format(c=crowd)
+
+    return build
+
+
 LAST = "{c.size:03}"  # in the names of the rows the crowd added last
 FILTERS = "region=Africa&type=clinical_elective&level=ms5&language=en&open=1&interest={c.interests[0].slug}"
 
@@ -179,9 +229,10 @@ ENDPOINTS = [
     # Organisations
     Endpoint("organisations", "anonymous", "/organisations", ceiling=2,
              why="the organisations, then their countries", shows="Organisation " + LAST),
-    Endpoint("organisation", "anonymous", "/organisations/{c.org_a.slug}", ceiling=3,
+    Endpoint("organisation", "anonymous", "/organisations/{c.org_a.slug}", ceiling=4,
              why="the organisation with its countries; its cards as rows with their interests' ids; the"
-                 " reference data's version (the interests' words in every language, kept per process)",
+                 " reference data's version (the interests' words in every language, kept per process);"
+                 " its sites",
              shows="Opportunity " + LAST),
     Endpoint("organisation-editor", "member", "/organisations/{c.org_a.slug}", shows="Draft " + LAST),
     Endpoint("organisation-edit", "member", "/organisations/{c.org_a.slug}/edit"),
@@ -242,6 +293,21 @@ ENDPOINTS = [
     Endpoint("api-opportunity", "anonymous", "/api/v1/opportunities/{c.opp_a.id}", ceiling=2,
              why="the opportunity with its organisation, country, interests and languages; the levels"),
     Endpoint("api-organisations", "anonymous", "/api/v1/organisations", shows="Organisation " + LAST),
+    # Sites, teaching requests and the procedures taxonomy
+    Endpoint("sites", "anonymous", _listing("/organisations/{c.org_a.slug}/sites"), shows="Site " + LAST),
+    Endpoint("site", "anonymous", _site_page(), shows="Request " + LAST),
+    Endpoint("site-edit", "member", _site_page("/edit")),
+    Endpoint("site-new", "member", "/organisations/{c.org_a.slug}/sites/new"),
+    Endpoint("teaching-requests", "member", _listing("/organisations/{c.org_a.slug}/teaching-requests"),
+             shows="Request " + LAST),
+    Endpoint("teaching-request-new", "member",
+             _listing("/organisations/{c.org_a.slug}/teaching-requests/new"), shows="Site " + LAST),
+    Endpoint("teaching-request-edit", "member", _request_page(edit=True), shows="Site " + LAST),
+    Endpoint("teaching-request", "anonymous", _request_page(edit=False), shows="Request " + LAST),
+    Endpoint("procedures", "anonymous", "/procedures"),
+    Endpoint("procedure-list", "coordinator", "/coordination/procedures"),
+    Endpoint("procedure-new", "coordinator", "/coordination/procedures/new"),
+    Endpoint("procedure-edit", "coordinator", "/coordination/procedures/nephrostomy/edit"),
 ]
 # fmt: on
 NOT_MEASURED = {
