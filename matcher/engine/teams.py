@@ -39,7 +39,9 @@ def form_teams(
     give one team), ``"languages"`` (a set) and ``"applied"`` (the team ids they applied to, the
     only ones they may join; absent: any). ``teams``: ``{tid: {"starts": date, "ends": date,
     "needs": set[str], "slots": {role: (min, max)}}}`` with optional ``"language"`` and ``"fixed"``
-    (volunteer ids already placed there, who stay). Ids are strings or integers.
+    (volunteer ids already placed there, who stay; each must fit the team, be fixed in one team
+    only and leave each role within its maximum, else ValueError). Ids are strings or integers;
+    preferences and "applied" may name teams of other calls (a run over a subset of the teams).
 
     Rules. A volunteer fits a team when they applied to it (if they say which), the team has a
     place for their role (max >= 1), its dates lie inside one of their windows (both ends
@@ -50,10 +52,13 @@ def form_teams(
     ``plan.members`` still lists its id, with an empty list.
 
     Optimal, in this order: (0) fixed volunteers kept: they stay unless their team cannot be formed
-    at all, and then they are released; (1) most teams formed; (2) most needs covered, summed over
-    formed teams (covered: a member has that skill); (3) most volunteers placed; (4) preference
-    points: a volunteer placed in the team they rank k-th scores R + 1 - k, where ranks count only
-    this call's teams and R is the longest such list; unranked and unplaced score 0.
+    around them (too few others fit a role), and then they are released, free to join another
+    team, and the team's report says so (`TeamReason.FIXED_RELEASED`); (1) most teams formed;
+    (2) most needs covered, summed over formed teams (covered: a member has that skill); (3) most
+    volunteers placed; (4) preference points: a volunteer placed in the team they rank k-th scores
+    R + 1 - k, where ranks count only this call's teams and R is the longest such list; unranked
+    and unplaced score 0. Exact: each level is solved to optimality and then held there while the
+    next is solved (`team_solver`).
 
     Deterministic: the same input gives the same plan whatever the order of its mappings.
     ``time_limit`` (seconds) stops the solver; the plan is then the best found and ``optimal`` is False.
