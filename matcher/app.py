@@ -50,6 +50,7 @@ from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
+from matcher.volunteers import bp as volunteers_bp
 from matcher.web.caching import settle_cache_headers
 from matcher.web.compression import init_compression
 from matcher.web.converters import IdConverter
@@ -76,6 +77,7 @@ BLUEPRINTS = (
     profiles_bp,
     applications_bp,
     jobs_bp,
+    volunteers_bp,
     i18n_bp,
 )
 
