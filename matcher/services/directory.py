@@ -242,7 +242,7 @@ def invite(
     record = TeachingInvite(volunteer_id=volunteer.id, sender_id=actor.id, request=request, message=message)
     session.add(record)
     session.flush()
-    organisation = request.site.organisation if request is not None else _sender_organisation(session, actor)
+    organisation = _sender_organisation(session, actor, request)
     base = current_app.config["BASE_URL"].rstrip("/")
     queue_email(
         session,
@@ -250,7 +250,7 @@ def invite(
         template="teaching_invite",
         subject=_l("An invitation to teach: %(title)s", title=request.title)
         if request is not None
-        else _l("An invitation to teach with %(organisation)s", organisation=organisation),
+        else _l("An invitation to teach, from %(sender)s", sender=actor.name),
         category=Category.MATCHING,
         context={
             "sender": actor.name,
@@ -267,10 +267,13 @@ def invite(
     return record
 
 
-def _sender_organisation(session: Session, actor: User) -> str:
-    """Who the invitation comes from, in words: the sender's organisation, or the coordinators."""
+def _sender_organisation(session: Session, actor: User, request: TeachingRequest | None) -> str:
+    """Who the invitation comes from, in the recipient's words (worded while the email is): the
+    request's organisation, the sender's, or the coordinators."""
     if is_staff(actor):
-        return str(_l("the IR Opportunity Matcher's coordinators"))
+        return _l("the IR Opportunity Matcher's coordinators")
+    if request is not None:
+        return request.site.organisation.name
     organisations = host_organisations(session, actor)
     return organisations[0].name if organisations else ""
 
