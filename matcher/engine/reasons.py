@@ -80,7 +80,8 @@ def _procedures(p: Mapping[str, Any], v: Voice) -> str:
     if p["assist"]:
         covered.append(f"{v.subject} can assist with {', '.join(p['assist'])}")
     count = len(p["teach"]) + len(p["assist"])
-    return _capital(f"{count} of the {p['of']} procedures asked for are covered: " + "; ".join(covered))
+    verb = "is" if count == 1 else "are"
+    return f"{count} of the {p['of']} procedures asked for {verb} covered: " + "; ".join(covered)
 
 
 # code -> the words, given the parameters and the voice. Failures start in lower case: they follow
@@ -104,16 +105,17 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
         f"needs {p['level']} {p['language']}; {v.possessive} profile says {p['spoken']}"
     ),
     "instruction.missing": lambda p, v: (
-        f"is taught in {p['language']}; {v.possessive} profile does not list {p['language']} as a "
-        f"language {v.subject} {v.verb('teach', 'teaches')} in"
+        f"is taught in {p['language']}; {v.possessive} profile does not list {p['language']} among the "
+        f"languages {v.subject} {v.verb('teach', 'teaches')} in"
     ),
     "weeks.none": lambda p, v: (
         f"takes {_plural(p['needs'], 'week')} in {p['year']}; {v.possessive} profile does not say how "
-        f"many weeks a year {v.subject} {v.verb('offer', 'offers')}"
+        f"many weeks a year {v.subject} {v.verb('offer', 'offers')} to teach"
     ),
     "weeks.over": lambda p, v: (
-        f"takes {_plural(p['needs'], 'week')} in {p['year']}; {v.subject} offered "
-        f"{_plural(p['offered'], 'week')} a year, {p['committed']} already committed, {p['left']} left"
+        f"takes {_plural(p['needs'], 'week')} in {p['year']}; {v.subject} {v.verb('have', 'has')} "
+        f"{_plural(p['left'], 'week')} left of the {_plural(p['offered'], 'week')} a year {v.subject} "
+        f"offered ({_plural(p['committed'], 'week')} already committed)"
     ),
     # Soft parts.
     "region.no_preference": lambda p, v: (

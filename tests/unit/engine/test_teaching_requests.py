@@ -52,7 +52,9 @@ def test_the_weeks_reason_names_what_was_offered_committed_and_left():
     person = applicant(**{**VOLUNTEER, "committed_weeks": ((2026, 3),)})
     (failure,) = score(person, opportunity(**REQUEST), TAXONOMY).failures
     assert failure.code == "weeks.over"
-    assert failure.reason == "takes 2 weeks in 2026; you offered 4 weeks a year, 3 already committed, 1 left"
+    assert failure.reason == (
+        "takes 2 weeks in 2026; you have 1 week left of the 4 weeks a year you offered (3 weeks already committed)"
+    )
 
 
 def test_the_language_of_instruction_is_a_hard_rule_speaking_it_is_not_enough():
