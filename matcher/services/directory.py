@@ -100,7 +100,7 @@ def may_use_directory(session: Session, user: User) -> bool:
     return is_staff(user) or bool(host_organisations(session, user))
 
 
-def _require_access(session: Session, user: User) -> None:
+def require_access(session: Session, user: User) -> None:
     if not may_use_directory(session, user):
         raise PermissionDenied(
             _("The volunteer directory is for coordinators and members of verified host organisations.")
@@ -139,7 +139,7 @@ def search(
     session: Session, actor: User, filters: DirectoryFilters, per_page: int = PER_PAGE
 ) -> DirectoryPage:
     """A page of listed volunteers matching the filters (a page past the last shows the last)."""
-    _require_access(session, actor)
+    require_access(session, actor)
     ids = _listed_ids(session, filters)
     pages = max(1, ceil(len(ids) / per_page))
     page = min(max(filters.page, 1), pages)
@@ -165,7 +165,7 @@ def search(
 
 def listed_volunteer(session: Session, actor: User, user_id: int) -> Profile:
     """A listed volunteer's profile by their user id; NotFound for anyone not listed."""
-    _require_access(session, actor)
+    require_access(session, actor)
     profile = session.scalar(
         select(Profile)
         .where(Profile.user_id == user_id, *LISTED)

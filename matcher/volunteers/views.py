@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -38,8 +38,8 @@ def _card_helpers() -> dict[str, Any]:
 
 
 def _require_directory() -> None:
-    if not directory.may_use_directory(db.session, current_user):
-        abort(403)
+    """403 with the reason (the app-wide handler shows the service's words)."""
+    directory.require_access(db.session, current_user)
 
 
 def _filter_form() -> DirectoryFilterForm:

@@ -53,7 +53,8 @@ def test_the_weeks_reason_names_what_was_offered_committed_and_left():
     (failure,) = score(person, opportunity(**REQUEST), TAXONOMY).failures
     assert failure.code == "weeks.over"
     assert failure.reason == (
-        "takes 2 weeks in 2026; you have 1 week left of the 4 weeks a year you offered (3 weeks already committed)"
+        "takes 2 weeks in 2026; you have 1 week left of the 4 weeks a year you offered "
+        "(3 weeks already committed)"
     )
 
 
