@@ -51,6 +51,7 @@ from matcher.rounds import bp as rounds_bp
 from matcher.sites import bp as sites_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
+from matcher.volunteers import bp as volunteers_bp
 from matcher.web.caching import settle_cache_headers
 from matcher.web.compression import init_compression
 from matcher.web.converters import IdConverter
@@ -77,6 +78,7 @@ BLUEPRINTS = (
     profiles_bp,
     applications_bp,
     jobs_bp,
+    volunteers_bp,
     i18n_bp,
     sites_bp,
 )

@@ -74,6 +74,7 @@ def register(app: Flask) -> None:
 def seed_demo(force: bool) -> None:
     """Load reference data and the demo organisations and accounts (idempotent)."""
     from matcher.seed.demo import seed  # demo data is loaded only when asked for
+    from matcher.seed.demo_teaching import PROFESSIONS, REQUESTS, SITES
 
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("Refusing to load demo accounts in production (use --force).")
@@ -86,6 +87,19 @@ def seed_demo(force: bool) -> None:
     click.echo(
         "  and 40 applicants with complete profiles and ranked applications, "
         "applicant01@demo.irmatch.org to applicant40@demo.irmatch.org (same password)."
+    )
+    volunteers = ", ".join(
+        f"{kind}01 to {kind}{count:02d}" if count > 1 else f"{kind}01"
+        for kind, _, _, count, _, _ in PROFESSIONS
+    )
+    click.echo(
+        f"  and {sum(p[3] for p in PROFESSIONS)} teaching volunteers with skills, languages, licences and "
+        f"weeks to give (some listed in the volunteer directory): {volunteers}, each @demo.irmatch.org "
+        "(same password)."
+    )
+    click.echo(
+        f"  {len(SITES)} sites with readiness profiles and {len(REQUESTS)} open teaching requests: "
+        f"{base_url}/teaching-requests; the volunteer directory: {base_url}/volunteers."
     )
     click.echo(f"Open {base_url} in your browser.")
 

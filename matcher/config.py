@@ -77,6 +77,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RESET_RATE_LIMIT": "3 per hour;6 per day",
         "INVITES_PER_MEMBER_PER_DAY": 10,
         "INVITES_PER_ORGANISATION_PER_DAY": 25,
+        # "Invite to apply" from the volunteer directory: per sender (rolling 24 hours) and per
+        # volunteer (rolling 7 days), so that no one is flooded.
+        "TEACHING_INVITES_PER_SENDER_PER_DAY": 20,
+        "TEACHING_INVITES_PER_VOLUNTEER_PER_WEEK": 5,
         # The site's public address: every absolute link (all links in emails) is built from it,
         # never from the request's Host header (matcher.web.links).
         "BASE_URL": "http://127.0.0.1:5000",

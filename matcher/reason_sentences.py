@@ -95,6 +95,44 @@ SENTENCES: dict[str, tuple[str, str | None]] = {
         N_("Your profile lists nothing you can teach"),
         N_("%(name)s's profile lists nothing to teach"),
     ),
+    # A teaching request's rules and procedures (a teaching visit answering a host's request).
+    "instruction.missing": (
+        N_(
+            "is taught in %(language)s; your profile does not list %(language)s among the languages you "
+            "teach in"
+        ),
+        N_(
+            "is taught in %(language)s; %(name)s's profile does not list %(language)s among the languages "
+            "%(name)s teaches in"
+        ),
+    ),
+    "weeks.none": (
+        N_("takes %(weeks)s in %(year)s; your profile does not say how many weeks a year you offer to teach"),
+        N_(
+            "takes %(weeks)s in %(year)s; %(name)s's profile does not say how many weeks a year %(name)s "
+            "offers to teach"
+        ),
+    ),
+    "weeks.over": (
+        N_(
+            "takes %(weeks)s in %(year)s; you have %(left)s left of the %(offered)s a year you offered "
+            "(%(committed)s already committed)"
+        ),
+        N_(
+            "takes %(weeks)s in %(year)s; %(name)s has %(left)s left of the %(offered)s a year %(name)s "
+            "offered (%(committed)s already committed)"
+        ),
+    ),
+    "procedures.none_asked": (N_("The request lists no procedures"), None),
+    "procedures.nothing": (
+        N_("You can neither teach nor assist with any of the %(of)s procedures asked for"),
+        N_("%(name)s can neither teach nor assist with any of the %(of)s procedures asked for"),
+    ),
+    "procedures.teach": (N_("you can teach %(procedures)s"), N_("%(name)s can teach %(procedures)s")),
+    "procedures.assist": (
+        N_("you can assist with %(procedures)s"),
+        N_("%(name)s can assist with %(procedures)s"),
+    ),
     "rank.unranked": (N_("Not in your ranked list"), N_("Not in %(name)s's ranked list")),
     "rank.position": (
         N_("Your choice %(position)s of %(of)s"),

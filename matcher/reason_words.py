@@ -195,6 +195,43 @@ def _teaching(p: Mapping[str, Any], about: str | bool | None) -> str:
     return _capital(words)
 
 
+def _procedure_names(codes: Iterable[str], english: Iterable[str]) -> str:
+    """Procedures the engine named, in the reader's language (by code; as given when unknown)."""
+    from matcher.extensions import db
+    from matcher.services import reference
+
+    try:
+        known = reference.procedure_by_code(db.session)
+    except RuntimeError:  # no database in this app (the engine's own tests): the words as given
+        known = {}
+    return ", ".join(label_for(known[c]) if c in known else e for c, e in zip(codes, english, strict=True))
+
+
+def _procedures(p: Mapping[str, Any], about: str | bool | None) -> str:
+    """ "2 of the 3 procedures asked for are covered: you can teach X; you can assist with Y"."""
+    count = len(p["teach"]) + len(p["assist"])
+    head = ngettext(
+        "%(num)d of the %(of)s procedures asked for is covered",
+        "%(num)d of the %(of)s procedures asked for are covered",
+        count,
+        of=p["of"],
+    )
+    pieces = []
+    for kind in ("teach", "assist"):
+        if p[kind]:
+            yours, theirs = SENTENCES[f"procedures.{kind}"]
+            names = _procedure_names(p[f"{kind}_codes"], p[kind])
+            if about is False:
+                pieces.append(gettext(yours, procedures=names))
+            else:  # inside the sentence: the name as it is, "the applicant" in lower case
+                pieces.append(gettext(theirs, procedures=names, name=_name(about)))
+    return gettext("%(head)s: %(details)s", head=head, details="; ".join(pieces))
+
+
+def _weeks(count: int) -> str:
+    return ngettext("%(num)d week", "%(num)d weeks", count)
+
+
 def say(code: str, params: Mapping[str, Any], about: str | bool | None = False) -> str:
     """One reason, in the reader's language: to the applicant (``about=False``, the default), or
     about the applicant named ``about`` (None or "": "the applicant").
@@ -215,6 +252,8 @@ def _say(code: str, p: Mapping[str, Any], about: str | bool | None) -> str:
         return _interests(p, about)
     if code == "teaching.overlap":
         return _teaching(p, about)
+    if code == "procedures.cover":
+        return _procedures(p, about)
     if code == "level.fit":
         values = {"level": _named("level", p["level"]), "range": _level_range(p)}
         return _sentence(f"level.fit.{p['fit']}", about, values)
@@ -234,6 +273,14 @@ def _say(code: str, p: Mapping[str, Any], about: str | bool | None) -> str:
             values["spoken"] = _proficiency(p["spoken"])
     if code.startswith("region."):
         values["place"] = _place(p)
+    if code == "instruction.missing":
+        values["language"] = _language(p)
+    if code.startswith("weeks."):
+        values.update(weeks=_weeks(p["needs"]), year=str(p["year"]))
+        if code == "weeks.over":
+            values.update(
+                left=_weeks(p["left"]), offered=_weeks(p["offered"]), committed=_weeks(p["committed"])
+            )
     return _sentence(code, about, values)
 
 

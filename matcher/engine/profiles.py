@@ -93,10 +93,25 @@ class ApplicantProfile:
     regions_of_interest: frozenset[str] = frozenset()
     can_teach: frozenset[str] = frozenset()
     ranked_opportunities: tuple[str, ...] = ()  # the applicant's own order, most wanted first
+    # A teaching volunteer's side (procedure codes, ISO 639-1 codes): what they can teach and
+    # assist, the languages they teach in, the weeks a year they offer (None: not said) and the
+    # weeks already committed, as (year, weeks) pairs, on teaching placements they accepted.
+    teaches: frozenset[str] = frozenset()
+    assists: frozenset[str] = frozenset()
+    instructs: frozenset[str] = frozenset()
+    teaching_weeks: int | None = None
+    committed_weeks: tuple[tuple[int, int], ...] = ()
 
     @property
     def has_place_preference(self) -> bool:
         return bool(self.countries_of_interest or self.subregions_of_interest or self.regions_of_interest)
+
+    def weeks_committed(self, year: int) -> int:
+        return sum(weeks for y, weeks in self.committed_weeks if y == year)
+
+    def weeks_left(self, year: int) -> int:
+        """Weeks still offered in ``year``: those offered minus those already committed."""
+        return max(0, (self.teaching_weeks or 0) - self.weeks_committed(year))
 
     def speaks(self, code: str) -> Proficiency | None:
         return self._spoken.get(code)
@@ -134,6 +149,11 @@ class OpportunitySpec:
     teaching_needs: frozenset[str] = frozenset()
     is_open: bool = True
     places_left: int = 1
+    # A teaching visit answering a host's teaching request: its procedures (codes) and language of
+    # instruction replace the generic teaching needs, and the weeks budget applies.
+    from_request: bool = False
+    procedures: frozenset[str] = frozenset()
+    instruction_language: str | None = None
 
     def __post_init__(self) -> None:
         if self.min_level > self.max_level:
@@ -146,6 +166,16 @@ class OpportunitySpec:
     @property
     def name(self) -> str:
         return self.title or self.id
+
+    @property
+    def weeks(self) -> int:
+        """The weeks a visitor gives to it: the whole window, or the shortest stay when flexible."""
+        return -(-(self.min_days or self.dates.days) // 7)
+
+    @property
+    def year(self) -> int:
+        """The calendar year whose weeks budget the visit uses (the year it starts)."""
+        return self.dates.start.year
 
 
 @dataclass(frozen=True, eq=False)

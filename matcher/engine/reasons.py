@@ -73,6 +73,17 @@ def _teaching(p: Mapping[str, Any], v: Voice) -> str:
     return reason
 
 
+def _procedures(p: Mapping[str, Any], v: Voice) -> str:
+    covered = []
+    if p["teach"]:
+        covered.append(f"{v.subject} can teach {', '.join(p['teach'])}")
+    if p["assist"]:
+        covered.append(f"{v.subject} can assist with {', '.join(p['assist'])}")
+    count = len(p["teach"]) + len(p["assist"])
+    verb = "is" if count == 1 else "are"
+    return f"{count} of the {p['of']} procedures asked for {verb} covered: " + "; ".join(covered)
+
+
 # code -> the words, given the parameters and the voice. Failures start in lower case: they follow
 # the opportunity's name or "not eligible:" in a sentence.
 PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
@@ -92,6 +103,19 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
     ),
     "language.level": lambda p, v: (
         f"needs {p['level']} {p['language']}; {v.possessive} profile says {p['spoken']}"
+    ),
+    "instruction.missing": lambda p, v: (
+        f"is taught in {p['language']}; {v.possessive} profile does not list {p['language']} among the "
+        f"languages {v.subject} {v.verb('teach', 'teaches')} in"
+    ),
+    "weeks.none": lambda p, v: (
+        f"takes {_plural(p['needs'], 'week')} in {p['year']}; {v.possessive} profile does not say how "
+        f"many weeks a year {v.subject} {v.verb('offer', 'offers')} to teach"
+    ),
+    "weeks.over": lambda p, v: (
+        f"takes {_plural(p['needs'], 'week')} in {p['year']}; {v.subject} {v.verb('have', 'has')} "
+        f"{_plural(p['left'], 'week')} left of the {_plural(p['offered'], 'week')} a year {v.subject} "
+        f"offered ({_plural(p['committed'], 'week')} already committed)"
     ),
     # Soft parts.
     "region.no_preference": lambda p, v: (
@@ -119,6 +143,11 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
         else f"{v.Possessive} profile lists nothing to teach"
     ),
     "teaching.overlap": _teaching,
+    "procedures.none_asked": lambda p, v: "The request lists no procedures",
+    "procedures.nothing": lambda p, v: (
+        f"{v.Subject} can neither teach nor assist with any of the {p['of']} procedures asked for"
+    ),
+    "procedures.cover": _procedures,
     "rank.unranked": lambda p, v: f"Not in {v.possessive} ranked list",
     "rank.position": lambda p, v: f"{v.Possessive} choice {p['position']} of {p['of']}",
 }

@@ -20,6 +20,7 @@ GROUP_CREDIT = 0.5  # an interest in the same taxonomy group
 SUBREGION_CREDIT = 0.7  # the opportunity's sub-region, when its country was not chosen
 REGION_CREDIT = 0.4  # its region, when neither country nor sub-region was chosen
 NEUTRAL = 0.5  # a side that expresses no preference neither helps nor hurts
+ASSIST_CREDIT = 0.5  # a requested procedure the volunteer can assist with, next to teaching it (1.0)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Ineligibility:
     ``code`` and ``params`` word it again for another reader with `text`, as for `ScorePart`.
     """
 
-    constraint: str  # "level", "dates", "language", "closed" or "full"
+    constraint: str  # "level", "dates", "language", "instruction", "weeks", "closed" or "full"
     reason: str
     code: str = ""
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -209,6 +210,33 @@ def _hard_constraints(
             yield _failure("language", "language.missing", **needed)
         else:
             yield _failure("language", "language.level", **needed, spoken=spoken.label)
+    if opportunity.is_teaching and opportunity.from_request:
+        yield from _teaching_constraints(applicant, opportunity, taxonomy)
+
+
+def _teaching_constraints(
+    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy
+) -> Iterable[Ineligibility]:
+    """A teaching request's hard rules: its language of instruction, and the volunteer's weeks budget
+    (never proposed for more weeks in a calendar year than they offered)."""
+    code = opportunity.instruction_language
+    if code and code not in applicant.instructs:
+        yield _failure(
+            "instruction", "instruction.missing", language=taxonomy.label(code), language_code=code
+        )
+    year, needs = opportunity.year, opportunity.weeks
+    if applicant.teaching_weeks is None:
+        yield _failure("weeks", "weeks.none", needs=needs, year=year)
+    elif needs > applicant.weeks_left(year):
+        yield _failure(
+            "weeks",
+            "weeks.over",
+            needs=needs,
+            year=year,
+            offered=applicant.teaching_weeks,
+            committed=applicant.weeks_committed(year),
+            left=applicant.weeks_left(year),
+        )
 
 
 def _region(
@@ -342,6 +370,8 @@ def _teaching(
     weights: Weights,
     explain: bool = True,
 ):
+    if opportunity.from_request:
+        return _procedures(applicant, opportunity, taxonomy, weights, explain)
     asked = opportunity.teaching_needs
     if not asked:
         return _part("teaching", NEUTRAL, weights.teaching, True, "teaching.none_asked")
@@ -361,6 +391,37 @@ def _teaching(
         matched=[taxonomy.label(s) for s in exact],
         of=len(asked),
         near=len(near),
+    )
+
+
+def _procedures(
+    applicant: ApplicantProfile,
+    opportunity: OpportunitySpec,
+    taxonomy: Taxonomy,
+    weights: Weights,
+    explain: bool = True,
+) -> ScorePart:
+    """A teaching request's procedures against the volunteer's skills: each one they can teach
+    counts 1, each one they can assist with ASSIST_CREDIT."""
+    asked = opportunity.procedures
+    if not asked:
+        return _part("teaching", NEUTRAL, weights.teaching, True, "procedures.none_asked")
+    teach = sorted(asked & applicant.teaches)
+    assist = sorted((asked & applicant.assists) - applicant.teaches)
+    value = (len(teach) + ASSIST_CREDIT * len(assist)) / len(asked)
+    if not teach and not assist:
+        return _part("teaching", 0.0, weights.teaching, True, "procedures.nothing", of=len(asked))
+    return _part(
+        "teaching",
+        value,
+        weights.teaching,
+        explain,
+        "procedures.cover",
+        teach=[taxonomy.label(c) for c in teach],
+        teach_codes=teach,
+        assist=[taxonomy.label(c) for c in assist],
+        assist_codes=assist,
+        of=len(asked),
     )
 
 

@@ -13,6 +13,7 @@ from matcher.reference.sync import sync_reference_data
 from matcher.security import hash_password
 from matcher.seed.demo_applicants import seed_applicants
 from matcher.seed.demo_opportunities import seed_opportunities
+from matcher.seed.demo_teaching import seed_teaching
 
 ORGANISATIONS = [
     {
@@ -84,6 +85,7 @@ def seed(session: Session, password: str) -> list[tuple[str, str]]:
     session.flush()
     seed_opportunities(session, date.today())
     seed_applicants(session, password, date.today())
+    seed_teaching(session, password, date.today())
     return [(email, role.value) for email, _, role, _ in PEOPLE]
 
 

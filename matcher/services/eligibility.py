@@ -31,6 +31,8 @@ from matcher.words import long_date
 RULE_NAMES = {
     "level": _l("Training level"),
     "language": _l("Language"),
+    "instruction": _l("Language of instruction"),
+    "weeks": _l("Weeks to teach"),
     "dates": _l("Dates"),
     "closed": _l("Applications"),
     "full": _l("Places"),

@@ -29,11 +29,11 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Country, DataVersion, Interest, TrainingLevel
+from matcher.models import Country, DataVersion, Interest, Procedure, Profession, TrainingLevel
 
 T = TypeVar("T")
 VERSION_NAME = "reference"
-REFERENCE_MODELS = (Country, Interest, TrainingLevel)
+REFERENCE_MODELS = (Country, Interest, TrainingLevel, Procedure, Profession)
 _KEY = "reference_data"
 _TOKEN = select(DataVersion.token).where(DataVersion.name == VERSION_NAME)  # built once
 
@@ -62,6 +62,30 @@ class InterestRef:
     slug: str
     label: str
     group: str
+    position: int
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ProcedureRef:
+    id: int
+    code: str
+    label: str
+    group: str
+    kind: str
+    position: int
+    retired: bool
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ProfessionRef:
+    code: str
+    label: str
+    role: str
+    ladder: str
+    grades: tuple[dict, ...]
+    teaches: bool
     position: int
     translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
@@ -191,3 +215,48 @@ def interests(session: Session) -> tuple[InterestRef, ...]:
 
 def interest_by_id(session: Session) -> dict[int, InterestRef]:
     return derived(session, "interest_by_id", lambda: {i.id: i for i in interests(session)})
+
+
+def procedures(session: Session) -> tuple[ProcedureRef, ...]:
+    """The procedures taxonomy in its order, retired ones included (records still name them)."""
+    stmt = select(
+        Procedure.id,
+        Procedure.code,
+        Procedure.label,
+        Procedure.group,
+        Procedure.kind,
+        Procedure.position,
+        Procedure.retired_at.is_not(None),
+        Procedure.translations,
+    ).order_by(Procedure.position, Procedure.id)
+    return derived(session, "procedures", lambda: tuple(ProcedureRef(*row) for row in session.execute(stmt)))
+
+
+def procedure_by_code(session: Session) -> dict[str, ProcedureRef]:
+    return derived(session, "procedure_by_code", lambda: {p.code: p for p in procedures(session)})
+
+
+def professions(session: Session) -> tuple[ProfessionRef, ...]:
+    """Professions in their order."""
+    stmt = select(
+        Profession.code,
+        Profession.label,
+        Profession.role,
+        Profession.ladder,
+        Profession.grades,
+        Profession.teaches,
+        Profession.position,
+        Profession.translations,
+    ).order_by(Profession.position, Profession.code)
+
+    def load() -> tuple[ProfessionRef, ...]:
+        return tuple(
+            ProfessionRef(code, label, role, ladder, tuple(grades or ()), teaches, position, translations)
+            for code, label, role, ladder, grades, teaches, position, translations in session.execute(stmt)
+        )
+
+    return derived(session, "professions", load)
+
+
+def profession_by_code(session: Session) -> dict[str, ProfessionRef]:
+    return derived(session, "profession_by_code", lambda: {p.code: p for p in professions(session)})

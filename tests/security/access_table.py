@@ -123,6 +123,13 @@ TABLE = [
     row("POST", "/organisations/{w.org_a.slug}/invite",                    "L F F A F A A",
         {"email": "colleague@example.org"}),
     row("GET",  "/invites/bogus-token",                                    "B B B B B B B"),
+    # The volunteer directory (coordinators and verified hosts; the trainee is listed) and invitations
+    row("GET",  "/volunteers",                                             "L F F A A A A"),
+    row("GET",  "/volunteers/{w.trainee.id}/invite",                       "L F F A A A A"),
+    row("POST", "/volunteers/{w.trainee.id}/invite",                       "L F F A A A A",
+        {"request": "", "message": "Come and teach with us."}),
+    row("GET",  "/volunteers/{w.student.id}/invite",                       "L F F N N N N"),
+    row("GET",  "/teaching-requests",                                      "L A A A A A A"),
     row("POST", "/invites/bogus-token",                                    "B B B B B B B"),
     row("GET",  "/coordination/organisations",                             "L F F F F A A"),
     row("POST", "/coordination/organisations/{w.org_pending.id}/verify",   "L F F F F A A"),

@@ -181,8 +181,14 @@ def build_world(app: Flask, users: UserFactory) -> World:
     )
 
     cv_files: dict[Path, bytes] = {}
+    # The trainee also offers to teach and is listed in the volunteer directory.
     trainee_profile = users.profile(
-        people["trainee"], statement=SECRET_STATEMENT, institution=SECRET_INSTITUTION
+        people["trainee"],
+        statement=SECRET_STATEMENT,
+        institution=SECRET_INSTITUTION,
+        volunteers_to_teach=True,
+        teaching_weeks=4,
+        directory_listed=True,
     )
     student_profile = users.profile(people["student"])
     _store_cv(cv_files, trainee_profile, "trainee-cv.pdf")

@@ -91,3 +91,4 @@ def read_reference_data() -> None:
     from matcher.services import reference
 
     reference.countries(db.session), reference.levels(db.session), reference.interests(db.session)
+    reference.procedures(db.session), reference.professions(db.session)

@@ -61,6 +61,7 @@ _SAME_FOR_EVERYONE = {
     "interests.overlap",
     "level.fit",
     "teaching.none_asked",
+    "procedures.none_asked",
 }
 
 

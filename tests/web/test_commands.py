@@ -49,7 +49,9 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app, runner):
         db.session.scalar(select(func.count()).select_from(Organisation)),
         db.session.scalar(select(func.count()).select_from(Membership)),
     )
-    assert counts == again == (10 + 40, 4, 4)  # 40 demo applicants from matcher.seed.demo_applicants
+    # 40 demo applicants (matcher.seed.demo_applicants) and 81 teaching volunteers (demo_teaching)
+    assert counts == again == (10 + 40 + 81, 4, 4)
+    assert "ir-physician01 to ir-physician20" in first.output and "physicist01," in first.output
     assert "coordinator@demo.irmatch.org" in first.output and app.config["DEMO_PASSWORD"] in first.output
     names = set(db.session.scalars(select(Organisation.name)))
     assert {

@@ -37,6 +37,7 @@ from matcher.security import (
     make_token,
 )
 from matcher.services.sites import sites_of
+from tests.support import teaching_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -282,6 +283,11 @@ ENDPOINTS = [
              shows="Coordinator " + LAST),
     Endpoint("round-audit", "coordinator", "/coordination/rounds/{c.round.id}/audit"),
     Endpoint("further-reading", "coordinator", "/coordination/reading"),
+    # Teaching: the volunteer directory, an invitation, the requests volunteers browse
+    Endpoint("volunteers", "coordinator", teaching_crowd.directory, shows="Volunteer 19"),
+    Endpoint("volunteer-invite", "member", teaching_crowd.invite_page, shows="Teaching request 29"),
+    Endpoint("teaching-requests", "applicant", teaching_crowd.teaching_requests,
+             shows="Teaching request 29"),
     # Administration
     Endpoint("admin-users", "admin", "/admin/users"),
     Endpoint("admin-users-search", "admin", "/admin/users?q=crowd"),

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from matcher.engine.profiles import (
     ApplicantProfile,
@@ -43,9 +43,11 @@ from matcher.models.profile import (
     profile_interests,
     profile_teaching_interests,
 )
+from matcher.models.teaching import Procedure, ProcedureSkill
 from matcher.reference.places import M49_CODES
 from matcher.services import reference
 from matcher.services.profiles import completeness_of
+from matcher.services.teaching_fit import committed_weeks, procedure_codes
 
 PROFICIENCY = {
     "basic": Proficiency.BASIC,
@@ -62,12 +64,17 @@ def taxonomy(session: Session) -> Taxonomy:
     labels: dict[str, str] = {i.slug: label_for(i) for i in interests}
     labels.update((c.iso2, country_label(c)) for c in reference.countries(session))
     labels.update((name, region_label(name)) for name in M49_CODES)
+    labels.update((p.code, label_for(p)) for p in reference.procedures(session))
     if language() != "en":  # the engine's own English names otherwise (engine.profiles.LANGUAGE_NAMES)
         labels.update((code, language_label(code)) for code in language_codes())
     return Taxonomy(interest_groups={i.slug: i.group for i in interests}, labels=labels, level_names=levels)
 
 
 def applicant_spec(profile: Profile, ranked: Iterable[int] = ()) -> ApplicantProfile:
+    teaching = {}
+    session = object_session(profile)
+    if profile.volunteers_to_teach and session is not None and profile.id is not None:
+        teaching = teaching_sides(session, {profile.id: profile.user_id}).get(profile.id, {})
     return ApplicantProfile(
         id=str(profile.user_id),
         level=profile.level_rank or 0,
@@ -80,13 +87,50 @@ def applicant_spec(profile: Profile, ranked: Iterable[int] = ()) -> ApplicantPro
         if profile.volunteers_to_teach
         else frozenset(),
         ranked_opportunities=tuple(str(o) for o in ranked),
+        teaching_weeks=profile.teaching_weeks if profile.volunteers_to_teach else None,
+        **teaching,
     )
+
+
+def teaching_sides(session: Session, users_of: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """The engine's teaching fields of each teaching volunteer ({profile id: user id}), three
+    statements for any number: procedures they teach and assist, languages they teach in, and the
+    weeks already committed each year."""
+    if not users_of:
+        return {}
+    ids = list(users_of)
+    skills = _grouped(
+        session,
+        select(ProcedureSkill.profile_id, Procedure.code, ProcedureSkill.level)
+        .join(Procedure, Procedure.id == ProcedureSkill.procedure_id)
+        .where(ProcedureSkill.profile_id.in_(ids))
+        .order_by(ProcedureSkill.profile_id, Procedure.code),
+    )
+    instructs = _grouped(
+        session,
+        select(ProfileLanguage.profile_id, ProfileLanguage.language).where(
+            ProfileLanguage.profile_id.in_(ids), ProfileLanguage.instructs.is_(True)
+        ),
+    )
+    committed = committed_weeks(session, users_of.values())
+    sides = {}
+    for profile_id, user_id in users_of.items():
+        teaches, assists = procedure_codes(skills.get(profile_id, []))
+        sides[profile_id] = {
+            "teaches": teaches,
+            "assists": assists,
+            "instructs": frozenset(code for (code,) in instructs.get(profile_id, [])),
+            "committed_weeks": tuple(sorted(committed.get(user_id, {}).items())),
+        }
+    return sides
 
 
 def opportunity_spec(opportunity: Opportunity) -> OpportunitySpec:
     min_days = opportunity.min_weeks * 7 if opportunity.flexible and opportunity.min_weeks else None
     # Closed means "no more applications", which is when matching happens: both are open here.
     is_open = opportunity.status in (OpportunityStatus.PUBLISHED, OpportunityStatus.CLOSED)
+    request = opportunity.teaching_request if opportunity.teaching_request_id is not None else None
+    from_request = request is not None and opportunity.type == "teaching_visit"
     return OpportunitySpec(
         id=str(opportunity.id),
         country=opportunity.country_code,
@@ -105,6 +149,9 @@ def opportunity_spec(opportunity: Opportunity) -> OpportunitySpec:
         else frozenset(),
         is_open=is_open,
         places_left=max(opportunity.places_left, 0),
+        from_request=from_request,
+        procedures=frozenset(p.code for p in request.procedures) if from_request else frozenset(),
+        instruction_language=request.instruction_language if from_request else None,
     )
 
 
@@ -171,6 +218,7 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
             Profile.home_country_code,
             Profile.statement,
             Profile.volunteers_to_teach,
+            Profile.teaching_weeks,
         ).where(wanted)
     ).all()
     interests, teaching = (
@@ -199,9 +247,10 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
         )
     )
 
+    sides = teaching_sides(session, {row[0]: row[1] for row in profiles if row[6]})
     specs: dict[int, ApplicantProfile] = {}
     empty: list[tuple[Any, ...]] = []
-    for profile_id, user_id, level, institution, home, statement, teaches in profiles:
+    for profile_id, user_id, level, institution, home, statement, teaches, weeks in profiles:
         mine = interests.get(profile_id, empty)
         my_places = places.get(profile_id, empty)
         my_windows = windows.get(profile_id, empty)
@@ -229,6 +278,8 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
             can_teach=frozenset(slug for (slug,) in teaching.get(profile_id, empty))
             if teaches
             else frozenset(),
+            teaching_weeks=weeks if teaches else None,
+            **sides.get(profile_id, {}),
         )
     return specs
 

@@ -17,6 +17,14 @@ AMARA = Voice.named("Amara Okafor")
 SECOND_PERSON = re.compile(r"\b(you|your|yours)\b", re.IGNORECASE)
 
 TEACHING = {"kind": "teaching_visit", "teaching_needs": frozenset({"tace", "tumour-ablation"})}
+# A teaching visit answering a host's request: four weeks in March 2026, taught in English.
+REQUEST = {
+    "kind": "teaching_visit",
+    "from_request": True,
+    "procedures": frozenset({"pph-embolisation", "nephrostomy"}),
+    "instruction_language": "en",
+}
+VOLUNTEER = {"instructs": frozenset({"en"}), "teaching_weeks": 8}
 # (applicant changes, opportunity changes) that, between them, reach every code of PHRASES.
 PAIRS = [
     ({}, {}),
@@ -33,6 +41,14 @@ PAIRS = [
     ({"can_teach": frozenset()}, TEACHING),
     ({}, {"kind": "teaching_visit", "teaching_needs": frozenset()}),
     ({}, {"min_days": 14}),
+    (
+        {**VOLUNTEER, "teaches": frozenset({"pph-embolisation"}), "assists": frozenset({"nephrostomy"})},
+        REQUEST,
+    ),
+    (VOLUNTEER, REQUEST),
+    (VOLUNTEER, {**REQUEST, "procedures": frozenset()}),
+    ({}, REQUEST),
+    ({**VOLUNTEER, "teaching_weeks": 6, "committed_weeks": ((2026, 3),)}, REQUEST),
     ({"level": 9, "availability": ()}, {"is_open": False}),
     ({"level": 0}, {}),  # a profile that gives no training level
     ({"availability": (Window(date(2026, 5, 1), date(2026, 5, 9)),)}, {"places_left": 0}),

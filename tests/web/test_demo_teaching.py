@@ -1,0 +1,95 @@
+"""The teaching demo data: realistic sites, requests their equipment supports, volunteers of every
+teaching profession (some listed, some not), created once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from matcher.extensions import db
+from matcher.models import Profile, User
+from matcher.models.teaching import Site, TeachingRequest
+from matcher.seed.demo import seed
+from matcher.seed.demo_teaching import seed_teaching
+
+
+@pytest.fixture
+def seeded(app):
+    seed(db.session, "demo password for tests")
+    db.session.commit()
+
+
+def _has(site: Site, resource: str) -> bool:
+    return site.availability().get(resource) in ("yes", "limited")
+
+
+def test_sites_are_realistic(seeded):
+    sites = {s.slug: s for s in db.session.scalars(select(Site))}
+    national = sites["muhimbili"]
+    assert all(_has(national, r) for r in ("ultrasound", "ct", "fluoroscopy")) and not _has(
+        national, "angiography"
+    )
+    assert _has(sites["kenyatta"], "angiography")
+    district = sites["bagamoyo"]
+    assert [r for r in ("ultrasound", "ct", "fluoroscopy", "c_arm", "angiography") if _has(district, r)] == [
+        "ultrasound"
+    ]
+    assert all(len(s.resources) == 12 and s.local_learners > 0 for s in sites.values())
+
+
+def test_every_request_asks_only_for_what_its_site_can_support(seeded):
+    requests = db.session.scalars(select(TeachingRequest)).all()
+    assert {r.mode for r in requests} == {"on_site", "remote"}
+    for request in requests:
+        assert request.status == "open" and request.procedures
+        for procedure in request.procedures:
+            ok_all = all(_has(request.site, r) for r in procedure.needs_all)
+            ok_any = not procedure.needs_any or any(_has(request.site, r) for r in procedure.needs_any)
+            assert ok_all and ok_any, (request.title, procedure.code)
+        if request.mode == "on_site":
+            roles = {r.profession_code: (r.minimum, r.maximum) for r in request.roles}
+            assert request.weeks == 2 and roles["ir-physician"] == (1, 1)
+
+
+def test_volunteers_of_each_teaching_profession_some_listed_some_not(seeded):
+    rows = db.session.execute(
+        select(User.profession_code, Profile.directory_listed, Profile.teaching_weeks)
+        .join(Profile, Profile.user_id == User.id)
+        .where(Profile.volunteers_to_teach.is_(True), User.email.like("%@demo.irmatch.org"))
+    ).all()
+    per_profession = Counter(code for code, _, _ in rows)
+    for code in ("ir-physician", "ir-trainee", "ir-nurse", "radiographer"):
+        assert per_profession[code] >= 20, code
+    assert per_profession["medical-physicist"] == 1
+    listed = [listed for _, listed, _ in rows]
+    assert 0 < sum(listed) < len(listed)
+    assert all(weeks for _, _, weeks in rows)
+
+
+def test_seeding_again_creates_nothing(seeded):
+    def counts():
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Site, TeachingRequest)
+        )
+
+    before = counts()
+    seed_teaching(db.session, "demo password for tests", date.today())
+    db.session.commit()
+    assert counts() == before
+
+
+def test_the_directory_and_the_requests_show_the_demo(seeded, auth, client):
+    auth.login("coordinator")
+    page = client.get("/volunteers").get_data(as_text=True)
+    assert "volunteers found" in page and "@demo.irmatch.org" not in page
+    auth.logout()
+    auth.login_as(
+        db.session.scalar(select(User).where(User.email == "ir-physician01@demo.irmatch.org")),
+        "demo password for tests",
+    )
+    page = client.get("/teaching-requests", query_string={"all": "1"}).get_data(as_text=True)
+    assert "Muhimbili National Hospital" in page and "Remote teaching" in page
