@@ -1,7 +1,8 @@
-"""The pure matching engine: explainable scores and a stable allocation with capacities.
+"""The pure matching engine: explainable scores, a stable allocation with capacities, optimal teams.
 
-Standard library and numpy only (numba, when installed, compiles the allocation kernels); nothing
-here knows about Flask, the database or the rest of `matcher`.
+Standard library and numpy (numba, when installed, compiles the allocation kernels; scipy's HiGHS
+solves the teams' integer programme); nothing here knows about Flask, the database or the rest of
+`matcher`.
 """
 
 from matcher.engine.allocation import (
@@ -39,6 +40,18 @@ from matcher.engine.profiles import (
 )
 from matcher.engine.reasons import YOU, Voice
 from matcher.engine.scoring import DEFAULT_WEIGHTS, Ineligibility, Score, ScorePart, Weights, score
+from matcher.engine.team_plan import (
+    LeftOutReason,
+    MemberReason,
+    PlanObjective,
+    Reason,
+    RoleFill,
+    SolveStats,
+    TeamPlan,
+    TeamReason,
+    TeamReport,
+)
+from matcher.engine.teams import form_teams
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -49,16 +62,25 @@ __all__ = [
     "ArrayAllocation",
     "Ineligibility",
     "LanguageReq",
+    "LeftOutReason",
+    "MemberReason",
     "OpportunityIndex",
     "OpportunitySpec",
+    "PlanObjective",
     "Preferences",
     "Proficiency",
+    "Reason",
     "Refusal",
     "RefusalReason",
+    "RoleFill",
     "RoundLists",
     "Score",
     "ScorePart",
+    "SolveStats",
     "Taxonomy",
+    "TeamPlan",
+    "TeamReason",
+    "TeamReport",
     "Voice",
     "Weights",
     "Window",
@@ -67,6 +89,7 @@ __all__ = [
     "allocate_from_scores",
     "csr_from_choices",
     "csr_from_scores",
+    "form_teams",
     "is_stable",
     "lottery",
     "preferences_from_scores",
