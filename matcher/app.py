@@ -48,6 +48,7 @@ from matcher.organisations import bp as organisations_bp
 from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
+from matcher.teams import bp as teams_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
 from matcher.web.caching import settle_cache_headers
@@ -76,6 +77,7 @@ BLUEPRINTS = (
     profiles_bp,
     applications_bp,
     jobs_bp,
+    teams_bp,
     i18n_bp,
 )
 
