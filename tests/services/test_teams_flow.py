@@ -235,7 +235,7 @@ def test_adding_by_hand_checks_the_builders_rules_and_moves_nobody_else(built):
 
 
 def test_a_volunteer_holds_a_place_in_one_team_of_a_build_only(built):
-    scene, build, p = built
+    scene, build, _p = built
     march, june = team_of(build, scene.visits[0]), team_of(build, scene.visits[1])
     trainee = next(m.user for m in june.members if m.role == "ir-trainee" and m.status in HOLDING)
     with pytest.raises(Conflict):
@@ -248,7 +248,7 @@ def test_a_volunteer_holds_a_place_in_one_team_of_a_build_only(built):
 
 
 def test_removing_frees_the_place_and_a_refill_keeps_everyone_placed_and_does_not_bring_them_back(built, app):
-    scene, build, p = built
+    scene, build, _p = built
     march = team_of(build, scene.visits[0])
     nurse = next(m for m in march.members if m.role == "ir-nurse")
     decisions.remove_member(db.session, scene.coordinator, nurse)
@@ -284,7 +284,7 @@ def test_a_swap_is_all_or_nothing(built):
 
 
 def test_the_database_keeps_a_role_within_its_maximum(built):
-    scene, build, p = built
+    scene, build, _p = built
     march = team_of(build, scene.visits[0])
     with pytest.raises(Conflict):
         places.take(db.session, march, "ir-physician")
@@ -298,7 +298,7 @@ def test_the_database_keeps_a_role_within_its_maximum(built):
 
 
 def test_approve_needs_every_minimum_and_tells_the_host(built):
-    scene, build, p = built
+    scene, build, _p = built
     june = team_of(build, scene.visits[1])
     physician = next(m for m in june.members if m.role == "ir-physician")
     decisions.remove_member(db.session, scene.coordinator, physician)
@@ -315,7 +315,7 @@ def test_approve_needs_every_minimum_and_tells_the_host(built):
 
 
 def test_the_host_confirms_then_members_are_offered_with_a_reply_by_date(built, users):
-    scene, build, p = built
+    scene, build, _p = built
     march = team_of(build, scene.visits[0])
     with pytest.raises(Conflict):
         decisions.confirm(db.session, scene.host, march, TODAY)  # not approved yet
@@ -395,7 +395,7 @@ def test_a_decline_reopens_the_place_and_the_builder_proposes_a_replacement_for_
 
 
 def test_counts_and_csv_follow_the_teams(built):
-    scene, build, p = built
+    scene, build, _p = built
     counts = reports.counts(db.session)
     assert counts.teams == 2 and counts.formed == 2
     march, june = team_of(build, scene.visits[0]), team_of(build, scene.visits[1])

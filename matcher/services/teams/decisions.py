@@ -63,7 +63,7 @@ def add_member(session: Session, actor: User, team: Team, user: User) -> TeamMem
         select(TeamMember).where(TeamMember.team_id == team.id, TeamMember.user_id == user.id)
     )
     if member is None:
-        member = TeamMember(team=team, user_id=user.id, build_id=team.build_id)
+        member = TeamMember(team_id=team.id, user_id=user.id, build_id=team.build_id)
     member.role, member.status, member.fixed = user.profession_code, MemberStatus.PROPOSED, True
     member.reasons = {"covers": _covers(team, user, session), "rank": None, "by": "coordinator"}
     member.reply_by = member.offered_at = member.answered_at = None
@@ -76,6 +76,7 @@ def add_member(session: Session, actor: User, team: Team, user: User) -> TeamMem
             _("That volunteer already has a place in a team of this build; remove them there first."),
             field="volunteer",
         ) from error
+    session.expire(team, ["members"])
     events.record(session, team, actor, "added", user, role=member.role)
     if team.status == TeamStatus.CONFIRMED:
         send_offers(session, actor, team, date.today())
