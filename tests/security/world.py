@@ -43,6 +43,7 @@ from matcher.models import (
     User,
 )
 from matcher.services.matching.rounds import Scope
+from tests.security.world_teams import TeamsWorld, build_teams_world
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
 
@@ -81,6 +82,7 @@ class World:
     letter: OutcomeLetter  # the trainee's, from the earlier round
     reading_link: ReadingLink
     failed_job: BackgroundJob  # a run of the open round that failed: its page offers Retry
+    teams: TeamsWorld | None = None  # organisation A's teaching visits and a team (world_teams)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -288,6 +290,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         started_by_id=coordinator.id,
     )
     session.add(failed_job)
+    teams = build_teams_world(session, org_a, people["trainee"], coordinator)
     session.commit()
     people["anonymous"] = None
     return World(
@@ -317,6 +320,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         letter=letter,
         reading_link=reading_link,
         failed_job=failed_job,
+        teams=teams,
         cv_files=cv_files,
     )
 
