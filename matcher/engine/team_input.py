@@ -20,6 +20,7 @@ Id = str | int
 class Misfit(StrEnum):
     """The first rule a (volunteer, team) pair fails, in the order they are checked."""
 
+    APPLIED = "applied"  # the volunteer gave the teams they applied to, and not this one
     ROLE = "role"  # the team has no slot (max >= 1) for the volunteer's role
     DATES = "dates"  # the team's dates are not inside one of the volunteer's windows
     WEEKS = "weeks"  # the team is longer than the volunteer's budget of weeks
@@ -35,6 +36,7 @@ class Volunteer:
     preferences: tuple[Id, ...] = ()  # team ids, best first, as given (ids of other calls included)
     weeks: int | None = None  # the most weeks they can give to one team; None: no limit
     languages: frozenset[str] | None = None  # None: not given
+    applied: frozenset[Id] | None = None  # the only teams they may join; None: any
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Team:
 
 def misfit(volunteer: Volunteer, team: Team) -> Misfit | None:
     """The first rule the pair fails, or None when the volunteer fits the team."""
+    if volunteer.applied is not None and team.id not in volunteer.applied:
+        return Misfit.APPLIED
     if not team.has_slot(volunteer.role):
         return Misfit.ROLE
     if not any(start <= team.starts and team.ends <= end for start, end in volunteer.windows):
@@ -187,6 +191,7 @@ def _volunteer(vid: Id, value: Any) -> Volunteer:
     if weeks is not None and (isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 0):
         raise ValueError(f"{what}: 'weeks' must be a whole number of weeks (0 or more), not {weeks!r}")
     languages = fields.get("languages")
+    applied = fields.get("applied")
     return Volunteer(
         id=vid,
         role=_text(fields["role"], f"{what}: 'role'"),
@@ -195,6 +200,9 @@ def _volunteer(vid: Id, value: Any) -> Volunteer:
         preferences=preferences,
         weeks=weeks,
         languages=None if languages is None else _words(languages, f"{what}: 'languages'"),
+        applied=None
+        if applied is None
+        else frozenset(_id_list(applied, f"{what}: 'applied'", "team", ordered=False)),
     )
 
 
@@ -253,14 +261,15 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def _sequence(value: Any, what: str, shape: str) -> list[Any]:
-    if isinstance(value, str | bytes | Mapping | set | frozenset) or not isinstance(value, Iterable):
+def _sequence(value: Any, what: str, shape: str, ordered: bool = True) -> list[Any]:
+    refused = (str, bytes, Mapping, set, frozenset) if ordered else (str, bytes, Mapping)
+    if isinstance(value, refused) or not isinstance(value, Iterable):
         raise ValueError(f"{what} must be {shape}, not {type(value).__name__}")
     return list(value)
 
 
-def _id_list(value: Any, what: str, kind: str) -> tuple[Id, ...]:
-    ids = _sequence(value, what, f"a list of {kind} ids")
+def _id_list(value: Any, what: str, kind: str, ordered: bool = True) -> tuple[Id, ...]:
+    ids = _sequence(value, what, f"a {'list' if ordered else 'set'} of {kind} ids", ordered)
     for identifier in ids:
         if isinstance(identifier, bool) or not isinstance(identifier, str | int):
             raise ValueError(f"{what} must hold {kind} ids (strings or integers); got {identifier!r}")

@@ -23,7 +23,8 @@ class TeamReason(StrEnum):
     # params: role, minimum, fitting
     ROLE_SHORT = "role_short"
     # Enough fit, but the best plan placed so many of them in other teams that fewer than the
-    # minimum were left. params: role, minimum, fitting, free, elsewhere (team ids, sorted)
+    # minimum were left (given only when no role of the team is ROLE_SHORT).
+    # params: role, minimum, fitting, free, elsewhere (team ids, sorted)
     ROLE_TAKEN = "role_taken"
     # The team's fixed volunteers were released because it could not be formed even with them.
     # params: volunteers (ids, sorted)
@@ -35,6 +36,8 @@ class TeamReason(StrEnum):
 class LeftOutReason(StrEnum):
     """Why a volunteer is in no team; the first that applies, in this order."""
 
+    NOT_APPLIED = "not_applied"  # they applied to none of these teams. params: none
+    # The checks below look only at the teams they applied to, when they said which.
     NO_ROLE_SLOT = "no_role_slot"  # no team has a place for their role. params: role
     DATES = "dates"  # no team with a place for their role lies inside their windows. params: role, teams
     WEEKS = "weeks"  # those that do are longer than their weeks. params: weeks, shortest, teams
@@ -227,33 +230,25 @@ def _team_report(
     reachable = set().union(*(volunteers[v].skills for v in fitting)) if fitting else set()
     why_not: list[Reason] = []
     if not formed:
+        # A role fewer volunteers fit than its minimum is the whole story: no plan forms the team.
+        # Otherwise say, per role, how few of those who fit were left by the other teams.
         for fill in roles:
-            if fill.minimum == 0:
-                continue
             if fill.fitting < fill.minimum:
-                why_not.append(
-                    Reason(
-                        TeamReason.ROLE_SHORT,
-                        {"role": fill.role, "minimum": fill.minimum, "fitting": fill.fitting},
-                    )
-                )
-                continue
+                params = {"role": fill.role, "minimum": fill.minimum, "fitting": fill.fitting}
+                why_not.append(Reason(TeamReason.ROLE_SHORT, params))
+        for fill in roles if not why_not else ():
             others = [v for v in fitting_by_role[fill.role] if v in placed_in]
             free = fill.fitting - len(others)
             if free < fill.minimum:
                 elsewhere = sorted({teams[placed_in[v]].id for v in others}, key=sort_key)
-                why_not.append(
-                    Reason(
-                        TeamReason.ROLE_TAKEN,
-                        {
-                            "role": fill.role,
-                            "minimum": fill.minimum,
-                            "fitting": fill.fitting,
-                            "free": free,
-                            "elsewhere": elsewhere,
-                        },
-                    )
-                )
+                params = {
+                    "role": fill.role,
+                    "minimum": fill.minimum,
+                    "fitting": fill.fitting,
+                    "free": free,
+                    "elsewhere": elsewhere,
+                }
+                why_not.append(Reason(TeamReason.ROLE_TAKEN, params))
         if team.fixed:
             why_not.append(Reason(TeamReason.FIXED_RELEASED, {"volunteers": list(team.fixed)}))
     return TeamReport(
@@ -315,6 +310,10 @@ def _left_out(
 
 def _misfit_reason(volunteer: Volunteer, teams: list[Team]) -> Reason:
     """Why a volunteer fits no team: the first check that leaves no team standing."""
+    if volunteer.applied is not None:
+        teams = [team for team in teams if team.id in volunteer.applied]
+        if not teams:
+            return Reason(LeftOutReason.NOT_APPLIED)
     with_slot = [team for team in teams if team.has_slot(volunteer.role)]
     if not with_slot:
         return Reason(LeftOutReason.NO_ROLE_SLOT, {"role": volunteer.role})

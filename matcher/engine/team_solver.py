@@ -148,7 +148,11 @@ def solve(model: Programme, time_limit: float | None = None) -> Solution:
         if remaining is not None and remaining <= 0:
             optimal = False
             break
-        options = {"disp": False, "presolve": True, "mip_rel_gap": 0.0}
+        options = {
+            "disp": False,
+            "presolve": True,
+            "mip_rel_gap": 0.0,
+        }
         if remaining is not None:
             options["time_limit"] = remaining
         level_start = time.perf_counter()

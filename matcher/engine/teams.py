@@ -36,16 +36,18 @@ def form_teams(
 
     ``volunteers``: ``{vid: {"role": str, "skills": set[str], "available": [(date, date), ...]}}``
     with optional ``"preferences"`` (team ids, best first), ``"weeks"`` (the most weeks they can
-    give one team) and ``"languages"`` (a set). ``teams``: ``{tid: {"starts": date, "ends": date,
+    give one team), ``"languages"`` (a set) and ``"applied"`` (the team ids they applied to, the
+    only ones they may join; absent: any). ``teams``: ``{tid: {"starts": date, "ends": date,
     "needs": set[str], "slots": {role: (min, max)}}}`` with optional ``"language"`` and ``"fixed"``
     (volunteer ids already placed there, who stay). Ids are strings or integers.
 
-    Rules. A volunteer fits a team when the team has a place for their role (max >= 1), its dates
-    lie inside one of their windows (both ends included), it is no longer than their weeks (a
-    team's weeks: its days, both ends included, divided by 7 and rounded up) and, when the team has
-    a language, they speak it. Each volunteer joins at most one team. A team is formed when every
-    role reaches its minimum (so a team whose minimums are all 0 is always formed, perhaps empty);
-    a team not formed gets nobody: ``plan.members`` still lists its id, with an empty list.
+    Rules. A volunteer fits a team when they applied to it (if they say which), the team has a
+    place for their role (max >= 1), its dates lie inside one of their windows (both ends
+    included), it is no longer than their weeks (a team's weeks: its days, both ends included,
+    divided by 7 and rounded up) and, when the team has a language, they speak it. Each volunteer
+    joins at most one team. A team is formed when every role reaches its minimum (so a team whose
+    minimums are all 0 is always formed, perhaps empty); a team not formed gets nobody:
+    ``plan.members`` still lists its id, with an empty list.
 
     Optimal, in this order: (0) fixed volunteers kept: they stay unless their team cannot be formed
     at all, and then they are released; (1) most teams formed; (2) most needs covered, summed over
