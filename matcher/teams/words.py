@@ -20,6 +20,7 @@ def misfit(code: str | None) -> str:
     return {
         None: _("fits this team"),
         "role": _("no place for their profession"),
+        "applied": _("did not apply to this visit"),
         "dates": _("not available on the visit's dates"),
         "weeks": _("has fewer weeks left this year than the visit lasts"),
         "language": _("does not teach in the visit's language"),
@@ -53,6 +54,8 @@ def left_out(reason: Mapping[str, Any], professions: Mapping[str, Profession]) -
             "No team has a place for their profession (%(role)s).",
             role=role_name(p.get("role", ""), professions),
         )
+    if code == "not_applied":
+        return _("They applied to none of these visits.")
     if code == "dates":
         return _("No team with a place for them falls inside their availability.")
     if code == "weeks":

@@ -19,6 +19,7 @@ from matcher.models import (
     MemberStatus,
     OutboxMessage,
     Team,
+    TeamBuild,
     TeamBuildRun,
     TeamEvent,
     TeamMember,
@@ -163,6 +164,39 @@ def test_a_build_forms_the_best_teams_in_a_background_job_and_explains_who_is_le
     assert run.plan["left_out"][str(fred.id)]["code"] == "language"
     assert run.objective["teams_formed"] == 2
     assert all(m.status == MemberStatus.PROPOSED and not m.fixed for t in build.teams for m in t.members)
+
+
+def test_volunteers_join_only_visits_they_applied_to_or_wished_for_and_their_ranks_count(scene, app, users):
+    # A team of another build takes the first team id, so team ids and visit ids differ here.
+    elsewhere = users.opportunity(scene.org, type="teaching_visit", title="Elsewhere")
+    other_build = TeamBuild(name="Other", created_by_id=scene.coordinator.id)
+    db.session.add_all([other_build, Team(visit=elsewhere, build=other_build)])
+    db.session.commit()
+    march, june = scene.visits
+    pia = scene.volunteer("Pia Physician", "ir-physician", apply=(june,))
+    pat = scene.volunteer("Pat Physician", "ir-physician", apply=())
+    visits.set_wish(db.session, pat, [3], "Eastern Africa")
+    tia = scene.volunteer("Tia Trainee", "ir-trainee", apply=(june, march))
+    tom = scene.volunteer("Tom Trainee", "ir-trainee", apply=(june,))
+    ned = scene.volunteer("Ned Nurse", "ir-nurse", apply=())  # neither applied nor wished
+    build = build_and_run(scene, app)
+    check_invariants(build.id)
+    assert team_of(build, march).id != march.id
+    assert set(holders(team_of(build, march))) == {pat.id, tia.id}
+    assert set(holders(team_of(build, june))) == {pia.id, tom.id}
+    run = builds.latest_run(db.session, build.id)
+    assert str(ned.id) not in run.plan["left_out"]  # not even a candidate
+    assert set(run.volunteer_ids) == {pia.id, pat.id, tia.id, tom.id}
+
+
+def test_a_trainees_first_choice_wins_when_the_rest_is_equal(scene, app):
+    march, june = scene.visits
+    scene.volunteer("Pia Physician", "ir-physician", apply=(march,))
+    scene.volunteer("Pat Physician", "ir-physician", apply=(june,))
+    tia = scene.volunteer("Tia Trainee", "ir-trainee", apply=(june, march))
+    tom = scene.volunteer("Tom Trainee", "ir-trainee", apply=(march, june))
+    build = build_and_run(scene, app)
+    assert set(holders(team_of(build, march))) >= {tom.id} and tia.id in holders(team_of(build, june))
 
 
 def test_the_weeks_budget_keeps_a_volunteer_out_of_a_visit_longer_than_their_weeks(scene, app):

@@ -70,7 +70,10 @@ def test_the_coordinator_builds_reviews_adjusts_and_approves(auth, app, scene):
     review = auth.client.get(f"/coordination/teams/{team.id}")
     page = review.get_data(as_text=True)
     assert review.status_code == 200
-    assert "<caption>Needs against members</caption>" in page and '<th scope="row">Percutaneous nephrostomy</th>' in page
+    assert (
+        "<caption>Needs against members</caption>" in page
+        and '<th scope="row">Percutaneous nephrostomy</th>' in page
+    )
     assert re.search(r'<th scope="row">Post-partum haemorrhage embolisation</th>\s*<td>Can teach</td>', page)
     assert "no: no volunteer who fits the visit has this skill" in page  # nephrostomy: nobody has it
 

@@ -176,7 +176,9 @@ def run_build(
     pool = [u for u in inputs.candidates(session, visits) if u.id not in holders and u.id not in refused]
     kept_users = {m.user_id: m for t in teams for m in t.holding}
     people = pool + [session.get(User, uid) for uid in kept_users if uid not in {u.id for u in pool}]
-    volunteers = inputs.volunteer_specs(session, people, visits, build.id)
+    volunteers = inputs.volunteer_specs(session, people, teams)
+    for uid, member in kept_users.items():  # kept in their team, whether they applied to it or not
+        volunteers[uid]["applied"] = sorted({*volunteers[uid].get("applied", []), member.team_id})
     team_specs = {}
     for team in teams:
         team_specs[team.id] = _spec_with_kept(team, volunteers)

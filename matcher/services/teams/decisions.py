@@ -37,6 +37,7 @@ def _require_changeable(team: Team) -> None:
 def _misfit_message(failed: Misfit) -> str:
     return {
         Misfit.ROLE: _("This team has no place for that volunteer's profession."),
+        Misfit.APPLIED: _("That volunteer did not apply to this visit."),
         Misfit.DATES: _("The visit's dates are not inside that volunteer's availability."),
         Misfit.WEEKS: _("The visit is longer than the weeks that volunteer has left this year."),
         Misfit.LANGUAGE: _("That volunteer does not teach in the visit's language of instruction."),
@@ -84,7 +85,7 @@ def add_member(session: Session, actor: User, team: Team, user: User) -> TeamMem
 
 
 def _covers(team: Team, user: User, session: Session) -> list[str]:
-    spec = inputs.volunteer_specs(session, [user], [team.visit], team.build_id)[user.id]
+    spec = inputs.volunteer_specs(session, [user], [team])[user.id]
     return sorted(spec["skills"] & inputs.team_spec(team)["needs"])
 
 

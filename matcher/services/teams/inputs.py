@@ -101,7 +101,9 @@ def candidates(session: Session, visits: list[Opportunity]) -> list[User]:
     return [u for u in users if is_volunteer(u, professions)]
 
 
-def _weeks_used(session: Session, user_ids: set[int], years: set[int], outside_build: int) -> dict[int, dict]:
+def _weeks_used(
+    session: Session, user_ids: set[int], years: set[int], outside_builds: set[int]
+) -> dict[int, dict]:
     """{user: {year: weeks}} of the teams (of other builds) where they hold a place."""
     used: dict[int, dict[int, int]] = {}
     rows = session.execute(
@@ -111,7 +113,7 @@ def _weeks_used(session: Session, user_ids: set[int], years: set[int], outside_b
         .where(
             TeamMember.user_id.in_(user_ids),
             TeamMember.status.in_(HOLDING),
-            Team.build_id != outside_build,
+            Team.build_id.not_in(outside_builds),
         )
     )
     for user_id, visit in rows:
@@ -121,33 +123,59 @@ def _weeks_used(session: Session, user_ids: set[int], years: set[int], outside_b
     return used
 
 
-def volunteer_specs(
-    session: Session, users: list[User], visits: list[Opportunity], build_id: int
-) -> dict[int, dict[str, Any]]:
-    """The builder's `volunteers` for these users, against these visits."""
+def _wished(session: Session, users: list[User], teams: list[Team]) -> dict[int, set[int]]:
+    """{user: team ids} of the teams whose visit falls in their wish (months, region)."""
+    wishes = list(
+        session.scalars(select(TeachingWish).where(TeachingWish.user_id.in_([u.id for u in users])))
+    )
+    if not wishes:
+        return {}
+    places = {
+        c.iso2: (c.region, c.subregion)
+        for c in session.scalars(
+            select(Country).where(Country.iso2.in_({t.visit.country_code for t in teams}))
+        )
+    }
+    return {
+        wish.user_id: {
+            t.id
+            for t in teams
+            if t.visit.starts_on.month in wish.months and wish.region in places.get(t.visit.country_code, ())
+        }
+        for wish in wishes
+    }
+
+
+def volunteer_specs(session: Session, users: list[User], teams: list[Team]) -> dict[int, dict[str, Any]]:
+    """The builder's `volunteers` for these users, against these teams (of one build): they may
+    join the teams whose visit they applied to or that fall in their wish, in their rank's order."""
     profiles = _profiles(session, [u.id for u in users])
-    visit_ids = {v.id for v in visits}
+    team_of = {t.visit_id: t.id for t in teams}
+    visits = [t.visit for t in teams]
     years = {v.starts_on.year for v in visits} | {v.ends_on.year for v in visits}
     ranks: dict[int, list[tuple[int, int, int]]] = {}
     for application in session.scalars(
         select(VisitApplication).where(
-            VisitApplication.user_id.in_([u.id for u in users]), VisitApplication.visit_id.in_(visit_ids)
+            VisitApplication.user_id.in_([u.id for u in users]), VisitApplication.visit_id.in_(list(team_of))
         )
     ):
         ranks.setdefault(application.user_id, []).append(
-            (application.rank, application.id, application.visit_id)
+            (application.rank, application.id, team_of[application.visit_id])
         )
     wishes = {
         w.user_id: w
         for w in session.scalars(select(TeachingWish).where(TeachingWish.user_id.in_([u.id for u in users])))
     }
-    used = _weeks_used(session, {u.id for u in users}, years, build_id)
+    wished = _wished(session, users, teams)
+    build_ids = {t.build_id for t in teams}
+    used = _weeks_used(session, {u.id for u in users}, years, build_ids)
     specs: dict[int, dict[str, Any]] = {}
     for user in users:
-        profile = profiles.get(user.id)
-        specs[user.id] = _spec(
-            user, profile, wishes.get(user.id), sorted(ranks.get(user.id, [])), years, used
-        )
+        ranked = sorted(ranks.get(user.id, []))
+        spec = _spec(user, profiles.get(user.id), wishes.get(user.id), years, used)
+        spec["preferences"] = [team_id for _, _, team_id in ranked]
+        spec["applied"] = sorted({team_id for _, _, team_id in ranked} | wished.get(user.id, set()))
+        specs[user.id] = spec
     return specs
 
 
@@ -155,12 +183,10 @@ def _spec(
     user: User,
     profile: Profile | None,
     wish: TeachingWish | None,
-    ranks: list[tuple[int, int, int]],
     years: set[int],
     used: dict[int, dict[int, int]],
 ) -> dict[str, Any]:
     spec: dict[str, Any] = {"role": user.profession_code, "skills": set(), "available": []}
-    spec["preferences"] = [visit_id for _, _, visit_id in ranks]
     if profile is None:
         return spec
     spec["skills"] = {s.procedure.code for s in profile.procedure_skills}
@@ -197,8 +223,9 @@ def team_spec(team: Team, fixed: Iterable[int] = ()) -> dict[str, Any]:
 
 def misfit_for(session: Session, user: User, team: Team) -> Misfit | None:
     """Why this volunteer cannot take a place in this team by the builder's rules (None: they fit)."""
-    build_id = team.build_id
-    spec = volunteer_specs(session, [user], [team.visit], build_id)[user.id]
+    spec = volunteer_specs(session, [user], [team])[user.id]
+    # A coordinator may place someone who did not apply to this visit: the other rules hold.
+    spec.pop("applied", None)
     if spec["role"] is None:
         return Misfit.ROLE
     volunteer = read_volunteers({user.id: spec})[0]
