@@ -8,8 +8,10 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
+from matcher.formatting import day
 from matcher.models import (
     MemberStatus,
     Organisation,
@@ -63,9 +65,15 @@ def _open_requests(organisation: Organisation | None = None) -> list[TeachingReq
 # -- coordinators -------------------------------------------------------------------------------
 
 
+def _visit_choices(open_visits: list) -> list[SelectChoice]:
+    return [
+        SelectChoice(str(v.id), f"{v.title} · {v.host_institution} · {day(v.starts_on)}") for v in open_visits
+    ]
+
+
 def _index_page(form: BuildForm):
     open_visits = builds.open_visits_without_team(db.session)
-    form.visits.choices = [(str(v.id), f"{v.title} · {v.host_institution}") for v in open_visits]
+    form.visits.choices = _visit_choices(open_visits)
     return render_form(
         "teams/index.html",
         form,
@@ -86,7 +94,7 @@ def index():
 @role_required(*STAFF)
 def create_build():
     form = BuildForm()
-    form.visits.choices = [(str(v.id), v.title) for v in builds.open_visits_without_team(db.session)]
+    form.visits.choices = _visit_choices(builds.open_visits_without_team(db.session))
     if not form.validate_on_submit():
         return _index_page(form)
     visit_ids = [int(v) for v in form.visits.data]
