@@ -54,7 +54,7 @@ def test_a_french_speaking_member_gets_the_offer_and_the_roster_in_french_even_w
     )
     assert "- Tia Trainee, Interne ou fellow en radiologie interventionnelle" in text
     assert "Les e-mails comme celui-ci sont toujours envoyés." in text  # essential: sent with emails off
-    assert "Hello" not in text and "Accept" not in text
+    assert "Hello Pia" not in text and "Accept or decline" not in text
     member = next(m for m in team.members if m.user_id == pia.id)
     decisions.respond(db.session, pia, member.id, True, date.today())
     db.session.commit()
@@ -63,4 +63,4 @@ def test_a_french_speaking_member_gets_the_offer_and_the_roster_in_french_even_w
         m for m in smtp_sink.received if pia.email in m.rcpt_tos and "Votre équipe" in m.message["Subject"]
     )
     assert "Tia Trainee" in roster.text and "Muhimbili National Hospital" in roster.text
-    assert "Hello" not in roster.text and "/placements/calendar/" in roster.text
+    assert "Hello Pia" not in roster.text and "/placements/calendar/" in roster.text

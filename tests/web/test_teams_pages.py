@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.models import MemberStatus, Team, TeamBuild, TeamMember, TeachingWish, VisitApplication
+from matcher.models import MemberStatus, TeachingWish, Team, TeamBuild, TeamMember, VisitApplication
 from matcher.models.teams import HOLDING
 from tests.support.jobs import run_queued_jobs
 from tests.support.teams import TeamScene, build_scene
