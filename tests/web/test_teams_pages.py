@@ -22,7 +22,6 @@ from tests.support.teams import TeamScene, build_scene
 @pytest.fixture
 def scene(app, users) -> TeamScene:
     scene = build_scene(db.session, users, date.today())
-    march, june = scene.visits
     y = scene.year
     in_march = [(date(y, 2, 15), date(y, 3, 31))]
     scene.volunteer("Pia Physician", "ir-physician", {"pph-embolisation": "teach"}, windows=in_march)
