@@ -278,9 +278,13 @@ class VisitApplication(db.Model):
 
 
 class TeachingWish(db.Model):
-    """A volunteer's "any visit in these months in this region" (one per volunteer)."""
+    """A volunteer's "any visit in these months in this region" (one per volunteer), and how many
+    mentees they can take in remote mentorship."""
 
     __tablename__ = "teaching_wishes"
+    __table_args__ = (
+        CheckConstraint("mentees IS NULL OR (mentees >= 1 AND mentees <= 20)", name="mentees_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
@@ -288,6 +292,8 @@ class TeachingWish(db.Model):
     months: Mapped[list[int]] = mapped_column(JSON, default=list)
     # A UN region or sub-region name (countries.region / countries.subregion), as the data spells it.
     region: Mapped[str] = mapped_column(String(60))
+    # Remote mentorship: the most mentees they take at once (None: they do not mentor).
+    mentees: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()

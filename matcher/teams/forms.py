@@ -54,6 +54,11 @@ class ApplyForm(AppForm):
 class WishForm(AppForm):
     months = CheckboxesField(_l("Months"), validators=[DataRequired(_l("Choose one or more months."))])
     region = SelectField(_l("Region"), validators=[DataRequired(_l("Choose a region."))], choices=[])
+    mentees = IntegerField(
+        _l("Mentees you can take in remote mentorship"),
+        validators=[Optional(), NumberRange(1, 20, _l("From 1 to 20 mentees, or leave it empty."))],
+        description=_l("Empty: you do not mentor remotely."),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -28,7 +28,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.teaching import Site
-from matcher.services.teams import builds, decisions, reports, visits
+from matcher.services.teams import builds, decisions, remote, reports, visits
 from matcher.services.teams.inputs import is_volunteer, teaching_professions
 from matcher.teams import bp, words
 from matcher.teams.forms import ApplyForm, BuildForm, MemberForm, OpenVisitsForm, WishForm, month_choices
@@ -108,6 +108,13 @@ def create_build():
         return _index_page(form)
     flash(_("The team builder is running; this page follows it."), "success")
     return redirect(url_for("jobs.show", job_id=done.value.id), 303)
+
+
+@bp.get("/coordination/teams/remote")
+@role_required(*STAFF)
+def remote_teaching():
+    plans = [remote.plan(db.session, r, date.today()) for r in remote.open_remote_requests(db.session)]
+    return render_template("teams/remote.html", plans=plans)
 
 
 @bp.get("/coordination/teams/builds/<int:build_id>")
@@ -340,6 +347,7 @@ def _mine_page(
         if wish is not None:
             wish_form.months.data = [str(m) for m in wish.months]
             wish_form.region.data = wish.region
+            wish_form.mentees.data = wish.mentees
     shown_form = apply_form or wish_form
     applications = reports.my_applications(db.session, current_user)
     applied = {a.visit_id for a in applications}
@@ -398,6 +406,7 @@ def wish():
             current_user,
             [int(m) for m in form.months.data],
             form.region.data,
+            form.mentees.data,
             form=form,
         ).ok
     ):

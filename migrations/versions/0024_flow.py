@@ -27,9 +27,13 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("months", sa.JSON(), nullable=False),
         sa.Column("region", sa.String(length=60), nullable=False),
+        sa.Column("mentees", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_teaching_wishes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.CheckConstraint(
+            "mentees IS NULL OR (mentees >= 1 AND mentees <= 20)", name=op.f("ck_teaching_wishes_mentees_range")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teaching_wishes")),
         sa.UniqueConstraint("user_id", name=op.f("uq_teaching_wishes_user_id")),

@@ -204,6 +204,7 @@ TABLE = [
     row("GET",  "/coordination/teams",                                     "L F F F F A A"),
     row("POST", "/coordination/teams/builds",                              "L F F F F A A",
         {"name": "Build", "visits": ["{w.teams.free_visit.id}"]}),
+    row("GET",  "/coordination/teams/remote",                              "L F F F F A A"),
     row("GET",  "/coordination/teams/builds/{w.teams.build.id}",           "L F F F F A A"),
     row("POST", "/coordination/teams/builds/{w.teams.build.id}/run",       "L F F F F A A"),
     row("GET",  "/coordination/teams/builds/{w.teams.build.id}/teams.csv", "L F F F F A A"),

@@ -165,3 +165,34 @@ def test_a_wish_without_months_is_refused_at_its_field(auth, scene):
     response = auth.client.post("/teaching/wish", data={"region": "Eastern Africa", "months": ["3", "4"]})
     assert response.status_code == 303
     assert db.session.scalar(select(TeachingWish.months)) == [3, 4]
+
+
+def test_the_remote_teaching_page_names_mentors_and_their_shared_hours(auth, scene, users):
+    from datetime import time
+
+    from matcher.models import Profile, TeachingRequest
+
+    scene.site.timezone = "Africa/Dar_es_Salaam"
+    db.session.add(
+        TeachingRequest(
+            site_id=scene.site.id,
+            mode="remote",
+            status="open",
+            title="Mentoring residents",
+            learners=3,
+            remote_format="mentorship",
+            remote_from=time(9),
+            remote_until=time(12),
+            mentees=3,
+        )
+    )
+    mentor = users.create(
+        "professional", name="Nuru Mentor", profession_code="ir-physician", timezone="Africa/Nairobi"
+    )
+    db.session.add(Profile(user_id=mentor.id, institution="", statement="", teaches_remotely=True))
+    db.session.add(TeachingWish(user_id=mentor.id, months=[1], region="Africa", mentees=2))
+    db.session.commit()
+    auth.login_as(scene.coordinator)
+    page = auth.client.get("/coordination/teams/remote").get_data(as_text=True)
+    assert "Mentoring residents" in page and "Nuru Mentor" in page
+    assert "3 h 0 min" in page and "yes, for 2 mentees" in page and "1 mentee has no mentor yet." in page

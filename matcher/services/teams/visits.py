@@ -174,19 +174,24 @@ def regions(session: Session) -> list[str]:
     return sorted(n for n in names if n)
 
 
-def set_wish(session: Session, actor: User, months: list[int], region: str) -> TeachingWish:
-    """Say "any visit in these months in this region" (replacing an earlier wish)."""
+def set_wish(
+    session: Session, actor: User, months: list[int], region: str, mentees: int | None = None
+) -> TeachingWish:
+    """Say "any visit in these months in this region" (replacing an earlier wish), and how many
+    mentees one can take in remote mentorship (None: no mentoring)."""
     _require_volunteer(session, actor)
     chosen = sorted({int(m) for m in months})
     if not chosen or any(not 1 <= m <= 12 for m in chosen):
         raise DomainError(_("Choose one or more months."), field="months")
     if region not in regions(session):
         raise DomainError(_("Choose a region from the list."), field="region")
+    if mentees is not None and not 1 <= mentees <= 20:
+        raise DomainError(_("From 1 to 20 mentees, or leave it empty."), field="mentees")
     wish = session.scalar(select(TeachingWish).where(TeachingWish.user_id == actor.id))
     if wish is None:
         wish = TeachingWish(user_id=actor.id)
         session.add(wish)
-    wish.months, wish.region = chosen, region
+    wish.months, wish.region, wish.mentees = chosen, region, mentees
     session.flush()
     return wish
 
