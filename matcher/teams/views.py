@@ -14,6 +14,7 @@ from matcher.extensions import db
 from matcher.formatting import day
 from matcher.models import (
     MemberStatus,
+    Opportunity,
     Organisation,
     RequestStatus,
     Role,
@@ -282,7 +283,7 @@ def hosted(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     teams = db.session.scalars(
-        select(Team).join(Team.visit).where(Team.visit.has(organisation_id=organisation.id)).order_by(Team.id)
+        select(Team).join(Team.visit).where(Opportunity.organisation_id == organisation.id).order_by(Team.id)
     ).all()
     return render_template(
         "teams/hosted.html",
@@ -418,7 +419,9 @@ def wish():
 @bp.get("/teaching/offers/<int:member_id>")
 @role_required(*VOLUNTEERS)
 def offer(member_id: int):
-    member = decisions.member_of(db.session, current_user, member_id) if _own(member_id) else abort(404)
+    if not _own(member_id):
+        abort(404)
+    member = decisions.member_of(db.session, current_user, member_id)
     return render_template(
         "teams/offer.html",
         member=member,

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.engine import TeamPlan, form_teams
+from matcher.engine.team_input import misfit, read_teams, read_volunteers
 from matcher.jobs import lifecycle, words
 from matcher.models import (
     BackgroundJob,
@@ -34,7 +35,6 @@ from matcher.models import (
     TeamStatus,
     User,
 )
-from matcher.models.teams import HOLDING
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff
 from matcher.services.teams import events, inputs, places
@@ -179,11 +179,9 @@ def run_build(
     volunteers = inputs.volunteer_specs(session, people, teams)
     for uid, member in kept_users.items():  # kept in their team, whether they applied to it or not
         volunteers[uid]["applied"] = sorted({*volunteers[uid].get("applied", []), member.team_id})
-    team_specs = {}
-    for team in teams:
-        team_specs[team.id] = _spec_with_kept(team, volunteers)
+    team_specs = {team.id: _spec_with_kept(team, volunteers) for team in teams}
     report(1, 3, SOLVING)
-    plan = form_teams({uid: v for uid, v in volunteers.items()}, team_specs)
+    plan = form_teams(volunteers, team_specs)
     report(2, 3, SAVING)
     run = TeamBuildRun(
         build=build,
@@ -207,8 +205,6 @@ def run_build(
 def _spec_with_kept(team: Team, volunteers: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """The team for the builder: members kept are fixed when they still fit by its rules; the
     others (whose availability changed since) keep their place and take it off the team's slots."""
-    from matcher.engine.team_input import misfit, read_teams, read_volunteers
-
     spec = inputs.team_spec(team)
     fixed: list[int] = []
     slots = dict(spec["slots"])
@@ -321,7 +317,3 @@ def team_explanation(session: Session, team: Team) -> dict[str, Any] | None:
         if found is not None:
             return found
     return None
-
-
-def holding_ids(team: Team) -> list[int]:
-    return [m.user_id for m in team.members if m.status in HOLDING]

@@ -4,6 +4,7 @@ the coordinator dashboard's counts, and a volunteer's own visits."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,7 +20,6 @@ from matcher.models import (
     Team,
     TeamBuild,
     TeamMember,
-    TeamSlot,
     TeamStatus,
     User,
     VisitApplication,
@@ -247,8 +247,6 @@ def my_applications(session: Session, user: User) -> list[VisitApplication]:
 
 def open_visits(session: Session) -> list[Opportunity]:
     """Published teaching visits still to come, soonest first (what a volunteer may apply to)."""
-    from datetime import date
-
     return list(
         session.scalars(
             select(Opportunity)
@@ -260,10 +258,4 @@ def open_visits(session: Session) -> list[Opportunity]:
             )
             .order_by(Opportunity.starts_on, Opportunity.id)
         )
-    )
-
-
-def filled_total(session: Session, team_id: int) -> int:
-    return session.scalar(
-        select(func.coalesce(func.sum(TeamSlot.filled), 0)).where(TeamSlot.team_id == team_id)
     )
