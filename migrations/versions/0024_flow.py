@@ -33,7 +33,8 @@ def upgrade():
             ["user_id"], ["users.id"], name=op.f("fk_teaching_wishes_user_id_users"), ondelete="CASCADE"
         ),
         sa.CheckConstraint(
-            "mentees IS NULL OR (mentees >= 1 AND mentees <= 20)", name=op.f("ck_teaching_wishes_mentees_range")
+            "mentees IS NULL OR (mentees >= 1 AND mentees <= 20)",
+            name=op.f("ck_teaching_wishes_mentees_range"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teaching_wishes")),
         sa.UniqueConstraint("user_id", name=op.f("uq_teaching_wishes_user_id")),
