@@ -49,6 +49,7 @@ from matcher.placements import bp as placements_bp
 from matcher.profiles import bp as profiles_bp
 from matcher.rounds import bp as rounds_bp
 from matcher.sites import bp as sites_bp
+from matcher.teams import bp as teams_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
 from matcher.volunteers import bp as volunteers_bp
@@ -79,6 +80,7 @@ BLUEPRINTS = (
     applications_bp,
     jobs_bp,
     volunteers_bp,
+    teams_bp,
     i18n_bp,
     sites_bp,
 )

@@ -9,6 +9,7 @@ from matcher.extensions import db
 from matcher.jobs import lifecycle, words
 from matcher.models import BackgroundJob, Role
 from matcher.services.matching.rounds import RUN_JOB_KIND
+from matcher.services.teams.builds import BUILD_JOB_KIND
 from matcher.translate import gettext as _
 from matcher.web.access import role_required
 from matcher.web.forms import AppForm
@@ -30,6 +31,8 @@ def _back(job: BackgroundJob) -> tuple[str, str] | None:
     """Where the job was started from: (link, its words)."""
     if job.kind == RUN_JOB_KIND and job.parameters.get("round_id"):
         return url_for("rounds.show", round_id=job.parameters["round_id"]), _("Back to the round")
+    if job.kind == BUILD_JOB_KIND and job.parameters.get("build_id"):
+        return url_for("teams.build", build_id=job.parameters["build_id"]), _("Back to the team build")
     return None
 
 

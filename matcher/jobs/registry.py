@@ -21,11 +21,12 @@ from matcher.jobs import lifecycle, words
 from matcher.mail.delivery import deliver_due
 from matcher.mail.digests import send_digests, send_reminders
 from matcher.mail.outbox import DELIVER_TASK, EXPAND_TASK
-from matcher.models import BackgroundJob, MatchRound, RoundMode, User
+from matcher.models import BackgroundJob, MatchRound, RoundMode, RunKind, TeamBuild, User
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.organisations import alert_coordinators
+from matcher.services.teams import builds as team_builds
 
 log = logging.getLogger("matcher.jobs")
 
@@ -53,7 +54,19 @@ def _run_round(session: Session, job: BackgroundJob, progress: lifecycle.Progres
     return url_for("rounds.review", run_id=run.id), result.format(number=run.number)
 
 
-JOB_KINDS: dict[str, JobKind] = {rounds.RUN_JOB_KIND: _run_round}
+def _run_team_build(session: Session, job: BackgroundJob, progress: lifecycle.Progress) -> tuple[str, str]:
+    actor = session.get(User, job.started_by_id) if job.started_by_id else None
+    build = session.get(TeamBuild, job.parameters["build_id"])
+    if actor is None:
+        raise DomainError(words.ACTOR_GONE)
+    if build is None:
+        raise DomainError(words.BUILD_GONE)
+    kind = RunKind(job.parameters.get("kind") or RunKind.BUILD)
+    team_builds.run_build(session, actor, build, kind=kind, progress=progress)
+    return url_for("teams.build", build_id=build.id), words.SEE_TEAMS
+
+
+JOB_KINDS: dict[str, JobKind] = {rounds.RUN_JOB_KIND: _run_round, team_builds.BUILD_JOB_KIND: _run_team_build}
 
 
 def run_job(job_id: int) -> None:

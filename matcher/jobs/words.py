@@ -30,6 +30,12 @@ SEE_MATCHES = "Run {number}: see the proposed matches"
 WORKER_SILENT = "The worker running this job stopped: no sign of it for {minutes} minutes. Retry it."
 UNEXPECTED = "It stopped on an unexpected error ({detail}); the worker's log has the details."
 RUN_TITLE = "Run of {name}"  # matcher.services.matching.rounds names its jobs so
+BUILD_GONE = "This team build no longer exists."
+SEE_TEAMS = "See the teams"
+BUILD_TITLE = "Team build: {name}"  # matcher.services.teams.builds names its jobs so
+READING_TEAMS = "Reading the volunteers and the visits."
+SOLVING_TEAMS = "Forming the best teams."
+SAVING_TEAMS = "Saving the teams."
 
 FIXED = {
     WAITING: _l("Waiting for a worker to take it."),
@@ -38,6 +44,11 @@ FIXED = {
     STOPPED: _l("Stopped."),
     ACTOR_GONE: _l("The coordinator who started this run no longer has an account; retry it yourself."),
     ROUND_GONE: _l("This round no longer exists."),
+    BUILD_GONE: _l("This team build no longer exists."),
+    SEE_TEAMS: _l("See the teams"),
+    READING_TEAMS: _l("Reading the volunteers and the visits."),
+    SOLVING_TEAMS: _l("Forming the best teams."),
+    SAVING_TEAMS: _l("Saving the teams."),
 }
 
 # A job's state as the progress page's badge says it.
@@ -80,6 +91,7 @@ PATTERNS = (
         lambda v: _("It stopped on an unexpected error (%(detail)s); the worker's log has the details.", **v),
     ),
     _pattern(RUN_TITLE, lambda v: _("Run of %(name)s", **v)),
+    _pattern(BUILD_TITLE, lambda v: _("Team build: %(name)s", **v)),
 )
 
 

@@ -57,6 +57,19 @@ from matcher.models.teaching import (
     TeachingMode,
     TeachingRequest,
 )
+from matcher.models.teams import (
+    MemberStatus,
+    RunKind,
+    TeachingWish,
+    Team,
+    TeamBuild,
+    TeamBuildRun,
+    TeamEvent,
+    TeamMember,
+    TeamSlot,
+    TeamStatus,
+    VisitApplication,
+)
 from matcher.models.user import Role, User
 
 __all__ = [
@@ -81,6 +94,7 @@ __all__ = [
     "MatchRound",
     "MatchRun",
     "MatchStatus",
+    "MemberStatus",
     "Membership",
     "MembershipRole",
     "NotificationPreference",
@@ -110,6 +124,7 @@ __all__ = [
     "Role",
     "RoundMode",
     "RoundStatus",
+    "RunKind",
     "SentOnce",
     "Site",
     "SiteResource",
@@ -118,7 +133,16 @@ __all__ = [
     "TeachingInvite",
     "TeachingMode",
     "TeachingRequest",
+    "TeachingWish",
+    "Team",
+    "TeamBuild",
+    "TeamBuildRun",
+    "TeamEvent",
+    "TeamMember",
+    "TeamSlot",
+    "TeamStatus",
     "TrainingLevel",
     "User",
+    "VisitApplication",
     "Withdrawal",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -9,11 +10,23 @@ from sqlalchemy.orm import Session
 
 from matcher.models import User
 from matcher.models.matching import Match
+from matcher.models.teams import MemberStatus, TeamMember
 
 
 def calendar_token(user: User) -> str:
     """The secret in the user's calendar link: random, revoked only by making a new link."""
     return user.calendar_token
+
+
+def accepted_places(session: Session, user: User) -> list[TeamMember]:
+    """The user's accepted places in teaching teams (for their calendar feed)."""
+    return list(
+        session.scalars(
+            select(TeamMember).where(
+                TeamMember.user_id == user.id, TeamMember.status == MemberStatus.ACCEPTED
+            )
+        )
+    )
 
 
 def owner_of(session: Session, token: str) -> User | None:
@@ -31,8 +44,9 @@ def _ics_text(value: str) -> str:
     )
 
 
-def ical(matches: list[Match]) -> str:
-    """An iCalendar file with one all-day event per accepted placement.
+def ical(matches: list[Match], places: Sequence[TeamMember] = ()) -> str:
+    """An iCalendar file with one all-day event per accepted placement (and accepted place in a
+    teaching team).
 
     The same placements give the same bytes, so a calendar app's revalidation gets a 304: each
     event's DTSTAMP is when its placement or opportunity last changed (RFC 5545 3.8.7.2, for a
@@ -50,6 +64,20 @@ def ical(matches: list[Match]) -> str:
         lines += [
             "BEGIN:VEVENT",
             f"UID:placement-{match.id}@ir-opportunity-matcher",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{o.starts_on:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{date.fromordinal(o.ends_on.toordinal() + 1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(o.title)}",
+            f"LOCATION:{_ics_text(f'{o.host_institution}, {o.city}')}",
+            f"DESCRIPTION:{_ics_text(o.organisation.name)}",
+            "END:VEVENT",
+        ]
+    for member in places:
+        o = member.team.visit
+        stamp = f"{max(member.answered_at or o.updated_at, o.updated_at):%Y%m%dT%H%M%SZ}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:team-place-{member.id}@ir-opportunity-matcher",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{o.starts_on:%Y%m%d}",
             f"DTEND;VALUE=DATE:{date.fromordinal(o.ends_on.toordinal() + 1):%Y%m%d}",

@@ -14,7 +14,7 @@ from matcher.models import Opportunity, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Suggestion
 from matcher.models.user import APPLICANT_ROLES
 from matcher.placements import bp
-from matcher.placements.calendar import calendar_token, ical, owner_of
+from matcher.placements.calendar import accepted_places, calendar_token, ical, owner_of
 from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import calendars
 from matcher.services.matching import outcomes, placements
@@ -132,7 +132,7 @@ def calendar(token: str):
         .options(selectinload(Match.opportunity).selectinload(Opportunity.organisation))
     ).all()
     return Response(
-        ical(matches),
+        ical(matches, accepted_places(db.session, user)),
         mimetype="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="placements.ics"'},
     )

@@ -19,6 +19,7 @@ from matcher.models.matching import Match, MatchRound, MatchRun, MatchStatus, Ro
 from matcher.rounds import bp
 from matcher.rounds.forms import ConfirmForm, DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services.matching import decisions, previews, reports, rounds
+from matcher.services.teams import reports as team_reports
 from matcher.translate import gettext as _
 from matcher.translate import ngettext
 from matcher.web.access import role_required
@@ -358,4 +359,8 @@ def round_audit(round_id: int):
 @bp.get("/dashboard")
 @role_required(*STAFF)
 def dashboard():
-    return render_template("rounds/dashboard.html", **reports.dashboard_figures(db.session))
+    return render_template(
+        "rounds/dashboard.html",
+        **reports.dashboard_figures(db.session),
+        team_counts=team_reports.counts(db.session),
+    )

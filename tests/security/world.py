@@ -44,6 +44,7 @@ from matcher.models import (
 )
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
+from tests.security.world_teams import TeamsWorld, build_teams_world
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
 from tests.support.teaching import make_request, make_site
@@ -86,6 +87,7 @@ class World:
     site_a: Site  # A's hospital, with ultrasound and CT
     open_request: TeachingRequest  # A's, open to everyone
     draft_request: TeachingRequest  # A's, a draft
+    teams: TeamsWorld | None = None  # organisation A's teaching visits and a team (world_teams)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -299,6 +301,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         started_by_id=coordinator.id,
     )
     session.add(failed_job)
+    teams = build_teams_world(session, org_a, people["trainee"], coordinator)
     session.commit()
     site_a = make_site(session, org_a, name="Site of A", slug="site-a")
     open_request = make_request(session, site_a, title="Open request of A", status="open")
@@ -334,6 +337,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         site_a=site_a,
         open_request=open_request,
         draft_request=draft_request,
+        teams=teams,
         cv_files=cv_files,
     )
 

@@ -1,0 +1,80 @@
+"""Organisation A's teaching: a site, an open request with two visits, a build whose team for the
+first visit is confirmed with the trainee offered a place; the trainee applied to the second."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.models import (
+    Opportunity,
+    Organisation,
+    Procedure,
+    RequestRole,
+    Site,
+    TeachingRequest,
+    Team,
+    TeamBuild,
+    TeamMember,
+    TeamSlot,
+    User,
+    VisitApplication,
+)
+from matcher.services.teams import visits
+
+
+@dataclass
+class TeamsWorld:
+    request: TeachingRequest
+    visit: Opportunity  # has the team
+    free_visit: Opportunity  # no team yet: a build can take it
+    build: TeamBuild
+    team: Team
+    member: TeamMember  # the trainee's offered place
+    application: VisitApplication  # the trainee's, to the free visit
+
+
+def build_teams_world(session: Session, org_a: Organisation, trainee: User, coordinator: User) -> TeamsWorld:
+    trainee.profession_code = "ir-trainee"
+    site = Site(organisation_id=org_a.id, name="Site of A", slug="site-a", city="Arusha", country_code="TZ")
+    session.add(site)
+    session.flush()
+    request = TeachingRequest(
+        site_id=site.id,
+        mode="on_site",
+        status="open",
+        title="Teaching at A",
+        learners=2,
+        months=[3, 6],
+        year=date.today().year + 1,
+        weeks=2,
+        created_by_id=coordinator.id,
+    )
+    request.procedures = list(session.scalars(select(Procedure).where(Procedure.code == "nephrostomy")))
+    request.roles = [RequestRole(profession_code="ir-trainee", minimum=1, maximum=2)]
+    session.add(request)
+    session.flush()
+    visit, free_visit = visits.open_visits(session, coordinator, request, date.today())
+    build = TeamBuild(name="Build of A", created_by_id=coordinator.id)
+    team = Team(visit=visit, build=build, status="confirmed")
+    team.slots = [TeamSlot(role="ir-trainee", minimum=1, maximum=2, filled=1)]
+    session.add_all([build, team])
+    session.flush()
+    member = TeamMember(
+        team_id=team.id,
+        build_id=build.id,
+        user_id=trainee.id,
+        role="ir-trainee",
+        status="offered",
+        fixed=True,
+        reasons={"covers": [], "rank": 1, "by": "builder"},
+        reply_by=date.today() + timedelta(days=14),
+    )
+    session.add(member)
+    application = VisitApplication(user_id=trainee.id, visit_id=free_visit.id, rank=1)
+    session.add(application)
+    session.flush()
+    return TeamsWorld(request, visit, free_visit, build, team, member, application)
