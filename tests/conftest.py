@@ -102,7 +102,23 @@ def app(
             if own:
                 db.engine.dispose()
     if not own:
-        shared_app.checkin(request.node.nodeid)
+        # Checked once the test's every fixture is gone (monkeypatch's undoing included): below.
+        request.node.stash[SHARED_APP_USED] = shared_app
+
+
+SHARED_APP_USED = pytest.StashKey[SharedApp]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a test on the shared app, check that the test left the app as it found it."""
+    try:
+        return (yield)
+    finally:
+        shared = item.stash.get(SHARED_APP_USED, None)
+        if shared is not None:
+            del item.stash[SHARED_APP_USED]
+            shared.checkin(item.nodeid)
 
 
 @pytest.fixture

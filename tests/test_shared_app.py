@@ -89,3 +89,11 @@ def test_a_test_that_only_uses_the_app_leaves_it_shared(shared, database):
     assert app.test_client().get("/no/such/page").status_code == 404  # Flask looks its handlers up
     shared.checkin("test")
     assert shared.checkout() is app
+
+
+def test_a_change_that_monkeypatch_undoes_is_no_change(app, monkeypatch):
+    """monkeypatch (set up before the app by an autouse fixture) undoes its changes after the
+    app's fixture ends: the check waits for that, so this test passes and keeps the app shared."""
+    monkeypatch.setitem(app.jinja_env.globals, "size", len)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)
+    assert app.jinja_env.globals["size"] is len
