@@ -14,7 +14,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from matcher.extensions import db
 from matcher.reference.sync import sync_reference_data
-from tests.support.apps import IsolatedClient, make_app
+from tests.support.apps import IsolatedClient, SharedApp, make_app
 from tests.support.databases import PG_URL, ScratchDatabase, fresh_database
 from tests.support.factories import UserFactory
 from tests.support.smtp import SmtpSink
@@ -22,6 +22,12 @@ from tests.support.smtp import SmtpSink
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def shared_app(database: ScratchDatabase) -> SharedApp:
+    """The app every test on the default configuration shares (per xdist worker): see SharedApp."""
+    return SharedApp(database)
 
 
 @pytest.fixture(scope="session")
@@ -59,10 +65,25 @@ def app_config() -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(database: ScratchDatabase, app_config: dict[str, Any], tmp_path) -> Iterator[Flask]:
-    """An app whose every commit happens inside one transaction rolled back after the test."""
-    app = make_app(database, UPLOAD_FOLDER=str(tmp_path / "uploads"), **app_config)
-    app.test_client_class = IsolatedClient
+def app(
+    request: pytest.FixtureRequest,
+    database: ScratchDatabase,
+    shared_app: SharedApp,
+    app_config: dict[str, Any],
+    tmp_path,
+) -> Iterator[Flask]:
+    """An app whose every commit happens inside one transaction rolled back after the test.
+
+    Tests on the default configuration share one app, reset before each test (SharedApp); a
+    module that overrides `app_config`, or a test marked `fresh_app`, gets an app of its own.
+    """
+    uploads = str(tmp_path / "uploads")
+    own = bool(app_config) or request.node.get_closest_marker("fresh_app") is not None
+    if own:
+        app = make_app(database, UPLOAD_FOLDER=uploads, **app_config)
+        app.test_client_class = IsolatedClient
+    else:
+        app = shared_app.checkout(UPLOAD_FOLDER=uploads)
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
@@ -78,7 +99,26 @@ def app(database: ScratchDatabase, app_config: dict[str, Any], tmp_path) -> Iter
             db.session = original_session
             outer.rollback()
             connection.close()
-            db.engine.dispose()
+            if own:
+                db.engine.dispose()
+    if not own:
+        # Checked once the test's every fixture is gone (monkeypatch's undoing included): below.
+        request.node.stash[SHARED_APP_USED] = shared_app
+
+
+SHARED_APP_USED = pytest.StashKey[SharedApp]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a test on the shared app, check that the test left the app as it found it."""
+    try:
+        return (yield)
+    finally:
+        shared = item.stash.get(SHARED_APP_USED, None)
+        if shared is not None:
+            del item.stash[SHARED_APP_USED]
+            shared.checkin(item.nodeid)
 
 
 @pytest.fixture
@@ -153,6 +193,9 @@ def ci() -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "expect_500: the test provokes a 500 on purpose")
+    config.addinivalue_line(
+        "markers", "fresh_app: the test changes the app itself (routes, loader), so it gets one of its own"
+    )
 
 
 @pytest.fixture(autouse=True)

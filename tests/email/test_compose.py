@@ -90,6 +90,7 @@ def test_digest_and_off_choices_are_kept(app, users):
     ]
 
 
+@pytest.mark.fresh_app  # swaps the template loader
 def test_a_template_that_changes_the_name_is_rendered_for_each_person(app, users, monkeypatch, caplog):
     monkeypatch.setattr(compose, "_checked", {})
     shouting = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models import Country, Membership, MembershipRole
@@ -11,7 +13,9 @@ from matcher.services.permissions import can_act_for
 from tests.support.querycount import counting_queries
 
 
-def test_reference_data_is_read_once_per_process_and_version_and_survives_a_commit(app):
+def test_reference_data_is_read_once_per_process_and_version_and_survives_a_commit(app, monkeypatch):
+    # A process that has read nothing yet: the app (so its engine) is shared with earlier tests.
+    monkeypatch.setattr(reference, "_shared", WeakKeyDictionary())
     session = db.session
     with counting_queries() as first:
         countries, levels, interests = (

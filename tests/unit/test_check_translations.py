@@ -16,9 +16,21 @@ check = importlib.util.module_from_spec(SPEC)
 SPEC.loader.exec_module(check)
 
 
+@pytest.fixture(scope="module")
+def sources_read_once(tmp_path_factory) -> tuple[bytes, list[str]]:
+    """The check's two readings of the sources (the extracted messages.pot, the unmarked text),
+    done once for these tests: they edit the catalogues, never the sources (about 3 s each)."""
+    pot = tmp_path_factory.mktemp("extracted") / "messages.pot"
+    check.extract(pot)
+    return pot.read_bytes(), check.unmarked()
+
+
 @pytest.fixture
-def catalogues(tmp_path, monkeypatch) -> Path:
+def catalogues(tmp_path, monkeypatch, sources_read_once) -> Path:
     """A copy of matcher/translations the check reads instead of the real one."""
+    extracted, unmarked = sources_read_once
+    monkeypatch.setattr(check, "extract", lambda output: Path(output).write_bytes(extracted))
+    monkeypatch.setattr(check, "unmarked", lambda: list(unmarked))
     copy = tmp_path / "translations"
     shutil.copytree(check.TRANSLATIONS, copy, ignore=shutil.ignore_patterns("*.mo"))
     monkeypatch.setattr(check, "TRANSLATIONS", copy)

@@ -15,6 +15,8 @@ from matcher.web.caching import cached_publicly
 
 BODY = ("<p>Embolisation, drainage, biopsy: four weeks in a busy department.</p>\n" * 80).encode()
 CHROME = "gzip, deflate, br, zstd"
+# Most tests here add views of their own to the app (the `views` fixture).
+pytestmark = pytest.mark.fresh_app
 
 
 def decoded(response) -> bytes:

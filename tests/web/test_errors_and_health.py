@@ -41,6 +41,7 @@ def test_oversized_body_gets_the_413_page(client):
     assert "Too large" in response.get_data(as_text=True)
 
 
+@pytest.mark.fresh_app  # adds a route
 @pytest.mark.parametrize("code", [400, 403, 429])
 def test_error_pages_have_the_site_style(app, code):
     app.add_url_rule(f"/boom{code}", f"boom{code}", lambda: abort(code))
@@ -48,6 +49,7 @@ def test_error_pages_have_the_site_style(app, code):
     assert response.status_code == code and "site.css" in response.get_data(as_text=True)
 
 
+@pytest.mark.fresh_app  # adds a route
 @pytest.mark.expect_500
 def test_unexpected_error_shows_500_page_without_traceback(app):
     def explode():
