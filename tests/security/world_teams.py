@@ -1,5 +1,6 @@
 """Organisation A's teaching: a site, an open request with two visits, a build whose team for the
-first visit is confirmed with the trainee offered a place; the trainee applied to the second."""
+first visit is approved (the host may confirm it) with the trainee offered a place in it; the
+trainee applied to the second visit."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def build_teams_world(session: Session, org_a: Organisation, trainee: User, coor
     session.flush()
     visit, free_visit = visits.open_visits(session, coordinator, request, date.today())
     build = TeamBuild(name="Build of A", created_by_id=coordinator.id)
-    team = Team(visit=visit, build=build, status="confirmed")
+    team = Team(visit=visit, build=build, status="approved")  # its host page shows the Confirm form
     team.slots = [TeamSlot(role="ir-trainee", minimum=1, maximum=2, filled=1)]
     session.add_all([build, team])
     session.flush()
