@@ -87,7 +87,7 @@ SITES = (
         "en",
         "Africa/Dar_es_Salaam",
         6,
-        "trainee",
+        "radiology-residents",
         (Y, Y, Y, L, N, L, Y, N, Y, Y, L, Y),
         "The national referral hospital: ultrasound, CT and fluoroscopy, no angiography suite yet. "
         "Six radiology residents learn image-guided drainage and biopsy.",
@@ -101,7 +101,7 @@ SITES = (
         "en",
         "Africa/Dar_es_Salaam",
         3,
-        "medical_officer",
+        "medical-officers",
         (Y, N, N, N, N, N, L, N, L, N, L, N),
         "A district hospital with ultrasound only: its medical officers do paracentesis, "
         "thoracentesis and vascular access at the bedside.",
@@ -115,7 +115,7 @@ SITES = (
         "en",
         "Africa/Nairobi",
         8,
-        "trainee",
+        "radiology-residents",
         (Y, Y, Y, Y, Y, Y, Y, L, Y, Y, Y, Y),
         "A university teaching hospital with an angiography suite: embolisation for bleeding is "
         "done there, and its residents need supervised cases.",
@@ -129,7 +129,7 @@ SITES = (
         "en",
         "Africa/Kampala",
         5,
-        "trainee",
+        "radiology-residents",
         (Y, Y, L, Y, N, L, Y, N, Y, L, L, Y),
         "A national referral hospital with a C-arm in theatre, CT and ultrasound; its IR fellows "
         "want a mentor for case reviews between visits.",
@@ -143,7 +143,7 @@ SITES = (
         "en",
         "Africa/Blantyre",
         4,
-        "trainee",
+        "radiology-residents",
         (Y, Y, Y, N, N, L, Y, N, Y, L, L, L),
         "Malawi's largest hospital: ultrasound, CT and fluoroscopy, drains in stock, no embolics.",
     ),
@@ -156,7 +156,7 @@ SITES = (
         "pt",
         "Africa/Maputo",
         4,
-        "trainee",
+        "radiology-residents",
         (Y, Y, Y, Y, N, L, Y, N, Y, Y, L, Y),
         "Hospital central com ecografia, TC, fluoroscopia e arco em C; o ensino é em português.",
     ),

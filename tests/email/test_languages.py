@@ -236,6 +236,20 @@ def _everything(users) -> dict:
         "login_link": "http://x.test/",
         "reset_link": "http://x.test/",
         "settings_url": "http://x.test/",
+        # Teaching: invitations to apply and teams.
+        "visit": opportunity,
+        "host_contact": ("Zawadi", "z@example.org"),
+        "members": [SimpleNamespace(user=SimpleNamespace(name="Zawadi"), role="ir-nurse")],
+        "member": SimpleNamespace(role="ir-nurse", reply_by=REPLY_BY),
+        "professions": {},
+        "calendar_link": "http://x.test/calendar",
+        "covered": [],
+        "missing": [],
+        "proposed": [SimpleNamespace(name="Zawadi")],
+        "teaching_request": SimpleNamespace(title="PPH"),
+        "site": SimpleNamespace(name="Hospital Central", city="Maputo"),
+        "sender": "Zawadi",
+        "message": "Karibu",
     }
 
 

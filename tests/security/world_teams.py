@@ -40,7 +40,13 @@ class TeamsWorld:
 
 def build_teams_world(session: Session, org_a: Organisation, trainee: User, coordinator: User) -> TeamsWorld:
     trainee.profession_code = "ir-trainee"
-    site = Site(organisation_id=org_a.id, name="Site of A", slug="site-a", city="Arusha", country_code="TZ")
+    site = Site(
+        organisation_id=org_a.id,
+        name="Teams site of A",
+        slug="teams-site-a",
+        city="Arusha",
+        country_code="TZ",
+    )
     session.add(site)
     session.flush()
     request = TeachingRequest(
