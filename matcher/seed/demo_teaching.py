@@ -26,6 +26,7 @@ from matcher.db import utcnow
 from matcher.models import (
     AvailabilityWindow,
     Interest,
+    Opportunity,
     Organisation,
     PlaceOfInterest,
     Profile,
@@ -331,7 +332,28 @@ def seed_teaching(session: Session, password: str, today: date) -> dict[str, int
     requests = [_request(session, d, sites[d.site], procedures, today) for d in REQUESTS]
     volunteers = _volunteers(session, password, procedures, today)
     session.flush()
+    _visits_with_applicants(session, requests[:2], today)
     return {"sites": len(sites), "requests": len(requests), "volunteers": volunteers}
+
+
+def _visits_with_applicants(session: Session, requests: list[TeachingRequest], today: date) -> None:
+    """The first requests' monthly visits, opened by the coordinator, with volunteers of the roles
+    wanted who are free that month applying: a team build has real work (README, "Teaching teams")."""
+    from matcher.services.teams import visits as team_visits
+
+    coordinator = session.scalar(select(User).where(User.role == Role.COORDINATOR).order_by(User.id))
+    for request in requests:
+        already = session.scalar(select(Opportunity.id).where(Opportunity.teaching_request_id == request.id))
+        if coordinator is None or already is not None or request.mode != "on_site":
+            continue
+        wanted = {role.profession_code for role in request.roles if role.maximum >= 1}
+        people = session.scalars(select(User).where(User.profession_code.in_(wanted)).order_by(User.id)).all()
+        for visit in team_visits.open_visits(session, coordinator, request, today):
+            month = visit.starts_on.month
+            for user in people:
+                profile = session.scalar(select(Profile).where(Profile.user_id == user.id))
+                if profile is not None and profile.volunteers_to_teach and month in profile.teaching_months:
+                    team_visits.apply(session, user, visit.id, None)
 
 
 def _site(session: Session, d: SiteDef, organisation: Organisation, today: date) -> Site:

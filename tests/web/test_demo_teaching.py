@@ -93,3 +93,25 @@ def test_the_directory_and_the_requests_show_the_demo(seeded, auth, client):
     )
     page = client.get("/teaching-requests", query_string={"all": "1"}).get_data(as_text=True)
     assert "Muhimbili National Hospital" in page and "Remote teaching" in page
+
+
+def test_visits_are_open_with_volunteers_of_the_wanted_roles_applying(seeded):
+    from matcher.models import Opportunity
+    from matcher.models.teams import VisitApplication
+
+    visits = db.session.scalars(select(Opportunity).where(Opportunity.teaching_request_id.is_not(None))).all()
+    assert len({v.teaching_request_id for v in visits}) == 2
+    for visit in visits:
+        wanted = {r.profession_code for r in visit.teaching_request.roles if r.maximum >= 1}
+        applicants = db.session.scalars(
+            select(User)
+            .join(VisitApplication, VisitApplication.user_id == User.id)
+            .where(VisitApplication.visit_id == visit.id)
+        ).all()
+        professions = {u.profession_code for u in applicants}
+        # Every role the team needs at least one of has someone applying, and nobody else applies.
+        assert {r.profession_code for r in visit.teaching_request.roles if r.minimum >= 1} <= professions
+        assert professions <= wanted
+        for user in applicants:
+            profile = db.session.scalar(select(Profile).where(Profile.user_id == user.id))
+            assert visit.starts_on.month in profile.teaching_months
