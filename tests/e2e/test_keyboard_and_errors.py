@@ -64,6 +64,11 @@ def test_sign_up_by_keyboard_with_errors_linked_to_their_fields(live_server, peo
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
+    # What you do: a radio group, chosen with the keyboard (Space checks the focused option).
+    page.get_by_label("Medical student").focus()
+    page.keyboard.press("Space")
+    assert page.get_by_label("Medical student").is_checked()
+    page.get_by_label("Password", exact=True).focus()
     person.press("Enter")
     # Sign-up answers alike for a taken address, so it logs nobody in: the login page follows.
     assert person.heading == "Log in"

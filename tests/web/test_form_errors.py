@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 import matcher
 from matcher.extensions import db
-from matcher.models import MatchRound, Opportunity
+from matcher.models import MatchRound, Opportunity, Profession
 from matcher.services.matching import rounds
 from matcher.web.forms import MESSAGES, PLURAL_MESSAGES, AppForm, error_links
 from tests.web.test_opportunity_editing import form_data
@@ -197,8 +197,14 @@ def _build(cls: type[FlaskForm], data: MultiDict) -> FlaskForm:
     if cls.__name__ == "HostOrderForm":
         return cls.for_applications([1, 2], **options)
     if cls.__name__ == "ProfileForm":
-        return cls("trainee", **options)
-    return cls(**options)
+        return cls(db.session.get(Profession, "ir-trainee"), **options)
+    form = cls(**options)
+    # Choices a view fills from the database (sites, volunteers, requests...): none here, so the
+    # junk meets "not a choice" rather than WTForms' "Choices cannot be None".
+    for field in form:
+        if hasattr(field, "choices") and field.choices is None:
+            field.choices = []
+    return form
 
 
 @pytest.mark.parametrize("junk", JUNK)

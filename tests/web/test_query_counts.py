@@ -320,6 +320,11 @@ NOT_MEASURED = {
     "static": "files from disk, no database",
     "reading.edit": "a form for one link; their list, reading.index, is measured",
     "i18n.choose": "sets a cookie and redirects, no database",
+    # Not measured yet (issue 20's note): the teams pages came in one session with no crowd of teams.
+    **{
+        f"teams.{name}": "not measured yet: needs a crowd of team builds (issue 20, left for next)"
+        for name in ("index", "remote_teaching", "build", "export", "review", "hosted", "host_team", "mine", "offer")
+    },
 }
 
 
