@@ -323,7 +323,17 @@ NOT_MEASURED = {
     # Not measured yet (issue 20's note): the teams pages came in one session with no crowd of teams.
     **{
         f"teams.{name}": "not measured yet: needs a crowd of team builds (issue 20, left for next)"
-        for name in ("index", "remote_teaching", "build", "export", "review", "hosted", "host_team", "mine", "offer")
+        for name in (
+            "index",
+            "remote_teaching",
+            "build",
+            "export",
+            "review",
+            "hosted",
+            "host_team",
+            "mine",
+            "offer",
+        )
     },
 }
 
