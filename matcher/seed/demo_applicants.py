@@ -224,6 +224,8 @@ def _applications(session: Session, applicants: list[tuple[User, Profile]], toda
             Opportunity.status == OpportunityStatus.PUBLISHED,
             Organisation.verified_at.is_not(None),
             (Opportunity.deadline.is_(None)) | (Opportunity.deadline >= today),
+            # Visits opened from teaching requests are applied to through the teams flow.
+            Opportunity.teaching_request_id.is_(None),
         )
         .options(selectinload(Opportunity.interests), selectinload(Opportunity.country))
         .order_by(Opportunity.id)
