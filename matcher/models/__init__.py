@@ -1,6 +1,19 @@
 """The typed models, one module per aggregate; imported here so Alembic sees them all."""
 
 from matcher.models.application import MAX_APPLICATIONS, Application, Withdrawal
+from matcher.models.departure import (
+    AdvisorySource,
+    CountryPack,
+    CountryRule,
+    ItemOwner,
+    ItemSource,
+    ItemStatus,
+    RuleKind,
+    TravelAdvisory,
+    Trip,
+    TripDocument,
+    TripItem,
+)
 from matcher.models.job import BackgroundJob, JobStatus
 from matcher.models.matching import (
     Match,
@@ -74,17 +87,23 @@ from matcher.models.user import Role, User
 
 __all__ = [
     "MAX_APPLICATIONS",
+    "AdvisorySource",
     "Application",
     "Availability",
     "AvailabilityWindow",
     "BackgroundJob",
     "Category",
     "Country",
+    "CountryPack",
+    "CountryRule",
     "DataVersion",
     "DigestItem",
     "Frequency",
     "IncomeGroup",
     "Interest",
+    "ItemOwner",
+    "ItemSource",
+    "ItemStatus",
     "JobStatus",
     "Ladder",
     "LanguageLevel",
@@ -124,6 +143,7 @@ __all__ = [
     "Role",
     "RoundMode",
     "RoundStatus",
+    "RuleKind",
     "RunKind",
     "SentOnce",
     "Site",
@@ -142,6 +162,10 @@ __all__ = [
     "TeamSlot",
     "TeamStatus",
     "TrainingLevel",
+    "TravelAdvisory",
+    "Trip",
+    "TripDocument",
+    "TripItem",
     "User",
     "VisitApplication",
     "Withdrawal",
