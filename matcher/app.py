@@ -52,6 +52,7 @@ from matcher.sites import bp as sites_bp
 from matcher.teams import bp as teams_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
+from matcher.trips import bp as trips_bp
 from matcher.volunteers import bp as volunteers_bp
 from matcher.web.caching import settle_cache_headers
 from matcher.web.compression import init_compression
@@ -81,6 +82,7 @@ BLUEPRINTS = (
     jobs_bp,
     volunteers_bp,
     teams_bp,
+    trips_bp,
     i18n_bp,
     sites_bp,
 )

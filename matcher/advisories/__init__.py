@@ -1,0 +1,1 @@
+"""Travel advisories: import formats and adapters (ours, US State Department, UK FCDO)."""
