@@ -228,6 +228,33 @@ def _procedures(p: Mapping[str, Any], about: str | bool | None) -> str:
     return gettext("%(head)s: %(details)s", head=head, details="; ".join(pieces))
 
 
+def _profession_names(codes: Iterable[str], english: Iterable[str]) -> list[str]:
+    """Professions the engine named, in the reader's language (by code; as given when unknown)."""
+    from matcher.extensions import db
+    from matcher.models import Profession
+
+    names = []
+    for code, words in zip(codes, english, strict=True):
+        try:
+            row = db.session.get(Profession, code)
+        except RuntimeError:  # no database in this app (the engine's own tests): the words as given
+            row = None
+        names.append(label_for(row) if row is not None else words)
+    return names
+
+
+def _roles(p: Mapping[str, Any]) -> dict[str, str]:
+    """A visit's roles and the applicant's profession, in the reader's language."""
+    values = {}
+    if "accepted" in p:
+        from matcher.words import and_list
+
+        values["accepted"] = and_list(_profession_names(p["accepted_codes"], p["accepted"]))
+    if "profession" in p:
+        values["profession"] = _profession_names([p["profession_code"]], [p["profession"]])[0]
+    return values
+
+
 def _weeks(count: int) -> str:
     return ngettext("%(num)d week", "%(num)d weeks", count)
 
@@ -262,6 +289,8 @@ def _say(code: str, p: Mapping[str, Any], about: str | bool | None) -> str:
         values["accepted"] = _level_range(p)
         if "level" in values:
             values["level"] = _named("level", values["level"])
+    if code.startswith("role"):
+        values.update(_roles(p))
     if code.startswith("dates.") and "dates" in p:
         values["dates"] = _dates(p)
     if code == "dates.too_short":
