@@ -14,7 +14,7 @@ from matcher.errors import render_error
 from matcher.extensions import db
 from matcher.models.departure import Trip, TripDocument, TripItem
 from matcher.services.departure import documents
-from matcher.services.errors import DomainError, NotFound
+from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.translate import gettext as _
 from matcher.trips import bp
 from matcher.trips.document_forms import DocumentForm, document_form
@@ -93,6 +93,13 @@ def item_documents(trip_id: int, item_id: int):
 def upload_document(trip_id: int, item_id: int):
     trip, item = documents.item_for(db.session, current_user, trip_id, item_id)
     form = document_form(item.id)
+    try:  # the wrong person is refused (403) before the form is read; the right one is told why
+        documents.require_change(db.session, current_user, trip, item)
+    except PermissionDenied:
+        raise
+    except DomainError as refusal:
+        show_error(form, refusal)
+        return _item_page(trip, item, form)
     if form.validate_on_submit():
         upload = form.file.data
         done = attempt(

@@ -67,7 +67,7 @@ def may_change(session: Session, user: User, trip: Trip, item: TripItem) -> bool
     return _can_review(session, user, trip)
 
 
-def _require_change(session: Session, user: User, trip: Trip, item: TripItem) -> None:
+def require_change(session: Session, user: User, trip: Trip, item: TripItem) -> None:
     if may_change(session, user, trip, item):
         return
     if trip.documents_purged_at is not None:
@@ -98,7 +98,7 @@ def upload(
 ) -> TripDocument:
     """Check and store a proof document; the file goes again if the transaction rolls back."""
     trip, item = item_for(session, user, trip_id, item_id)
-    _require_change(session, user, trip, item)
+    require_change(session, user, trip, item)
     if expires_on is not None and expires_on < today:
         raise DomainError(
             _("This document has already expired. Upload one that is still valid."), field="expires_on"
@@ -135,7 +135,7 @@ def remove(session: Session, user: User, trip_id: int, document_id: int) -> Trip
     """Delete a document; its file goes once this commits."""
     document = document_for(session, user, trip_id, document_id)
     trip, item = document_trip(document), document.item
-    _require_change(session, user, trip, item)
+    require_change(session, user, trip, item)
     uploads.delete_after_commit(session, document.stored_name, DIRECTORY)
     session.delete(document)
     session.flush()
