@@ -132,14 +132,6 @@ def test_the_retention_is_configurable_and_a_purged_trip_takes_no_new_document(
     assert _document_ids() == [kept_too.id]
 
 
-def test_the_worker_runs_the_purge_each_night(app):
-    huey = queue_of(app).huey
-    from datetime import datetime
-
-    assert "purge_documents" in {t.name for t in huey.read_periodic(datetime(2027, 3, 1, 2, 20))}
-    assert "purge_documents" not in {t.name for t in huey.read_periodic(datetime(2027, 3, 1, 2, 21))}
-
-
 # -- the account -------------------------------------------------------------------------------
 
 
