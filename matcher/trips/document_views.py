@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -148,9 +148,11 @@ def document(trip_id: int, document_id: int):
 def delete_document(trip_id: int, document_id: int):
     found = documents.document_for(db.session, current_user, trip_id, document_id)
     trip, item = documents.document_trip(found), found.item
-    if EmptyForm().validate_on_submit():
-        if attempt(documents.remove, db.session, current_user, trip_id, document_id).ok:
-            flash(_("The document is deleted."), "success")
+    if (
+        EmptyForm().validate_on_submit()
+        and attempt(documents.remove, db.session, current_user, trip_id, document_id).ok
+    ):
+        flash(_("The document is deleted."), "success")
     return redirect(_back_to(trip, item))
 
 

@@ -61,7 +61,8 @@ def refuse_null_characters() -> None:
 
 
 def limit_request_bodies() -> None:
-    """MAX_CONTENT_LENGTH for every body (more for a view marked `larger_body`), MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS for urlencoded ones.
+    """MAX_CONTENT_LENGTH for every body (more for a view marked `larger_body`), MAX_FORM_MEMORY_SIZE
+    and MAX_FORM_PARTS for urlencoded ones.
 
     The app's first before-request hook (registered ahead of the CSRF check, which reads the form),
     so a body over a limit is refused with 413 before anything parses it. A declared length is

@@ -114,7 +114,7 @@ def test_documents_are_deleted_the_set_number_of_days_after_the_placement_ends(a
 def test_the_retention_is_configurable_and_a_purged_trip_takes_no_new_document(
     app, auth, client, three_trips
 ):
-    (old, boundary, future), (gone, kept, kept_too) = three_trips
+    (_old, boundary, _future), (_gone, _kept, kept_too) = three_trips
     result = documents.purge_after_placements(db.session, date.today(), retention_days=29)
     db.session.commit()
     assert (result.trips, result.documents) == (2, 2)
