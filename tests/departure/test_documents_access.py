@@ -6,7 +6,7 @@ and ids swapped between trips find nothing either."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from matcher.extensions import db
 from matcher.models import User
-from matcher.models.departure import ItemStatus, Trip, TripDocument
+from matcher.models.departure import ItemOwner, ItemSource, ItemStatus, Trip, TripDocument
 from matcher.services.departure import documents
 from tests.support.documents import png, post_document, stored_files
 from tests.support.pdf import minimal_pdf
-from tests.support.trips import make_trip
+from tests.support.trips import item, make_trip
 
 LICENCE = minimal_pdf(padding=40)
 
@@ -185,3 +185,23 @@ def _nothing_moved(app, cast: Cast) -> None:
     assert stored_files(app) == sorted(
         [documents.file_of(cast.document), documents.file_of(cast.other_document)]
     )
+
+
+def test_the_hosts_own_item_takes_documents_from_its_members_and_coordinators_only(app, users):
+    host = users.organisation(name="Host C")
+    letter = item(
+        "host:letter", date.today() + timedelta(days=20), source=ItemSource.HOST, owner=ItemOwner.HOST
+    )
+    trip = make_trip(users, opportunity=users.opportunity(host, country_code="KE"), items=[letter])
+    host_item = trip.items[0]
+    traveller = _client(app, users, trip.user)
+    refused = post_document(traveller, trip, host_item, minimal_pdf(), "letter.pdf")
+    assert refused.status_code == 403 and stored_files(app) == []
+    for who in (users.create("org_member", organisation=host), users.create("coordinator")):
+        browser = _client(app, users, who)
+        assert post_document(browser, trip, host_item, minimal_pdf(), "letter.pdf").status_code == 302
+    uploaded = db.session.scalars(select(TripDocument.uploaded_by_id).order_by(TripDocument.id)).all()
+    assert len(uploaded) == 2 and trip.user_id not in uploaded
+    # The traveller reads the host's letter all the same.
+    [first, _] = db.session.scalars(select(TripDocument.id).order_by(TripDocument.id)).all()
+    assert traveller.get(f"/trips/{trip.id}/documents/{first}").status_code == 200
