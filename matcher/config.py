@@ -30,6 +30,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # Trips' proof documents (PDF, JPEG or PNG): the largest file, and the days after a
+        # placement ends before its documents are deleted (a daily job).
+        "DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "DOCUMENT_RETENTION_DAYS": 30,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         # Fields per form: the host's order of applicants has one per applicant (up to 999).
         "MAX_FORM_PARTS": 1000,

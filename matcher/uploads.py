@@ -1,4 +1,5 @@
-"""CV files: checked by content, stored under a random name, removed in step with the database.
+"""Uploaded files (CVs, trips' proof documents): checked by content, stored under a random name
+outside the web root, removed in step with the database.
 
 A file is written before the transaction that refers to it commits. So that nothing is half-saved,
 a new file is deleted if that transaction rolls back, and a replaced file only once it commits.
@@ -28,9 +29,16 @@ log = logging.getLogger(__name__)
 MAX_CV_BYTES = 5 * 1024 * 1024
 CV_TOO_LARGE = _l("The file is larger than 5 MB. Make it smaller and try again.")
 CV_DIRECTORY = "cv"
-_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
 _PDF_HEADER = re.compile(rb"^%PDF-[12]\.\d")
 _TAIL_BYTES = 2048
+
+PDF, JPEG, PNG = "application/pdf", "image/jpeg", "image/png"
+SUFFIXES = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the empty IEND chunk that closes every PNG
+# What an image has no business holding: a PDF or markup a browser or reader would act on.
+_HIDDEN_IN_IMAGE = re.compile(rb"%PDF-|<\s*(?:script|html|svg|iframe|object|embed)\b|<\?php", re.IGNORECASE)
 
 _DELETE_ON_COMMIT = "uploads.delete_on_commit"
 _DELETE_ON_ROLLBACK = "uploads.delete_on_rollback"
@@ -45,6 +53,41 @@ def read_pdf(stream: BinaryIO, field: str = "cv") -> bytes:
         raise DomainError(_("The file is empty."), field=field)
     if not looks_like_pdf(data):
         raise DomainError(_("This file is not a PDF. Save your CV as a PDF and upload that."), field=field)
+    _refuse_active_pdf(data, field)
+    return data
+
+
+def read_document(stream: BinaryIO, limit: int, field: str = "file") -> tuple[bytes, str]:
+    """The upload's bytes and type if it is a PDF, JPEG or PNG of at most `limit` bytes, judged by
+    its content (never its name or the browser's word); else a DomainError on `field`."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise DomainError(
+            _("The file is larger than %(size)s MB. Make it smaller and try again.", size=limit // 2**20),
+            field=field,
+        )
+    if not data:
+        raise DomainError(_("The file is empty."), field=field)
+    kind = content_type_of(data)
+    if kind is None:
+        raise DomainError(
+            _("This file is not a PDF, JPEG or PNG. Scan or save the document in one of those formats."),
+            field=field,
+        )
+    if kind == PDF:
+        _refuse_active_pdf(data, field)
+    elif _HIDDEN_IN_IMAGE.search(data):
+        raise DomainError(
+            _(
+                "This image carries other content hidden in it. Save it again as a plain JPEG or PNG "
+                "(a screenshot does that) and upload the copy."
+            ),
+            field=field,
+        )
+    return data, kind
+
+
+def _refuse_active_pdf(data: bytes, field: str) -> None:
     if has_active_content(data):
         raise DomainError(
             _(
@@ -53,7 +96,18 @@ def read_pdf(stream: BinaryIO, field: str = "cv") -> bytes:
             ),
             field=field,
         )
-    return data
+
+
+def content_type_of(data: bytes) -> str | None:
+    """PDF, JPEG or PNG by the file's own structure (start and end), or None."""
+    if looks_like_pdf(data):
+        return PDF
+    if data.startswith(b"\xff\xd8\xff") and b"\xff\xd9" in data[-_TAIL_BYTES:]:
+        return JPEG
+    # Nothing may follow the end chunk: bytes appended to an image are where polyglots hide.
+    if data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and data.endswith(_PNG_END):
+        return PNG
+    return None
 
 
 def looks_like_pdf(data: bytes) -> bool:
@@ -119,22 +173,30 @@ def display_name(filename: str | None) -> str:
     return f"{stem or 'cv'}.pdf"
 
 
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / CV_DIRECTORY
+def document_name(filename: str | None, content_type: str, fallback: str = "document") -> str:
+    """A harmless name for a download: the sender's name without its extensions (a double
+    extension such as scan.pdf.exe keeps none), ending in the extension of what the file is."""
+    name = secure_filename(filename or "")[:150]
+    stem = name.split(".")[0] if name and not name.startswith(".") else ""
+    return f"{stem or fallback}{SUFFIXES[content_type]}"
 
 
-def path_of(stored_name: str) -> Path:
+def _folder(directory: str) -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"]) / directory
+
+
+def path_of(stored_name: str, directory: str = CV_DIRECTORY) -> Path:
     """The file's path; refuses any name this module did not make."""
     if not _STORED_NAME.match(stored_name):
-        raise ValueError(f"not a stored CV name: {stored_name!r}")
-    return _folder() / stored_name
+        raise ValueError(f"not a stored upload name: {stored_name!r}")
+    return _folder(directory) / stored_name
 
 
-def store(session: Session, data: bytes) -> str:
+def store(session: Session, data: bytes, directory: str = CV_DIRECTORY, suffix: str = ".pdf") -> str:
     """Write the file under a new random name; it is removed again if `session` rolls back."""
-    folder = _folder()
+    folder = _folder(directory)
     folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16) + ".pdf"
+    stored_name = secrets.token_hex(16) + suffix
     final = folder / stored_name
     partial = folder / (stored_name + ".part")
     with open(partial, "xb") as out:
@@ -144,10 +206,10 @@ def store(session: Session, data: bytes) -> str:
     return stored_name
 
 
-def delete_after_commit(session: Session, stored_name: str | None) -> None:
+def delete_after_commit(session: Session, stored_name: str | None, directory: str = CV_DIRECTORY) -> None:
     """Remove a file once the transaction that stops referring to it has committed."""
     if stored_name:
-        _pending(session, _DELETE_ON_COMMIT).append(path_of(stored_name))
+        _pending(session, _DELETE_ON_COMMIT).append(path_of(stored_name, directory))
 
 
 def _pending(session: Session, key: str) -> list[Path]:

@@ -13,6 +13,7 @@ from matcher.models import Application, Membership, Opportunity, OutboxMessage, 
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.security import verify_password
 from matcher.services import applications, profiles, volunteers
+from matcher.services.departure import documents as trip_documents
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.profile_reads import full_profile
 from matcher.translate import gettext as _
@@ -98,6 +99,8 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 .order_by(Match.id)
             )
         ],
+        # The proof documents of the user's trips: names and dates; the files are on the trip pages.
+        "trip_documents": trip_documents.export_of(session, user),
     }
 
 
@@ -183,9 +186,10 @@ def _require_applicant(user: User) -> None:
 
 
 def delete_account(session: Session, user: User, password: str) -> None:
-    """Delete the account with its profile, CV and applications, once the password is confirmed.
+    """Delete the account with its profile, CV, applications and trips' documents, once the
+    password is confirmed.
 
-    The CV file goes only when the deletion commits. Emails to the user are deleted too: they
+    The files (CV, documents) go only when the deletion commits. Emails to the user are deleted too: they
     hold the address and what was said to it.
     """
     _require_applicant(user)
@@ -194,6 +198,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
     profile = profiles.profile_of(session, user)
     if profile is not None:
         uploads.delete_after_commit(session, profile.cv_filename)
+    trip_documents.forget_traveller(session, user)
     # Matches stay, anonymised (matches.applicant_id is ON DELETE SET NULL), so that coordinators'
     # records of rounds and places stay true.
     session.execute(delete(Application).where(Application.applicant_id == user.id))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from flask import Flask, abort, current_app, request
+from flask import Config, Flask, abort, current_app, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_host
@@ -14,6 +14,8 @@ from matcher.translate import gettext as _
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+V = TypeVar("V", bound=Callable[..., Any])
 
 URLENCODED = "application/x-www-form-urlencoded"
 FORM_TYPES = (URLENCODED, "multipart/form-data")  # the bodies Werkzeug parses into request.form
@@ -59,7 +61,8 @@ def refuse_null_characters() -> None:
 
 
 def limit_request_bodies() -> None:
-    """MAX_CONTENT_LENGTH for every body, MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS for urlencoded ones.
+    """MAX_CONTENT_LENGTH for every body (more for a view marked `larger_body`), MAX_FORM_MEMORY_SIZE
+    and MAX_FORM_PARTS for urlencoded ones.
 
     The app's first before-request hook (registered ahead of the CSRF check, which reads the form),
     so a body over a limit is refused with 413 before anything parses it. A declared length is
@@ -69,7 +72,8 @@ def limit_request_bodies() -> None:
     """
     config = current_app.config
     length = request.content_length
-    largest = config.get("MAX_CONTENT_LENGTH")
+    largest = _body_limit(config)
+    request.max_content_length = largest  # what Werkzeug enforces while it reads the body
     if largest is not None and length is not None and length > largest:
         abort(413)
     if request.mimetype != URLENCODED:
@@ -81,3 +85,24 @@ def limit_request_bodies() -> None:
     parts = config.get("MAX_FORM_PARTS")
     if (memory is not None and len(body) > memory) or (parts is not None and body.count(b"&") >= parts):
         abort(413)
+
+
+# A multipart form wraps its file in boundaries and other fields: a few KB, given generously.
+FORM_OVERHEAD = 64 * 1024
+
+
+def larger_body(limit: Callable[[Config], int]) -> Callable[[V], V]:
+    """Mark an upload view that takes a body of up to `limit(app.config)` bytes (plus the form's
+    own overhead) instead of MAX_CONTENT_LENGTH; the view's own check holds the file to its size."""
+
+    def mark(view: V) -> V:
+        view.body_limit = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _body_limit(config: Config) -> int | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "body_limit", None)
+    return config.get("MAX_CONTENT_LENGTH") if limit is None else limit(config) + FORM_OVERHEAD

@@ -278,6 +278,13 @@ TABLE = [
         {"months": ["3"], "region": "Africa"}),
     row("GET",  "/teaching/offers/{w.teams.member.id}",                    "L N A F F F F"),
     row("POST", "/teaching/offers/{w.teams.member.id}/accept",             "L N A F F F F"),
+    # Trips' proof documents (the student's trip to A's elective): the traveller adds and removes
+    # them; A's members and coordinators open them; no one else finds them
+    row("GET",  "/trips/{w.documents.trip.id}/items/{w.documents.item.id}/documents", "L A N A N A A"),
+    row("POST", "/trips/{w.documents.trip.id}/items/{w.documents.item.id}/documents", "L A N F N F F"),
+    row("GET",  "/trips/{w.documents.trip.id}/documents/{w.documents.document.id}",   "L A N A N A A"),
+    row("POST", "/trips/{w.documents.trip.id}/documents/{w.documents.document.id}/delete",
+        "L A N F N F F"),
 ]
 # fmt: on
 

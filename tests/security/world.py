@@ -44,6 +44,7 @@ from matcher.models import (
 )
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
+from tests.security.world_documents import DocumentsWorld, build_documents_world
 from tests.security.world_teams import TeamsWorld, build_teams_world
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
@@ -88,6 +89,9 @@ class World:
     open_request: TeachingRequest  # A's, open to everyone
     draft_request: TeachingRequest  # A's, a draft
     teams: TeamsWorld | None = None  # organisation A's teaching visits and a team (world_teams)
+    documents: DocumentsWorld | None = (
+        None  # the student's trip to A's elective, a document (world_documents)
+    )
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -303,6 +307,8 @@ def build_world(app: Flask, users: UserFactory) -> World:
     session.add(failed_job)
     teams = build_teams_world(session, org_a, people["trainee"], coordinator)
     session.commit()
+    documents = build_documents_world(session, accepted, cv_files)
+    session.commit()
     site_a = make_site(session, org_a, name="Site of A", slug="site-a")
     open_request = make_request(session, site_a, title="Open request of A", status="open")
     draft_request = make_request(session, site_a, title="Draft request of A")
@@ -338,6 +344,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         open_request=open_request,
         draft_request=draft_request,
         teams=teams,
+        documents=documents,
         cv_files=cv_files,
     )
 
