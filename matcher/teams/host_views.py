@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from matcher.extensions import db
 from matcher.models import Opportunity, Organisation, TeachingRequest, Team
@@ -34,7 +35,11 @@ def hosted(slug: str):
     if not can_act_for(current_user, organisation):
         abort(403)
     teams = db.session.scalars(
-        select(Team).join(Team.visit).where(Opportunity.organisation_id == organisation.id).order_by(Team.id)
+        select(Team)
+        .join(Team.visit)
+        .where(Opportunity.organisation_id == organisation.id)
+        .options(contains_eager(Team.visit), selectinload(Team.slots), selectinload(Team.members))
+        .order_by(Team.id)
     ).all()
     return render_template(
         "teams/hosted.html",

@@ -8,6 +8,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
@@ -54,6 +55,7 @@ def open_requests(organisation: Organisation | None = None) -> list[TeachingRequ
     query = (
         select(TeachingRequest)
         .join(Site, TeachingRequest.site_id == Site.id)
+        .options(selectinload(TeachingRequest.site), selectinload(TeachingRequest.procedures))
         .where(TeachingRequest.mode == TeachingMode.ON_SITE, TeachingRequest.status == RequestStatus.OPEN)
         .order_by(TeachingRequest.id)
     )
@@ -78,7 +80,9 @@ def _index_page(form: BuildForm):
         "teams/index.html",
         form,
         counts=reports.counts(db.session),
-        builds=db.session.scalars(select(TeamBuild).order_by(TeamBuild.id.desc())).all(),
+        builds=db.session.scalars(
+            select(TeamBuild).options(selectinload(TeamBuild.teams)).order_by(TeamBuild.id.desc())
+        ).all(),
         requests=open_requests(),
         open_form=OpenVisitsForm(formdata=None),
     )
@@ -113,7 +117,7 @@ def create_build():
 @bp.get("/coordination/teams/remote")
 @role_required(*STAFF)
 def remote_teaching():
-    plans = [remote.plan(db.session, r, date.today()) for r in remote.open_remote_requests(db.session)]
+    plans = remote.plans(db.session, remote.open_remote_requests(db.session), date.today())
     return render_template("teams/remote.html", plans=plans)
 
 
@@ -125,14 +129,19 @@ def build(build_id: int):
     professions = reports.professions(db.session)
     left_out = []
     if latest is not None:
-        for user_id, reason in latest.plan.get("left_out", {}).items():
-            person = db.session.get(User, int(user_id))
-            if person is not None:
-                left_out.append((person, words.left_out(reason, professions)))
+        reasons = latest.plan.get("left_out", {})
+        people = {
+            u.id: u for u in db.session.scalars(select(User).where(User.id.in_([int(u) for u in reasons])))
+        }
+        left_out = [
+            (people[int(user_id)], words.left_out(reason, professions))
+            for user_id, reason in reasons.items()
+            if int(user_id) in people
+        ]
     return render_template(
         "teams/build.html",
         build=the_build,
-        reviews=[reports.review(db.session, t, with_candidates=False) for t in the_build.teams],
+        reviews=reports.reviews(db.session, list(the_build.teams), known=professions),
         latest=latest,
         left_out=left_out,
         professions=professions,
