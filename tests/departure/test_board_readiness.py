@@ -128,7 +128,9 @@ def test_an_optional_item_due_soon_or_overdue_changes_nothing():
     )
     result = readiness(trip, TODAY)
     assert result.state == ReadinessState.ON_TRACK
-    assert result.summary == "0 of 1 mandatory item verified or not needed; next: “Licence” due on 11 May 2027"
+    assert (
+        result.summary == "0 of 1 mandatory item verified or not needed; next: “Licence” due on 11 May 2027"
+    )
 
 
 def test_a_proof_expiring_before_the_placement_ends_puts_the_trip_at_risk_until_renewed():
