@@ -22,7 +22,7 @@ from enum import StrEnum
 from matcher.formatting import day
 from matcher.models.departure import DONE, ItemStatus, Trip, TripDocument, TripItem
 from matcher.translate import gettext as _
-from matcher.translate import lazy_pgettext, ngettext
+from matcher.translate import lazy_pgettext, ngettext, pgettext
 
 AT_RISK_DAYS = 14
 
@@ -69,7 +69,7 @@ class Readiness:
     @property
     def summary(self) -> str:
         """The reasons in one line: "2 of 5 mandatory items verified or not needed; …"."""
-        text = "; ".join(self.reasons)
+        text = pgettext("between reasons", "; ").join(self.reasons)
         return text[:1].upper() + text[1:]
 
 
