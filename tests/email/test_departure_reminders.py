@@ -78,6 +78,18 @@ def test_each_step_reminds_the_traveller_once_in_their_language(app, users, smtp
     assert db.session.scalar(select(func.count()).select_from(SentOnce)) == 3
 
 
+def test_an_item_whose_date_moved_is_reminded_again_for_its_new_date(app, users, smtp_sink, host_scene):
+    opportunity, _hosts, _others = host_scene
+    trip = make_trip(users, opportunity=opportunity, items=[item("licence", DUE, title="Licence")])
+    assert remind(app, DUE - timedelta(days=3)) == 1
+    trip.items[0].due_on = DUE + timedelta(days=7)  # the rule's lead time changed
+    db.session.commit()
+    assert remind(app, DUE - timedelta(days=3)) == 1  # 10 days before the new date: its first step
+    assert remind(app, DUE - timedelta(days=2)) == 0
+    subjects = [r.message["Subject"] for r in smtp_sink.received]
+    assert "1 May 2027" in subjects[0] and "8 May 2027" in subjects[1]
+
+
 def test_host_items_go_to_each_approved_member_of_the_host_and_no_one_else(app, users, smtp_sink, host_scene):
     opportunity, (first, second), (waiting, other) = host_scene
     traveller = users.create(name="Ana Viajante")

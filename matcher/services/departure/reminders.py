@@ -111,7 +111,9 @@ def send_departure_reminders(session: Session, today: date) -> int:
     sent = 0
     for item in items:
         step = reminder_step(item.due_on, today)
-        if step is None or not claim_once(session, f"departure:{item.id}:{step}"):
+        # The date is in the key: an item whose date moved (its country's rule changed) is reminded again.
+        key = f"departure:{item.id}:{item.due_on.isoformat()}:{step}"
+        if step is None or not claim_once(session, key):
             continue
         trip = item.trip
         for_host = item.owner == ItemOwner.HOST
