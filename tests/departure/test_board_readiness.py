@@ -162,3 +162,16 @@ def test_the_reasons_are_worded_when_asked_in_the_readers_language():
     with force_locale("fr"):
         result = readiness(trip, TODAY)
     assert "3 mars 2027" in result.summary and "Mar" not in result.summary
+
+
+def test_the_trip_pages_panel_shows_the_state_and_each_reason(app):
+    from flask import render_template_string
+
+    trip = trip_of(item("licence", date(2027, 3, 3), title="<b>Licence</b>"), item("x", due(50), title="X"))
+    result = readiness(trip, TODAY)
+    html = render_template_string(
+        '{% from "trips/_readiness.html" import readiness_panel %}{{ readiness_panel(r) }}', r=result
+    )
+    assert 'Readiness to travel: <span class="badge status-failed">blocked</span>' in html
+    assert html.count("<li>") == 2
+    assert "<li>“&lt;b&gt;Licence&lt;/b&gt;” overdue since 3 Mar 2027</li>" in html
