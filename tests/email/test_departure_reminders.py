@@ -184,3 +184,14 @@ def test_nothing_is_reminded_that_is_done_optional_or_of_a_trip_not_going(app, u
 )
 def test_the_steps_are_windows_so_a_missed_day_is_caught_up(days_left, step):
     assert reminder_step(DUE, DUE - timedelta(days=days_left)) == step
+
+
+def test_the_command_queues_todays_reminders_once(app, users, runner):
+    trip = make_trip(users, items=[item("licence", date.today() + timedelta(days=14), title="Licence")])
+    result = runner.invoke(args=["notify", "departure"])
+    assert result.exit_code == 0 and "1 reminder queued." in result.output, result.output
+    assert runner.invoke(args=["notify", "departure"]).output.strip() == "0 reminders queued."
+    (message,) = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.template == "departure_reminder")
+    )
+    assert message.user_id == trip.user_id and f"{BASE_URL}/trips/{trip.id}" in message.body_text
