@@ -3,12 +3,14 @@ grouped by state with counts, filtered by start month and country, in a fixed nu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from matcher.extensions import db
 from matcher.models.departure import TripDocument
+from matcher.services.departure.board import BoardFilters, readiness_board
+from matcher.services.errors import PermissionDenied
 from tests.departure.board_scene import build_board_scene, soon
 from tests.support.querycount import assert_at_most, counting_queries, read_reference_data
 from tests.support.trips import item, make_trip
@@ -207,3 +209,15 @@ def test_an_unverified_hosts_board_is_not_found_for_others_and_shown_to_its_memb
     auth.logout()
     auth.login_as(member)
     assert "0 trips in all" in get(client, f"/organisations/{pending.slug}/readiness")
+
+
+def test_the_service_itself_refuses_whoever_may_not_see_the_board(users, scene):
+    student = scene.trips["Bea"].user
+    for viewer, organisation in ((student, None), (scene.host_a, None), (scene.host_a, scene.org_b)):
+        with pytest.raises(PermissionDenied):
+            readiness_board(db.session, viewer, date.today(), BoardFilters(), organisation)
+    board = readiness_board(db.session, scene.host_b, date.today(), BoardFilters(), scene.org_b)
+    assert board.total == 2 and {r.trip.user.name for rows in board.groups.values() for r in rows} == {
+        "Raj Risky",
+        "Cleo Cleared",
+    }

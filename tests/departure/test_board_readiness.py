@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
 from matcher.models import Opportunity
@@ -165,8 +166,6 @@ def test_the_reasons_are_worded_when_asked_in_the_readers_language():
 
 
 def test_the_trip_pages_panel_shows_the_state_and_each_reason(app):
-    from flask import render_template_string
-
     trip = trip_of(item("licence", date(2027, 3, 3), title="<b>Licence</b>"), item("x", due(50), title="X"))
     result = readiness(trip, TODAY)
     html = render_template_string(
