@@ -130,6 +130,25 @@ def test_a_team_places_items_are_reminded_too(app, users, smtp_sink, host_scene)
     assert "was due on 1 May 2027 and is not done yet" in received.text
 
 
+def test_a_submitted_item_reminds_the_hosts_members_to_verify_it_from_three_days_before(
+    app, users, smtp_sink, host_scene
+):
+    opportunity, (first, second), _others = host_scene
+    traveller = users.create(name="Ana Viajante")
+    make_trip(
+        users,
+        traveller=traveller,
+        opportunity=opportunity,
+        items=[item("licence", DUE, title="Licence", status=ItemStatus.SUBMITTED)],
+    )
+    sent = [remind(app, DUE - timedelta(days=n)) for n in (14, 5, 3, 2, -1, -2)]
+    assert sent == [0, 0, 2, 0, 2, 0]
+    assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == sorted([first.email, second.email] * 2)
+    english = next(r for r in smtp_sink.received if r.rcpt_tos == [second.email])
+    assert english.message["Subject"] == "To verify by 1 May 2027: Licence of Ana Viajante"
+    assert "Ana Viajante submitted “Licence” for the placement at Nairobi IR" in english.text
+
+
 def test_switching_notifications_off_does_not_stop_them(app, users, smtp_sink, host_scene):
     opportunity, (first, second), _others = host_scene
     traveller = users.create(name="Ana Viajante")
@@ -163,7 +182,14 @@ def test_nothing_is_reminded_that_is_done_optional_or_of_a_trip_not_going(app, u
         opportunity=opportunity,
         items=[
             item("verified", DUE, status=ItemStatus.VERIFIED),
-            item("submitted", DUE, status=ItemStatus.SUBMITTED),
+            item(
+                "host:letter",
+                DUE,
+                source=ItemSource.HOST,
+                owner=ItemOwner.HOST,
+                needs_proof=False,
+                status=ItemStatus.SUBMITTED,
+            ),
             item("not-needed", DUE, status=ItemStatus.NOT_NEEDED),
             item("optional", DUE, mandatory=False),
         ],

@@ -257,6 +257,7 @@ def _everything(users) -> dict:
         "trip": SimpleNamespace(id=1),
         "traveller": person,
         "for_host": False,
+        "to_verify": False,
         "overdue": False,
     }
 

@@ -4,7 +4,9 @@ Each mandatory item still to do on a trip that has not ended is reminded at most
 step: when it comes within `REMINDER_DAYS` days of its due date (14, then 3), and once it is
 overdue. The steps are windows, not exact days, so a day the job did not run is caught up the
 next day, and an item made late (already within 3 days of its date) gets the nearer step only.
-The traveller is reminded of their own items, the host organisation's members of the host's.
+The traveller is reminded of their own items, the host organisation's members of the host's;
+a traveller's item submitted and not yet checked is the host's to verify: its members are
+reminded of it from 3 days before its date (not the traveller, who has done their part).
 A deadline is essential mail (Category.OFFERS): notification settings do not stop it.
 """
 
@@ -30,6 +32,8 @@ from matcher.translate import lazy_gettext as _l
 
 REMINDER_DAYS = (14, 3)
 OVERDUE = "overdue"
+# A submitted item waits for the host's check: its members are reminded near and past its date.
+VERIFY_STEPS = frozenset({"3", OVERDUE})
 
 
 def reminder_step(due_on: date, today: date) -> str | None:
@@ -44,7 +48,8 @@ def reminder_step(due_on: date, today: date) -> str | None:
 
 
 def _items_to_remind(session: Session, today: date) -> list[TripItem]:
-    """Mandatory items to do, due within the first step or overdue, of trips not ended."""
+    """Mandatory items to do (or submitted, to verify), due within the first step or overdue, of
+    trips not ended."""
     return list(
         session.scalars(
             select(TripItem)
@@ -53,7 +58,7 @@ def _items_to_remind(session: Session, today: date) -> list[TripItem]:
             .outerjoin(Match, Trip.match_id == Match.id)
             .outerjoin(TeamMember, Trip.team_member_id == TeamMember.id)
             .where(
-                TripItem.status == ItemStatus.TO_DO,
+                TripItem.status.in_((ItemStatus.TO_DO, ItemStatus.SUBMITTED)),
                 TripItem.mandatory.is_(True),
                 TripItem.due_on <= today + timedelta(days=max(REMINDER_DAYS)),
                 Opportunity.ends_on >= today,
@@ -83,8 +88,32 @@ def _host_members(session: Session, organisation_ids: set[int]) -> dict[int, lis
     return members
 
 
+def _to_verify(item: TripItem) -> bool:
+    """A traveller's item they submitted: the host's members are to check it."""
+    return item.status == ItemStatus.SUBMITTED and item.owner == ItemOwner.TRAVELLER
+
+
+def _step_for(item: TripItem, today: date) -> str | None:
+    """The item's reminder step today; None when there is nothing to say (yet)."""
+    step = reminder_step(item.due_on, today)
+    if item.status == ItemStatus.SUBMITTED and (not _to_verify(item) or step not in VERIFY_STEPS):
+        return None  # a host's own task submitted is done on their side; a check waits till 3 days
+    return step
+
+
+def _for_host(item: TripItem) -> bool:
+    return item.owner == ItemOwner.HOST or _to_verify(item)
+
+
 def _subject(item: TripItem, step: str):
     title = item.trip.opportunity.title
+    if _to_verify(item):
+        return _l(
+            "To verify by %(day)s: %(item)s of %(traveller)s",
+            day=LazyString(long_day, item.due_on),
+            item=item.title,
+            traveller=item.trip.user.name,
+        )
     if step == OVERDUE:
         return _l(
             "Overdue since %(day)s: %(item)s for %(title)s",
@@ -105,18 +134,19 @@ def send_departure_reminders(session: Session, today: date) -> int:
     emails were queued. Safe to run as often as wanted: each item and step goes once."""
     items = _items_to_remind(session, today)
     hosts = _host_members(
-        session,
-        {item.trip.opportunity.organisation_id for item in items if item.owner == ItemOwner.HOST},
+        session, {item.trip.opportunity.organisation_id for item in items if _for_host(item)}
     )
     sent = 0
     for item in items:
-        step = reminder_step(item.due_on, today)
+        step, to_verify = _step_for(item, today), _to_verify(item)
+        if step is None:
+            continue
         # The date is in the key: an item whose date moved (its country's rule changed) is reminded again.
-        key = f"departure:{item.id}:{item.due_on.isoformat()}:{step}"
-        if step is None or not claim_once(session, key):
+        key = f"departure:{item.id}:{item.due_on.isoformat()}:{step}" + (":verify" if to_verify else "")
+        if not claim_once(session, key):
             continue
         trip = item.trip
-        for_host = item.owner == ItemOwner.HOST
+        for_host = _for_host(item)
         recipients = hosts[trip.opportunity.organisation_id] if for_host else [trip.user]
         for person in recipients:
             queued = queue_email(
@@ -131,6 +161,7 @@ def send_departure_reminders(session: Session, today: date) -> int:
                     "opportunity": trip.opportunity,
                     "traveller": trip.user,
                     "for_host": for_host,
+                    "to_verify": to_verify,
                     "overdue": step == OVERDUE,
                     "days": (item.due_on - today).days,
                     "link": trip_url(trip.id, external=True),
