@@ -25,6 +25,7 @@ from matcher.models import Role
 from matcher.models.matching import MatchRound
 from matcher.reference.sync import sync_reference_data
 from matcher.services import accounts
+from matcher.services.departure.reminders import send_departure_reminders
 from matcher.services.errors import DomainError
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.matching.rounds import run_round
@@ -208,6 +209,14 @@ def notify_digests() -> None:
 def notify_reminders() -> None:
     """Remind applicants 3 days and 1 day before their reply deadline (once each)."""
     count = commit_or_fail(send_reminders, db.session, date.today())
+    click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+
+
+@notify_group.command("departure")
+@with_site_url
+def notify_departure() -> None:
+    """Remind travellers and hosts of checklist items due within 14 or 3 days, or overdue (once each)."""
+    count = commit_or_fail(send_departure_reminders, db.session, date.today())
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
 
 

@@ -23,6 +23,7 @@ from matcher.mail.digests import send_digests, send_reminders
 from matcher.mail.outbox import DELIVER_TASK, EXPAND_TASK
 from matcher.models import BackgroundJob, MatchRound, RoundMode, RunKind, TeamBuild, User
 from matcher.services.departure.documents import purge_after_placements
+from matcher.services.departure.reminders import send_departure_reminders
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
@@ -143,6 +144,11 @@ def reminders() -> None:
     _committed(send_reminders, date.today())
 
 
+def departure_reminders() -> None:
+    """Checklist items due within 14 or 3 days, or overdue: travellers and hosts reminded once each."""
+    _committed(send_departure_reminders, date.today())
+
+
 def expire() -> None:
     _committed(expire_overdue, date.today())
 
@@ -165,4 +171,5 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "reminders": (crontab(minute="0", hour="7"), reminders),
     "expire": (crontab(minute="30", hour="0"), expire),
     "purge_documents": (crontab(minute="20", hour="2"), purge_documents),
+    "departure_reminders": (crontab(minute="15", hour="7"), departure_reminders),
 }

@@ -250,6 +250,15 @@ def _everything(users) -> dict:
         "site": SimpleNamespace(name="Hospital Central", city="Maputo"),
         "sender": "Zawadi",
         "message": "Karibu",
+        # Before departure: a checklist item's reminder.
+        "item": SimpleNamespace(
+            title="Licence", due_on=REPLY_BY, details="Apply online.", note="Signed copy"
+        ),
+        "trip": SimpleNamespace(id=1),
+        "traveller": person,
+        "for_host": False,
+        "to_verify": False,
+        "overdue": False,
     }
 
 

@@ -268,6 +268,10 @@ TABLE = [
         {"volunteer": "{w.student.id}"}),
     row("POST", "/coordination/teams/{w.teams.team.id}/approve",           "L F F F F A A"),
     row("GET",  "/organisations/{w.org_a.slug}/teams",                     "L F F A F A A"),
+    # Before departure: readiness boards
+    row("GET",  "/coordination/readiness",                                 "L F F F F A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/readiness",                 "L F F A F A A"),
+    row("GET",  "/organisations/{w.org_pending.slug}/readiness",           "L N N N N A A"),
     row("POST", "/teaching-requests/{w.teams.request.id}/visits",          "L F F A F A A"),
     row("GET",  "/teams/{w.teams.team.id}/host",                           "L F F A F A A"),
     row("POST", "/teams/{w.teams.team.id}/confirm",                        "L F F A F A A"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -26,6 +27,8 @@ from matcher.models import (
     ProcedureSkill,
     Profile,
 )
+from matcher.models.departure import Trip, TripDocument, TripItem
+from matcher.models.matching import Match
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.placements.calendar import calendar_token
 from matcher.security import (
@@ -42,6 +45,7 @@ from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
 from tests.support.teaching import make_request, make_site
+from tests.support.trips import item
 
 CEILING = 12
 FEW, MANY = 2, 30
@@ -184,6 +188,40 @@ def _request_page(edit: bool) -> Callable[[Crowd], str]:
 def _listing(path: str) -> Callable[[Crowd], str]:
     def build(crowd: Crowd) -> str:
         _teaching(crowd)
+        return path.format(c=crowd)
+
+    return build
+
+
+def _readiness(path: str) -> Callable[[Crowd], str]:
+    """A trip for each accepted placement at A (one per crowd member: "Applicant 001"...), each
+    with an item due soon, one later and a proof on the first; then the board at `path`."""
+
+    def build(crowd: Crowd) -> str:
+        have = set(db.session.scalars(select(Trip.match_id)))
+        accepted = select(Match).where(Match.status == "accepted", Match.opportunity_id == crowd.opp_a.id)
+        for match in db.session.scalars(accepted):
+            if match.id in have:
+                continue
+            starts = crowd.opp_a.starts_on
+            trip = Trip(user_id=match.applicant_id, opportunity_id=match.opportunity_id, match_id=match.id)
+            trip.items = [
+                TripItem(position=0, **item("licence", starts - timedelta(days=30))),
+                TripItem(position=1, **item("letter", starts - timedelta(days=10))),
+            ]
+            db.session.add(trip)
+            db.session.flush()
+            trip.items[0].documents.append(
+                TripDocument(
+                    trip_id=trip.id,
+                    stored_name=f"proof-{trip.id}",
+                    filename="licence.pdf",
+                    content_type="application/pdf",
+                    size=100,
+                    expires_on=starts,
+                )
+            )
+        db.session.commit()
         return path.format(c=crowd)
 
     return build
@@ -344,6 +382,11 @@ ENDPOINTS = [
     Endpoint("procedure-list", "coordinator", "/coordination/procedures"),
     Endpoint("procedure-new", "coordinator", "/coordination/procedures/new"),
     Endpoint("procedure-edit", "coordinator", "/coordination/procedures/nephrostomy/edit"),
+    # Before departure: the readiness boards
+    Endpoint("readiness-coordinator", "coordinator", _readiness("/coordination/readiness"),
+             shows="Applicant " + LAST),
+    Endpoint("readiness-host", "member", _readiness("/organisations/{c.org_a.slug}/readiness"),
+             shows="Applicant " + LAST),
 ]
 # fmt: on
 NOT_MEASURED = {
