@@ -7,15 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import (
     Opportunity,
     Organisation,
-    Procedure,
-    RequestRole,
-    Site,
     TeachingRequest,
     Team,
     TeamBuild,
@@ -25,6 +21,7 @@ from matcher.models import (
     VisitApplication,
 )
 from matcher.services.teams import visits
+from tests.support.teaching import make_request, make_site
 
 
 @dataclass
@@ -40,30 +37,19 @@ class TeamsWorld:
 
 def build_teams_world(session: Session, org_a: Organisation, trainee: User, coordinator: User) -> TeamsWorld:
     trainee.profession_code = "ir-trainee"
-    site = Site(
-        organisation_id=org_a.id,
-        name="Teams site of A",
-        slug="teams-site-a",
-        city="Arusha",
-        country_code="TZ",
-    )
-    session.add(site)
-    session.flush()
-    request = TeachingRequest(
-        site_id=site.id,
-        mode="on_site",
+    site = make_site(session, org_a, name="Teams site of A", slug="teams-site-a", city="Arusha", readiness={})
+    request = make_request(
+        session,
+        site,
         status="open",
         title="Teaching at A",
         learners=2,
         months=[3, 6],
         year=date.today().year + 1,
-        weeks=2,
+        procedures=("nephrostomy",),
+        roles={"ir-trainee": (1, 2)},
         created_by_id=coordinator.id,
     )
-    request.procedures = list(session.scalars(select(Procedure).where(Procedure.code == "nephrostomy")))
-    request.roles = [RequestRole(profession_code="ir-trainee", minimum=1, maximum=2)]
-    session.add(request)
-    session.flush()
     visit, free_visit = visits.open_visits(session, coordinator, request, date.today())
     build = TeamBuild(name="Build of A", created_by_id=coordinator.id)
     team = Team(visit=visit, build=build, status="approved")  # its host page shows the Confirm form
