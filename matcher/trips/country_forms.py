@@ -72,7 +72,6 @@ class CountryRuleForm(AppForm):
 
     def load(self, rule: CountryRule) -> None:
         for name in (
-            "code",
             "kind",
             "title",
             "details",
