@@ -43,7 +43,7 @@ class CountryRuleForm(AppForm):
         description=_l("For example the country's medical council."),
     )
     source_url = URLField(
-        _l("Source"),
+        _l("Web address of the source"),
         validators=[InputRequired(_l("Enter the source's web address.")), Length(max=MAX_URL)],
         description=_l("The web address where this rule is stated, starting with https://"),
     )
