@@ -36,7 +36,7 @@ def _form(**kwargs) -> CountryRuleForm:
 @bp.app_template_global()
 def country_rules(country_code: str | None):
     """The rules of a country, for the "Before you travel" section of the opportunity page."""
-    return service.rules_for(db.session, country_code) if country_code else []
+    return service.shown_rules(db.session, country_code) if country_code else ()
 
 
 @bp.get("/coordination/countries")

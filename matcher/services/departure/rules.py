@@ -22,6 +22,7 @@ from matcher.models import Country, Opportunity, User
 from matcher.models.departure import CountryPack, CountryRule, RuleKind
 from matcher.models.opportunity import OpportunityStatus
 from matcher.reference.procedures import PROFESSIONS
+from matcher.services import reference
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff
 from matcher.translate import gettext as _
@@ -136,6 +137,52 @@ def rules_for(session: Session, country_code: str, profession_code: str | None =
         for rule in rules
         if profession_code is None or not rule.professions or profession_code in rule.professions
     ]
+
+
+@dataclass(frozen=True)
+class ShownRule:
+    """A country rule as every opportunity page shows it (a frozen copy, kept per reference version)."""
+
+    title: str
+    kind: str
+    details: str
+    authority: str
+    source_url: str
+    source_date: date
+    mandatory: bool
+    needs_proof: bool
+    lead_days: int
+
+    @property
+    def kind_enum(self) -> RuleKind:
+        return RuleKind(self.kind)
+
+
+_SHOWN = select(
+    CountryRule.country_code,
+    CountryRule.title,
+    CountryRule.kind,
+    CountryRule.details,
+    CountryRule.authority,
+    CountryRule.source_url,
+    CountryRule.source_date,
+    CountryRule.mandatory,
+    CountryRule.needs_proof,
+    CountryRule.lead_days,
+).order_by(CountryRule.country_code, CountryRule.position, CountryRule.id)
+
+
+def shown_rules(session: Session, country_code: str) -> tuple[ShownRule, ...]:
+    """The country's rules for everyone (all professions), read once per process and version of the
+    reference data (a change to any rule or pack makes a new version)."""
+
+    def load() -> dict[str, tuple[ShownRule, ...]]:
+        found: dict[str, list[ShownRule]] = {}
+        for code, *fields in session.execute(_SHOWN):
+            found.setdefault(code, []).append(ShownRule(*fields))
+        return {code: tuple(rules) for code, rules in found.items()}
+
+    return reference.derived(session, "country_rules", load).get(country_code, ())
 
 
 def country(session: Session, country_code: str) -> Country:
