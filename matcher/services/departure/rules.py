@@ -9,7 +9,7 @@ carries `edited_by_id`; loading the pack again leaves it as they made it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -269,7 +269,7 @@ def update_rule(
     """A coordinator's edit; from now on loading the pack leaves this rule alone."""
     _require_coordinator(actor)
     rule = _rule(session, country_code, rule_id)
-    data = validate(RuleData(**{**data.__dict__, "code": rule.code}))
+    data = validate(replace(data, code=rule.code))
     before = {name: getattr(rule, name) for name in _AUDITED}
     apply(rule, data)
     rule.edited_by_id, rule.edited_at = actor.id, utcnow()
