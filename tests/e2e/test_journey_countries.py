@@ -58,7 +58,9 @@ def test_coordinator_adds_and_edits_a_rule_that_visitors_then_read(browser, live
     assert "Before you travel to Kenya" in text
     assert "Police clearance (from your home country)" in text
     assert "Temporary licence or registration to practise in Kenya" in text
-    visitor.click(visitor.page.get_by_role("navigation", name="Language").get_by_role("link", name="Français"))
+    visitor.click(
+        visitor.page.get_by_role("navigation", name="Language").get_by_role("link", name="Français")
+    )
     assert visitor.page.get_attribute("html", "lang") == "fr"  # axe-core checks the page in French too
     assert coordinator.audit is not None and len(coordinator.audit.seen) >= 5
 
