@@ -247,3 +247,20 @@ def test_the_opportunity_page_says_what_to_do_before_travelling_there(client, us
     assert 'href="https://kmpdc.go.ke/"' in text
     elsewhere = users.opportunity(country_code="BR")
     assert "Before you travel" not in client.get(f"/opportunities/{elsewhere.id}").get_data(as_text=True)
+
+
+def test_the_opportunity_page_shows_a_coordinators_edit_at_once(client, auth, users, kenya):
+    opportunity = users.opportunity(country_code="KE")
+    licence = kenya["temporary-licence"]
+    assert licence.title in client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
+    auth.login("coordinator")
+    data = {**NEW_RULE, "kind": "licence", "title": "KMPDC licence, applied for by the host"}
+    assert client.post(f"/coordination/countries/KE/rules/{licence.id}/edit", data=data).status_code == 302
+    insurance_id = kenya["travel-insurance"].id
+    assert client.post(f"/coordination/countries/KE/rules/{insurance_id}/delete").status_code == 302
+    auth.logout()
+    text = client.get(f"/opportunities/{opportunity.id}").get_data(as_text=True)
+    assert "KMPDC licence, applied for by the host" in text
+    assert "Temporary licence or registration to practise in Kenya" not in text
+    assert "Travel and medical evacuation insurance" not in text
+    assert "Police clearance" not in text
