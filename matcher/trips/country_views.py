@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matcher.extensions import db
+from matcher.formatting import label_for
 from matcher.models import Role
 from matcher.models.departure import CountryPack
 from matcher.services import reference
@@ -39,6 +40,13 @@ def country_rules(country_code: str | None):
     return service.shown_rules(db.session, country_code) if country_code else ()
 
 
+@bp.app_template_global()
+def profession_names(codes) -> str:
+    """The professions a rule is for, in the reader's language ("IR physician, IR trainee")."""
+    known = reference.profession_by_code(db.session)
+    return ", ".join(label_for(known[code]) if code in known else code for code in codes)
+
+
 @bp.get("/coordination/countries")
 @role_required(*STAFF)
 def countries():
@@ -55,7 +63,6 @@ def _country_page(country, form: CountryRuleForm, status: int = 200):
         country=country,
         pack=db.session.get(CountryPack, country.iso2),
         rules=service.rules_for(db.session, country.iso2),
-        professions=reference.profession_by_code(db.session),
         form=form,
         action_form=EmptyForm(),
     ), status

@@ -245,6 +245,8 @@ def test_the_opportunity_page_says_what_to_do_before_travelling_there(client, us
     for rule in kenya.values():
         assert rule.title in text
     assert 'href="https://kmpdc.go.ke/"' in text
+    # A rule for some professions says for whom.
+    assert "(for: IR physician (consultant or attending), IR trainee (resident or fellow))" in text
     elsewhere = users.opportunity(country_code="BR")
     assert "Before you travel" not in client.get(f"/opportunities/{elsewhere.id}").get_data(as_text=True)
 

@@ -152,6 +152,7 @@ class ShownRule:
     mandatory: bool
     needs_proof: bool
     lead_days: int
+    professions: tuple[str, ...]
 
     @property
     def kind_enum(self) -> RuleKind:
@@ -169,6 +170,7 @@ _SHOWN = select(
     CountryRule.mandatory,
     CountryRule.needs_proof,
     CountryRule.lead_days,
+    CountryRule.professions,
 ).order_by(CountryRule.country_code, CountryRule.position, CountryRule.id)
 
 
@@ -178,8 +180,8 @@ def shown_rules(session: Session, country_code: str) -> tuple[ShownRule, ...]:
 
     def load() -> dict[str, tuple[ShownRule, ...]]:
         found: dict[str, list[ShownRule]] = {}
-        for code, *fields in session.execute(_SHOWN):
-            found.setdefault(code, []).append(ShownRule(*fields))
+        for code, *fields, professions in session.execute(_SHOWN):
+            found.setdefault(code, []).append(ShownRule(*fields, tuple(professions or ())))
         return {code: tuple(rules) for code, rules in found.items()}
 
     return reference.derived(session, "country_rules", load).get(country_code, ())
