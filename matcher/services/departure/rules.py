@@ -14,6 +14,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from matcher import audit
@@ -237,18 +238,17 @@ def add_rule(session: Session, actor: User, country_code: str, data: RuleData) -
     _require_coordinator(actor)
     code = country(session, country_code).iso2
     data = validate(data)
-    taken = session.scalar(
-        select(CountryRule.id).where(CountryRule.country_code == code, CountryRule.code == data.code)
-    )
-    if taken is not None:
-        raise Conflict(_("This country has a rule with this code already."), field="code")
-    _pack(session, code)
     last = session.scalar(select(func.max(CountryRule.position)).where(CountryRule.country_code == code))
     rule = CountryRule(country_code=code, code=data.code, position=(last or 0) + 1)
     apply(rule, data)
     rule.edited_by_id, rule.edited_at = actor.id, utcnow()
-    session.add(rule)
-    session.flush()
+    try:
+        with session.begin_nested():  # the UNIQUE (country, code) decides, even between two coordinators
+            _pack(session, code)
+            session.add(rule)
+            session.flush()
+    except IntegrityError as error:
+        raise Conflict(_("This country has a rule with this code already."), field="code") from error
     audit.on_commit(session, "country_rule_added", actor, country=code, code=rule.code, title=rule.title)
     return rule
 
