@@ -53,6 +53,7 @@ from matcher.teams import bp as teams_bp
 from matcher.timezones import localtime
 from matcher.translate import lazy_gettext as _l
 from matcher.trips import bp as trips_bp
+from matcher.trips.commands import warn_if_packs_are_broken
 from matcher.volunteers import bp as volunteers_bp
 from matcher.web.caching import settle_cache_headers
 from matcher.web.compression import init_compression
@@ -103,6 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_wsgi_middleware(app)
     register_logging()
     warn_if_counts_are_split(app)
+    warn_if_packs_are_broken(app)
     # Before the extensions: the CSRF check is a before-request hook too, and it reads the form.
     app.before_request(limit_request_bodies)
     register_extensions(app)

@@ -30,6 +30,7 @@ from matcher.services.errors import DomainError
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.matching.rounds import run_round
 from matcher.services.organisations import alert_coordinators
+from matcher.trips.commands import departure_group, describe, load_or_fail
 
 T = TypeVar("T")
 
@@ -68,6 +69,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_bulk)
     app.cli.add_command(serve)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(departure_group)
 
 
 @click.command("seed-demo")
@@ -136,6 +138,7 @@ def reference_sync() -> None:
         f"{counts.countries} countries, {counts.interests} interests, {counts.levels} training levels,"
         f" {counts.professions} professions, {counts.procedures} procedures."
     )
+    click.echo(describe(load_or_fail()))
 
 
 mail_group = AppGroup("mail", help="Deliver the email outbox.")

@@ -14,6 +14,7 @@ from matcher.security import hash_password
 from matcher.seed.demo_applicants import seed_applicants
 from matcher.seed.demo_opportunities import seed_opportunities
 from matcher.seed.demo_teaching import seed_teaching
+from matcher.services.departure.rule_packs import load_packs
 
 ORGANISATIONS = [
     {
@@ -68,6 +69,7 @@ PEOPLE = [
 def seed(session: Session, password: str) -> list[tuple[str, str]]:
     """Create what is missing; leave what exists alone. Returns (email, role) of each login."""
     sync_reference_data(session)
+    load_packs(session)  # the countries' rules, before any checklist is made from them
     coordinator = _user(session, PEOPLE[0], password)
     organisations = {org["slug"]: _organisation(session, org, coordinator) for org in ORGANISATIONS}
     for person in PEOPLE[1:]:

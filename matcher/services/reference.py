@@ -29,11 +29,21 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
-from matcher.models import Country, DataVersion, Interest, Procedure, Profession, TrainingLevel
+from matcher.models import (
+    Country,
+    CountryPack,
+    CountryRule,
+    DataVersion,
+    Interest,
+    Procedure,
+    Profession,
+    TrainingLevel,
+)
 
 T = TypeVar("T")
 VERSION_NAME = "reference"
-REFERENCE_MODELS = (Country, Interest, TrainingLevel, Procedure, Profession)
+# The countries' rules for visitors (issue 21) are shown on every opportunity page: kept here too.
+REFERENCE_MODELS = (Country, Interest, TrainingLevel, Procedure, Profession, CountryPack, CountryRule)
 _KEY = "reference_data"
 _TOKEN = select(DataVersion.token).where(DataVersion.name == VERSION_NAME)  # built once
 

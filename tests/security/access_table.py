@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.security.forms import (
+    country_rule_form,
     opportunity_form,
     organisation_form,
     procedure_form,
@@ -146,6 +147,17 @@ TABLE = [
         {"title": "RAD-AID", "url": "https://www.rad-aid.org/"}),
     row("POST", "/coordination/reading/{w.reading_link.id}/move/down",     "L F F F F A A"),
     row("POST", "/coordination/reading/{w.reading_link.id}/delete",        "L F F F F A A"),
+    # The countries' rules for visitors (issue 21)
+    row("GET",  "/coordination/countries",                                 "L F F F F A A"),
+    row("GET",  "/coordination/countries/KE",                              "L F F F F A A"),
+    row("GET",  "/coordination/countries/XX",                              "L F F F F N N"),
+    row("POST", "/coordination/countries/KE",                              "L F F F F A A",
+        country_rule_form(code="matrix-rule")),
+    row("GET",  "/coordination/countries/KE/rules/{w.country_rule.id}/edit", "L F F F F A A"),
+    row("GET",  "/coordination/countries/TZ/rules/{w.country_rule.id}/edit", "L F F F F N N"),
+    row("POST", "/coordination/countries/KE/rules/{w.country_rule.id}/edit", "L F F F F A A",
+        country_rule_form()),
+    row("POST", "/coordination/countries/KE/rules/{w.country_rule.id}/delete", "L F F F F A A"),
     # Applications
     row("GET",  "/applications",                                           "L A A F F F F"),
     row("GET",  "/opportunities/{w.opp_free.id}/apply",                    "L A A F F F F"),

@@ -129,3 +129,17 @@ def procedure_form(**changes: object) -> dict[str, object]:
     }
     data.update(changes)
     return data
+
+
+def country_rule_form(**changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "code": "police-clearance",
+        "kind": "other",
+        "title": "Police clearance",
+        "source_url": "https://kmpdc.go.ke/",
+        "source_date": "2025-06-01",
+        "lead_days": "30",
+        "mandatory": "y",
+    }
+    data.update(changes)
+    return data

@@ -42,6 +42,7 @@ from matcher.models import (
     ReadingLink,
     User,
 )
+from matcher.models.departure import CountryPack, CountryRule
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.security.world_documents import DocumentsWorld, build_documents_world
@@ -92,6 +93,7 @@ class World:
     documents: DocumentsWorld | None = (
         None  # the student's trip to A's elective, a document (world_documents)
     )
+    country_rule: CountryRule | None = None  # Kenya's licence rule (issue 21, the countries' rules)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -312,6 +314,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
     site_a = make_site(session, org_a, name="Site of A", slug="site-a")
     open_request = make_request(session, site_a, title="Open request of A", status="open")
     draft_request = make_request(session, site_a, title="Draft request of A")
+    country_rule = _country_rule(session)
     people["anonymous"] = None
     return World(
         app=app,
@@ -346,7 +349,23 @@ def build_world(app: Flask, users: UserFactory) -> World:
         teams=teams,
         documents=documents,
         cv_files=cv_files,
+        country_rule=country_rule,
     )
+
+
+def _country_rule(session) -> CountryRule:
+    session.add(CountryPack(country_code="KE", reviewed_on=TODAY, digest="world"))
+    rule = CountryRule(
+        country_code="KE",
+        code="temporary-licence",
+        kind="licence",
+        title="Temporary licence",
+        source_url="https://kmpdc.go.ke/",
+        source_date=TODAY,
+    )
+    session.add(rule)
+    session.commit()
+    return rule
 
 
 def _run(match_round: MatchRound, coordinator: User, *, published: bool) -> MatchRun:

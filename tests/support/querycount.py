@@ -89,6 +89,7 @@ def read_reference_data() -> None:
     """Have the process read the reference data now, as every request but its first finds it
     (services.reference keeps it per process and version), so a count compares like with like."""
     from matcher.services import reference
+    from matcher.services.departure.rules import shown_rules
 
     reference.countries(db.session), reference.levels(db.session), reference.interests(db.session)
-    reference.procedures(db.session), reference.professions(db.session)
+    reference.procedures(db.session), reference.professions(db.session), shown_rules(db.session, "KE")

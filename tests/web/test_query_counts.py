@@ -326,6 +326,8 @@ ENDPOINTS = [
              shows="Coordinator " + LAST),
     Endpoint("round-audit", "coordinator", "/coordination/rounds/{c.round.id}/audit"),
     Endpoint("further-reading", "coordinator", "/coordination/reading"),
+    Endpoint("countries", "coordinator", "/coordination/countries"),
+    Endpoint("country", "coordinator", "/coordination/countries/TZ"),
     # Teaching: the volunteer directory, an invitation, the requests volunteers browse
     Endpoint("volunteers", "coordinator", teaching_crowd.directory, shows="Volunteer 19"),
     Endpoint("volunteer-invite", "member", teaching_crowd.invite_page, shows="Teaching request 29"),
@@ -392,6 +394,7 @@ ENDPOINTS = [
 NOT_MEASURED = {
     "static": "files from disk, no database",
     "reading.edit": "a form for one link; their list, reading.index, is measured",
+    "trips.country_rule_edit": "a form for one rule; the country's list, trips.country, is measured",
     "i18n.choose": "sets a cookie and redirects, no database",
 }
 
