@@ -1,0 +1,148 @@
+"""Trips: who may see one, who reviews its checklist, whether it is cleared to travel, and making
+the trip (with its checklist) when a placement or a team place is accepted.
+
+Other parts of issue 21 (documents, the board, advisories) build on `trip_visible_to`,
+`can_review` and `refresh_clearance`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.db import utcnow
+from matcher.models import MemberStatus, Opportunity, Team, TeamMember, User
+from matcher.models.departure import DONE, Trip
+from matcher.models.matching import Match, MatchStatus
+from matcher.services.departure import checklists
+from matcher.services.errors import NotFound
+from matcher.services.permissions import can_act_for, is_staff
+from matcher.translate import gettext as _
+
+# A trip is live while its placement or team place is: accepted, or (a placement) completed.
+LIVE_MATCH = (MatchStatus.ACCEPTED, MatchStatus.COMPLETED)
+LIVE_MEMBER = (MemberStatus.ACCEPTED,)
+
+
+def can_review(session: Session, user: User, trip: Trip) -> bool:
+    """Coordinators, and confirmed members of the organisation offering the trip's opportunity."""
+    if not user.is_authenticated:
+        return False
+    if is_staff(user):
+        return True
+    return user.is_verified and can_act_for(session, user, trip.opportunity.organisation)
+
+
+def trip_visible_to(session: Session, user: User, trip_id: int) -> Trip:
+    """The trip, for its traveller and its reviewers; NotFound for anyone else (they need not know
+    it exists)."""
+    trip = session.get(Trip, trip_id)
+    if trip is None or not user.is_authenticated:
+        raise NotFound(_("There is no such trip."))
+    if trip.user_id != user.id and not can_review(session, user, trip):
+        raise NotFound(_("There is no such trip."))
+    return trip
+
+
+def is_cleared(trip: Trip) -> bool:
+    """Every mandatory item verified or not needed (holds for advisories are the board's concern)."""
+    return all(item.status in DONE for item in trip.items if item.mandatory)
+
+
+def refresh_clearance(session: Session, trip: Trip) -> None:
+    """Keep `cleared_at` in step with the items: set when the last mandatory item is done, cleared
+    again when one is reopened."""
+    session.flush()
+    session.expire(trip, ["items"])
+    if is_cleared(trip):
+        if trip.cleared_at is None:
+            trip.cleared_at = utcnow()
+    else:
+        trip.cleared_at = None
+
+
+def _new_trip(session: Session, user_id: int, opportunity: Opportunity, **subject: int) -> Trip:
+    trip = Trip(user_id=user_id, opportunity_id=opportunity.id, **subject)
+    session.add(trip)
+    session.flush()
+    checklists.sync_items(session, trip)
+    refresh_clearance(session, trip)
+    return trip
+
+
+def trip_for_match(session: Session, match: Match) -> Trip:
+    """The accepted placement's trip, made with its checklist the first time (idempotent)."""
+    trip = session.scalar(select(Trip).where(Trip.match_id == match.id))
+    if trip is not None:
+        return trip
+    return _new_trip(session, match.applicant_id, match.opportunity, match_id=match.id)
+
+
+def trip_for_member(session: Session, member: TeamMember) -> Trip:
+    """The accepted team place's trip, made with its checklist the first time (idempotent)."""
+    trip = session.scalar(select(Trip).where(Trip.team_member_id == member.id))
+    if trip is not None:
+        return trip
+    return _new_trip(session, member.user_id, member.team.visit, team_member_id=member.id)
+
+
+def ensure_trips(session: Session, today: date) -> int:
+    """Make the missing trips of accepted placements and team places whose visit has not ended,
+    and bring the checklists of trips not yet started up to date with the rules. Returns how many
+    trips it made. Run at seed and by the daily job; running it again changes nothing."""
+    made = 0
+    matches = session.scalars(
+        select(Match)
+        .join(Opportunity, Opportunity.id == Match.opportunity_id)
+        .outerjoin(Trip, Trip.match_id == Match.id)
+        .where(
+            Match.status == MatchStatus.ACCEPTED,
+            Match.applicant_id.is_not(None),
+            Opportunity.ends_on >= today,
+            Trip.id.is_(None),
+        )
+        .order_by(Match.id)
+    ).all()
+    for match in matches:
+        trip_for_match(session, match)
+        made += 1
+    members = session.scalars(
+        select(TeamMember)
+        .join(Team, Team.id == TeamMember.team_id)
+        .join(Opportunity, Opportunity.id == Team.visit_id)
+        .outerjoin(Trip, Trip.team_member_id == TeamMember.id)
+        .where(TeamMember.status.in_(LIVE_MEMBER), Opportunity.ends_on >= today, Trip.id.is_(None))
+        .order_by(TeamMember.id)
+    ).all()
+    for member in members:
+        trip_for_member(session, member)
+        made += 1
+    upcoming = session.scalars(
+        select(Trip)
+        .join(Opportunity, Opportunity.id == Trip.opportunity_id)
+        .where(Opportunity.starts_on >= today)
+        .order_by(Trip.id)
+    ).all()
+    for trip in upcoming:
+        if checklists.sync_items(session, trip):
+            refresh_clearance(session, trip)
+    return made
+
+
+def trips_of(session: Session, user: User) -> list[Trip]:
+    """The traveller's trips whose placement or team place still stands, soonest first."""
+    trips = session.scalars(
+        select(Trip)
+        .join(Opportunity, Opportunity.id == Trip.opportunity_id)
+        .where(Trip.user_id == user.id)
+        .order_by(Opportunity.starts_on, Trip.id)
+    ).all()
+    return [trip for trip in trips if is_live(trip)]
+
+
+def is_live(trip: Trip) -> bool:
+    if trip.match is not None:
+        return trip.match.status in LIVE_MATCH
+    return trip.team_member is not None and trip.team_member.status in LIVE_MEMBER
