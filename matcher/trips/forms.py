@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from matcher.services.departure.items import Decision
@@ -14,9 +15,9 @@ class ReviewForm(AppForm):
     decision = RadioField(
         _l("Your decision"),
         choices=[
-            (Decision.VERIFY, _l("Verified")),
-            (Decision.NOT_NEEDED, _l("Not needed for this trip")),
-            (Decision.SEND_BACK, _l("Send back to the traveller")),
+            SelectChoice(Decision.VERIFY, _l("Verified")),
+            SelectChoice(Decision.NOT_NEEDED, _l("Not needed for this trip")),
+            SelectChoice(Decision.SEND_BACK, _l("Send back to the traveller")),
         ],
         validators=[DataRequired(_l("Choose what to do with this item."))],
     )

@@ -45,6 +45,7 @@ from matcher.models import (
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.security.world_teams import TeamsWorld, build_teams_world
+from tests.security.world_trips import TripsWorld, build_trips_world
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
 from tests.support.teaching import make_request, make_site
@@ -88,6 +89,7 @@ class World:
     open_request: TeachingRequest  # A's, open to everyone
     draft_request: TeachingRequest  # A's, a draft
     teams: TeamsWorld | None = None  # organisation A's teaching visits and a team (world_teams)
+    trips: TripsWorld | None = None  # the student's trip to A's placement under way (world_trips)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -302,6 +304,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
     )
     session.add(failed_job)
     teams = build_teams_world(session, org_a, people["trainee"], coordinator)
+    trips = build_trips_world(session, accepted)
     session.commit()
     site_a = make_site(session, org_a, name="Site of A", slug="site-a")
     open_request = make_request(session, site_a, title="Open request of A", status="open")
@@ -338,6 +341,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         open_request=open_request,
         draft_request=draft_request,
         teams=teams,
+        trips=trips,
         cv_files=cv_files,
     )
 
