@@ -22,6 +22,7 @@ from matcher.mail.delivery import deliver_due
 from matcher.mail.digests import send_digests, send_reminders
 from matcher.mail.outbox import DELIVER_TASK, EXPAND_TASK
 from matcher.models import BackgroundJob, MatchRound, RoundMode, RunKind, TeamBuild, User
+from matcher.services.departure.trips import ensure_trips
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
@@ -146,6 +147,11 @@ def expire() -> None:
     _committed(expire_overdue, date.today())
 
 
+def trips() -> None:
+    """Trips for accepted places that have none yet; checklists brought in step with the rules."""
+    _committed(ensure_trips, date.today())
+
+
 TASKS: dict[str, Callable[..., Any]] = {
     lifecycle.RUN_TASK: run_job,
     DELIVER_TASK: deliver_mail,
@@ -158,4 +164,5 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "digests": (crontab(minute="*/15"), digests),
     "reminders": (crontab(minute="0", hour="7"), reminders),
     "expire": (crontab(minute="30", hour="0"), expire),
+    "trips": (crontab(minute="45", hour="0"), trips),
 }

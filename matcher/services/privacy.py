@@ -13,6 +13,7 @@ from matcher.models import Application, Membership, Opportunity, OutboxMessage, 
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.security import verify_password
 from matcher.services import applications, profiles, volunteers
+from matcher.services.departure.trips import export_of as trips_export
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.profile_reads import full_profile
 from matcher.translate import gettext as _
@@ -98,6 +99,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 .order_by(Match.id)
             )
         ],
+        "trips": trips_export(session, user),
     }
 
 

@@ -276,3 +276,37 @@ def test_bad_contacts_show_the_error_at_the_field_and_save_nothing(
     saved = db.session.get(Trip, trip.id)
     db.session.refresh(saved)
     assert (saved.emergency_name, saved.insurer, saved.insurance_expires_on) == ("", "", None)
+
+
+def test_the_privacy_export_holds_the_travellers_trips_and_no_one_elses(client, auth, users, trip):
+    make_trip(users)  # someone else's
+    _item(trip, "country:licence").note = "Clearer scan, please."
+    trip.emergency_name, trip.policy_number = "Grace Mushi", "ST-42"
+    db.session.commit()
+    auth.login_as(trip.user)
+    data = json.loads(client.get("/profile/data.json").data)
+    [exported] = data["trips"]
+    assert exported["opportunity"] == trip.opportunity.title
+    assert exported["emergency_contact"]["name"] == "Grace Mushi"
+    assert exported["insurance"]["policy_number"] == "ST-42"
+    assert [(i["title"], i["status"]) for i in exported["checklist"]] == [
+        ("Host:letter", "to_do"),
+        ("KMPDC temporary licence", "to_do"),
+        ("Country:insurance", "to_do"),
+    ]
+    assert "Clearer scan, please." in [i["note"] for i in exported["checklist"]]
+
+
+def test_the_dashboard_and_the_placements_page_link_to_the_trip(client, auth, users, trip):
+    auth.login_as(trip.user)
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Before you travel" in dashboard and f'href="/trips/{trip.id}"' in dashboard
+    # Two required items left, the earlier due first: the host's letter.
+    letter_due = _item(trip, "host:letter").due_on
+    assert "2 required items left" in dashboard
+    assert str(letter_due.year) in dashboard
+    placements = client.get("/placements").get_data(as_text=True)
+    assert f'href="/trips/{trip.id}"' in placements and "your checklist" in placements
+    auth.logout()
+    auth.login("student")
+    assert "Before you travel" not in client.get("/dashboard").get_data(as_text=True)

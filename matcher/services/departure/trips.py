@@ -146,3 +146,51 @@ def is_live(trip: Trip) -> bool:
     if trip.match is not None:
         return trip.match.status in LIVE_MATCH
     return trip.team_member is not None and trip.team_member.status in LIVE_MEMBER
+
+
+def trip_ids(session: Session, user: User) -> dict[int, int]:
+    """The trip of each of the user's placements, by match id (the placements page links to them)."""
+    rows = session.execute(
+        select(Trip.match_id, Trip.id).where(Trip.user_id == user.id, Trip.match_id.is_not(None))
+    )
+    return {match_id: trip_id for match_id, trip_id in rows}
+
+
+def export_of(session: Session, user: User) -> list[dict]:
+    """The user's trips for their privacy export: contacts, insurance and checklist (documents are
+    listed by the documents part)."""
+
+    def day(value):
+        return value.isoformat() if value is not None else None
+
+    return [
+        {
+            "opportunity": trip.opportunity.title,
+            "organisation": trip.opportunity.organisation.name,
+            "starts_on": day(trip.opportunity.starts_on),
+            "cleared_at": day(trip.cleared_at),
+            "emergency_contact": {
+                "name": trip.emergency_name,
+                "relation": trip.emergency_relation,
+                "phone": trip.emergency_phone,
+            },
+            "insurance": {
+                "insurer": trip.insurer,
+                "policy_number": trip.policy_number,
+                "phone": trip.insurance_phone,
+                "expires_on": day(trip.insurance_expires_on),
+            },
+            "checklist": [
+                {
+                    "title": item.title,
+                    "status": item.status,
+                    "due_on": day(item.due_on),
+                    "note": item.note,
+                    "submitted_at": day(item.submitted_at),
+                    "reviewed_at": day(item.reviewed_at),
+                }
+                for item in trip.items
+            ],
+        }
+        for trip in session.scalars(select(Trip).where(Trip.user_id == user.id).order_by(Trip.id))
+    ]
