@@ -42,6 +42,7 @@ def show(trip_id: int):
 
 def _trip_page(trip: Trip, refused: ReviewForm | None = None, refused_id: int | None = None):
     """The trip and its checklist; with a refused review, 422 and the form's errors at its item."""
+    trip = trips.with_checklist(db.session, trip)
     page = render_template(
         "trips/show.html",
         trip=trip,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from matcher.db import utcnow
 from matcher.models import MemberStatus, Opportunity, Team, TeamMember, User
-from matcher.models.departure import DONE, Trip
+from matcher.models.departure import DONE, Trip, TripItem
 from matcher.models.matching import Match, MatchStatus
 from matcher.services.departure import checklists
 from matcher.services.errors import NotFound
@@ -44,6 +44,16 @@ def trip_visible_to(session: Session, user: User, trip_id: int) -> Trip:
     if trip.user_id != user.id and not can_review(session, user, trip):
         raise NotFound(_("There is no such trip."))
     return trip
+
+
+def with_checklist(session: Session, trip: Trip) -> Trip:
+    """The trip with its items and their documents loaded in two statements (the trip page)."""
+    return session.scalars(
+        select(Trip)
+        .where(Trip.id == trip.id)
+        .options(selectinload(Trip.items).selectinload(TripItem.documents))
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def is_cleared(trip: Trip) -> bool:
@@ -137,6 +147,12 @@ def trips_of(session: Session, user: User) -> list[Trip]:
         select(Trip)
         .join(Opportunity, Opportunity.id == Trip.opportunity_id)
         .where(Trip.user_id == user.id)
+        .options(
+            selectinload(Trip.items),
+            selectinload(Trip.match),
+            selectinload(Trip.team_member),
+            selectinload(Trip.opportunity).selectinload(Opportunity.organisation),
+        )
         .order_by(Opportunity.starts_on, Trip.id)
     ).all()
     return [trip for trip in trips if is_live(trip)]
