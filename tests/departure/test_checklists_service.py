@@ -280,3 +280,27 @@ def test_checklist_work_leaves_places_and_matches_alone(users):
         db.session.get(Opportunity, opportunity.id).places_filled,
         db.session.get(Match, match.id).status,
     ) == before
+
+
+def test_rebuilding_a_country_touches_its_upcoming_trips_only(users):
+    kenya_pack(users)
+    student = users.create("student", profession_code="medical-student")
+    upcoming = _trip(users, student, _kenya(users))
+    started = date.today() - timedelta(days=3)
+    begun = _trip(
+        users,
+        users.create("student", profession_code="medical-student"),
+        users.opportunity(
+            country_code="KE", starts_on=started, ends_on=started + timedelta(days=20), deadline=None
+        ),
+    )
+    elsewhere = _trip(users, users.create("student"), users.opportunity(country_code="TZ"))
+    before = {t.id: sorted(_items(t)) for t in (begun, elsewhere)}
+    db.session.add(CountryRule(country_code="KE", position=9, **rule("police-check", lead_days=40)))
+    db.session.commit()
+
+    assert trips.rebuild_for_country(db.session, "KE", date.today()) == 1
+    db.session.commit()
+    assert "country:police-check" in _items(upcoming)
+    assert {t.id: sorted(_items(t)) for t in (begun, elsewhere)} == before
+    assert trips.rebuild_for_country(db.session, "KE", date.today()) == 0

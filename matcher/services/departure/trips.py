@@ -129,16 +129,32 @@ def ensure_trips(session: Session, today: date) -> int:
     for member in members:
         trip_for_member(session, member)
         made += 1
+    countries = session.scalars(
+        select(Opportunity.country_code)
+        .join(Trip, Trip.opportunity_id == Opportunity.id)
+        .where(Opportunity.starts_on >= today)
+        .distinct()
+    ).all()
+    for country_code in sorted(countries):
+        rebuild_for_country(session, country_code, today)
+    return made
+
+
+def rebuild_for_country(session: Session, country_code: str, today: date) -> int:
+    """After a country's rules changed (a pack loaded, a coordinator's edit): bring the checklists
+    of the trips there that have not started in step. Returns how many trips changed."""
+    changed = 0
     upcoming = session.scalars(
         select(Trip)
         .join(Opportunity, Opportunity.id == Trip.opportunity_id)
-        .where(Opportunity.starts_on >= today)
+        .where(Opportunity.country_code == country_code, Opportunity.starts_on >= today)
         .order_by(Trip.id)
     ).all()
     for trip in upcoming:
         if checklists.sync_items(session, trip):
             refresh_clearance(session, trip)
-    return made
+            changed += 1
+    return changed
 
 
 def trips_of(session: Session, user: User) -> list[Trip]:
