@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
-from matcher.models import MemberStatus, Opportunity
+from matcher.models import MemberStatus, Opportunity, OutboxMessage
 from matcher.models.departure import CountryRule, ItemOwner, ItemSource, ItemStatus, Trip, TripItem
 from matcher.models.matching import Match, MatchStatus
 from matcher.services.departure import trips
@@ -304,3 +304,13 @@ def test_rebuilding_a_country_touches_its_upcoming_trips_only(users):
     assert "country:police-check" in _items(upcoming)
     assert {t.id: sorted(_items(t)) for t in (begun, elsewhere)} == before
     assert trips.rebuild_for_country(db.session, "KE", date.today()) == 0
+
+
+def test_the_acceptance_email_links_to_the_checklist(users):
+    student = users.create("student")
+    match = users.match(student, _kenya(users), MatchStatus.PUBLISHED)
+    placements.respond(db.session, student, match.id, True, date.today())
+    db.session.commit()
+    trip = db.session.scalar(select(Trip).where(Trip.match_id == match.id))
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "place_accepted"))
+    assert f"/trips/{trip.id}" in mail.body_text and f"/trips/{trip.id}" in mail.body_html
