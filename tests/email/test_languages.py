@@ -250,6 +250,11 @@ def _everything(users) -> dict:
         "site": SimpleNamespace(name="Hospital Central", city="Maputo"),
         "sender": "Zawadi",
         "message": "Karibu",
+        # Before departure: a checklist item sent back, the acceptance's link to the checklist.
+        "trip": SimpleNamespace(opportunity=opportunity),
+        "item": SimpleNamespace(note="BLS", due_on=REPLY_BY),
+        "title": "BLS",
+        "checklist_link": "http://x.test/trips/1",
     }
 
 
