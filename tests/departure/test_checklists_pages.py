@@ -310,3 +310,9 @@ def test_the_dashboard_and_the_placements_page_link_to_the_trip(client, auth, us
     auth.logout()
     auth.login("student")
     assert "Before you travel" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_hosts_placements_page_links_to_each_travellers_checklist(client, auth, users, trip):
+    auth.login_as(_host(users, trip))
+    page = client.get(f"/opportunities/{trip.opportunity_id}/placements").get_data(as_text=True)
+    assert f'href="/trips/{trip.id}"' in page and "Checklist before the visit" in page

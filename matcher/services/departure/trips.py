@@ -180,12 +180,17 @@ def is_live(trip: Trip) -> bool:
     return trip.team_member is not None and trip.team_member.status in LIVE_MEMBER
 
 
-def trip_ids(session: Session, user: User) -> dict[int, int]:
-    """The trip of each of the user's placements, by match id (the placements page links to them)."""
-    rows = session.execute(
-        select(Trip.match_id, Trip.id).where(Trip.user_id == user.id, Trip.match_id.is_not(None))
-    )
-    return {match_id: trip_id for match_id, trip_id in rows}
+def trip_ids(
+    session: Session, user: User | None = None, opportunity: Opportunity | None = None
+) -> dict[int, int]:
+    """The trip of each placement of the user (or at the opportunity), by match id: the placement
+    pages link to them."""
+    query = select(Trip.match_id, Trip.id).where(Trip.match_id.is_not(None))
+    if user is not None:
+        query = query.where(Trip.user_id == user.id)
+    if opportunity is not None:
+        query = query.where(Trip.opportunity_id == opportunity.id)
+    return {match_id: trip_id for match_id, trip_id in session.execute(query)}
 
 
 def export_of(session: Session, user: User) -> list[dict]:
