@@ -8,7 +8,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from matcher.extensions import db
+from matcher.extensions import db, limiter
 from matcher.models.departure import DONE, ItemOwner, Trip
 from matcher.models.user import APPLICANT_ROLES
 from matcher.services.departure import items, trips
@@ -16,6 +16,7 @@ from matcher.services.departure.checklists import standard_details, standard_tit
 from matcher.translate import gettext as _
 from matcher.trips import bp
 from matcher.trips.forms import ContactsForm, ReviewForm
+from matcher.web import throttle
 from matcher.web.access import role_required
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
@@ -72,8 +73,17 @@ def submit(trip_id: int, item_id: int):
     return redirect(url_for("trips.show", trip_id=trip.id, _anchor=f"item-{item_id}"))
 
 
+# Sending an item back emails the traveller: a reviewer's decisions are limited per hour.
+REVIEW_LIMIT = "120 per hour"
+
+
 @bp.post("/trips/<int:trip_id>/items/<int:item_id>/review")
 @login_required
+@limiter.limit(
+    REVIEW_LIMIT,
+    key_func=lambda: f"trip-review:{current_user.id}",
+    error_message=throttle.worded(REVIEW_LIMIT),
+)
 def review(trip_id: int, item_id: int):
     trip = trips.trip_visible_to(db.session, current_user, trip_id)
     if not trips.can_review(db.session, current_user, trip):

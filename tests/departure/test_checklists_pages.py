@@ -316,3 +316,26 @@ def test_the_hosts_placements_page_links_to_each_travellers_checklist(client, au
     auth.login_as(_host(users, trip))
     page = client.get(f"/opportunities/{trip.opportunity_id}/placements").get_data(as_text=True)
     assert f'href="/trips/{trip.id}"' in page and "Checklist before the visit" in page
+
+
+class TestReviewLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True}
+
+    def test_a_reviewer_who_goes_on_and_on_is_stopped_and_nothing_more_is_sent(
+        self, client, auth, users, trip
+    ):
+        licence = _item(trip, "country:licence")
+        auth.login("coordinator")
+        url = f"/trips/{trip.id}/items/{licence.id}/review"
+        for n in range(60):  # 120 decisions: verified, then sent back, 60 times
+            assert client.post(url, data={"decision": "verify"}).status_code == 302
+            assert client.post(url, data={"decision": "send_back", "note": f"again {n}"}).status_code == 302
+        response = client.post(url, data={"decision": "verify"})
+        assert response.status_code == 429
+        assert _item(trip, "country:licence").status == ItemStatus.TO_DO
+        sent = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template == "trip_item_sent_back")
+        )
+        assert len(sent.all()) == 60
