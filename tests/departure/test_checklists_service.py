@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from matcher.extensions import db
 from matcher.models import MemberStatus, Opportunity, OutboxMessage
@@ -314,3 +314,16 @@ def test_the_acceptance_email_links_to_the_checklist(users):
     trip = db.session.scalar(select(Trip).where(Trip.match_id == match.id))
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "place_accepted"))
     assert f"/trips/{trip.id}" in mail.body_text and f"/trips/{trip.id}" in mail.body_html
+
+
+def test_a_trip_made_meanwhile_by_another_transaction_is_the_one_kept(users):
+    student = users.create("student")
+    opportunity = _kenya(users)
+    match = users.match(student, opportunity, MatchStatus.ACCEPTED)
+    theirs = db.session.execute(
+        insert(Trip).values(user_id=student.id, opportunity_id=opportunity.id, match_id=match.id)
+    ).inserted_primary_key[0]
+    kept = trips._new_trip(db.session, student.id, opportunity, match_id=match.id)
+    db.session.commit()
+    assert kept.id == theirs
+    assert db.session.scalar(select(func.count(Trip.id))) == 1

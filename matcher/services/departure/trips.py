@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from matcher.db import utcnow
@@ -74,9 +75,16 @@ def refresh_clearance(session: Session, trip: Trip) -> None:
 
 
 def _new_trip(session: Session, user_id: int, opportunity: Opportunity, **subject: int) -> Trip:
+    """The trip with its checklist; when another transaction made it meanwhile (the daily job and
+    an acceptance at once), theirs (the unique match or team place decides)."""
     trip = Trip(user_id=user_id, opportunity_id=opportunity.id, **subject)
-    session.add(trip)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(trip)
+            session.flush()
+    except IntegrityError:
+        ((column, value),) = subject.items()
+        return session.scalars(select(Trip).where(getattr(Trip, column) == value)).one()
     checklists.sync_items(session, trip)
     refresh_clearance(session, trip)
     return trip
