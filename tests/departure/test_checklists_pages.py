@@ -339,3 +339,14 @@ class TestReviewLimit:
             select(OutboxMessage).where(OutboxMessage.template == "trip_item_sent_back")
         )
         assert len(sent.all()) == 60
+
+
+def test_deleting_the_account_deletes_its_trips_and_leaves_others(client, auth, users, trip):
+    other = make_trip(users, opportunity=trip.opportunity)
+    auth.login_as(trip.user)
+    response = client.post("/profile/delete", data={"password": users.PASSWORD})
+    assert response.status_code == 302
+    db.session.expire_all()
+    remaining = db.session.scalars(select(Trip.id)).all()
+    assert remaining == [other.id]
+    assert db.session.scalars(select(TripItem.trip_id).distinct()).all() == [other.id]
