@@ -13,6 +13,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import OutboxMessage
 from matcher.models.departure import ItemOwner, ItemStatus, Trip, TripDocument, TripItem
+from tests.departure.checklist_data import offered_member
 from tests.support.trips import item, make_trip
 
 
@@ -350,3 +351,16 @@ def test_deleting_the_account_deletes_its_trips_and_leaves_others(client, auth, 
     remaining = db.session.scalars(select(Trip.id)).all()
     assert remaining == [other.id]
     assert db.session.scalars(select(TripItem.trip_id).distinct()).all() == [other.id]
+
+
+def test_accepting_a_team_place_on_its_page_leads_to_the_checklist(client, auth, users):
+    volunteer = users.create("professional", profession_code="ir-physician")
+    starts = date.today() + timedelta(days=90)
+    visit = users.opportunity(type="teaching_visit", country_code="KE", starts_on=starts)
+    member = offered_member(users, volunteer, visit)
+    auth.login_as(volunteer)
+    assert client.post(f"/teaching/offers/{member.id}/accept").status_code == 303
+    trip = db.session.scalar(select(Trip).where(Trip.team_member_id == member.id))
+    page = client.get(f"/teaching/offers/{member.id}").get_data(as_text=True)
+    assert f'href="/trips/{trip.id}"' in page
+    assert visit.title in client.get("/trips").get_data(as_text=True)

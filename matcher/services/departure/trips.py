@@ -239,3 +239,8 @@ def export_of(session: Session, user: User) -> list[dict]:
         }
         for trip in session.scalars(select(Trip).where(Trip.user_id == user.id).order_by(Trip.id))
     ]
+
+
+def trip_id_of_member(session: Session, member_id: int) -> int | None:
+    """The trip of a team place (the offer page links to it once accepted)."""
+    return session.scalar(select(Trip.id).where(Trip.team_member_id == member_id))
