@@ -364,3 +364,20 @@ def test_accepting_a_team_place_on_its_page_leads_to_the_checklist(client, auth,
     page = client.get(f"/teaching/offers/{member.id}").get_data(as_text=True)
     assert f'href="/trips/{trip.id}"' in page
     assert visit.title in client.get("/trips").get_data(as_text=True)
+
+
+def test_a_cancelled_placements_checklist_is_kept_as_it_was(client, auth, users, trip):
+    trip.match.status = "cancelled"
+    db.session.commit()
+    letter = _item(trip, "host:letter")
+    auth.login_as(_host(users, trip))
+    page = client.get(f"/trips/{trip.id}").get_data(as_text=True)
+    assert "no longer stands" in page and "Check this item" not in page
+    before = _statuses(trip)
+    response = client.post(f"/trips/{trip.id}/items/{letter.id}/review", data={"decision": "verify"})
+    assert response.status_code == 422
+    assert "There is a problem" in response.get_data(as_text=True)
+    assert _statuses(trip) == before
+    auth.logout()
+    auth.login_as(trip.user)
+    assert trip.opportunity.title not in client.get("/trips").get_data(as_text=True)

@@ -19,7 +19,7 @@ from matcher.models import User
 from matcher.models.departure import ItemOwner, ItemStatus, Trip, TripItem
 from matcher.models.notification import Category
 from matcher.services.departure.checklists import standard_title
-from matcher.services.departure.trips import can_review, refresh_clearance, trip_visible_to
+from matcher.services.departure.trips import can_review, is_live, refresh_clearance, trip_visible_to
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
@@ -46,6 +46,8 @@ _TO = {Decision.VERIFY: S.VERIFIED, Decision.NOT_NEEDED: S.NOT_NEEDED, Decision.
 def item_of(session: Session, user: User, trip_id: int, item_id: int) -> tuple[Trip, TripItem]:
     """The trip (visible to `user`, else NotFound) and one of its items, locked for the change."""
     trip = trip_visible_to(session, user, trip_id)
+    if not is_live(trip):
+        raise Conflict(_("This place no longer stands: its checklist is kept as it was."))
     item = session.scalar(
         select(TripItem).where(TripItem.id == item_id, TripItem.trip_id == trip.id).with_for_update()
     )
