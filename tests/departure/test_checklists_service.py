@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from matcher.extensions import db
+from matcher.jobs import registry
 from matcher.models import MemberStatus, Opportunity, OutboxMessage
 from matcher.models.departure import CountryRule, ItemOwner, ItemSource, ItemStatus, Trip, TripItem
 from matcher.models.matching import Match, MatchStatus
@@ -327,3 +328,10 @@ def test_a_trip_made_meanwhile_by_another_transaction_is_the_one_kept(users):
     db.session.commit()
     assert kept.id == theirs
     assert db.session.scalar(select(func.count(Trip.id))) == 1
+
+
+def test_the_daily_job_makes_the_missing_trips(users):
+    match = users.match(users.create("student"), _kenya(users), MatchStatus.ACCEPTED)
+    assert "trips" in registry.PERIODIC
+    registry.trips()
+    assert db.session.scalar(select(Trip.match_id)) == match.id
