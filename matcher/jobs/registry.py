@@ -24,6 +24,7 @@ from matcher.mail.outbox import DELIVER_TASK, EXPAND_TASK
 from matcher.models import BackgroundJob, MatchRound, RoundMode, RunKind, TeamBuild, User
 from matcher.services.departure.documents import purge_after_placements
 from matcher.services.departure.reminders import send_departure_reminders
+from matcher.services.departure.trips import ensure_trips
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
@@ -158,6 +159,11 @@ def purge_documents() -> None:
     _committed(purge_after_placements, date.today(), current_app.config["DOCUMENT_RETENTION_DAYS"])
 
 
+def trips() -> None:
+    """Trips for accepted places that have none yet; checklists brought in step with the rules."""
+    _committed(ensure_trips, date.today())
+
+
 TASKS: dict[str, Callable[..., Any]] = {
     lifecycle.RUN_TASK: run_job,
     DELIVER_TASK: deliver_mail,
@@ -172,4 +178,5 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "expire": (crontab(minute="30", hour="0"), expire),
     "purge_documents": (crontab(minute="20", hour="2"), purge_documents),
     "departure_reminders": (crontab(minute="15", hour="7"), departure_reminders),
+    "trips": (crontab(minute="45", hour="0"), trips),
 }

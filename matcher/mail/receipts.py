@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import url_for
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.mail.outbox import queue_email
 from matcher.models import Application, Opportunity, User
+from matcher.models.departure import Trip
 from matcher.models.matching import Match, MatchStatus
 from matcher.models.notification import Category
 from matcher.translate import lazy_gettext as _l
@@ -56,5 +58,11 @@ def answered(session: Session, match: Match, closed: Sequence[Opportunity] = ())
             "closed": list(closed),
             "link": url_for("placements.mine", _external=True),
             "applications_link": url_for("applications.index", _external=True),
+            "checklist_link": _checklist_link(session, match) if accepted else None,
         },
     )
+
+
+def _checklist_link(session: Session, match: Match) -> str | None:
+    trip_id = session.scalar(select(Trip.id).where(Trip.match_id == match.id))
+    return url_for("trips.show", trip_id=trip_id, _external=True) if trip_id else None

@@ -15,6 +15,7 @@ from matcher.extensions import db
 from matcher.main import bp
 from matcher.models import MAX_APPLICATIONS, Membership, Organisation, Role
 from matcher.services import applications, dashboards, profiles, reading
+from matcher.services.departure.trips import trips_of
 from matcher.services.matching import outcomes
 from matcher.services.search import latest_opportunities
 from matcher.services.standings import standings_of
@@ -62,6 +63,7 @@ def dashboard():
             "max_applications": MAX_APPLICATIONS,
         }
         context["todo"] = dashboards.applicant_todo(db.session, current_user, today, mine, profile)
+        context["trips"] = trips_of(db.session, current_user)
     elif current_user.role_enum == Role.ORG_MEMBER:
         memberships = db.session.scalars(
             select(Membership)

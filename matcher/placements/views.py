@@ -17,6 +17,7 @@ from matcher.placements import bp
 from matcher.placements.calendar import accepted_places, calendar_token, ical, owner_of
 from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import calendars
+from matcher.services.departure.trips import trip_ids
 from matcher.services.matching import outcomes, placements
 from matcher.translate import gettext as _
 from matcher.web.access import can_act_for, role_required
@@ -72,6 +73,7 @@ def _mine_page(feedback_form: FeedbackForm, feedback_for: int | None = None) -> 
         form=feedback_form,  # the page's title says "Error:" when it has errors
         today=date.today(),
         calendar_url=url_for("placements.calendar", token=calendar_token(current_user), _external=True),
+        trip_of=trip_ids(db.session, user=current_user),
     )
     return page, 422 if feedback_form.errors else 200
 
@@ -175,6 +177,7 @@ def _host_page(opportunity: Opportunity, refused: ReasonForm | None = None, refu
         form=refused,  # the page's title says "Error:" when it has errors
         action_form=EmptyForm(),
         today=date.today(),
+        trip_of=trip_ids(db.session, opportunity=opportunity),
     )
     return page, 422 if refused is not None else 200
 

@@ -14,6 +14,7 @@ from matcher.security import hash_password
 from matcher.seed.demo_applicants import seed_applicants
 from matcher.seed.demo_opportunities import seed_opportunities
 from matcher.seed.demo_teaching import seed_teaching
+from matcher.seed.demo_trips import seed_trips
 from matcher.services.departure.rule_packs import load_packs
 
 ORGANISATIONS = [
@@ -88,6 +89,7 @@ def seed(session: Session, password: str) -> list[tuple[str, str]]:
     seed_opportunities(session, date.today())
     seed_applicants(session, password, date.today())
     seed_teaching(session, password, date.today())
+    seed_trips(session, coordinator, date.today())
     return [(email, role.value) for email, _, role, _ in PEOPLE]
 
 

@@ -14,6 +14,7 @@ from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.security import verify_password
 from matcher.services import applications, profiles, volunteers
 from matcher.services.departure import documents as trip_documents
+from matcher.services.departure.trips import export_of as trips_export
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.profile_reads import full_profile
 from matcher.translate import gettext as _
@@ -101,6 +102,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
         ],
         # The proof documents of the user's trips: names and dates; the files are on the trip pages.
         "trip_documents": trip_documents.export_of(session, user),
+        "trips": trips_export(session, user),
     }
 
 

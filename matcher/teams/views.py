@@ -29,6 +29,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.teaching import Site
+from matcher.services.departure.trips import trip_id_of_member
 from matcher.services.teams import builds, decisions, remote, reports, visits
 from matcher.services.teams.inputs import is_volunteer, teaching_professions
 from matcher.teams import bp, words
@@ -367,6 +368,7 @@ def offer(member_id: int):
         review=reports.review(db.session, member.team, with_candidates=False),
         action_form=EmptyForm(),
         today=date.today(),
+        trip_id=trip_id_of_member(db.session, member.id),
     )
 
 

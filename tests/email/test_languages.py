@@ -250,15 +250,17 @@ def _everything(users) -> dict:
         "site": SimpleNamespace(name="Hospital Central", city="Maputo"),
         "sender": "Zawadi",
         "message": "Karibu",
-        # Before departure: a checklist item's reminder.
+        # Before departure: a checklist item's reminder, an item sent back, the acceptance's link.
         "item": SimpleNamespace(
             title="Licence", due_on=REPLY_BY, details="Apply online.", note="Signed copy"
         ),
-        "trip": SimpleNamespace(id=1),
+        "trip": SimpleNamespace(id=1, opportunity=opportunity),
         "traveller": person,
         "for_host": False,
         "to_verify": False,
         "overdue": False,
+        "title": "BLS",
+        "checklist_link": "http://x.test/trips/1",
     }
 
 

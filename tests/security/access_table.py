@@ -301,6 +301,15 @@ TABLE = [
     row("GET",  "/trips/{w.documents.trip.id}/documents/{w.documents.document.id}",   "L A N A N A A"),
     row("POST", "/trips/{w.documents.trip.id}/documents/{w.documents.document.id}/delete",
         "L A N F N F F"),
+    # Trips and their checklists (issue 21): the student's trip to A's placement
+    row("GET",  "/trips",                                                  "L A A F F F F"),
+    row("GET",  "/trips/{w.trips.trip.id}",                                "L A N A N A A"),
+    row("POST", "/trips/{w.trips.trip.id}/items/{w.trips.item.id}/submit", "L A N F N F F"),
+    row("POST", "/trips/{w.trips.trip.id}/items/{w.trips.host_item.id}/review", "L F N A N A A",
+        {"decision": "verify"}),
+    row("GET",  "/trips/{w.trips.trip.id}/contacts",                       "L A N A N A A"),
+    row("POST", "/trips/{w.trips.trip.id}/contacts",                       "L A N F N F F",
+        {"emergency_name": "Grace", "emergency_phone": "+255 22 000 0000"}),
 ]
 # fmt: on
 

@@ -47,6 +47,7 @@ from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.security.world_documents import DocumentsWorld, build_documents_world
 from tests.security.world_teams import TeamsWorld, build_teams_world
+from tests.security.world_trips import TripsWorld, build_trips_world
 from tests.support.factories import UserFactory
 from tests.support.pdf import minimal_pdf
 from tests.support.teaching import make_request, make_site
@@ -94,6 +95,7 @@ class World:
         None  # the student's trip to A's elective, a document (world_documents)
     )
     country_rule: CountryRule | None = None  # Kenya's licence rule (issue 21, the countries' rules)
+    trips: TripsWorld | None = None  # the student's trip to A's placement under way (world_trips)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -308,6 +310,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
     )
     session.add(failed_job)
     teams = build_teams_world(session, org_a, people["trainee"], coordinator)
+    trips = build_trips_world(session, accepted)
     session.commit()
     documents = build_documents_world(session, accepted, cv_files)
     session.commit()
@@ -348,6 +351,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         draft_request=draft_request,
         teams=teams,
         documents=documents,
+        trips=trips,
         cv_files=cv_files,
         country_rule=country_rule,
     )

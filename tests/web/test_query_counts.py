@@ -227,6 +227,35 @@ def _readiness(path: str) -> Callable[[Crowd], str]:
     return build
 
 
+def _trip(suffix: str = "") -> Callable[[Crowd], str]:
+    """The applicant's trip to A's opportunity, with one checklist item per row of the crowd."""
+
+    def path(crowd: Crowd) -> str:
+        trip = db.session.scalar(select(Trip).where(Trip.user_id == crowd.applicant.id))
+        if trip is None:
+            match = Match(
+                run=crowd.earlier_run,
+                status="accepted",
+                applicant_id=crowd.applicant.id,
+                opportunity_id=crowd.opp_a.id,
+            )
+            trip = Trip(user_id=crowd.applicant.id, opportunity_id=crowd.opp_a.id, match=match)
+            db.session.add(trip)
+        for n in range(len(trip.items), crowd.size):
+            trip.items.append(
+                TripItem(
+                    code=f"country:rule-{n + 1:03}",
+                    source="country",
+                    title=f"Rule {n + 1:03}",
+                    due_on=crowd.opp_a.starts_on,
+                )
+            )
+        db.session.commit()
+        return f"/trips/{trip.id}{suffix}"
+
+    return path
+
+
 LAST = "{c.size:03}"  # in the names of the rows the crowd added last
 FILTERS = "region=Africa&type=clinical_elective&level=ms5&language=en&open=1&interest={c.interests[0].slug}"
 
@@ -234,8 +263,8 @@ FILTERS = "region=Africa&type=clinical_elective&level=ms5&language=en&open=1&int
 ENDPOINTS = [
     Endpoint("home", "anonymous", "/", ceiling=3, why=HOME, shows="Organisation " + LAST),
     Endpoint("home-applicant", "applicant", "/", ceiling=4, why=HOME + ", and the person"),
-    Endpoint("dashboard-applicant", "applicant", "/dashboard", ceiling=13,
-             why="the applicant's dashboard, and whether their profession teaches and they volunteer"),
+    Endpoint("dashboard-applicant", "applicant", "/dashboard", ceiling=14,
+             why="the applicant's dashboard, whether their profession teaches, they volunteer, their trips"),
     Endpoint("dashboard-member", "member", "/dashboard"),
     Endpoint("dashboard-coordinator", "coordinator", "/dashboard"),
     Endpoint("healthz", "anonymous", "/healthz"),
@@ -300,6 +329,9 @@ ENDPOINTS = [
     Endpoint("cv-seen-by-host", "member", "/profiles/{c.applicant.id}/cv"),
     # Placements
     Endpoint("placements", "applicant", "/placements", shows="Elsewhere " + LAST),
+    Endpoint("trip", "applicant", _trip(), shows="Rule " + LAST),
+    Endpoint("trip-contacts", "applicant", _trip("/contacts")),
+    Endpoint("my-trips", "applicant", "/trips"),
     Endpoint("calendar", "anonymous", _calendar),
     Endpoint("outcome-letter", "applicant", "/placements/letters/{c.letter.id}",
              ceiling=20, why=SCORING + ", the open opportunities with their countries, interests, languages "

@@ -27,6 +27,7 @@ from matcher.models.matching import (
     MatchEvent,
     MatchStatus,
 )
+from matcher.services.departure.trips import trip_for_match
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.matching.rounds import log_event
 from matcher.services.permissions import can_act_for, is_staff
@@ -124,6 +125,7 @@ def respond(session: Session, applicant: User, match_id: int, accept: bool, toda
     closed: list[Opportunity] = []
     if accept:
         closed = _close_other_applications(session, applicant, match)
+        trip_for_match(session, match)
     else:
         offer_next(session, match)
     receipts.answered(session, match, closed)

@@ -15,6 +15,7 @@ from matcher.db import utcnow
 from matcher.engine.team_input import Misfit
 from matcher.models import MemberStatus, RunKind, Team, TeamMember, TeamStatus, User
 from matcher.models.teams import HOLDING
+from matcher.services.departure.trips import trip_for_member
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.teams import builds, events, inputs, mail, places
@@ -182,6 +183,7 @@ def respond(session: Session, actor: User, member_id: int, accept: bool, today: 
     if accept:
         member.status = MemberStatus.ACCEPTED
         events.record(session, team, actor, "accepted", actor)
+        trip_for_member(session, member)
         mail.roster(session, member)
         return member
     member.status, member.fixed = MemberStatus.DECLINED, False
