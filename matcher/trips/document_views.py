@@ -52,10 +52,8 @@ def document_panel(trip: Trip, item: TripItem, form: DocumentForm | None = None)
     )
 
 
-def trip_page(trip: Trip) -> str | None:
-    """The trip's own page (the checklists' `trips.show`), once that exists."""
-    if "trips.show" not in current_app.view_functions:
-        return None
+def trip_page(trip: Trip) -> str:
+    """The trip's own page, with its checklist."""
     return url_for("trips.show", trip_id=trip.id)
 
 
@@ -75,7 +73,7 @@ def _item_page(trip: Trip, item: TripItem, form: DocumentForm | None = None, sta
 
 def _back_to(trip: Trip, item: TripItem) -> str:
     page = trip_page(trip)
-    if page is not None and request.args.get("from") == "trip":
+    if request.args.get("from") == "trip":
         return f"{page}#item-{item.id}"
     return url_for("trips.item_documents", trip_id=trip.id, item_id=item.id)
 

@@ -427,6 +427,9 @@ NOT_MEASURED = {
     "static": "files from disk, no database",
     "reading.edit": "a form for one link; their list, reading.index, is measured",
     "trips.country_rule_edit": "a form for one rule; the country's list, trips.country, is measured",
+    "trips.document": "one document's row and its file: nothing is listed",
+    "trips.item_documents": "one item's documents, at most five (documents.MAX_DOCUMENTS_PER_ITEM); the trip"
+    " page that lists every item's, trips.show, is measured",
     "i18n.choose": "sets a cookie and redirects, no database",
 }
 

@@ -21,7 +21,7 @@ from matcher import audit, uploads
 from matcher.db import utcnow
 from matcher.models import Opportunity, User
 from matcher.models.departure import DONE, ItemOwner, Trip, TripDocument, TripItem
-from matcher.services import permissions
+from matcher.services.departure.trips import can_review, trip_visible_to
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.translate import gettext as _
 
@@ -29,29 +29,8 @@ DIRECTORY = "trip-documents"  # under UPLOAD_FOLDER, which is outside the web ro
 MAX_DOCUMENTS_PER_ITEM = 5
 
 
-def _trip_for(session: Session, user: User, trip_id: int) -> Trip:
-    """The trip if `user` may see it (the traveller, the host's members, coordinators), else NotFound.
-
-    The same rule as the checklists' `trips.trip_visible_to`, which replaces this at merge.
-    """
-    trip = session.get(Trip, trip_id)
-    if trip is None or not user.is_authenticated:
-        raise NotFound(_("There is no trip here."))
-    if trip.user_id != user.id and not _can_review(session, user, trip):
-        raise NotFound(_("There is no trip here."))
-    return trip
-
-
-def _can_review(session: Session, user: User, trip: Trip) -> bool:
-    """Coordinators, and confirmed members of the host organisation (the trip's opportunity's):
-    someone else's documents are for a confirmed address only."""
-    if permissions.is_staff(user):
-        return True
-    return user.is_verified and permissions.can_act_for(session, user, trip.opportunity.organisation)
-
-
 def item_for(session: Session, user: User, trip_id: int, item_id: int) -> tuple[Trip, TripItem]:
-    trip = _trip_for(session, user, trip_id)
+    trip = trip_visible_to(session, user, trip_id)
     item = session.get(TripItem, item_id)
     if item is None or item.trip_id != trip.id:
         raise NotFound(_("There is no such item on this trip."))
@@ -64,7 +43,7 @@ def may_change(session: Session, user: User, trip: Trip, item: TripItem) -> bool
         return False
     if item.owner == ItemOwner.TRAVELLER:
         return user.id == trip.user_id
-    return _can_review(session, user, trip)
+    return can_review(session, user, trip)
 
 
 def require_change(session: Session, user: User, trip: Trip, item: TripItem) -> None:
@@ -147,7 +126,7 @@ def remove(session: Session, user: User, trip_id: int, document_id: int) -> Trip
 
 def document_for(session: Session, user: User, trip_id: int, document_id: int) -> TripDocument:
     """The document if `user` may see its trip and it belongs to that trip, else NotFound."""
-    trip = _trip_for(session, user, trip_id)
+    trip = trip_visible_to(session, user, trip_id)
     document = session.get(TripDocument, document_id)
     if document is None or document.trip_id != trip.id:
         raise NotFound(_("There is no such document on this trip."))

@@ -229,7 +229,16 @@ def load_packs(session: Session, directory: Path = PACKS) -> LoadReport:
         _load_rules(session, pack, report)
         report.loaded.append(pack.country)
     session.flush()
+    _rebuild_checklists(session, report.loaded)
     return report
+
+
+def _rebuild_checklists(session: Session, countries: list[str]) -> None:
+    """The checklists of upcoming trips to these countries, brought in step with their new rules."""
+    from matcher.services.departure.trips import rebuild_for_country  # trips reads the rules
+
+    for code in countries:
+        rebuild_for_country(session, code, date.today())
 
 
 def _load_rules(session: Session, pack: Pack, report: LoadReport) -> None:

@@ -250,6 +250,7 @@ def add_rule(session: Session, actor: User, country_code: str, data: RuleData) -
     except IntegrityError as error:
         raise Conflict(_("This country has a rule with this code already."), field="code") from error
     audit.on_commit(session, "country_rule_added", actor, country=code, code=rule.code, title=rule.title)
+    _rebuild_checklists(session, code)
     return rule
 
 
@@ -284,6 +285,7 @@ def update_rule(
     audit.on_commit(
         session, "country_rule_edited", actor, country=rule.country_code, code=rule.code, changed=str(changed)
     )
+    _rebuild_checklists(session, rule.country_code)
     return rule
 
 
@@ -291,11 +293,19 @@ def remove_rule(session: Session, actor: User, country_code: str, rule_id: int) 
     """Removes the rule (checklists made from it keep their items); returns its title."""
     _require_coordinator(actor)
     rule = _rule(session, country_code, rule_id)
-    title, code = rule.title, rule.code
+    title, code, where = rule.title, rule.code, rule.country_code
     session.delete(rule)
     session.flush()
     audit.on_commit(session, "country_rule_removed", actor, country=country_code, code=code, title=title)
+    _rebuild_checklists(session, where)
     return title
+
+
+def _rebuild_checklists(session: Session, country_code: str) -> None:
+    """The checklists of upcoming trips to the country, brought in step with its rules."""
+    from matcher.services.departure.trips import rebuild_for_country  # trips reads the rules
+
+    rebuild_for_country(session, country_code, date.today())
 
 
 def countries_without_rules(session: Session) -> list[Country]:
