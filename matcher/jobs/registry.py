@@ -15,6 +15,7 @@ from flask import current_app, url_for
 from huey import crontab
 from sqlalchemy.orm import Session
 
+from matcher.advisories.importing import import_configured
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.jobs import lifecycle, words
@@ -146,6 +147,11 @@ def expire() -> None:
     _committed(expire_overdue, date.today())
 
 
+def advisories() -> None:
+    """Import the configured travel advisory sources (ADVISORY_SOURCES), each in its own transaction."""
+    import_configured(db.session, date.today())
+
+
 TASKS: dict[str, Callable[..., Any]] = {
     lifecycle.RUN_TASK: run_job,
     DELIVER_TASK: deliver_mail,
@@ -153,9 +159,11 @@ TASKS: dict[str, Callable[..., Any]] = {
 }
 
 # Times are UTC. What cron ran before: digests every 15 minutes, reminders at 07:00, expiry at 00:30.
+# Travel advisories every 6 hours (nothing to do unless ADVISORY_SOURCES is set).
 PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "sweep": (crontab(), sweep),
     "digests": (crontab(minute="*/15"), digests),
     "reminders": (crontab(minute="0", hour="7"), reminders),
     "expire": (crontab(minute="30", hour="0"), expire),
+    "advisories": (crontab(minute="15", hour="*/6"), advisories),
 }

@@ -1,3 +1,73 @@
-"""Routes of the trips blueprint (issue 21): to be written."""
+"""Travel advisories: the coordinators' page of levels, held trips and flagged opportunities, and
+the re-approval of a held trip with a reason. Also the template helpers of the level snippets."""
 
-from matcher.trips import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from matcher.extensions import db
+from matcher.models import Role
+from matcher.models.departure import Trip
+from matcher.services.departure import advisories as service
+from matcher.services.departure.advisory_levels import (
+    CountryAdvice,
+    advice_by_country,
+    advice_for,
+    source_label,
+)
+from matcher.translate import gettext as _
+from matcher.trips import bp
+from matcher.trips.advisory_forms import ReleaseForm
+from matcher.web.access import role_required
+from matcher.web.usecase import attempt, render_form
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.app_template_global("country_advice")
+def country_advice(country_code: str) -> CountryAdvice:
+    return advice_for(db.session, country_code)
+
+
+@bp.app_template_filter("advisory_source")
+def advisory_source(source: str) -> str:
+    return source_label(source)
+
+
+@bp.get("/coordination/advisories")
+@role_required(*STAFF)
+def advisories():
+    today = date.today()
+    countries = sorted(
+        advice_by_country(db.session).values(), key=lambda a: (-(a.level or 0), a.country_code)
+    )
+    flagged = {
+        a.country_code: service.flagged_opportunities(db.session, a.country_code, today)
+        for a in countries
+        if a.holds
+    }
+    return render_template(
+        "advisories/coordination.html",
+        countries=countries,
+        held=service.held_trips(db.session),
+        flagged=flagged,
+        form=ReleaseForm(formdata=None),
+    )
+
+
+@bp.route("/trips/<int:trip_id>/release", methods=["GET", "POST"])
+@role_required(*STAFF)
+def release(trip_id: int):
+    trip = db.session.get(Trip, trip_id) or abort(404)
+    form = ReleaseForm()
+    if form.validate_on_submit():
+        done = attempt(service.release, db.session, current_user, trip.id, form.reason.data or "", form=form)
+        if done.ok:
+            flash(
+                _("The trip of %(name)s may go ahead; they have been told.", name=trip.user.name), "success"
+            )
+            return redirect(url_for("trips.advisories"))
+    return render_form("advisories/release.html", form, trip=trip)
