@@ -42,6 +42,7 @@ from matcher.models import (
     ReadingLink,
     User,
 )
+from matcher.models.departure import Trip
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.security.world_teams import TeamsWorld, build_teams_world
@@ -88,6 +89,7 @@ class World:
     open_request: TeachingRequest  # A's, open to everyone
     draft_request: TeachingRequest  # A's, a draft
     teams: TeamsWorld | None = None  # organisation A's teaching visits and a team (world_teams)
+    held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -275,6 +277,14 @@ def build_world(app: Flask, users: UserFactory) -> World:
         [published_round, run, match, open_round, open_run, proposed, ready_round, ready_run, ready]
     )
     session.add_all([earlier_round, earlier_run, completed, accepted, dead_mail])
+    traveller = users.create("student", name="Held traveller")
+    held_match = Match(
+        run=earlier_run, status="accepted", applicant_id=traveller.id, opportunity_id=opp_past.id
+    )
+    held_trip = Trip(
+        user_id=traveller.id, opportunity_id=opp_past.id, match=held_match, hold_level=3, hold_since=utcnow()
+    )
+    session.add(held_trip)
     letter = OutcomeLetter(
         run=earlier_run,
         applicant_id=people["trainee"].id,
@@ -338,6 +348,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         open_request=open_request,
         draft_request=draft_request,
         teams=teams,
+        held_trip=held_trip,
         cv_files=cv_files,
     )
 
