@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models import Role
 from matcher.models.departure import Trip
@@ -15,7 +16,6 @@ from matcher.services.departure import advisories as service
 from matcher.services.departure.advisory_levels import (
     CountryAdvice,
     advice_by_country,
-    advice_for,
     source_label,
 )
 from matcher.translate import gettext as _
@@ -29,7 +29,11 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 @bp.app_template_global("country_advice")
 def country_advice(country_code: str) -> CountryAdvice:
-    return advice_for(db.session, country_code)
+    """A country's advice for a page: every country's is read once per request (one statement,
+    however many placements the page lists)."""
+    if "country_advice" not in g:
+        g.country_advice = advice_by_country(db.session)
+    return g.country_advice.get(country_code) or CountryAdvice(country_code, (), utcnow())
 
 
 @bp.app_template_filter("advisory_source")
@@ -44,16 +48,12 @@ def advisories():
     countries = sorted(
         advice_by_country(db.session).values(), key=lambda a: (-(a.level or 0), a.country_code)
     )
-    flagged = {
-        a.country_code: service.flagged_opportunities(db.session, a.country_code, today)
-        for a in countries
-        if a.holds
-    }
+    holding = [a.country_code for a in countries if a.holds]
     return render_template(
         "advisories/coordination.html",
         countries=countries,
         held=service.held_trips(db.session),
-        flagged=flagged,
+        flagged=service.flagged_opportunities(db.session, holding, today),
         form=ReleaseForm(formdata=None),
     )
 

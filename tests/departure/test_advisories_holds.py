@@ -4,6 +4,8 @@ server); the same level imported again tells no one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -60,7 +62,7 @@ def test_a_rise_to_level_3_holds_exactly_the_upcoming_trips_there_and_mails_each
         "cancelled placement": None,
     }
     assert [t.id for t in held_trips(db.session)] == [t.id for t in scene.held.values()]
-    assert flagged_opportunities(db.session, "KE", __import__("datetime").date.today()) == [scene.published]
+    assert flagged_opportunities(db.session, ["KE"], date.today()) == [scene.published]
 
     deliver_due(db.session)
     by_person: dict[str, list] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from matcher import audit
 from matcher.advisories.records import AdvisoryRecord, FeedError, ParsedFeed
@@ -121,9 +121,9 @@ def _store(
     return advisory
 
 
-def _upcoming(code: str, today: date):
+def _upcoming(codes: list[str], today: date):
     return (
-        Opportunity.country_code == code,
+        Opportunity.country_code.in_(codes),
         Opportunity.starts_on >= today,
         Opportunity.starts_on <= today + timedelta(days=HORIZON_DAYS),
     )
@@ -138,7 +138,7 @@ def trips_to_hold(session: Session, code: str, today: date) -> list[Trip]:
             .outerjoin(Match, Trip.match_id == Match.id)
             .outerjoin(TeamMember, Trip.team_member_id == TeamMember.id)
             .where(
-                *_upcoming(code, today),
+                *_upcoming([code], today),
                 or_(Match.status == MatchStatus.ACCEPTED, TeamMember.status == MemberStatus.ACCEPTED),
             )
             .order_by(Opportunity.starts_on, Trip.id)
@@ -146,14 +146,17 @@ def trips_to_hold(session: Session, code: str, today: date) -> list[Trip]:
     )
 
 
-def flagged_opportunities(session: Session, code: str, today: date) -> list[Opportunity]:
-    """Published opportunities (or ones with places offered) in the country in the next 180 days:
-    no trip yet to hold, so coordinators see them flagged."""
+def flagged_opportunities(session: Session, codes: list[str], today: date) -> list[Opportunity]:
+    """Published opportunities (or ones with places offered) in those countries in the next 180
+    days: no trip yet to hold, so coordinators see them flagged."""
+    if not codes:
+        return []
     offered = exists().where(Match.opportunity_id == Opportunity.id, Match.status == MatchStatus.PUBLISHED)
     return list(
         session.scalars(
             select(Opportunity)
-            .where(*_upcoming(code, today), or_(Opportunity.status == OpportunityStatus.PUBLISHED, offered))
+            .options(joinedload(Opportunity.country))
+            .where(*_upcoming(codes, today), or_(Opportunity.status == OpportunityStatus.PUBLISHED, offered))
             .order_by(Opportunity.starts_on, Opportunity.id)
         )
     )
@@ -172,7 +175,7 @@ def hold_country(session: Session, code: str, level: int, advisory: TravelAdviso
     """Hold the country's upcoming trips and tell each traveller, the hosts and the coordinators
     (essential mail); returns how many trips were put on hold."""
     held = [trip for trip in trips_to_hold(session, code, today) if _hold(trip, level, advisory)]
-    opportunities = flagged_opportunities(session, code, today)
+    opportunities = flagged_opportunities(session, [code], today)
     audit.on_commit(
         session,
         "advisory_hold",
@@ -223,6 +226,7 @@ def held_trips(session: Session) -> list[Trip]:
         session.scalars(
             select(Trip)
             .join(Opportunity, Trip.opportunity_id == Opportunity.id)
+            .options(joinedload(Trip.user), joinedload(Trip.opportunity).joinedload(Opportunity.country))
             .where(Trip.hold_level.is_not(None), Trip.released_at.is_(None))
             .order_by(Opportunity.starts_on, Trip.id)
         )

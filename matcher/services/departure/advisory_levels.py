@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from matcher.db import utcnow
 from matcher.models import Country
@@ -116,8 +116,12 @@ def _current(rows: Iterable[TravelAdvisory]) -> dict[str, list[TravelAdvisory]]:
 
 
 def _newest_first(codes: Iterable[str] | None):
-    stmt = select(TravelAdvisory).order_by(
-        TravelAdvisory.issued_on.desc(), TravelAdvisory.imported_at.desc(), TravelAdvisory.id.desc()
+    stmt = (
+        select(TravelAdvisory)
+        .options(joinedload(TravelAdvisory.country))
+        .order_by(
+            TravelAdvisory.issued_on.desc(), TravelAdvisory.imported_at.desc(), TravelAdvisory.id.desc()
+        )
     )
     if codes is not None:
         stmt = stmt.where(TravelAdvisory.country_code.in_(list(codes)))
