@@ -23,15 +23,15 @@ def read_source(source: str) -> bytes:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310
                 data = response.read(MAX_BYTES + 1)
         except OSError as error:
-            raise FeedError(f"Could not fetch {source}: {error}.") from None
+            raise FeedError(f"Could not fetch {source}: {error}.") from None  # i18n: ignore
     else:
         path = Path(source)
         if not path.is_file():
-            raise FeedError(f"No such file: {source}.")
+            raise FeedError(f"No such file: {source}.")  # i18n: ignore
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise FeedError(f"{source} is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise FeedError(f"{source} is larger than {MAX_BYTES // (1024 * 1024)} MB.")  # i18n: ignore
     return data
 
 
@@ -39,7 +39,7 @@ def _text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FeedError("The file is not UTF-8 text.") from None
+        raise FeedError("The file is not UTF-8 text.") from None  # i18n: ignore
 
 
 def detect(data: bytes) -> AdvisorySource:
@@ -52,7 +52,7 @@ def detect(data: bytes) -> AdvisorySource:
     try:
         parsed = json.loads(text)
     except ValueError:
-        raise FeedError("Unknown format: neither our CSV, JSON nor an RSS feed.") from None
+        raise FeedError("Unknown format: neither our CSV, JSON nor an RSS feed.") from None  # i18n: ignore
     if us_state.looks_like_json(parsed):
         return AdvisorySource.US_STATE
     if uk_fcdo.looks_like(parsed):
@@ -71,5 +71,5 @@ def parse(data: bytes, source_format: str | None = None) -> ParsedFeed:
     try:
         parsed = json.loads(text)
     except ValueError as error:
-        raise FeedError(f"Not valid JSON: {error}.") from None
+        raise FeedError(f"Not valid JSON: {error}.") from None  # i18n: ignore
     return us_state.parse_json(parsed) if kind == AdvisorySource.US_STATE else uk_fcdo.parse_json(parsed)

