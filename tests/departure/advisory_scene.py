@@ -35,6 +35,7 @@ class Scene:
     held: dict[str, Trip] = field(default_factory=dict)  # what a rise in Kenya must hold
     spared: dict[str, Trip] = field(default_factory=dict)  # what it must leave alone
     published: Opportunity | None = None  # a published Kenyan opportunity with no trip
+    offered: Opportunity | None = None  # a closed one with a place offered (a published match), no trip
     elsewhere: Opportunity | None = None  # a published one too late (200 days on)
 
 
@@ -93,4 +94,9 @@ def kenya_scene(users: UserFactory) -> Scene:
     scene.spared["cancelled placement"] = cancelled
     scene.published = _opportunity(users, organisation, "KE", 90, title="Published Kenyan elective")
     scene.elsewhere = _opportunity(users, organisation, "KE", 200, title="Late Kenyan elective")
+    scene.offered = _opportunity(
+        users, organisation, "KE", 120, title="Offered Kenyan elective", status="closed"
+    )
+    users.match(users.create("student", name="Fay Offered"), scene.offered, MatchStatus.PUBLISHED)
+    _opportunity(users, organisation, "KE", 100, title="Closed Kenyan elective", status="closed")
     return scene

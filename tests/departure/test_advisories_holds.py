@@ -62,7 +62,7 @@ def test_a_rise_to_level_3_holds_exactly_the_upcoming_trips_there_and_mails_each
         "cancelled placement": None,
     }
     assert [t.id for t in held_trips(db.session)] == [t.id for t in scene.held.values()]
-    assert flagged_opportunities(db.session, ["KE"], date.today()) == [scene.published]
+    assert flagged_opportunities(db.session, ["KE"], date.today()) == [scene.published, scene.offered]
 
     deliver_due(db.session)
     by_person: dict[str, list] = {}
@@ -81,7 +81,8 @@ def test_a_rise_to_level_3_holds_exactly_the_upcoming_trips_there_and_mails_each
         text = by_person[staff.email][0].text
         assert "Ada Soon" in text and "Tia Teacher" in text
         assert "Ben Later" not in text and "Dee Elsewhere" not in text and "Eve Cancelled" not in text
-        assert "Published Kenyan elective" in text and "Late Kenyan elective" not in text
+        assert "Published Kenyan elective" in text and "Offered Kenyan elective" in text
+        assert "Late Kenyan elective" not in text and "Closed Kenyan elective" not in text
     assert "/coordination/advisories" in by_person[scene.coordinator.email][0].text
     assert "/coordination/advisories" not in by_person[scene.host.email][0].text
 

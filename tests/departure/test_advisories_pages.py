@@ -46,7 +46,7 @@ def test_a_rise_is_audited_with_the_trips_it_held(app, users, audit_file):
     (entry,) = [e for e in audit_entries(audit_file, "advisory_hold") if e["details"]["country"] == "KE"]
     assert entry["details"]["level"] == 3
     assert sorted(entry["details"]["trips"]) == sorted(t.id for t in scene.held.values())
-    assert entry["details"]["opportunities"] == [scene.published.id]
+    assert entry["details"]["opportunities"] == [scene.published.id, scene.offered.id]
 
 
 def test_re_approval_needs_a_reason_then_releases_the_trip_audited_and_tells_the_traveller(
