@@ -158,3 +158,11 @@ def test_the_travellers_placements_page_shows_the_level(client, auth, held):
     auth.login_as(trip.user)
     body = client.get("/placements").get_data(as_text=True)
     assert "Travel advice: level 3 of 4" in body
+
+
+def test_a_team_members_place_page_shows_the_level(client, auth, held):
+    trip = held.held["team place in 150 days"]
+    auth.login_as(trip.user)
+    page = client.get(f"/teaching/offers/{trip.team_member_id}")
+    assert page.status_code == 200
+    assert "Travel advice: level 3 of 4" in page.get_data(as_text=True)
