@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from matcher import audit
@@ -27,7 +27,7 @@ from matcher.services.departure.advisory_levels import (
     country_names,
     fold,
 )
-from matcher.services.errors import DomainError, NotFound, PermissionDenied
+from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff
 from matcher.translate import gettext as _
 
@@ -162,19 +162,35 @@ def flagged_opportunities(session: Session, codes: list[str], today: date) -> li
     )
 
 
-def _hold(trip: Trip, level: int, advisory: TravelAdvisory) -> bool:
-    """Put the trip on hold at `level`; False when it already is at that level or higher."""
-    if trip.on_hold and (trip.hold_level or 0) >= level:
-        return False
-    trip.hold_level, trip.hold_since, trip.hold_advisory_id = level, utcnow(), advisory.id
-    trip.released_at, trip.released_by_id, trip.release_reason = None, None, ""
-    return True
+def _hold(session: Session, trip: Trip, level: int, advisory: TravelAdvisory) -> bool:
+    """Put the trip on hold at `level`; False when it already is at that level or higher.
+
+    One conditional UPDATE: of two imports at once, the second waits for the first's row lock and
+    then finds the trip held, so nobody is told twice."""
+    if trip.id is None:
+        session.flush()
+    held_already = and_(Trip.hold_level >= level, Trip.released_at.is_(None))
+    result = session.execute(
+        update(Trip)
+        .where(Trip.id == trip.id, or_(Trip.hold_level.is_(None), ~held_already))
+        .values(
+            hold_level=level,
+            hold_since=utcnow(),
+            hold_advisory_id=advisory.id,
+            released_at=None,
+            released_by_id=None,
+            release_reason="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(trip)
+    return result.rowcount == 1
 
 
 def hold_country(session: Session, code: str, level: int, advisory: TravelAdvisory, today: date) -> int:
     """Hold the country's upcoming trips and tell each traveller, the hosts and the coordinators
     (essential mail); returns how many trips were put on hold."""
-    held = [trip for trip in trips_to_hold(session, code, today) if _hold(trip, level, advisory)]
+    held = [trip for trip in trips_to_hold(session, code, today) if _hold(session, trip, level, advisory)]
     opportunities = flagged_opportunities(session, [code], today)
     audit.on_commit(
         session,
@@ -197,7 +213,7 @@ def hold_if_advised(session: Session, trip: Trip, today: date) -> bool:
     starts = trip.opportunity.starts_on
     if advice.top is None or not advice.holds or not today <= starts <= today + timedelta(days=HORIZON_DAYS):
         return False
-    return _hold(trip, advice.level or HOLD_FROM, advice.top)
+    return _hold(session, trip, advice.level or HOLD_FROM, advice.top)
 
 
 def release(session: Session, actor: User, trip_id: int, reason: str) -> Trip:
@@ -212,9 +228,16 @@ def release(session: Session, actor: User, trip_id: int, reason: str) -> Trip:
         raise DomainError(_("Give the reason the trip may go ahead."), field="reason")
     if len(reason) > MAX_REASON:
         raise DomainError(_("Keep the reason under %(num)d characters.", num=MAX_REASON), field="reason")
-    if not trip.on_hold:
-        raise DomainError(_("This trip is not on hold."))
-    trip.released_at, trip.released_by_id, trip.release_reason = utcnow(), actor.id, reason
+    # Conditional: of two coordinators re-approving at once, one does (and the traveller is told once).
+    result = session.execute(
+        update(Trip)
+        .where(Trip.id == trip.id, Trip.hold_level.is_not(None), Trip.released_at.is_(None))
+        .values(released_at=utcnow(), released_by_id=actor.id, release_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(trip)
+    if result.rowcount != 1:
+        raise Conflict(_("This trip is not on hold."))
     audit.on_commit(session, "advisory_release", actor, trip_id=trip.id, level=trip.hold_level, reason=reason)
     mail.tell_release(session, trip)
     return trip
