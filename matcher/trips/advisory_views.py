@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matcher.db import utcnow
@@ -44,25 +44,37 @@ def advisory_source(source: str) -> str:
 @bp.get("/coordination/advisories")
 @role_required(*STAFF)
 def advisories():
+    return _advisories_page()
+
+
+def _advisories_page(refused: ReleaseForm | None = None, refused_id: int | None = None):
+    """The levels, held trips and flagged opportunities; with a refused re-approval, 422 and its
+    reason at that trip's row."""
     today = date.today()
     countries = sorted(
         advice_by_country(db.session).values(), key=lambda a: (-(a.level or 0), a.country_code)
     )
     holding = [a.country_code for a in countries if a.holds]
-    return render_template(
+    page = render_template(
         "advisories/coordination.html",
         countries=countries,
         held=service.held_trips(db.session),
         flagged=service.flagged_opportunities(db.session, holding, today),
-        form=ReleaseForm(formdata=None),
+        release_form=ReleaseForm(formdata=None),
+        refused=refused,
+        refused_id=refused_id,
+        form=refused,  # the page's title says "Error:" when it has errors
     )
+    return page, 422 if refused is not None else 200
 
 
 @bp.route("/trips/<int:trip_id>/release", methods=["GET", "POST"])
 @role_required(*STAFF)
 def release(trip_id: int):
+    """The re-approval's own page; the list's rows post here too (`from=list`), and come back to it."""
     trip = db.session.get(Trip, trip_id) or abort(404)
     form = ReleaseForm()
+    from_list = request.form.get("from") == "list"
     if form.validate_on_submit():
         done = attempt(service.release, db.session, current_user, trip.id, form.reason.data or "", form=form)
         if done.ok:
@@ -70,4 +82,6 @@ def release(trip_id: int):
                 _("The trip of %(name)s may go ahead; they have been told.", name=trip.user.name), "success"
             )
             return redirect(url_for("trips.advisories"))
+    if from_list and form.errors:
+        return _advisories_page(form, trip.id)
     return render_form("advisories/release.html", form, trip=trip)

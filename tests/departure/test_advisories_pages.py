@@ -166,3 +166,23 @@ def test_a_team_members_place_page_shows_the_level(client, auth, held):
     page = client.get(f"/teaching/offers/{trip.team_member_id}")
     assert page.status_code == 200
     assert "Travel advice: level 3 of 4" in page.get_data(as_text=True)
+
+
+def test_re_approval_from_the_list_comes_back_to_it_with_the_error_at_that_row(
+    client, auth, held, audit_file
+):
+    ada, tia = held.held["placement in 60 days"], held.held["team place in 150 days"]
+    auth.login_as(held.coordinator)
+    refused = client.post(f"/trips/{ada.id}/release", data={"reason": "", "from": "list"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "<h1>Travel advisories</h1>" in body
+    assert f'id="reason-{ada.id}-error"' in body and f'id="reason-{tia.id}-error"' not in body
+    assert body.count("Give the reason the trip may go ahead.") == 2  # the summary and the field
+    db.session.expire_all()
+    assert db.session.get(Trip, ada.id).on_hold and audit_entries(audit_file, "advisory_release") == []
+
+    done = client.post(f"/trips/{tia.id}/release", data={"reason": "Visit moved to Mombasa.", "from": "list"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/coordination/advisories")
+    db.session.expire_all()
+    assert not db.session.get(Trip, tia.id).on_hold and db.session.get(Trip, ada.id).on_hold
+    assert [e["details"]["trip_id"] for e in audit_entries(audit_file, "advisory_release")] == [tia.id]

@@ -47,14 +47,17 @@ def _state(browser, live_server, email: str) -> dict[str, Any]:
 
 def test_a_coordinator_re_approves_a_held_trip_with_a_reason(browser, live_server, people, scene):
     coordinator = people("coordinator", storage_state=_state(browser, live_server, scene["coordinator"]))
-    coordinator.goto("/coordination/advisories")
-    assert "Ada Soon" in coordinator.text("main")
-    coordinator.click(coordinator.link("Re-approve Ada Soon"))
+    coordinator.goto(f"/trips/{scene['trip_id']}/release")
     assert coordinator.heading == "Re-approve the trip of Ada Soon"
     coordinator.click(coordinator.button("Re-approve the trip"), expect_status=422)
     assert "Give the reason the trip may go ahead." in coordinator.text(".error-summary")
-    coordinator.page.get_by_label("Why the trip may go ahead").fill("The school agreed; Nairobi is calm.")
-    coordinator.click(coordinator.button("Re-approve the trip"))
+    coordinator.goto("/coordination/advisories")
+    coordinator.click(coordinator.button("Re-approve Ada Soon"), expect_status=422)
+    assert "Give the reason the trip may go ahead." in coordinator.text(".error-summary")
+    coordinator.page.get_by_label("Why the trip of Ada Soon may go ahead").fill(
+        "The school agreed; Nairobi is calm."
+    )
+    coordinator.click(coordinator.button("Re-approve Ada Soon"))
     assert "The trip of Ada Soon may go ahead" in coordinator.flashes
     held = coordinator.text("main").split("Trips on hold")[1].split("Published opportunities")[0]
     assert "Ada Soon" not in held and "Tia Teacher" in held
@@ -75,3 +78,11 @@ def test_the_traveller_sees_the_level_and_a_stale_one_on_a_phone(browser, live_s
     main = traveller.text("main")
     assert "Travel advice: level 3 of 4" in main and "stale" in main
     assert traveller.page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_the_coordinators_list_fits_a_phone(browser, live_server, people, scene):
+    state = _state(browser, live_server, scene["coordinator"])
+    coordinator = people("coordinator-phone", width=WIDTH, height=740, storage_state=state)
+    coordinator.goto("/coordination/advisories")
+    assert "Tia Teacher" in coordinator.text("main")
+    assert coordinator.page.evaluate("document.documentElement.scrollWidth") <= WIDTH
