@@ -67,3 +67,9 @@ def parse_level(value: object, where: str) -> int:
     if level not in LEVELS:
         raise FeedError(f"{where}: the level {level} is not from 1 to 4.")  # i18n: ignore
     return level
+
+
+def web_address(value: object) -> str:
+    """The feed's link if it is an http(s) address (shown as a link: never javascript: or data:)."""
+    text = str(value or "").strip()
+    return text[:500] if text.lower().startswith(("https://", "http://")) else ""

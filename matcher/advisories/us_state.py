@@ -16,7 +16,7 @@ from typing import Any
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from matcher.advisories.records import AdvisoryRecord, FeedError, ParsedFeed, parse_date
+from matcher.advisories.records import AdvisoryRecord, FeedError, ParsedFeed, parse_date, web_address
 from matcher.models.departure import AdvisorySource
 
 _TITLE = re.compile(r"^\s*(?P<country>.+?)\s+[-–—]\s+Level\s+(?P<level>[1-4])\b", re.IGNORECASE)
@@ -71,7 +71,7 @@ def parse_rss(data: bytes) -> ParsedFeed:
             levels,
             _rss_date(published, where),
             _plain(item.findtext("description") or ""),
-            (item.findtext("link") or "").strip()[:500],
+            web_address(item.findtext("link")),
         )
         if record is None:
             feed.skipped.append(f"{where}: no “Country - Level N” title.")
@@ -94,7 +94,7 @@ def parse_json(data: Any) -> ParsedFeed:
             [],
             parse_date(entry.get("Updated") or entry.get("Published"), where),
             _plain(str(entry.get("Summary") or "")),
-            str(entry.get("Link") or "").strip()[:500],
+            web_address(entry.get("Link")),
         )
         if record is None:
             feed.skipped.append(f"{where}: no “Country - Level N” title.")

@@ -132,3 +132,11 @@ def test_a_forced_format_that_does_not_fit_is_refused():
 def test_read_source_refuses_a_missing_file(tmp_path):
     with pytest.raises(FeedError, match="No such file"):
         feeds.read_source(str(tmp_path / "nothing.csv"))
+
+
+def test_a_feeds_link_is_kept_only_when_it_is_a_web_address():
+    feed = feeds.parse(
+        b'[{"Title": "Kenya - Level 2: Caution", "Updated": "2026-05-01", "Link": "javascript:alert(1)"},'
+        b' {"Title": "Ghana - Level 1: Normal", "Updated": "2026-05-01", "Link": "https://travel.state.gov/gh"}]'
+    )
+    assert [r.url for r in feed.records] == ["", "https://travel.state.gov/gh"]

@@ -97,6 +97,11 @@ class CountryAdvice:
         return any(is_stale(a, self.now) for a in self.advisories)
 
     @property
+    def checked_at(self) -> datetime | None:
+        """When the least recently confirmed source was last imported."""
+        return min((a.imported_at for a in self.advisories), default=None)
+
+    @property
     def holds(self) -> bool:
         return (self.level or 0) >= HOLD_FROM
 
