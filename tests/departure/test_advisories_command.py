@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.jobs import registry
+from matcher.jobs.queue import queue_of
 from matcher.models.departure import TravelAdvisory, Trip
 from tests.departure.advisory_scene import FIXTURES, kenya_scene
 
@@ -97,3 +98,9 @@ def test_no_sources_by_default_imports_nothing(app):
     with app.test_request_context():
         registry.advisories()
     assert db.session.scalar(select(func.count()).select_from(TravelAdvisory)) == 0
+
+
+def test_the_task_queue_runs_the_periodic_import_in_a_context_of_its_own(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ADVISORY_SOURCES", [str(FIXTURES / "us_state.json")])
+    queue_of(app).call("advisories")
+    assert advisories() == [("GH", "us-state", 1), ("UG", "us-state", 3)]

@@ -9,12 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from matcher.advisories.records import FeedError
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due
 from matcher.models import NotificationPreference
 from matcher.models.departure import TravelAdvisory, Trip
 from matcher.models.notification import Category, Frequency
-from matcher.services.departure.advisories import flagged_opportunities, held_trips
+from matcher.services.departure.advisories import flagged_opportunities, held_trips, release
 from tests.departure.advisory_scene import import_fixture, kenya_scene
 
 
@@ -109,8 +110,6 @@ def test_an_older_level_from_another_source_does_not_lower_or_raise_anything(app
 
 
 def test_a_rise_from_3_to_4_holds_again_a_trip_that_was_re_approved(app, users, smtp_sink):
-    from matcher.services.departure.advisories import release
-
     scene = kenya_scene(users)
     import_fixture(app, "us_state.rss.xml")
     ada = scene.held["placement in 60 days"]
@@ -126,8 +125,6 @@ def test_a_rise_from_3_to_4_holds_again_a_trip_that_was_re_approved(app, users, 
 
 @pytest.mark.parametrize("name", ["bad_level.csv", "bad_country.json", "broken.rss.xml"])
 def test_a_refused_file_imports_nothing_and_holds_nothing(app, users, name, smtp_sink):
-    from matcher.advisories.records import FeedError
-
     scene = kenya_scene(users)
     with pytest.raises(FeedError):
         import_fixture(app, name)
