@@ -7,16 +7,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import url_for
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
+from matcher.formatting import country_label
 from matcher.mail.outbox import queue_email
 from matcher.mail.people import coordinators
-from matcher.models import Opportunity, Organisation
+from matcher.models import Country, Opportunity, Organisation
 from matcher.models.departure import TravelAdvisory, Trip
 from matcher.models.notification import Category
+from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 
 ESSENTIAL = Category.OFFERS
+
+
+def _staff_subject(level: int, country: Country) -> str:
+    """The hosts' and coordinators' subject, the country named in the reader's language."""
+    return _(
+        "Travel advisory: %(country)s at level %(level)d of 4", country=country_label(country), level=level
+    )
 
 
 def _traveller_link() -> str:
@@ -51,7 +61,7 @@ def tell_hold(
     for opportunity in opportunities:
         organisation = opportunity.organisation
         hosts.setdefault(organisation.id, (organisation, [], []))[2].append(opportunity)
-    subject = _l("Travel advisory at level %(level)d: visits on hold", level=level)
+    subject = LazyString(_staff_subject, level, advisory.country)
     for organisation, held, flagged in hosts.values():
         for membership in organisation.memberships:
             if membership.is_approved:

@@ -133,3 +133,15 @@ def test_a_refused_file_imports_nothing_and_holds_nothing(app, users, name, smtp
     assert set(holds(scene).values()) == {None}
     deliver_due(db.session)
     assert smtp_sink.received == []
+
+
+def test_staff_read_the_country_in_their_language_in_the_subject(app, users, smtp_sink):
+    scene = kenya_scene(users)
+    scene.coordinator.locale = "fr"
+    db.session.commit()
+    import_fixture(app, "us_state.rss.xml")
+    deliver_due(db.session)
+    host = next(m for m in smtp_sink.received if scene.host.email in m.rcpt_tos)
+    assert host.message["Subject"] == "Travel advisory: Kenya at level 3 of 4"
+    coordinator = next(m for m in smtp_sink.received if scene.coordinator.email in m.rcpt_tos)
+    assert "Kenya" in coordinator.message["Subject"] and "3" in coordinator.message["Subject"]
