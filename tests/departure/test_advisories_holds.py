@@ -145,3 +145,18 @@ def test_staff_read_the_country_in_their_language_in_the_subject(app, users, smt
     assert host.message["Subject"] == "Travel advisory: Kenya at level 3 of 4"
     coordinator = next(m for m in smtp_sink.received if scene.coordinator.email in m.rcpt_tos)
     assert "Kenya" in coordinator.message["Subject"] and "3" in coordinator.message["Subject"]
+
+
+def test_the_same_level_reissued_with_a_new_date_is_kept_but_tells_no_one(app, users, smtp_sink, tmp_path):
+    scene = kenya_scene(users)
+    import_fixture(app, "us_state.rss.xml")  # Kenya 3 from the State Department
+    deliver_due(db.session)
+    told = len(smtp_sink.received)
+    reissued = tmp_path / "ours.csv"
+    reissued.write_text("country,level,issued_on\nKE,3,2026-07-01\n")
+    report = import_fixture(app, str(reissued))  # our coordinators say 3 too, later
+    assert (report.added, report.raised, report.held) == (1, {}, 0)
+    assert advisory_count() == 4
+    deliver_due(db.session)
+    assert len(smtp_sink.received) == told
+    assert holds(scene)["placement in 60 days"] == 3
