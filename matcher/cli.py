@@ -79,7 +79,8 @@ def register(app: Flask) -> None:
 def seed_demo(force: bool) -> None:
     """Load reference data and the demo organisations and accounts (idempotent)."""
     from matcher.seed.demo import seed  # demo data is loaded only when asked for
-    from matcher.seed.demo_teaching import PROFESSIONS, REQUESTS, SITES
+    from matcher.seed.demo_teaching import REQUESTS, SITES
+    from matcher.seed.demo_volunteers import PROFESSIONS
 
     if current_app.config["ENV"] == "production" and not force:
         raise click.ClickException("Refusing to load demo accounts in production (use --force).")

@@ -31,6 +31,19 @@ SENTENCES: dict[str, tuple[str, str | None]] = {
         N_("accepts %(accepted)s; your profile gives no training level"),
         N_("accepts %(accepted)s; %(name)s's profile gives no training level"),
     ),
+    "role": (
+        N_("is for these professions: %(accepted)s; your profile says %(profession)s"),
+        N_("is for these professions: %(accepted)s; %(name)s's profile says %(profession)s"),
+    ),
+    "role.none": (
+        N_("is for these professions: %(accepted)s; your profile gives no profession"),
+        N_("is for these professions: %(accepted)s; %(name)s's profile gives no profession"),
+    ),
+    "role.outside": (
+        N_("None of the roles the host asks for is your profession"),
+        N_("None of the roles the host asks for is %(name)s's profession"),
+    ),
+    "role.fit": (N_("%(profession)s is one of the roles the host asks for"), None),
     "dates.no_availability": (
         N_("runs %(dates)s; your profile gives no availability"),
         N_("runs %(dates)s; %(name)s's profile gives no availability"),

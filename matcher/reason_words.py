@@ -18,7 +18,8 @@ from typing import Any
 
 from matcher.engine.allocation import RefusalReason
 from matcher.engine.reasons import PHRASES, YOU, Voice, render
-from matcher.formatting import country_name, day, label_for, language, locale, region_label
+from matcher.formatting import country_name, day, language, locale, region_label
+from matcher.reason_names import named, procedure_names, roles_in_words
 from matcher.reason_sentences import N_, PROFICIENCY, SENTENCES
 from matcher.translate import gettext, ngettext
 
@@ -39,27 +40,8 @@ def _sentence(key: str, about: str | bool | None, values: Mapping[str, Any]) -> 
     return _capital(words) if theirs.startswith("%(name)s") else words
 
 
-def _named(kind: str, english: str) -> str:
-    """An interest or a training level the engine named in English (as the reference data's rows
-    name it), in the reader's language; a name the data no longer holds stays as it is."""
-    if language() == "en" or not english:
-        return english
-    from matcher.extensions import db
-    from matcher.services import reference
-
-    def build() -> dict[str, Any]:
-        rows = reference.interests(db.session) if kind == "interest" else reference.levels(db.session)
-        return {row.label: row for row in rows}
-
-    try:
-        row = reference.derived(db.session, f"reason_words:{kind}_by_label", build).get(english)
-    except RuntimeError:  # no database in this app (the engine's own tests): the words as given
-        return english
-    return label_for(row) if row is not None else english
-
-
 def _level_range(p: Mapping[str, Any]) -> str:
-    low, high = _named("level", p["low"]), _named("level", p["high"])
+    low, high = named("level", p["low"]), named("level", p["high"])
     if p["low"] == p["high"]:
         return gettext("%(level)s only", level=low)
     return gettext("%(low)s to %(high)s", low=low, high=high)
@@ -95,7 +77,7 @@ def _interests(p: Mapping[str, Any], about: str | bool | None) -> str:
     near = {"near": p["near"]} if p["near"] else {}
     if not p["matched"]:
         return _sentence("interests.none_matched" + (".near" if near else ""), about, {"of": p["of"], **near})
-    values = {"of": p["of"], "interests": ", ".join(_named("interest", i) for i in p["matched"])}
+    values = {"of": p["of"], "interests": ", ".join(named("interest", i) for i in p["matched"])}
     count = len(p["matched"])
     if not near:
         return ngettext(
@@ -124,7 +106,7 @@ def _interests(p: Mapping[str, Any], about: str | bool | None) -> str:
 
 def _teaching(p: Mapping[str, Any], about: str | bool | None) -> str:
     """ "You can teach 2 of the 3 topics the host asks for: TACE, ...; 1 more in an area you teach"."""
-    topics = ", ".join(_named("interest", i) for i in p["matched"])
+    topics = ", ".join(named("interest", i) for i in p["matched"])
     n, values = p["matched_count"], {"of": p["of"], "topics": topics, "near": p["near"]}
     listed, near = bool(p["matched"]), bool(p["near"])
     if about is False:
@@ -195,18 +177,6 @@ def _teaching(p: Mapping[str, Any], about: str | bool | None) -> str:
     return _capital(words)
 
 
-def _procedure_names(codes: Iterable[str], english: Iterable[str]) -> str:
-    """Procedures the engine named, in the reader's language (by code; as given when unknown)."""
-    from matcher.extensions import db
-    from matcher.services import reference
-
-    try:
-        known = reference.procedure_by_code(db.session)
-    except RuntimeError:  # no database in this app (the engine's own tests): the words as given
-        known = {}
-    return ", ".join(label_for(known[c]) if c in known else e for c, e in zip(codes, english, strict=True))
-
-
 def _procedures(p: Mapping[str, Any], about: str | bool | None) -> str:
     """ "2 of the 3 procedures asked for are covered: you can teach X; you can assist with Y"."""
     count = len(p["teach"]) + len(p["assist"])
@@ -220,7 +190,7 @@ def _procedures(p: Mapping[str, Any], about: str | bool | None) -> str:
     for kind in ("teach", "assist"):
         if p[kind]:
             yours, theirs = SENTENCES[f"procedures.{kind}"]
-            names = _procedure_names(p[f"{kind}_codes"], p[kind])
+            names = procedure_names(p[f"{kind}_codes"], p[kind])
             if about is False:
                 pieces.append(gettext(yours, procedures=names))
             else:  # inside the sentence: the name as it is, "the applicant" in lower case
@@ -255,13 +225,15 @@ def _say(code: str, p: Mapping[str, Any], about: str | bool | None) -> str:
     if code == "procedures.cover":
         return _procedures(p, about)
     if code == "level.fit":
-        values = {"level": _named("level", p["level"]), "range": _level_range(p)}
+        values = {"level": named("level", p["level"]), "range": _level_range(p)}
         return _sentence(f"level.fit.{p['fit']}", about, values)
     values = dict(p)
     if code in ("level", "level.none"):
         values["accepted"] = _level_range(p)
         if "level" in values:
-            values["level"] = _named("level", values["level"])
+            values["level"] = named("level", values["level"])
+    if code.startswith("role"):
+        values.update(roles_in_words(p))
     if code.startswith("dates.") and "dates" in p:
         values["dates"] = _dates(p)
     if code == "dates.too_short":

@@ -1,7 +1,8 @@
 """Top matches through indexes, not by scoring every pair.
 
-Each index maps a key (a level, a place, an interest or its group) to the ids that have it. A query
-scores the *focused* candidates (right level band, and a shared place or interest) first. Anyone
+Each index maps a key (a level or, for visits that take people by role, a profession; a place,
+an interest or its group) to the ids that have it. A query scores the *focused* candidates (right
+level band or role, and a shared place or interest) first. Anyone
 outside that set shares neither place nor interest, so their total is at most `upper_bound`;
 when the n-th focused result already reaches that bound the answer is exact, and otherwise the
 rest of the level band is scored too. Closed and full opportunities are never indexed.
@@ -45,13 +46,18 @@ class OpportunityIndex:
         self.taxonomy = taxonomy or Taxonomy()
         self.by_id: dict[str, OpportunitySpec] = {}
         self._by_level: defaultdict[int, set[str]] = defaultdict(set)
+        self._by_role: defaultdict[str, set[str]] = defaultdict(set)
         self._by_key: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
         for opportunity in opportunities:
             if not opportunity.is_open or opportunity.places_left <= 0:
                 continue
             self.by_id[opportunity.id] = opportunity
-            for level in range(opportunity.min_level, opportunity.max_level + 1):
-                self._by_level[level].add(opportunity.id)
+            if opportunity.by_role:  # takes people by profession, whatever their level
+                for role in opportunity.roles:
+                    self._by_role[role].add(opportunity.id)
+            else:
+                for level in range(opportunity.min_level, opportunity.max_level + 1):
+                    self._by_level[level].add(opportunity.id)
             for key in self._keys(opportunity):
                 self._by_key[key].add(opportunity.id)
 
@@ -63,8 +69,9 @@ class OpportunityIndex:
         }
         return places | _interest_keys(opportunity.interests, self.taxonomy)
 
-    def level_band(self, level: int) -> set[str]:
-        return self._by_level.get(level, set())
+    def level_band(self, applicant: ApplicantProfile) -> set[str]:
+        """The opportunities that take the applicant: by training level, or by profession."""
+        return self._by_level.get(applicant.level, set()) | self._by_role.get(applicant.profession, set())
 
     def focused(self, applicant: ApplicantProfile) -> set[str]:
         """Opportunities at the applicant's level sharing a chosen place or an interest, or ranked by them."""
@@ -75,7 +82,7 @@ class OpportunityIndex:
         hits = set(applicant.ranked_opportunities).intersection(self.by_id)
         for key in keys:
             hits |= self._by_key.get(key, set())
-        return hits & self.level_band(applicant.level)
+        return hits & self.level_band(applicant)
 
 
 class ApplicantIndex:
@@ -85,10 +92,12 @@ class ApplicantIndex:
         self.taxonomy = taxonomy or Taxonomy()
         self.by_id: dict[str, ApplicantProfile] = {}
         self._by_level: defaultdict[int, set[str]] = defaultdict(set)
+        self._by_role: defaultdict[str, set[str]] = defaultdict(set)
         self._by_key: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
         for applicant in applicants:
             self.by_id[applicant.id] = applicant
             self._by_level[applicant.level].add(applicant.id)
+            self._by_role[applicant.profession].add(applicant.id)
             keys = {("country", c) for c in applicant.countries_of_interest}
             keys |= {("subregion", s) for s in applicant.subregions_of_interest}
             keys |= {("region", r) for r in applicant.regions_of_interest}
@@ -98,7 +107,12 @@ class ApplicantIndex:
                 self._by_key[key].add(applicant.id)
 
     def level_band(self, opportunity: OpportunitySpec) -> set[str]:
+        """The applicants the opportunity takes: by training level, or by profession (its roles)."""
         band: set[str] = set()
+        if opportunity.by_role:
+            for role in opportunity.roles:
+                band |= self._by_role.get(role, set())
+            return band
         for level in range(opportunity.min_level, opportunity.max_level + 1):
             band |= self._by_level.get(level, set())
         return band
@@ -141,7 +155,7 @@ def recommend(
         upper_bound(weights, region_cap, teaching, bool(applicant.ranked_opportunities))
         for teaching in (False, True)
     )
-    return _top(index.focused(applicant), index.level_band(applicant.level), n, bound, score_of)
+    return _top(index.focused(applicant), index.level_band(applicant), n, bound, score_of)
 
 
 def rank_applicants(

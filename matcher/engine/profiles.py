@@ -101,6 +101,9 @@ class ApplicantProfile:
     instructs: frozenset[str] = frozenset()
     teaching_weeks: int | None = None
     committed_weeks: tuple[tuple[int, int], ...] = ()
+    # The applicant's profession (a code, e.g. "ir-nurse"; "" when not known): a visit with
+    # `OpportunitySpec.roles` takes people by profession instead of by training level.
+    profession: str = ""
 
     @property
     def has_place_preference(self) -> bool:
@@ -154,6 +157,10 @@ class OpportunitySpec:
     from_request: bool = False
     procedures: frozenset[str] = frozenset()
     instruction_language: str | None = None
+    # The professions a visit's team takes (the roles of its teaching request). When set, who may
+    # come is decided by profession, and the training level range does not apply: nurses and
+    # radiographers have grades of their own, not training levels.
+    roles: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.min_level > self.max_level:
@@ -162,6 +169,17 @@ class OpportunitySpec:
     @property
     def is_teaching(self) -> bool:
         return self.kind == TEACHING_VISIT
+
+    @property
+    def by_role(self) -> bool:
+        """Whether the visit takes people by profession (its roles) rather than by training level."""
+        return bool(self.roles)
+
+    def takes(self, applicant: ApplicantProfile) -> bool:
+        """Whether the applicant's profession, or their training level, is one the visit takes."""
+        if self.roles:
+            return applicant.profession in self.roles
+        return self.min_level <= applicant.level <= self.max_level
 
     @property
     def name(self) -> str:

@@ -64,6 +64,11 @@ def _interests(p: Mapping[str, Any], v: Voice) -> str:
     return reason
 
 
+def _listed(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join(filter(None, (", ".join(items[:-1]), items[-1] if items else "")))
+
+
 def _teaching(p: Mapping[str, Any], v: Voice) -> str:
     reason = f"{v.Subject} can teach {p['matched_count']} of the {p['of']} topics the host asks for"
     if p["matched"]:
@@ -92,6 +97,12 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
     "full": lambda p, v: f"{p['opportunity']} has no places left",
     "level": lambda p, v: f"accepts {p['accepted']}; {v.possessive} profile says {p['level']}",
     "level.none": lambda p, v: f"accepts {p['accepted']}; {v.possessive} profile gives no training level",
+    "role": lambda p, v: (
+        f"is for these professions: {_listed(p['accepted'])}; {v.possessive} profile says {p['profession']}"
+    ),
+    "role.none": lambda p, v: (
+        f"is for these professions: {_listed(p['accepted'])}; {v.possessive} profile gives no profession"
+    ),
     "dates.no_availability": lambda p, v: f"runs {p['dates']}; {v.possessive} profile gives no availability",
     "dates.no_overlap": lambda p, v: f"runs {p['dates']}; none of {v.possessive} availability overlaps it",
     "dates.too_short": lambda p, v: (
@@ -129,6 +140,8 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
     "interests.none_chosen": lambda p, v: f"{v.Subject} {v.verb('have', 'has')} not chosen interests",
     "interests.overlap": _interests,
     "level.fit": lambda p, v: f"{p['level']} is {p['where']}",
+    "role.outside": lambda p, v: f"None of the roles the host asks for is {v.possessive} profession",
+    "role.fit": lambda p, v: f"{p['profession']} is one of the roles the host asks for",
     "dates.free": lambda p, v: (
         f"{v.Subject} {v.verb('are', 'is')} free for {p['best']} of its {p['days']} days"
     ),

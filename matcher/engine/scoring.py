@@ -7,89 +7,45 @@ their relative importance is set.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
-from typing import Any
 
 from matcher.engine.profiles import ApplicantProfile, OpportunitySpec, Taxonomy
-from matcher.engine.reasons import YOU, Voice, render
+from matcher.engine.reasons import YOU, Voice
+from matcher.engine.score_parts import (
+    ASSIST_CREDIT,
+    DEFAULT_WEIGHTS,
+    GROUP_CREDIT,
+    NEUTRAL,
+    REGION_CREDIT,
+    SUBREGION_CREDIT,
+    Ineligibility,
+    ScorePart,
+    Weights,
+)
+from matcher.engine.score_parts import failure as _failure
+from matcher.engine.score_parts import part as _part
+from matcher.engine.teaching_score import role_failure, role_part, teaching_constraints, teaching_part
 
-# How much partial matches count, next to an exact match's 1.0.
-GROUP_CREDIT = 0.5  # an interest in the same taxonomy group
-SUBREGION_CREDIT = 0.7  # the opportunity's sub-region, when its country was not chosen
-REGION_CREDIT = 0.4  # its region, when neither country nor sub-region was chosen
-NEUTRAL = 0.5  # a side that expresses no preference neither helps nor hurts
-ASSIST_CREDIT = 0.5  # a requested procedure the volunteer can assist with, next to teaching it (1.0)
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Relative weight of each soft part; the defaults sum to 1."""
-
-    region: float = 0.25
-    interests: float = 0.30
-    level: float = 0.15
-    dates: float = 0.15
-    teaching: float = 0.10  # only for teaching visits
-    rank: float = 0.05  # only when the applicant ranked opportunities
-
-    def of(self, name: str) -> float:
-        return getattr(self, name)
-
-    def total(self) -> float:
-        return sum(getattr(self, f.name) for f in fields(self))
-
-
-DEFAULT_WEIGHTS = Weights()
-
-
-@dataclass(frozen=True)
-class ScorePart:
-    """One named soft part of a score, with its value in [0, 1] and why.
-
-    ``reason`` is in the applicant's own words (second person); ``code`` and ``params`` say the
-    same for `text`, which words it for another reader (empty when scored with ``explain=False``).
-    """
-
-    name: str
-    value: float
-    weight: float
-    reason: str
-    code: str = ""
-    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-    def text(self, voice: Voice = YOU) -> str:
-        """The reason in ``voice``: `YOU`, or `Voice.named(...)` for staff reading about the applicant."""
-        return render(self.code, self.params, voice) if self.code else self.reason
-
-
-@dataclass(frozen=True)
-class Ineligibility:
-    """A hard constraint the pair fails: ``constraint`` is a code, ``reason`` the words for the applicant.
-
-    ``code`` and ``params`` word it again for another reader with `text`, as for `ScorePart`.
-    """
-
-    constraint: str  # "level", "dates", "language", "instruction", "weeks", "closed" or "full"
-    reason: str
-    code: str = ""
-    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-    def text(self, voice: Voice = YOU) -> str:
-        return render(self.code, self.params, voice) if self.code else self.reason
-
-
-def _failure(constraint: str, code: str, **params: Any) -> Ineligibility:
-    return Ineligibility(constraint, render(code, params), code, params)
-
-
-def _part(name: str, value: float, weight: float, explain: bool, code: str, **params: Any) -> ScorePart:
-    """A soft part, its reason worded (in the applicant's voice) only when ``explain``."""
-    if not explain:
-        return ScorePart(name, value, weight, "")
-    return ScorePart(name, value, weight, render(code, params), code, params)
-
+__all__ = [
+    "ASSIST_CREDIT",
+    "DEFAULT_WEIGHTS",
+    "GROUP_CREDIT",
+    "NEUTRAL",
+    "NO_LEVEL",
+    "REGION_CREDIT",
+    "SUBREGION_CREDIT",
+    "Ineligibility",
+    "Score",
+    "ScorePart",
+    "Weights",
+    "eligible",
+    "failures",
+    "first_failure",
+    "interest_overlap",
+    "score",
+]
 
 # Training levels are ranked from 1: a profile that gives none comes to the engine as this.
 NO_LEVEL = 0
@@ -146,7 +102,7 @@ def score(
         _dates(applicant, opportunity, weights, explain, best),
     ]
     if opportunity.is_teaching:
-        parts.append(_teaching(applicant, opportunity, taxonomy, weights, explain))
+        parts.append(teaching_part(applicant, opportunity, taxonomy, weights, explain))
     if include_rank and applicant.ranked_opportunities:
         parts.append(_rank(applicant, opportunity, weights, explain))
     weight = sum(p.weight for p in parts)
@@ -182,7 +138,10 @@ def _hard_constraints(
         yield _failure("closed", "closed", opportunity=opportunity.name)
     elif opportunity.places_left <= 0:
         yield _failure("full", "full", opportunity=opportunity.name)
-    if not opportunity.min_level <= applicant.level <= opportunity.max_level:
+    if opportunity.by_role:
+        if applicant.profession not in opportunity.roles:
+            yield role_failure(applicant, opportunity, taxonomy)
+    elif not opportunity.min_level <= applicant.level <= opportunity.max_level:
         accepted = {"accepted": _level_range(opportunity, taxonomy), **_level_bounds(opportunity, taxonomy)}
         if applicant.level == NO_LEVEL:
             yield _failure("level", "level.none", **accepted)
@@ -211,32 +170,7 @@ def _hard_constraints(
         else:
             yield _failure("language", "language.level", **needed, spoken=spoken.label)
     if opportunity.is_teaching and opportunity.from_request:
-        yield from _teaching_constraints(applicant, opportunity, taxonomy)
-
-
-def _teaching_constraints(
-    applicant: ApplicantProfile, opportunity: OpportunitySpec, taxonomy: Taxonomy
-) -> Iterable[Ineligibility]:
-    """A teaching request's hard rules: its language of instruction, and the volunteer's weeks budget
-    (never proposed for more weeks in a calendar year than they offered)."""
-    code = opportunity.instruction_language
-    if code and code not in applicant.instructs:
-        yield _failure(
-            "instruction", "instruction.missing", language=taxonomy.label(code), language_code=code
-        )
-    year, needs = opportunity.year, opportunity.weeks
-    if applicant.teaching_weeks is None:
-        yield _failure("weeks", "weeks.none", needs=needs, year=year)
-    elif needs > applicant.weeks_left(year):
-        yield _failure(
-            "weeks",
-            "weeks.over",
-            needs=needs,
-            year=year,
-            offered=applicant.teaching_weeks,
-            committed=applicant.weeks_committed(year),
-            left=applicant.weeks_left(year),
-        )
+        yield from teaching_constraints(applicant, opportunity, taxonomy)
 
 
 def _region(
@@ -317,6 +251,8 @@ def _level(
     weights: Weights,
     explain: bool = True,
 ):
+    if opportunity.by_role:
+        return role_part(applicant, opportunity, taxonomy, weights, explain)
     low, high, level = opportunity.min_level, opportunity.max_level, applicant.level
     if not low <= level <= high:
         value, fit, where = 0.0, "outside", "outside the accepted range ({range})"
@@ -360,68 +296,6 @@ def _dates(
     wanted = opportunity.min_days
     return _part(
         "dates", min(1.0, best / wanted), weights.dates, explain, "dates.window", best=best, needs=wanted
-    )
-
-
-def _teaching(
-    applicant: ApplicantProfile,
-    opportunity: OpportunitySpec,
-    taxonomy: Taxonomy,
-    weights: Weights,
-    explain: bool = True,
-):
-    if opportunity.from_request:
-        return _procedures(applicant, opportunity, taxonomy, weights, explain)
-    asked = opportunity.teaching_needs
-    if not asked:
-        return _part("teaching", NEUTRAL, weights.teaching, True, "teaching.none_asked")
-    if not applicant.can_teach:
-        return _part("teaching", 0.0, weights.teaching, True, "teaching.nothing")
-    exact = sorted(asked & applicant.can_teach)
-    my_groups = {taxonomy.group(s) for s in applicant.can_teach} - {None}
-    near = [s for s in asked - applicant.can_teach if taxonomy.group(s) in my_groups]
-    value = (len(exact) + GROUP_CREDIT * len(near)) / len(asked)
-    return _part(
-        "teaching",
-        value,
-        weights.teaching,
-        explain,
-        "teaching.overlap",
-        matched_count=len(exact),
-        matched=[taxonomy.label(s) for s in exact],
-        of=len(asked),
-        near=len(near),
-    )
-
-
-def _procedures(
-    applicant: ApplicantProfile,
-    opportunity: OpportunitySpec,
-    taxonomy: Taxonomy,
-    weights: Weights,
-    explain: bool = True,
-) -> ScorePart:
-    """A teaching request's procedures against the volunteer's skills: each one they can teach
-    counts 1, each one they can assist with ASSIST_CREDIT."""
-    asked = opportunity.procedures
-    if not asked:
-        return _part("teaching", NEUTRAL, weights.teaching, True, "procedures.none_asked")
-    teach = sorted(asked & applicant.teaches)
-    assist = sorted((asked & applicant.assists) - applicant.teaches)
-    value = (len(teach) + ASSIST_CREDIT * len(assist)) / len(asked)
-    if not teach and not assist:
-        return _part("teaching", 0.0, weights.teaching, True, "procedures.nothing", of=len(asked))
-    return _part(
-        "teaching",
-        value,
-        weights.teaching,
-        explain,
-        "procedures.cover",
-        teach=[taxonomy.label(c) for c in teach],
-        teach_codes=teach,
-        assist=[taxonomy.label(c) for c in assist],
-        assist_codes=assist,
-        of=len(asked),
     )
 
 

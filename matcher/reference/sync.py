@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import Country, Interest, Procedure, Profession, TrainingLevel
-from matcher.reference.procedures import PROCEDURES, PROFESSIONS
+from matcher.reference.procedures import PROCEDURES
+from matcher.reference.professions import PROFESSIONS
 from matcher.reference.taxonomy import INTERESTS, LEVELS
 from matcher.services import reference
 

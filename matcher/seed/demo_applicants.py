@@ -27,10 +27,10 @@ from matcher.models import (
     Profile,
     ProfileLanguage,
     Role,
-    TrainingLevel,
     User,
 )
 from matcher.security import hash_password
+from matcher.services.professions import DEFAULT_PROFESSION, levels_for, profession_named
 
 COUNT = 40
 SEED = "ir-matcher-demo-applicants"
@@ -145,10 +145,9 @@ def seed_applicants(session: Session, password: str, today: date) -> tuple[int, 
     Returns (applicants created, applications created).
     """
     interests = {i.slug: i for i in session.scalars(select(Interest).order_by(Interest.position))}
-    student_levels = [lv.rank for lv in session.scalars(select(TrainingLevel)) if lv.code.startswith("ms")]
-    trainee_levels = sorted(
-        lv.rank for lv in session.scalars(select(TrainingLevel)) if not lv.code.startswith("ms")
-    )
+    # Each within its profession's levels: a trainee is never a consultant (that is an IR physician).
+    student_levels = [lv.rank for lv in levels_for(session, profession_named(session, "medical-student"))]
+    trainee_levels = [lv.rank for lv in levels_for(session, profession_named(session, "ir-trainee"))]
     password_hash = hash_password(password)  # one hash for all: they share the demo password
     created = 0
     applicants: list[tuple[User, Profile]] = []
@@ -163,6 +162,7 @@ def seed_applicants(session: Session, password: str, today: date) -> tuple[int, 
                 email=email,
                 name=NAMES[n - 1],
                 role=role,
+                profession_code=DEFAULT_PROFESSION[role],
                 password_hash=password_hash,
                 email_verified_at=utcnow(),
             )

@@ -8,10 +8,11 @@ site has not described counts as absent.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload, object_session, selectinload
 
 from matcher.formatting import spoken_list
@@ -123,9 +124,14 @@ def supported_procedures(site: Site, procedures: list[Procedure] | None = None) 
     return [p for p in procedures if p.retired_at is None and not missing_equipment(site, p)]
 
 
-def active_procedures():
-    """The statement listing the procedures still offered, in the taxonomy's order."""
-    return select(Procedure).where(Procedure.retired_at.is_(None)).order_by(Procedure.position, Procedure.id)
+def active_procedures(keeping: Iterable[int] = ()):
+    """The statement listing the procedures still offered, in the taxonomy's order, and the
+    retired ones among `keeping` (ids: a request being edited keeps what it already asks for)."""
+    kept = list(keeping)
+    offered = Procedure.retired_at.is_(None)
+    if kept:
+        offered = or_(offered, Procedure.id.in_(kept))
+    return select(Procedure).where(offered).order_by(Procedure.position, Procedure.id)
 
 
 def readiness_rows(site: Site) -> list[tuple[str, list[tuple[Resource, str | None, str]]]]:

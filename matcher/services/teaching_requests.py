@@ -9,6 +9,7 @@ the procedures at their own site, under the mentor's remote guidance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -30,7 +31,7 @@ from matcher.models.teaching import (
 from matcher.services.errors import Conflict, DomainError, NotFound
 from matcher.services.opportunities import require_editor
 from matcher.services.permissions import can_act_for
-from matcher.services.sites import LEARNER_LEVELS, missing_equipment_words
+from matcher.services.sites import LEARNER_LEVELS, active_procedures, missing_equipment_words
 from matcher.services.text import refuse_line_breaks
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
@@ -110,8 +111,13 @@ def teaching_professions(session: Session) -> list[Profession]:
     return list(session.scalars(select(Profession).where(Profession.teaches).order_by(Profession.position)))
 
 
-def validate(session: Session, organisation: Organisation, data: RequestData) -> tuple[Site, list[Procedure]]:
-    """Raise DomainError at the first broken rule; give back the site and the procedures named."""
+def validate(
+    session: Session, organisation: Organisation, data: RequestData, keeping: Iterable[int] = ()
+) -> tuple[Site, list[Procedure]]:
+    """Raise DomainError at the first broken rule; give back the site and the procedures named.
+
+    A retired procedure can be named only when it is among `keeping` (the ids a request being
+    edited already asks for): editing never drops what a coordinator retired since."""
     refuse_line_breaks(title=data.title)
     site = session.get(Site, data.site_id) if data.site_id else None
     if site is None or site.organisation_id != organisation.id:
@@ -126,13 +132,7 @@ def validate(session: Session, organisation: Organisation, data: RequestData) ->
         raise DomainError(_("Choose the language it is written in from the list."), field="written_in")
     if not data.procedures:
         raise DomainError(_("Choose at least one procedure or subject."), field="procedures")
-    procedures = list(
-        session.scalars(
-            select(Procedure)
-            .where(Procedure.code.in_(data.procedures), Procedure.retired_at.is_(None))
-            .order_by(Procedure.position)
-        )
-    )
+    procedures = list(session.scalars(active_procedures(keeping).where(Procedure.code.in_(data.procedures))))
     if len(procedures) != len(set(data.procedures)):
         raise DomainError(_("Choose procedures from the list."), field="procedures")
     if not data.learners or not 1 <= data.learners <= 1000:
@@ -245,7 +245,7 @@ def create(session: Session, actor: User, organisation: Organisation, data: Requ
 def update(session: Session, actor: User, request: TeachingRequest, data: RequestData) -> None:
     organisation = request.site.organisation
     require_editor(session, actor, organisation)
-    site, procedures = validate(session, organisation, data)
+    site, procedures = validate(session, organisation, data, keeping=[p.id for p in request.procedures])
     _apply(request, site, procedures, data)
     session.flush()
 

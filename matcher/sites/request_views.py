@@ -41,10 +41,15 @@ def _request(organisation: Organisation, request_id: int) -> TeachingRequest:
     return found
 
 
+def _kept(teaching_request: TeachingRequest | None) -> list[int]:
+    """The procedures a request being edited already asks for (kept even if retired since)."""
+    return [p.id for p in teaching_request.procedures] if teaching_request is not None else []
+
+
 def _form_page(organisation: Organisation, sites: list[Site], form, teaching_request: TeachingRequest | None):
     """The form with, for the site chosen, which procedures it supports and what the others lack."""
     chosen = next((s for s in sites if s.id == form.site_id.data), sites[0] if sites else None)
-    procedures = list(db.session.scalars(sites_service.active_procedures()))
+    procedures = list(db.session.scalars(sites_service.active_procedures(_kept(teaching_request))))
     notes = {}
     if chosen is not None:
         for p in procedures:
@@ -61,9 +66,9 @@ def _form_page(organisation: Organisation, sites: list[Site], form, teaching_req
     )
 
 
-def _build_form(organisation: Organisation, **kwargs):
+def _build_form(organisation: Organisation, teaching_request: TeachingRequest | None = None, **kwargs):
     sites = sites_service.sites_of(db.session, organisation)
-    procedures = list(db.session.scalars(sites_service.active_procedures()))
+    procedures = list(db.session.scalars(sites_service.active_procedures(_kept(teaching_request))))
     form = request_form(service.teaching_professions(db.session), sites, procedures, **kwargs)
     return form, sites
 
@@ -107,7 +112,7 @@ def request_new(slug: str):
 def request_edit(slug: str, request_id: int):
     organisation = editable_organisation(slug)
     teaching_request = _request(organisation, request_id)
-    form, sites = _build_form(organisation)
+    form, sites = _build_form(organisation, teaching_request)
     if request.method == "GET":
         form.load(teaching_request)
     elif (

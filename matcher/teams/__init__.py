@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("teams", __name__)
 
-from matcher.teams import views  # noqa: E402, F401  (the routes join bp)
+from matcher.teams import host_views, views  # noqa: E402, F401  (the routes join bp)

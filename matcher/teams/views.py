@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from matcher.extensions import db
 from matcher.formatting import day
 from matcher.models import (
     MemberStatus,
-    Opportunity,
     Organisation,
     RequestStatus,
     Role,
@@ -34,7 +34,7 @@ from matcher.services.teams.inputs import is_volunteer, teaching_professions
 from matcher.teams import bp, words
 from matcher.teams.forms import ApplyForm, BuildForm, MemberForm, OpenVisitsForm, WishForm, month_choices
 from matcher.translate import gettext as _
-from matcher.web.access import can_act_for, role_required
+from matcher.web.access import role_required
 from matcher.web.csv_export import csv_response
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form, submitted
@@ -47,14 +47,15 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 VOLUNTEERS = (Role.STUDENT, Role.TRAINEE, Role.PROFESSIONAL)
 
 
-def _get(model, ident: int):
+def found_or_404(model, ident: int):
     return db.session.get(model, ident) or abort(404)
 
 
-def _open_requests(organisation: Organisation | None = None) -> list[TeachingRequest]:
+def open_requests(organisation: Organisation | None = None) -> list[TeachingRequest]:
     query = (
         select(TeachingRequest)
         .join(Site, TeachingRequest.site_id == Site.id)
+        .options(selectinload(TeachingRequest.site), selectinload(TeachingRequest.procedures))
         .where(TeachingRequest.mode == TeachingMode.ON_SITE, TeachingRequest.status == RequestStatus.OPEN)
         .order_by(TeachingRequest.id)
     )
@@ -79,8 +80,10 @@ def _index_page(form: BuildForm):
         "teams/index.html",
         form,
         counts=reports.counts(db.session),
-        builds=db.session.scalars(select(TeamBuild).order_by(TeamBuild.id.desc())).all(),
-        requests=_open_requests(),
+        builds=db.session.scalars(
+            select(TeamBuild).options(selectinload(TeamBuild.teams)).order_by(TeamBuild.id.desc())
+        ).all(),
+        requests=open_requests(),
         open_form=OpenVisitsForm(formdata=None),
     )
 
@@ -114,26 +117,31 @@ def create_build():
 @bp.get("/coordination/teams/remote")
 @role_required(*STAFF)
 def remote_teaching():
-    plans = [remote.plan(db.session, r, date.today()) for r in remote.open_remote_requests(db.session)]
+    plans = remote.plans(db.session, remote.open_remote_requests(db.session), date.today())
     return render_template("teams/remote.html", plans=plans)
 
 
 @bp.get("/coordination/teams/builds/<int:build_id>")
 @role_required(*STAFF)
 def build(build_id: int):
-    the_build = _get(TeamBuild, build_id)
+    the_build = found_or_404(TeamBuild, build_id)
     latest = builds.latest_run(db.session, build_id)
     professions = reports.professions(db.session)
     left_out = []
     if latest is not None:
-        for user_id, reason in latest.plan.get("left_out", {}).items():
-            person = db.session.get(User, int(user_id))
-            if person is not None:
-                left_out.append((person, words.left_out(reason, professions)))
+        reasons = latest.plan.get("left_out", {})
+        people = {
+            u.id: u for u in db.session.scalars(select(User).where(User.id.in_([int(u) for u in reasons])))
+        }
+        left_out = [
+            (people[int(user_id)], words.left_out(reason, professions))
+            for user_id, reason in reasons.items()
+            if int(user_id) in people
+        ]
     return render_template(
         "teams/build.html",
         build=the_build,
-        reviews=[reports.review(db.session, t, with_candidates=False) for t in the_build.teams],
+        reviews=reports.reviews(db.session, list(the_build.teams), known=professions),
         latest=latest,
         left_out=left_out,
         professions=professions,
@@ -145,7 +153,7 @@ def build(build_id: int):
 @bp.post("/coordination/teams/builds/<int:build_id>/run")
 @role_required(*STAFF)
 def rerun(build_id: int):
-    the_build = _get(TeamBuild, build_id)
+    the_build = found_or_404(TeamBuild, build_id)
     if not submitted(EmptyForm()):
         return redirect(url_for("teams.build", build_id=build_id), 303)
     done = attempt(builds.start_run, db.session, current_user, the_build, RunKind.REFILL)
@@ -157,7 +165,7 @@ def rerun(build_id: int):
 @bp.get("/coordination/teams/builds/<int:build_id>/teams.csv")
 @role_required(*STAFF)
 def export(build_id: int):
-    the_build = _get(TeamBuild, build_id)
+    the_build = found_or_404(TeamBuild, build_id)
     return csv_response(f"teams-{build_id}.csv", reports.CSV_HEADER, reports.csv_rows(db.session, the_build))
 
 
@@ -195,7 +203,7 @@ def _volunteer_choices(form: MemberForm, review: reports.TeamReview) -> None:
 @bp.get("/coordination/teams/<int:team_id>")
 @role_required(*STAFF)
 def review(team_id: int):
-    return _review_page(_get(Team, team_id))
+    return _review_page(found_or_404(Team, team_id))
 
 
 def _chosen_volunteer(form: MemberForm) -> User | None:
@@ -214,7 +222,7 @@ def _member_form(team: Team) -> MemberForm:
 @bp.post("/coordination/teams/<int:team_id>/members")
 @role_required(*STAFF)
 def add_member(team_id: int):
-    team = _get(Team, team_id)
+    team = found_or_404(Team, team_id)
     form = _member_form(team)
     user = _chosen_volunteer(form) if form.validate_on_submit() else None
     if user is None or not attempt(decisions.add_member, db.session, current_user, team, user, form=form).ok:
@@ -226,7 +234,7 @@ def add_member(team_id: int):
 @bp.post("/coordination/teams/members/<int:member_id>/remove")
 @role_required(*STAFF)
 def remove_member(member_id: int):
-    member = _get(TeamMember, member_id)
+    member = found_or_404(TeamMember, member_id)
     if submitted(EmptyForm()) and attempt(decisions.remove_member, db.session, current_user, member).ok:
         flash(_("%(name)s is out of the team.", name=member.user.name), "success")
     return redirect(url_for("teams.review", team_id=member.team_id), 303)
@@ -235,7 +243,7 @@ def remove_member(member_id: int):
 @bp.post("/coordination/teams/members/<int:member_id>/swap")
 @role_required(*STAFF)
 def swap_member(member_id: int):
-    member = _get(TeamMember, member_id)
+    member = found_or_404(TeamMember, member_id)
     team = member.team
     form = _member_form(team)
     user = _chosen_volunteer(form) if form.validate_on_submit() else None
@@ -251,7 +259,7 @@ def swap_member(member_id: int):
 @bp.post("/coordination/teams/<int:team_id>/<any(approve, offers, cancel):action>")
 @role_required(*STAFF)
 def decide(team_id: int, action: str):
-    team = _get(Team, team_id)
+    team = found_or_404(Team, team_id)
     if not submitted(EmptyForm()):
         return redirect(url_for("teams.review", team_id=team_id), 303)
     if action == "approve":
@@ -264,76 +272,6 @@ def decide(team_id: int, action: str):
     elif attempt(decisions.cancel, db.session, current_user, team).ok:
         flash(_("The team is cancelled."), "success")
     return redirect(url_for("teams.review", team_id=team_id), 303)
-
-
-# -- hosts ------------------------------------------------------------------------------------
-
-
-def _hosted(team_id: int) -> Team:
-    team = _get(Team, team_id)
-    if not can_act_for(current_user, team.visit.organisation):
-        abort(403)
-    return team
-
-
-@bp.get("/organisations/<slug>/teams")
-@login_required
-def hosted(slug: str):
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug)) or abort(404)
-    if not can_act_for(current_user, organisation):
-        abort(403)
-    teams = db.session.scalars(
-        select(Team).join(Team.visit).where(Opportunity.organisation_id == organisation.id).order_by(Team.id)
-    ).all()
-    return render_template(
-        "teams/hosted.html",
-        organisation=organisation,
-        teams=teams,
-        requests=_open_requests(organisation),
-        open_form=OpenVisitsForm(formdata=None),
-    )
-
-
-@bp.post("/teaching-requests/<int:request_id>/visits")
-@login_required
-def open_visits(request_id: int):
-    teaching_request = _get(TeachingRequest, request_id)
-    organisation = teaching_request.site.organisation
-    if not can_act_for(current_user, organisation):
-        abort(403)
-    form = OpenVisitsForm()
-    back = request.form.get("back") == "coordination" and current_user.role_enum in STAFF
-    target = url_for("teams.index") if back else url_for("teams.hosted", slug=organisation.slug)
-    if not submitted(form):
-        return redirect(target, 303)
-    done = attempt(
-        visits.open_visits, db.session, current_user, teaching_request, date.today(), form.year.data
-    )
-    if done.ok:
-        flash(_("Teaching visits opened: %(num)d.", num=len(done.value)), "success")
-    return redirect(target, 303)
-
-
-@bp.get("/teams/<int:team_id>/host")
-@login_required
-def host_team(team_id: int):
-    team = _hosted(team_id)
-    return render_template(
-        "teams/host.html",
-        team=team,
-        review=reports.review(db.session, team, with_candidates=False),
-        action_form=EmptyForm(),
-        words=words,
-    )
-
-
-@bp.post("/teams/<int:team_id>/confirm")
-@login_required
-def confirm(team_id: int):
-    team = _hosted(team_id)
-    if submitted(EmptyForm()) and attempt(decisions.confirm, db.session, current_user, team, date.today()).ok:
-        flash(_("Thank you: the team is confirmed and its members are offered their places."), "success")
-    return redirect(url_for("teams.host_team", team_id=team_id), 303)
 
 
 # -- volunteers -------------------------------------------------------------------------------

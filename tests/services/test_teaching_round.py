@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from matcher.engine.scoring import score
 from matcher.extensions import db
-from matcher.models import Match
+from matcher.models import Match, User
 from matcher.services.matching import inputs
 from tests.support.rounds import create_round, run
 from tests.support.teaching import profile_of, site, teaching_request, volunteer
@@ -126,3 +126,83 @@ def test_procedures_replace_the_generic_interests_and_teaching_counts_more_than_
         values[name] = part.value
     assert values["teaches both"] == 1.0
     assert values["teaches both"] > values["teaches one"] > values["assists one"] > values["neither"] == 0.0
+
+
+def test_nurses_and_radiographers_with_grades_not_levels_are_matched_by_the_roles_a_visit_asks_for(
+    auth, client, users
+):
+    organisation = users.organisation()
+    at = site(db.session, organisation)
+    request = teaching_request(
+        db.session,
+        at,
+        year=START.year,
+        months=[START.month],
+        roles=(("ir-physician", 1, 1), ("ir-nurse", 0, 1)),
+    )
+    visit = users.opportunity(
+        organisation,
+        type="teaching_visit",
+        starts_on=START,
+        ends_on=START + timedelta(days=13),
+        capacity=2,
+        site_id=at.id,
+        teaching_request_id=request.id,
+    )
+    nurse = volunteer(users, name="Nurse", profession="ir-nurse", level_rank=None, grade="staff-nurse")
+    radiographer = volunteer(
+        users, name="Radiographer", profession="radiographer", level_rank=None, grade="radiographer"
+    )
+    physician = volunteer(users, name="Physician")
+    people = (nurse, radiographer, physician)
+    for person in people:
+        users.application(person, visit)
+    # Both paths see the nurse as complete (her grade stands for a level) and as an IR nurse.
+    rows = inputs.applicant_specs(db.session, select(User.id).where(User.id.in_([p.id for p in people])))
+    assert set(rows) == {p.id for p in people}
+    assert rows[nurse.id] == inputs.applicant_spec(profile_of(db.session, nurse))
+    assert (rows[nurse.id].profession, rows[nurse.id].level) == ("ir-nurse", 0)
+    assert inputs.opportunity_spec(visit).roles == {"ir-physician", "ir-nurse"}
+
+    auth.login("coordinator")
+    done = run(client, create_round(client))
+    proposed = set(db.session.scalars(select(Match.applicant_id).where(Match.run_id == done.id)))
+    assert proposed == {nurse.id, physician.id}
+    codes = {
+        int(applicant): {entry[2].get("code") for entry in entries if len(entry) > 2}
+        for applicant, entries in (done.unmatched or {}).items()
+    }
+    assert codes == {radiographer.id: {"role"}}
+
+
+def test_a_visit_page_names_its_roles_and_tells_each_profession_whether_it_may_come(auth, client, users):
+    organisation = users.organisation()
+    request = teaching_request(
+        db.session,
+        site(db.session, organisation),
+        year=START.year,
+        months=[START.month],
+        roles=(("ir-physician", 1, 1), ("ir-nurse", 0, 2)),
+    )
+    visit = users.opportunity(
+        organisation,
+        type="teaching_visit",
+        starts_on=START,
+        ends_on=START + timedelta(days=13),
+        site_id=request.site_id,
+        teaching_request_id=request.id,
+    )
+    nurse = volunteer(users, profession="ir-nurse", level_rank=None, grade="staff-nurse")
+    radiographer = volunteer(users, profession="radiographer", level_rank=None, grade="radiographer")
+    seen = {}
+    for person in (nurse, radiographer):
+        auth.login_as(person)
+        seen[person.id] = " ".join(client.get(f"/opportunities/{visit.id}").get_data(as_text=True).split())
+        auth.logout()
+    assert "Roles wanted" in seen[nurse.id] and "Training levels" not in seen[nurse.id]
+    assert "IR nurse (0–2), IR physician (consultant or attending) (1)" in seen[nurse.id]
+    assert "cannot be matched" not in seen[nurse.id]
+    assert (
+        "is for these professions: IR nurse and IR physician (consultant or attending); "
+        "your profile says Radiographer or technologist"
+    ) in seen[radiographer.id]

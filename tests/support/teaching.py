@@ -174,17 +174,13 @@ def profile_of(session, user: User) -> Profile:
 def site(
     session, organisation: Organisation, *, name: str = "Kilimanjaro Referral Hospital", **fields: Any
 ) -> Site:
-    row = Site(
-        organisation=organisation,
-        name=name,
-        slug=fields.pop("slug", name.lower().replace(" ", "-")),
-        city=fields.pop("city", "Moshi"),
-        country_code=fields.pop("country_code", "TZ"),
-        **fields,
-    )
-    session.add(row)
-    session.commit()
-    return row
+    """`make_site` in Moshi, named for the pages that show it."""
+    fields.setdefault("slug", name.lower().replace(" ", "-"))
+    fields.setdefault("city", "Moshi")
+    fields.setdefault("timezone", "UTC")
+    fields.setdefault("local_learners", 0)
+    fields.setdefault("learner_level", "")
+    return make_site(session, organisation, name=name, readiness={}, **fields)
 
 
 def teaching_request(
@@ -198,21 +194,18 @@ def teaching_request(
     **fields: Any,
 ) -> TeachingRequest:
     """An open on-site request: two weeks in March or April 2027, taught in English."""
-    fields.setdefault("mode", "on_site")
-    if fields["mode"] == "on_site":
-        fields.setdefault("weeks", 2)
+    if fields.get("mode", "on_site") == "on_site":
         fields.setdefault("months", [3, 4])
         fields.setdefault("year", 2027)
-    row = TeachingRequest(
-        site=at,
+    return make_request(
+        session,
+        at,
         title=title,
+        procedures=procedure_codes,
+        roles={code: (lo, hi) for code, lo, hi in roles},
         status=status,
         learners=fields.pop("learners", 4),
+        learner_level=fields.pop("learner_level", ""),
         instruction_language=fields.pop("instruction_language", "en"),
         **fields,
     )
-    row.procedures = procedures(session, *procedure_codes)
-    row.roles = [RequestRole(profession_code=code, minimum=lo, maximum=hi) for code, lo, hi in roles]
-    session.add(row)
-    session.commit()
-    return row

@@ -62,6 +62,7 @@ _SAME_FOR_EVERYONE = {
     "level.fit",
     "teaching.none_asked",
     "procedures.none_asked",
+    "role.fit",
 }
 
 

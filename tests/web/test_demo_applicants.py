@@ -9,6 +9,7 @@ from matcher.extensions import db
 from matcher.models import Application, Opportunity, Profile, User
 from matcher.seed.demo import seed
 from matcher.seed.demo_applicants import COUNT, EMAIL, seed_applicants
+from matcher.services.professions import DEFAULT_PROFESSION, profession_of
 from matcher.services.profiles import is_complete
 
 
@@ -38,6 +39,11 @@ def test_forty_complete_applicants_across_levels_regions_and_interests_with_appl
     assert len({name for p in profiles for name in p.subregions}) >= 6
     assert len({i.slug for p in profiles for i in p.interests}) >= 15
     assert Counter(p.user.role for p in profiles) == {"student": 24, "trainee": 16}
+    # Each has the profession of their role and a level within it: no trainee is a consultant.
+    for p in profiles:
+        profession = profession_of(db.session, p.user)
+        assert p.user.profession_code == profession.code == DEFAULT_PROFESSION[p.user.role]
+        assert profession.level_min <= p.level_rank <= profession.level_max
     assert any(p.volunteers_to_teach for p in profiles)
 
     applications = db.session.scalars(

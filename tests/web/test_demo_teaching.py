@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
@@ -16,17 +15,23 @@ from matcher.seed.demo import seed
 from matcher.seed.demo_teaching import seed_teaching
 
 
-@pytest.fixture
-def seeded(app):
+def test_the_teaching_demo(app, auth, client):
+    """Seeding the whole demo takes seconds: seeded once, each part checked in turn."""
     seed(db.session, "demo password for tests")
     db.session.commit()
+    check_sites_are_realistic()
+    check_every_request_asks_only_for_what_its_site_can_support()
+    check_volunteers_of_each_teaching_profession_some_listed_some_not()
+    check_visits_are_open_with_volunteers_of_the_wanted_roles_applying()
+    check_the_directory_and_the_requests_show_the_demo(auth, client)
+    check_seeding_again_creates_nothing()
 
 
 def _has(site: Site, resource: str) -> bool:
     return site.availability().get(resource) in ("yes", "limited")
 
 
-def test_sites_are_realistic(seeded):
+def check_sites_are_realistic():
     sites = {s.slug: s for s in db.session.scalars(select(Site))}
     national = sites["muhimbili"]
     assert all(_has(national, r) for r in ("ultrasound", "ct", "fluoroscopy")) and not _has(
@@ -40,7 +45,7 @@ def test_sites_are_realistic(seeded):
     assert all(len(s.resources) == 12 and s.local_learners > 0 for s in sites.values())
 
 
-def test_every_request_asks_only_for_what_its_site_can_support(seeded):
+def check_every_request_asks_only_for_what_its_site_can_support():
     requests = db.session.scalars(select(TeachingRequest)).all()
     assert {r.mode for r in requests} == {"on_site", "remote"}
     for request in requests:
@@ -54,7 +59,7 @@ def test_every_request_asks_only_for_what_its_site_can_support(seeded):
             assert request.weeks == 2 and roles["ir-physician"] == (1, 1)
 
 
-def test_volunteers_of_each_teaching_profession_some_listed_some_not(seeded):
+def check_volunteers_of_each_teaching_profession_some_listed_some_not():
     rows = db.session.execute(
         select(User.profession_code, Profile.directory_listed, Profile.teaching_weeks)
         .join(Profile, Profile.user_id == User.id)
@@ -69,7 +74,7 @@ def test_volunteers_of_each_teaching_profession_some_listed_some_not(seeded):
     assert all(weeks for _, _, weeks in rows)
 
 
-def test_seeding_again_creates_nothing(seeded):
+def check_seeding_again_creates_nothing():
     def counts():
         return tuple(
             db.session.scalar(select(func.count()).select_from(model))
@@ -82,7 +87,7 @@ def test_seeding_again_creates_nothing(seeded):
     assert counts() == before
 
 
-def test_the_directory_and_the_requests_show_the_demo(seeded, auth, client):
+def check_the_directory_and_the_requests_show_the_demo(auth, client):
     auth.login("coordinator")
     page = client.get("/volunteers").get_data(as_text=True)
     assert "volunteers found" in page and "@demo.irmatch.org" not in page
@@ -95,7 +100,7 @@ def test_the_directory_and_the_requests_show_the_demo(seeded, auth, client):
     assert "Muhimbili National Hospital" in page and "Remote teaching" in page
 
 
-def test_visits_are_open_with_volunteers_of_the_wanted_roles_applying(seeded):
+def check_visits_are_open_with_volunteers_of_the_wanted_roles_applying():
     from matcher.models import Opportunity
     from matcher.models.teams import VisitApplication
 

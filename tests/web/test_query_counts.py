@@ -37,7 +37,7 @@ from matcher.security import (
     make_token,
 )
 from matcher.services.sites import sites_of
-from tests.support import teaching_crowd
+from tests.support import teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -55,6 +55,11 @@ FORM_ONLY = "a form and nothing from the database"
 # An applicant's standing (services.eligibility): the scoring's reads, and their applications and
 # any place they hold.
 STANDING = SCORING + ", their applications and a place held"
+# A teaching team's review (services.teams.reports.reviews), for one team or a whole build.
+TEAM_REVIEW = (
+    "a team's review: the teams with their visits, requests, needs, slots and members (one statement"
+    " each), the members' skills, the build's runs (the builder's explanations), the professions"
+)
 
 
 @dataclass(frozen=True)
@@ -291,6 +296,31 @@ ENDPOINTS = [
     Endpoint("volunteer-invite", "member", teaching_crowd.invite_page, shows="Teaching request 29"),
     Endpoint("teaching-requests", "applicant", teaching_crowd.teaching_requests,
              shows="Teaching request 29"),
+    # Teaching teams: a build with a team per crowd member, the first with a member per crowd member
+    Endpoint("teams", "coordinator", teams_crowd.page("/coordination/teams"), ceiling=15,
+             why="the dashboard's counts (every team with its slots, members, visit, request and needs; teams"
+             " and members by status), the builds with their teams, the open requests with their sites and"
+             " procedures, the visits without a team", shows="Team request " + LAST),
+    Endpoint("teams-remote", "coordinator", teams_crowd.page("/coordination/teams/remote"),
+             shows="Remote request " + LAST),
+    Endpoint("team-build", "coordinator", teams_crowd.page("/coordination/teams/builds/{b.id}"),
+             ceiling=16, why=TEAM_REVIEW + "; for every team of the build at once, and its latest run",
+             shows="Team visit " + LAST),
+    Endpoint("team-build-csv", "coordinator", teams_crowd.page("/coordination/teams/builds/{b.id}/teams.csv"),
+             shows="Team visit " + LAST),
+    Endpoint("team-review", "coordinator", teams_crowd.page("/coordination/teams/{t}"),
+             ceiling=20, why=TEAM_REVIEW + "; the volunteers a coordinator could add, and the builder's"
+             " rules for"
+             " them (their profiles, skills, applications, wishes and weeks already given)",
+             shows="Volunteer 29"),
+    Endpoint("teams-hosted", "member", teams_crowd.page("/organisations/{c.org_a.slug}/teams"),
+             shows="Team visit " + LAST),
+    Endpoint("team-host", "member", teams_crowd.page("/teams/{t}/host"), ceiling=15,
+             why=TEAM_REVIEW + "; the host's membership", shows="Volunteer 29"),
+    Endpoint("teaching-visits", "applicant", teams_crowd.page("/teaching/visits"),
+             shows="Team visit " + LAST),
+    Endpoint("team-offer", "applicant", teams_crowd.page("/teaching/offers/{m}"), ceiling=14,
+             why=TEAM_REVIEW + "; the volunteer's own place"),
     # Administration
     Endpoint("admin-users", "admin", "/admin/users"),
     Endpoint("admin-users-search", "admin", "/admin/users?q=crowd"),
@@ -323,21 +353,6 @@ NOT_MEASURED = {
     "static": "files from disk, no database",
     "reading.edit": "a form for one link; their list, reading.index, is measured",
     "i18n.choose": "sets a cookie and redirects, no database",
-    # Not measured yet (issue 20's note): the teams pages came in one session with no crowd of teams.
-    **{
-        f"teams.{name}": "not measured yet: needs a crowd of team builds (issue 20, left for next)"
-        for name in (
-            "index",
-            "remote_teaching",
-            "build",
-            "export",
-            "review",
-            "hosted",
-            "host_team",
-            "mine",
-            "offer",
-        )
-    },
 }
 
 

@@ -125,9 +125,22 @@ def test_reasons_name_interests_levels_and_regions_in_the_readers_language(app):
                     "where": "in the middle of the accepted range",
                 },
             )
-            return interests, region, level
+            role = reason_words.say(
+                "role",
+                {
+                    "accepted": ["IR physician", "IR nurse"],
+                    "accepted_codes": ["ir-physician", "ir-nurse"],
+                    "profession": "Radiographer or technologist",
+                    "profession_code": "radiographer",
+                },
+            )
+            return interests, region, level, role
 
-    interests, region, level = contextvars.Context().run(french)
+    interests, region, level, role = contextvars.Context().run(french)
     assert "Embolisation pour hémorragie du post-partum" in interests and "haemorrhage" not in interests
     assert "Afrique orientale" in region and "Eastern" not in region
     assert "Étudiant(e) en médecine, 3e année" in level and "Medical student" not in level
+    assert role == (
+        "s’adresse à ces professions : Radiologue interventionnel(le) (sénior) et Infirmier(ère) de "
+        "radiologie interventionnelle ; votre profil indique Manipulateur(rice) en électroradiologie"
+    ), role

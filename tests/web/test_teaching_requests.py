@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models.teaching import TeachingRequest
 from tests.support.teaching import make_request, make_site
@@ -283,3 +284,27 @@ def test_a_request_needs_a_site_first(client, auth, users):
     assert response.status_code == 302 and response.headers["Location"].endswith(
         "/organisations/siteless/sites/new"
     )
+
+
+def test_editing_a_request_keeps_a_procedure_retired_since_but_a_new_request_cannot_name_it(client, host):
+    _, _, site = host
+    request = make_request(db.session, site, procedures=("abscess-drainage", "nephrostomy"))
+    nephrostomy = next(p for p in request.procedures if p.code == "nephrostomy")
+    nephrostomy.retired_at = utcnow()
+    db.session.commit()
+    form = text(client.get(f"/organisations/muhimbili/teaching-requests/{request.id}/edit"))
+    checked = re.findall(r'<input checked[^>]*name="procedures"[^>]*value="([\w-]+)"', form)
+    assert checked == ["abscess-drainage", "nephrostomy"]
+    response = client.post(
+        f"/organisations/muhimbili/teaching-requests/{request.id}/edit", data=form_data(site, title="Kept")
+    )
+    assert response.status_code == 302
+    db.session.refresh(request)
+    assert request.title == "Kept"
+    assert sorted(p.code for p in request.procedures) == ["abscess-drainage", "nephrostomy"]
+    # A new request is offered only the procedures still in the list, and cannot post a retired one.
+    new_form = text(client.get("/organisations/muhimbili/teaching-requests/new"))
+    assert 'value="nephrostomy"' not in new_form
+    before = count()
+    refused = client.post("/organisations/muhimbili/teaching-requests/new", data=form_data(site))
+    assert refused.status_code == 422 and count() == before

@@ -32,7 +32,7 @@ from matcher.formatting import (
     language_label,
     region_label,
 )
-from matcher.models import Interest, Opportunity, OpportunityStatus
+from matcher.models import Interest, Opportunity, OpportunityStatus, Profession, User
 from matcher.models.matching import Match, MatchStatus
 from matcher.models.profile import (
     AvailabilityWindow,
@@ -46,6 +46,7 @@ from matcher.models.profile import (
 from matcher.models.teaching import Procedure, ProcedureSkill
 from matcher.reference.places import M49_CODES
 from matcher.services import reference
+from matcher.services.professions import DEFAULT_PROFESSION
 from matcher.services.profiles import completeness_of
 from matcher.services.teaching_fit import committed_weeks, procedure_codes
 
@@ -65,6 +66,7 @@ def taxonomy(session: Session) -> Taxonomy:
     labels.update((c.iso2, country_label(c)) for c in reference.countries(session))
     labels.update((name, region_label(name)) for name in M49_CODES)
     labels.update((p.code, label_for(p)) for p in reference.procedures(session))
+    labels.update((p.code, label_for(p)) for p in session.scalars(select(Profession)))
     if language() != "en":  # the engine's own English names otherwise (engine.profiles.LANGUAGE_NAMES)
         labels.update((code, language_label(code)) for code in language_codes())
     return Taxonomy(interest_groups={i.slug: i.group for i in interests}, labels=labels, level_names=levels)
@@ -88,8 +90,14 @@ def applicant_spec(profile: Profile, ranked: Iterable[int] = ()) -> ApplicantPro
         else frozenset(),
         ranked_opportunities=tuple(str(o) for o in ranked),
         teaching_weeks=profile.teaching_weeks if profile.volunteers_to_teach else None,
+        profession=profession_code(profile.user.role, profile.user.profession_code),
         **teaching,
     )
+
+
+def profession_code(role: str, code: str | None) -> str:
+    """The applicant's profession, or the one their account's role stands for when they named none."""
+    return code or DEFAULT_PROFESSION.get(role, "")
 
 
 def teaching_sides(session: Session, users_of: dict[int, int]) -> dict[int, dict[str, Any]]:
@@ -152,6 +160,8 @@ def opportunity_spec(opportunity: Opportunity) -> OpportunitySpec:
         from_request=from_request,
         procedures=frozenset(p.code for p in request.procedures) if from_request else frozenset(),
         instruction_language=request.instruction_language if from_request else None,
+        # A visit answering a request takes the professions of its roles, at any level or grade.
+        roles=frozenset(r.profession_code for r in request.roles) if from_request else frozenset(),
     )
 
 
@@ -219,7 +229,12 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
             Profile.statement,
             Profile.volunteers_to_teach,
             Profile.teaching_weeks,
-        ).where(wanted)
+            Profile.grade,
+            User.role,
+            User.profession_code,
+        )
+        .join(User, User.id == Profile.user_id)
+        .where(wanted)
     ).all()
     interests, teaching = (
         _grouped(
@@ -250,7 +265,19 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
     sides = teaching_sides(session, {row[0]: row[1] for row in profiles if row[6]})
     specs: dict[int, ApplicantProfile] = {}
     empty: list[tuple[Any, ...]] = []
-    for profile_id, user_id, level, institution, home, statement, teaches, weeks in profiles:
+    for (
+        profile_id,
+        user_id,
+        level,
+        institution,
+        home,
+        statement,
+        teaches,
+        weeks,
+        grade,
+        role,
+        job,
+    ) in profiles:
         mine = interests.get(profile_id, empty)
         my_places = places.get(profile_id, empty)
         my_windows = windows.get(profile_id, empty)
@@ -264,6 +291,7 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
             availability=my_windows,
             languages=my_languages,
             statement=statement,
+            grade=grade,
         ).is_complete
         if not complete:
             continue
@@ -279,6 +307,7 @@ def applicant_specs(session: Session, user_ids: Select[Any]) -> dict[int, Applic
             if teaches
             else frozenset(),
             teaching_weeks=weeks if teaches else None,
+            profession=profession_code(role, job),
             **sides.get(profile_id, {}),
         )
     return specs

@@ -310,9 +310,23 @@ def latest_run(session: Session, build_id: int) -> TeamBuildRun | None:
 
 def team_explanation(session: Session, team: Team) -> dict[str, Any] | None:
     """The latest run's explanation of this team (None before any run that covered it)."""
-    for run in session.scalars(
-        select(TeamBuildRun).where(TeamBuildRun.build_id == team.build_id).order_by(TeamBuildRun.id.desc())
-    ):
+    return explanation_in(runs_of(session, {team.build_id}), team)
+
+
+def runs_of(session: Session, build_ids: set[int]) -> list[TeamBuildRun]:
+    """The runs of these builds, latest first."""
+    return list(
+        session.scalars(
+            select(TeamBuildRun).where(TeamBuildRun.build_id.in_(build_ids)).order_by(TeamBuildRun.id.desc())
+        )
+    )
+
+
+def explanation_in(runs: list[TeamBuildRun], team: Team) -> dict[str, Any] | None:
+    """The explanation of this team in the latest of `runs` (of its build) that covered it."""
+    for run in runs:
+        if run.build_id != team.build_id:
+            continue
         found = run.plan.get("teams", {}).get(str(team.id))
         if found is not None:
             return found

@@ -223,15 +223,27 @@ def team_spec(team: Team, fixed: Iterable[int] = ()) -> dict[str, Any]:
 
 def misfit_for(session: Session, user: User, team: Team) -> Misfit | None:
     """Why this volunteer cannot take a place in this team by the builder's rules (None: they fit)."""
-    spec = volunteer_specs(session, [user], [team])[user.id]
-    # A coordinator may place someone who did not apply to this visit: the other rules hold.
-    spec.pop("applied", None)
-    if spec["role"] is None:
-        return Misfit.ROLE
-    volunteer = read_volunteers({user.id: spec})[0]
+    return misfits_for(session, [user], team)[user.id]
+
+
+def misfits_for(session: Session, users: list[User], team: Team) -> dict[int, Misfit | None]:
+    """`misfit_for` of several volunteers, their specs read together."""
+    if not users:
+        return {}
+    specs = volunteer_specs(session, users, [team])
     shape = team_spec(team)
     shape["fixed"] = []
-    return misfit(volunteer, read_teams({team.id: shape}, [user.id])[0])
+    found: dict[int, Misfit | None] = {}
+    for user in users:
+        spec = specs[user.id]
+        # A coordinator may place someone who did not apply to this visit: the other rules hold.
+        spec.pop("applied", None)
+        if spec["role"] is None:
+            found[user.id] = Misfit.ROLE
+            continue
+        volunteer = read_volunteers({user.id: spec})[0]
+        found[user.id] = misfit(volunteer, read_teams({team.id: dict(shape)}, [user.id])[0])
+    return found
 
 
 def holders_elsewhere(session: Session, build_id: int) -> dict[int, int]:

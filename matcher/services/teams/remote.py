@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from matcher.models import Profile, RequestStatus, TeachingMode, TeachingRequest, TeachingWish, User
 from matcher.models.teaching import RemoteFormat
@@ -81,14 +81,14 @@ def open_remote_requests(session: Session) -> list[TeachingRequest]:
         session.scalars(
             select(TeachingRequest)
             .where(TeachingRequest.mode == TeachingMode.REMOTE, TeachingRequest.status == RequestStatus.OPEN)
+            .options(selectinload(TeachingRequest.site), selectinload(TeachingRequest.procedures))
             .order_by(TeachingRequest.id)
         )
     )
 
 
-def plan(session: Session, request: TeachingRequest, today: date) -> RemotePlan:
-    """Who can teach this remote request (enough overlap), and for mentorship, mentors given
-    mentees up to their capacity, best overlap first, until every mentee has one."""
+def plans(session: Session, requests: list[TeachingRequest], today: date) -> list[RemotePlan]:
+    """`plan` of each request, the volunteers who teach remotely read once for all."""
     professions = teaching_professions(session)
     rows = session.execute(
         select(User, TeachingWish.mentees)
@@ -97,10 +97,21 @@ def plan(session: Session, request: TeachingRequest, today: date) -> RemotePlan:
         .where(Profile.teaches_remotely.is_(True))
         .order_by(User.id)
     ).all()
+    volunteers = [(user, mentees) for user, mentees in rows if is_volunteer(user, professions)]
+    return [_plan(request, volunteers, today) for request in requests]
+
+
+def plan(session: Session, request: TeachingRequest, today: date) -> RemotePlan:
+    """Who can teach this remote request (enough overlap), and for mentorship, mentors given
+    mentees up to their capacity, best overlap first, until every mentee has one."""
+    return plans(session, [request], today)[0]
+
+
+def _plan(request: TeachingRequest, volunteers: list[tuple[User, int | None]], today: date) -> RemotePlan:
     on = _next_weekday(today)
     fits = []
-    for user, mentees in rows:
-        if not is_volunteer(user, professions) or request.remote_from is None or request.remote_until is None:
+    for user, mentees in volunteers:
+        if request.remote_from is None or request.remote_until is None:
             continue
         minutes = overlap_minutes(
             request.site.timezone, request.remote_from, request.remote_until, user.timezone, on

@@ -24,6 +24,7 @@ from matcher.models import (
     User,
     VisitApplication,
 )
+from matcher.models.teaching import TeachingRequest
 from matcher.models.teams import HOLDING
 from matcher.services.teams import builds, inputs
 
@@ -85,34 +86,65 @@ def _skills(session: Session, user_ids: list[int]) -> dict[int, dict[int, str]]:
 
 
 def review(session: Session, team: Team, with_candidates: bool = True) -> TeamReview:
-    request = team.visit.teaching_request
-    needs = list(request.procedures) if request else []
-    members = sorted(team.holding, key=lambda m: (m.role, m.user.name.lower(), m.id))
-    others = [m for m in team.members if m.status not in HOLDING]
-    skills = _skills(session, [m.user_id for m in members])
-    explanation = builds.team_explanation(session, team) or {}
-    slots = [SlotLine(s.role, s.minimum, s.maximum, s.filled) for s in team.slots]
-    result = TeamReview(
-        team=team,
-        needs=needs,
-        members=members,
-        others=others,
-        skills=skills,
-        slots=slots,
-        missing_needs=[],
-        unreachable=set(explanation.get("unreachable", [])),
-        why_not=list(explanation.get("why_not", [])),
-        professions=professions(session),
-    )
-    result.missing_needs = [p for p in needs if not result.covers(p)]
-    if with_candidates and team.status != TeamStatus.CANCELLED:
-        busy = inputs.holders_elsewhere(session, team.build_id)
-        for user in inputs.candidates(session, [team.visit]):
-            if user.id in busy:
-                continue
-            failed = inputs.misfit_for(session, user, team)
-            result.candidates.append((user, str(failed) if failed else None))
-    return result
+    """One team's review (with the volunteers a coordinator could add, unless told otherwise)."""
+    return reviews(session, [team], with_candidates)[0]
+
+
+def reviews(
+    session: Session,
+    teams: list[Team],
+    with_candidates: bool = False,
+    known: dict[str, Profession] | None = None,
+) -> list[TeamReview]:
+    """The reviews of several teams in a fixed number of statements, whatever their number and
+    members: the teams with their visits, requests, needs, slots and members loaded together."""
+    if not teams:
+        return []
+    ids = [t.id for t in teams]
+    loaded = {
+        t.id: t
+        for t in session.scalars(
+            select(Team)
+            .where(Team.id.in_(ids))
+            .options(
+                selectinload(Team.visit)
+                .selectinload(Opportunity.teaching_request)
+                .selectinload(TeachingRequest.procedures),
+                selectinload(Team.slots),
+                selectinload(Team.members).selectinload(TeamMember.user),
+            )
+        )
+    }
+    teams = [loaded[i] for i in ids]
+    skills = _skills(session, sorted({m.user_id for t in teams for m in t.holding}))
+    runs = builds.runs_of(session, {t.build_id for t in teams})
+    known = known if known is not None else professions(session)
+    found = []
+    for team in teams:
+        request = team.visit.teaching_request
+        needs = list(request.procedures) if request else []
+        members = sorted(team.holding, key=lambda m: (m.role, m.user.name.lower(), m.id))
+        explanation = builds.explanation_in(runs, team) or {}
+        result = TeamReview(
+            team=team,
+            needs=needs,
+            members=members,
+            others=[m for m in team.members if m.status not in HOLDING],
+            skills={m.user_id: skills.get(m.user_id, {}) for m in members},
+            slots=[SlotLine(s.role, s.minimum, s.maximum, s.filled) for s in team.slots],
+            missing_needs=[],
+            unreachable=set(explanation.get("unreachable", [])),
+            why_not=list(explanation.get("why_not", [])),
+            professions=known,
+        )
+        result.missing_needs = [p for p in needs if not result.covers(p)]
+        if with_candidates and team.status != TeamStatus.CANCELLED:
+            busy = inputs.holders_elsewhere(session, team.build_id)
+            free = [u for u in inputs.candidates(session, [team.visit]) if u.id not in busy]
+            failed = inputs.misfits_for(session, free, team)
+            result.candidates = [(u, str(failed[u.id]) if failed[u.id] else None) for u in free]
+        found.append(result)
+    return found
 
 
 CSV_HEADER = (
@@ -187,7 +219,13 @@ def counts(session: Session) -> TeamCounts:
     teams = session.scalars(
         select(Team)
         .where(Team.status != TeamStatus.CANCELLED)
-        .options(selectinload(Team.slots), selectinload(Team.members), selectinload(Team.visit))
+        .options(
+            selectinload(Team.slots),
+            selectinload(Team.members),
+            selectinload(Team.visit)
+            .selectinload(Opportunity.teaching_request)
+            .selectinload(TeachingRequest.procedures),
+        )
     ).all()
     formed = needs = covered = 0
     for team in teams:

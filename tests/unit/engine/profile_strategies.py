@@ -28,6 +28,9 @@ windows = st.tuples(st.integers(0, 200), st.integers(0, 60)).map(
     lambda t: Window(DAY0 + timedelta(t[0]), DAY0 + timedelta(t[0] + t[1]))
 )
 interest_sets = st.frozensets(st.sampled_from(sorted(GROUPS)), max_size=3)
+# Professions; a visit with roles takes people by profession instead of by training level.
+PROFESSIONS = ["", "medical-student", "ir-physician", "ir-nurse", "radiographer"]
+role_sets = st.sampled_from([frozenset(), frozenset(), frozenset({"ir-nurse"}), frozenset(PROFESSIONS[2:])])
 
 
 @st.composite
@@ -49,6 +52,7 @@ def opportunity_specs(draw, i: int) -> OpportunitySpec:
         languages=draw(st.sampled_from([(), (LanguageReq("fr", Proficiency.CONVERSATIONAL),)])),
         is_open=draw(st.booleans() | st.just(True)),
         places_left=draw(st.integers(0, 3)),
+        roles=draw(role_sets),
     )
 
 
@@ -56,7 +60,8 @@ def opportunity_specs(draw, i: int) -> OpportunitySpec:
 def applicant_profiles(draw, i: int) -> ApplicantProfile:
     return ApplicantProfile(
         id=f"a{i}",
-        level=draw(st.integers(1, 12)),
+        level=draw(st.integers(0, 12)),
+        profession=draw(st.sampled_from(PROFESSIONS)),
         interests=draw(interest_sets),
         languages=draw(st.sampled_from([(), (LanguageReq("fr", Proficiency.PROFESSIONAL),)])),
         availability=tuple(draw(st.lists(windows, max_size=2))),

@@ -25,6 +25,8 @@ REQUEST = {
     "instruction_language": "en",
 }
 VOLUNTEER = {"instructs": frozenset({"en"}), "teaching_weeks": 8}
+# The same request taking an IR physician and an IR nurse: people by profession, not level.
+ROLES = {**REQUEST, "roles": frozenset({"ir-physician", "ir-nurse"})}
 # (applicant changes, opportunity changes) that, between them, reach every code of PHRASES.
 PAIRS = [
     ({}, {}),
@@ -48,6 +50,9 @@ PAIRS = [
     (VOLUNTEER, REQUEST),
     (VOLUNTEER, {**REQUEST, "procedures": frozenset()}),
     ({}, REQUEST),
+    ({**VOLUNTEER, "profession": "ir-nurse", "level": 0}, ROLES),
+    ({**VOLUNTEER, "profession": "radiographer"}, ROLES),
+    (VOLUNTEER, ROLES),  # a profile that names no profession
     ({**VOLUNTEER, "teaching_weeks": 6, "committed_weeks": ((2026, 3),)}, REQUEST),
     ({"level": 9, "availability": ()}, {"is_open": False}),
     ({"level": 0}, {}),  # a profile that gives no training level

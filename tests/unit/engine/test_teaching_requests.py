@@ -89,3 +89,30 @@ def test_a_teaching_visit_without_a_request_keeps_the_interest_based_fit_and_no_
     old = {"kind": "teaching_visit", "teaching_needs": frozenset({"tace"})}
     result = score(applicant(can_teach=frozenset({"tace"})), opportunity(**old), TAXONOMY)
     assert result.eligible and result.part("teaching").code == "teaching.overlap"
+
+
+# The same visit taking one IR physician and up to two IR nurses (its request's roles).
+ROLES = {**REQUEST, "roles": frozenset({"ir-physician", "ir-nurse"})}
+
+
+@pytest.mark.parametrize("level", [0, 1, 9, 12])
+def test_a_visit_with_roles_takes_a_nurse_whatever_her_level_or_none(level):
+    nurse = applicant(**VOLUNTEER, profession="ir-nurse", level=level)
+    result = score(nurse, opportunity(**ROLES), TAXONOMY)
+    assert result.eligible
+    assert (result.part("level").value, result.part("level").code) == (1.0, "role.fit")
+    # The same nurse on a visit that takes people by training level (5 to 7) is refused by level.
+    by_level = score(nurse, opportunity(**REQUEST), TAXONOMY)
+    assert (not 5 <= level <= 7) == (not by_level.eligible)
+
+
+def test_a_visit_with_roles_refuses_other_professions_and_says_which_it_takes():
+    radiographer = applicant(**VOLUNTEER, profession="radiographer", level=6)  # a level in 5-7
+    (failure,) = score(radiographer, opportunity(**ROLES), TAXONOMY).failures
+    assert (failure.constraint, failure.code) == ("level", "role")
+    assert (
+        failure.reason
+        == "is for these professions: ir-nurse and ir-physician; your profile says radiographer"
+    )
+    (failure,) = score(applicant(**VOLUNTEER), opportunity(**ROLES), TAXONOMY).failures
+    assert failure.code == "role.none"
