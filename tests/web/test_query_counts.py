@@ -319,8 +319,8 @@ ENDPOINTS = [
              why=TEAM_REVIEW + "; the host's membership", shows="Volunteer 29"),
     Endpoint("teaching-visits", "applicant", teams_crowd.page("/teaching/visits"),
              shows="Team visit " + LAST),
-    Endpoint("team-offer", "applicant", teams_crowd.page("/teaching/offers/{m}"), ceiling=14,
-             why=TEAM_REVIEW + "; the volunteer's own place"),
+    Endpoint("team-offer", "applicant", teams_crowd.page("/teaching/offers/{m}"), ceiling=15,
+             why=TEAM_REVIEW + "; the volunteer's own place; the country's travel advisories (issue 21)"),
     # Administration
     Endpoint("admin-users", "admin", "/admin/users"),
     Endpoint("admin-users-search", "admin", "/admin/users?q=crowd"),
