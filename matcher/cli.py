@@ -1,4 +1,5 @@
-"""Flask commands: seed-demo, seed-bulk, create-user, reference sync, mail, match, notify, backup."""
+"""Flask commands: seed-demo, seed-bulk, create-user, reference sync, mail, match, notify, backup,
+advisories import."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import URL
 
 from matcher import backups
+from matcher.advisories.importing import import_source
+from matcher.advisories.records import FeedError
 from matcher.db import utcnow
 from matcher.devserver import serve
 from matcher.extensions import db
@@ -22,6 +25,7 @@ from matcher.jobs.commands import jobs_group
 from matcher.mail.delivery import deliver_due, run_worker
 from matcher.mail.digests import send_digests, send_reminders
 from matcher.models import Role
+from matcher.models.departure import AdvisorySource
 from matcher.models.matching import MatchRound
 from matcher.reference.sync import sync_reference_data
 from matcher.services import accounts
@@ -70,6 +74,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(jobs_group)
     app.cli.add_command(departure_group)
+    app.cli.add_command(advisories_group)
 
 
 @click.command("seed-demo")
@@ -221,6 +226,40 @@ def notify_departure() -> None:
     """Remind travellers and hosts of checklist items due within 14 or 3 days, or overdue (once each)."""
     count = commit_or_fail(send_departure_reminders, db.session, date.today())
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+
+
+advisories_group = AppGroup("advisories", help="Travel advisories: import levels per country.")
+
+
+@advisories_group.command("import")
+@click.argument("source")
+@click.option(
+    "--format",
+    "source_format",
+    type=click.Choice([s.value for s in AdvisorySource]),
+    default=None,
+    help="The feed's format (default: detected from its content).",
+)
+@with_site_url
+def advisories_import(source: str, source_format: str | None) -> None:
+    """Import advisory levels from SOURCE (a file path or an http(s) URL): our CSV or JSON, the US
+    State Department's RSS or JSON, or the UK FCDO's content API JSON. A rise to level 3 or 4 puts
+    the trips there in the next 180 days on hold and tells travellers, hosts and coordinators."""
+    try:
+        report = import_source(db.session, source, source_format, date.today())
+    except FeedError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{source}: {error.message} Nothing was imported.") from error
+    db.session.commit()
+    click.echo(
+        f"{report.source}: {report.added} new, {report.confirmed} unchanged, {len(report.skipped)} skipped."
+    )
+    for line in report.skipped:
+        click.echo(f"  skipped {line}")
+    for code, level in sorted(report.raised.items()):
+        click.echo(f"  {code} rose to level {level}: trips there in the next 180 days are on hold.")
+    if report.raised:
+        click.echo(f"{report.held} trip{'s' if report.held != 1 else ''} put on hold.")
 
 
 def pg_dump_argv(url: URL, path: str) -> list[str]:

@@ -113,6 +113,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "JOBS_STALE_AFTER_SECONDS": 15 * 60,
         # A queued job no worker took for this long is sent to the queue again (its message was lost).
         "JOBS_RESEND_AFTER_SECONDS": 5 * 60,
+        # Travel advisory feeds the task worker imports every 6 hours: file paths or URLs, each a
+        # string (format detected) or {"url": ..., "format": "matcher" | "us-state" | "uk-fcdo"}.
+        "ADVISORY_SOURCES": [],
+        # Advice not confirmed by an import for this many days shows as stale.
+        "ADVISORY_STALE_DAYS": 30,
     }
 
 

@@ -15,6 +15,7 @@ from flask import current_app, url_for
 from huey import crontab
 from sqlalchemy.orm import Session
 
+from matcher.advisories.importing import import_configured
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.jobs import lifecycle, words
@@ -164,6 +165,11 @@ def trips() -> None:
     _committed(ensure_trips, date.today())
 
 
+def advisories() -> None:
+    """Import the configured travel advisory sources (ADVISORY_SOURCES), each in its own transaction."""
+    import_configured(db.session, date.today())
+
+
 TASKS: dict[str, Callable[..., Any]] = {
     lifecycle.RUN_TASK: run_job,
     DELIVER_TASK: deliver_mail,
@@ -171,6 +177,7 @@ TASKS: dict[str, Callable[..., Any]] = {
 }
 
 # Times are UTC. What cron ran before: digests every 15 minutes, reminders at 07:00, expiry at 00:30.
+# Travel advisories every 6 hours (nothing to do unless ADVISORY_SOURCES is set).
 PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "sweep": (crontab(), sweep),
     "digests": (crontab(minute="*/15"), digests),
@@ -179,4 +186,5 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "purge_documents": (crontab(minute="20", hour="2"), purge_documents),
     "departure_reminders": (crontab(minute="15", hour="7"), departure_reminders),
     "trips": (crontab(minute="45", hour="0"), trips),
+    "advisories": (crontab(minute="15", hour="*/6"), advisories),
 }

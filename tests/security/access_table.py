@@ -139,6 +139,10 @@ TABLE = [
     row("POST", "/coordination/claims/{w.claim.id}/approve",               "L F F F F A A"),
     row("POST", "/coordination/organisations/{w.org_b.id}/name/approve",   "L F F F F A A"),
     # Further reading on the home page
+    row("GET",  "/coordination/advisories",                                "L F F F F A A"),
+    row("GET",  "/trips/{w.held_trip.id}/release",                         "L F F F F A A"),
+    row("POST", "/trips/{w.held_trip.id}/release",                         "L F F F F A A",
+        {"reason": "Checked with the school"}),
     row("GET",  "/coordination/reading",                                   "L F F F F A A"),
     row("POST", "/coordination/reading",                                   "L F F F F A A",
         {"title": "WHO", "url": "https://www.who.int/"}),

@@ -43,6 +43,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.departure import CountryPack, CountryRule
+from matcher.models.departure import Trip
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.security.world_documents import DocumentsWorld, build_documents_world
@@ -96,6 +97,7 @@ class World:
     )
     country_rule: CountryRule | None = None  # Kenya's licence rule (issue 21, the countries' rules)
     trips: TripsWorld | None = None  # the student's trip to A's placement under way (world_trips)
+    held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -283,6 +285,14 @@ def build_world(app: Flask, users: UserFactory) -> World:
         [published_round, run, match, open_round, open_run, proposed, ready_round, ready_run, ready]
     )
     session.add_all([earlier_round, earlier_run, completed, accepted, dead_mail])
+    traveller = users.create("student", name="Held traveller")
+    held_match = Match(
+        run=earlier_run, status="accepted", applicant_id=traveller.id, opportunity_id=opp_past.id
+    )
+    held_trip = Trip(
+        user_id=traveller.id, opportunity_id=opp_past.id, match=held_match, hold_level=3, hold_since=utcnow()
+    )
+    session.add(held_trip)
     letter = OutcomeLetter(
         run=earlier_run,
         applicant_id=people["trainee"].id,
@@ -352,6 +362,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         teams=teams,
         documents=documents,
         trips=trips,
+        held_trip=held_trip,
         cv_files=cv_files,
         country_rule=country_rule,
     )

@@ -47,6 +47,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.application import MAX_APPLICATIONS
+from matcher.models.departure import TravelAdvisory, Trip
 from matcher.security import hash_password
 from matcher.services.matching.rounds import Scope
 from tests.support.factories import UserFactory
@@ -108,6 +109,7 @@ class Crowd:
             ],
         )
         self.session.add(self.letter)
+        self.held_trip: Trip | None = None  # the first held trip (issue 21's advisories)
         self.session.commit()
 
     # -- growing ------------------------------------------------------------------------------
@@ -198,8 +200,21 @@ class Crowd:
         )
         session.add(proposed)
         session.add(Match(run=self.run_b, applicant_id=person.id, opportunity=opportunity, score=0.4))
+        accepted = Match(
+            run=self.earlier_run, applicant_id=person.id, opportunity=self.opp_a, status="accepted"
+        )
+        session.add(accepted)
+        # Each accepted place's trip is held for a travel advisory; each country has one (issue 21).
+        trip = Trip(user=person, opportunity=self.opp_a, match=accepted, hold_level=3, hold_since=utcnow())
+        session.add(trip)
+        self.held_trip = self.held_trip or trip
         session.add(
-            Match(run=self.earlier_run, applicant_id=person.id, opportunity=self.opp_a, status="accepted")
+            TravelAdvisory(
+                country_code=country.iso2,
+                source="us-state",
+                level=i % 4 + 1,
+                issued_on=TODAY - timedelta(days=i),
+            )
         )
         session.add(
             Suggestion(
