@@ -16,6 +16,7 @@ from matcher.mail.people import coordinators
 from matcher.models import Country, Opportunity, Organisation
 from matcher.models.departure import TravelAdvisory, Trip
 from matcher.models.notification import Category
+from matcher.services.departure.links import trip_url
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 
@@ -29,8 +30,9 @@ def _staff_subject(level: int, country: Country) -> str:
     )
 
 
-def _traveller_link() -> str:
-    return url_for("placements.mine", _external=True)
+def _traveller_link(trip: Trip) -> str:
+    """The trip's page, where the traveller sees the hold and their checklist."""
+    return trip_url(trip.id, external=True)
 
 
 def tell_hold(
@@ -52,7 +54,7 @@ def tell_hold(
             template="advisory_hold",
             subject=_l("Travel advisory: your trip to %(title)s is on hold", title=trip.opportunity.title),
             category=ESSENTIAL,
-            context={**context, "trip": trip, "link": _traveller_link()},
+            context={**context, "trip": trip, "link": _traveller_link(trip)},
         )
     hosts: dict[int, tuple[Organisation, list[Trip], list[Opportunity]]] = {}
     for trip in trips:
@@ -92,5 +94,5 @@ def tell_release(session: Session, trip: Trip) -> None:
         template="advisory_released",
         subject=_l("Your trip to %(title)s may go ahead", title=trip.opportunity.title),
         category=ESSENTIAL,
-        context={"trip": trip, "link": _traveller_link()},
+        context={"trip": trip, "link": _traveller_link(trip)},
     )

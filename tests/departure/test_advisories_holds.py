@@ -77,7 +77,7 @@ def test_a_rise_to_level_3_holds_exactly_the_upcoming_trips_there_and_mails_each
     assert ada.message["Subject"].startswith("Travel advisory: your trip to")
     assert "is now at level 3 of 4 (US State Department" in ada.text
     assert "Your trip to" in ada.text and "is on hold until a coordinator re-approves it" in ada.text
-    assert app.config["BASE_URL"] + "/placements" in ada.text
+    assert app.config["BASE_URL"] + f"/trips/{scene.held['placement in 60 days'].id}" in ada.text
     for staff in (scene.host, scene.coordinator):
         text = by_person[staff.email][0].text
         assert "Ada Soon" in text and "Tia Teacher" in text

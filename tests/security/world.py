@@ -42,8 +42,7 @@ from matcher.models import (
     ReadingLink,
     User,
 )
-from matcher.models.departure import CountryPack, CountryRule
-from matcher.models.departure import Trip
+from matcher.models.departure import CountryPack, CountryRule, Trip
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.services.matching.rounds import Scope
 from tests.security.world_documents import DocumentsWorld, build_documents_world

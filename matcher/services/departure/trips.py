@@ -87,6 +87,10 @@ def _new_trip(session: Session, user_id: int, opportunity: Opportunity, **subjec
         return session.scalars(select(Trip).where(getattr(Trip, column) == value)).one()
     checklists.sync_items(session, trip)
     refresh_clearance(session, trip)
+    # Made while its country is at advisory level 3 or 4: on hold from the start.
+    from matcher.services.departure.advisories import hold_if_advised  # advisories reads trips
+
+    hold_if_advised(session, trip, date.today())
     return trip
 
 
