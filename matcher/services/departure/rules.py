@@ -22,7 +22,7 @@ from matcher.db import utcnow
 from matcher.models import Country, Opportunity, User
 from matcher.models.departure import CountryPack, CountryRule, RuleKind
 from matcher.models.opportunity import OpportunityStatus
-from matcher.reference.procedures import PROFESSIONS
+from matcher.reference.professions import PROFESSIONS
 from matcher.services import reference
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import is_staff
