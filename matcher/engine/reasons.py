@@ -156,3 +156,28 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
 def render(code: str, params: Mapping[str, Any], voice: Voice = YOU) -> str:
     """The words of one reason in ``voice``; KeyError for a code this engine does not know."""
     return PHRASES[code](params, voice)
+
+
+def _reserve_holders(p: Mapping[str, Any], v: Voice) -> str:
+    n = p["reserved"]
+    on = "on a reserved place" if n == 1 else "on reserved places"
+    return (
+        f"{p['opportunity']} ranked {v.subject} above {_plural(n, 'applicant')} it placed {on}, which "
+        f"{v.subject} {v.verb('are', 'is')} not eligible for"
+    )
+
+
+# The words of an allocation's outcome for one applicant (`Allocation.how_placed`, `Refusal.text`),
+# where reserved places explain it: "placed on a reserved place", and losing to a reserve.
+OUTCOMES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
+    "placed": lambda p, v: f"{v.Subject} {v.verb('were', 'was')} placed at {p['opportunity']}",
+    "placed.reserved": lambda p, v: (
+        f"{v.Subject} {v.verb('were', 'was')} placed on a reserved place at {p['opportunity']}"
+    ),
+    "refused.reserved": _reserve_holders,
+}
+
+
+def render_outcome(code: str, params: Mapping[str, Any], voice: Voice = YOU) -> str:
+    """The words of one allocation outcome in ``voice``; KeyError for a code not in OUTCOMES."""
+    return OUTCOMES[code](params, voice)
