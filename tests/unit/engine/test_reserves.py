@@ -192,3 +192,18 @@ def test_array_path_takes_reserves_per_opportunity_and_eligibility_per_applicant
 def test_bad_reserve_arrays_are_value_errors_naming_the_problem(kwargs, message):
     with pytest.raises(ValueError, match=message):
         allocate_arrays(*ARRAYS, **kwargs)
+
+
+def test_the_reserve_kernel_receives_the_engine_dtypes_whatever_the_callers_integers(kernel_calls):
+    allocate(*ONE, reserved={"o1": np.int8(1)}, reserve_eligible={"a4"}, backend="compiled")
+    for dtype in (np.int32, np.int64, np.uint8):
+        arrays = [a.astype(dtype) for a in ARRAYS]
+        reserved = np.array([1], dtype)
+        allocate_arrays(
+            *arrays, reserved=reserved, reserve_eligible=np.array([True, False]), backend="compiled"
+        )
+    i32, i64 = "int32", "int64"
+    assert kernel_calls["deferred_acceptance_reserved"] == 4
+    assert kernel_calls.dtypes["deferred_acceptance_reserved"] == {
+        (i64, i32, i32, i64, i32, i64, i64, "bool", i32, i64, i32, "int8", i64)
+    }
