@@ -132,12 +132,12 @@ class Allocation:
         return opportunity in self.reserved and applicant in self.reserve_holders[opportunity]
 
     def how_placed(self, applicant: str, voice: Voice = YOU) -> str | None:
-        """ "You were placed at o1" ("... placed on a reserved place at o1"), in ``voice``; None
-        when the applicant was not placed."""
-        opportunity = self.assignments.get(applicant)
+        """Where the applicant was placed, in ``voice``: "You were placed at o1", or "You were
+        placed on a reserved place at o1"; None when they were not placed."""
+        if applicant not in self.assignments:
+            raise ValueError(f"unknown applicant {applicant!r}")
+        opportunity = self.assignments[applicant]
         if opportunity is None:
-            if applicant not in self.assignments:
-                raise ValueError(f"unknown applicant {applicant!r}")
             return None
         code = "placed.reserved" if self.on_reserved_place(applicant) else "placed"
         return render_outcome(code, {"opportunity": opportunity}, voice)
