@@ -131,7 +131,7 @@ def _solve_compiled(app_indptr, app_opp, opp_indptr, opp_app, capacity, reserve)
             np.empty(n_app, np.int64),
             np.empty(n_app, np.int32),
             np.empty(len(opp_app), np.int8),
-            np.empty((n_opp, 4), np.int64),
+            np.empty((n_opp, _solve_numba.TABLE_COLUMNS), np.int64),
         )
     return Solved(assign, int(proposals), built - started, time.perf_counter() - built)
 

@@ -131,8 +131,12 @@ def deferred_acceptance(
     return proposals
 
 
-# Columns of the per-opportunity table of `deferred_acceptance_reserved`.
-N_RESERVED, N_OPEN, WORST_RESERVED, WORST_OPEN = 0, 1, 2, 3
+# Columns of the per-opportunity table of `deferred_acceptance_reserved`: where its list starts,
+# its capacity and reserved number, how many it holds on reserved and on open places, and the
+# worst rank on each (-1 when none). One row is one 64-byte cache line: a proposal reads one row
+# where the plain kernel reads four arrays.
+BASE, CAP, SEATS, N_RESERVED, N_OPEN, WORST_RESERVED, WORST_OPEN = range(7)
+TABLE_COLUMNS = 8
 # state[e] of entry e in an opportunity's list: the applicant it ranks there is not held, or held
 # on an open place, or on a reserved one.
 FREE, OPEN, RESERVED = 0, 1, 2
@@ -152,20 +156,23 @@ def deferred_acceptance_reserved(
     nxt,
     stack,
     state,
-    held,
+    table,
 ):
     """Deferred acceptance under soft reserves, the twin of `_solve._defer_reserved`.
 
-    held[o] holds, per opportunity: the number on reserved places, the number on open places, and
-    the worst rank on each (-1 when none). Fills assign (-1 = unmatched), returns proposals.
+    ``table`` is (opportunities, TABLE_COLUMNS) scratch. Fills assign (-1 = unmatched), returns
+    proposals.
     """
     n_app = app_indptr.shape[0] - 1
     n_opp = opp_indptr.shape[0] - 1
     for o in range(n_opp):
-        held[o, N_RESERVED] = 0
-        held[o, N_OPEN] = 0
-        held[o, WORST_RESERVED] = -1
-        held[o, WORST_OPEN] = -1
+        table[o, BASE] = opp_indptr[o]
+        table[o, CAP] = capacity[o]
+        table[o, SEATS] = seats[o]
+        table[o, N_RESERVED] = 0
+        table[o, N_OPEN] = 0
+        table[o, WORST_RESERVED] = -1
+        table[o, WORST_OPEN] = -1
     for p in range(state.shape[0]):
         state[p] = FREE
     for a in range(n_app):
@@ -177,6 +184,7 @@ def deferred_acceptance_reserved(
     while top > 0:
         top -= 1
         a = stack[top]
+        may_reserve = eligible[a]
         e = nxt[a]
         end = app_indptr[a + 1]
         while e < end:
@@ -186,40 +194,40 @@ def deferred_acceptance_reserved(
             if r < 0:
                 continue
             proposals += 1
-            cap = capacity[o]
+            cap = table[o, CAP]
             if cap == 0:
                 continue
-            base = opp_indptr[o]
-            h = held[o]
+            base = table[o, BASE]
             contender = r  # the rank that competes for an open place: the proposer's, or a displaced one
-            if eligible[a] and seats[o] > 0:
-                if h[N_RESERVED] < seats[o]:
+            if may_reserve and table[o, SEATS] > 0:
+                if table[o, N_RESERVED] < table[o, SEATS]:
                     state[base + r] = RESERVED
-                    h[N_RESERVED] += 1
-                    if r > h[WORST_RESERVED]:
-                        h[WORST_RESERVED] = r
+                    table[o, N_RESERVED] += 1
+                    if r > table[o, WORST_RESERVED]:
+                        table[o, WORST_RESERVED] = r
                     contender = -1
-                elif r < h[WORST_RESERVED]:
-                    w = h[WORST_RESERVED]
+                elif r < table[o, WORST_RESERVED]:
+                    w = table[o, WORST_RESERVED]
                     state[base + r] = RESERVED
                     state[base + w] = FREE
                     v = w - 1  # the proposer's own entry stops the scan
                     while state[base + v] != RESERVED:
                         v -= 1
-                    h[WORST_RESERVED] = v
+                    table[o, WORST_RESERVED] = v
                     contender = w
+            held = table[o, N_RESERVED] + table[o, N_OPEN]
             if contender < 0:
-                if h[N_RESERVED] + h[N_OPEN] > cap:  # an eligible newcomer takes an open holder's place
-                    top = _evict_open(o, base, h, state, opp_app, assign, stack, top)
-            elif h[N_RESERVED] + h[N_OPEN] < cap:
+                if held > cap:  # an eligible newcomer takes the place of the worst open holder
+                    top = _evict_open(o, base, table, state, opp_app, assign, stack, top)
+            elif held < cap:
                 state[base + contender] = OPEN
-                h[N_OPEN] += 1
-                if contender > h[WORST_OPEN]:
-                    h[WORST_OPEN] = contender
-            elif contender < h[WORST_OPEN]:
+                table[o, N_OPEN] += 1
+                if contender > table[o, WORST_OPEN]:
+                    table[o, WORST_OPEN] = contender
+            elif contender < table[o, WORST_OPEN]:
                 state[base + contender] = OPEN  # marked first: it stops the scan for the next worst
-                h[N_OPEN] += 1
-                top = _evict_open(o, base, h, state, opp_app, assign, stack, top)
+                table[o, N_OPEN] += 1
+                top = _evict_open(o, base, table, state, opp_app, assign, stack, top)
             elif contender == r:
                 continue  # the proposer is the worst: refused, on to their next choice
             else:  # the reserved holder the proposer displaced is the worst: it goes
@@ -234,16 +242,16 @@ def deferred_acceptance_reserved(
 
 
 @_jit
-def _evict_open(o, base, h, state, opp_app, assign, stack, top):
+def _evict_open(o, base, table, state, opp_app, assign, stack, top):
     """The worst holder of an open place at o loses it and proposes again; returns the new stack top."""
-    w = h[WORST_OPEN]
+    w = table[o, WORST_OPEN]
     state[base + w] = FREE
-    h[N_OPEN] -= 1
+    table[o, N_OPEN] -= 1
     evicted = opp_app[base + w]
     assign[evicted] = -1
     stack[top] = evicted
     v = w - 1
     while v >= 0 and state[base + v] != OPEN:
         v -= 1
-    h[WORST_OPEN] = v
+    table[o, WORST_OPEN] = v
     return top + 1
