@@ -231,7 +231,7 @@ def allocate(
     started = time.perf_counter()
     instance = from_mappings(applicants, opportunities, capacities)
     seats, eligible, reserve = reserves.from_mappings(
-        reserved, reserve_eligible, instance.opportunity_ids, capacities, instance.applicant_ids
+        reserved, reserve_eligible, instance.opportunity_ids, capacities, applicants
     )
     converted = time.perf_counter()
     try:

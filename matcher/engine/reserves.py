@@ -48,7 +48,7 @@ def from_mappings(
     reserve_eligible: Iterable[str] | None,
     opportunity_ids: Sequence[str],
     capacities: Mapping[str, int],
-    applicant_ids: Sequence[str],
+    applicants: Mapping[str, object],
 ) -> tuple[dict[str, int], frozenset[str], Reserve | None]:
     """Check the contract's two reserve arguments against an instance already checked.
 
@@ -56,11 +56,11 @@ def from_mappings(
     or None when nothing is reserved for anyone (the plain rule then decides alone).
     """
     seats = reserved_numbers(reserved, capacities)
-    eligible = eligible_ids(reserve_eligible, applicant_ids)
+    eligible = eligible_ids(reserve_eligible, applicants)
     if not seats or not eligible:
         return seats, eligible, None
     seat_array = np.fromiter((seats.get(o, 0) for o in opportunity_ids), np.int64, len(opportunity_ids))
-    mask = np.fromiter((a in eligible for a in applicant_ids), np.bool_, len(applicant_ids))
+    mask = np.fromiter(map(eligible.__contains__, applicants), np.bool_, len(applicants))
     return seats, eligible, Reserve(seat_array, mask)
 
 
@@ -110,7 +110,7 @@ def reserved_numbers(reserved: Mapping[str, int] | None, capacities: Mapping[str
     return seats
 
 
-def eligible_ids(reserve_eligible: Iterable[str] | None, applicant_ids: Sequence[str]) -> frozenset[str]:
+def eligible_ids(reserve_eligible: Iterable[str] | None, applicants: Mapping[str, object]) -> frozenset[str]:
     if reserve_eligible is None:
         return frozenset()
     if isinstance(reserve_eligible, (str, bytes)) or not isinstance(reserve_eligible, Iterable):
@@ -121,7 +121,7 @@ def eligible_ids(reserve_eligible: Iterable[str] | None, applicant_ids: Sequence
         eligible = frozenset(reserve_eligible)
     except TypeError:
         raise ValueError("reserve_eligible must hold applicant ids (strings)") from None
-    unknown = eligible.difference(applicant_ids)
+    unknown = [a for a in eligible if a not in applicants]
     if unknown:
         bad = min(unknown, key=repr)  # the same one named on every run
         if not isinstance(bad, str):

@@ -44,7 +44,7 @@ def is_stable(
     acceptable, an opportunity over capacity, an unknown id). Independent of the solver on purpose.
     """
     seats = reserved_numbers(reserved, capacities)
-    eligible = eligible_ids(reserve_eligible, list(applicants))
+    eligible = eligible_ids(reserve_eligible, applicants)
     ranks = {o: {a: r for r, a in enumerate(ranked)} for o, ranked in opportunities.items()}
     held: dict[str, list[str]] = {o: [] for o in opportunities}
     for applicant, opportunity in assignments.items():
