@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matcher.engine import RefusalReason, Voice, allocate, allocate_arrays, choose
+from matcher.engine import RefusalReason, Voice, allocate, allocate_arrays, allocate_from_scores, choose
+from matcher.engine._csr import from_arrays
+from matcher.engine._solve import Reserve, solve
 from matcher.engine.reasons import OUTCOMES, render_outcome
+from tests.unit.engine.test_allocation_properties import random_csr_instance
 
 AMARA = Voice.named("Amara Okafor")
 # One elective with two places, one of them reserved; the host ranks a1 > a2 > a3 > a4.
@@ -207,3 +210,31 @@ def test_the_reserve_kernel_receives_the_engine_dtypes_whatever_the_callers_inte
     assert kernel_calls.dtypes["deferred_acceptance_reserved"] == {
         (i64, i32, i32, i64, i32, i64, i64, "bool", i32, i64, i32, "int8", i64)
     }
+
+
+def test_allocate_from_scores_passes_the_reserves_on(backend):
+    scores = {("a1", "o1"): 0.9, ("a2", "o1"): 0.8, ("a3", "o1"): 0.4}
+    plain = allocate_from_scores(scores, {"o1": 1}, seed=1, backend=backend)
+    reserved = allocate_from_scores(
+        scores, {"o1": 1}, seed=1, reserved={"o1": 1}, reserve_eligible={"a3"}, backend=backend
+    )
+    assert plain.assignments == {"a1": "o1", "a2": None, "a3": None}
+    assert reserved.assignments == {"a1": None, "a2": None, "a3": "o1"}
+    assert reserved.on_reserved_place("a3") and reserved.blocking_pairs() == []
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_reserve_kernels_with_nothing_reserved_give_the_plain_result_on_larger_instances(seed):
+    arrays = random_csr_instance(seed, n_app=2000, n_opp=150, k=8)
+    checked = from_arrays(*arrays)
+    plain = solve(*checked, "compiled")
+    eligible = np.random.default_rng(seed).random(2000) < 0.5
+    for backend in ("python", "compiled"):
+        for reserve in (
+            Reserve(np.zeros(150, np.int64), eligible),  # nothing reserved
+            Reserve(checked.capacity.copy(), np.zeros(2000, bool)),  # nobody eligible
+            Reserve(checked.capacity.copy(), np.ones(2000, bool)),  # everyone eligible
+        ):
+            got = solve(*checked, backend, reserve)
+            assert np.array_equal(got.assignment, plain.assignment)
+            assert got.proposals == plain.proposals
