@@ -153,10 +153,14 @@ def test_reserves_are_keyword_only():
         ({"reserved": {"o9": 1}}, r"^reserved places given for unknown opportunity 'o9'$"),
         ({"reserved": {"o1": 1.0}}, r"^reserved places of opportunity 'o1' must be an integer, not 1.0$"),
         ({"reserved": {"o1": True}}, r"^reserved places of opportunity 'o1' must be an integer, not True$"),
-        ({"reserved": [("o1", 1)]}, r"^reserved must be a mapping of opportunity id to a number of places"),
+        (
+            {"reserved": [("o1", 1)]},
+            r"^reserved must be a mapping of opportunity id to a number of places, not list$",
+        ),
         ({"reserve_eligible": "a1"}, r"^reserve_eligible must be a collection of applicant ids, not str$"),
         ({"reserve_eligible": 3}, r"^reserve_eligible must be a collection of applicant ids, not int$"),
         ({"reserve_eligible": {"a1", "zz"}}, r"^reserve_eligible lists unknown applicant 'zz'$"),
+        ({"reserve_eligible": ["zz", 1, "yy"]}, r"^reserve_eligible lists unknown applicant 'yy'$"),
         ({"reserve_eligible": [1]}, r"^reserve_eligible holds 1 \(int\); applicant ids are strings$"),
         ({"reserve_eligible": [["a1"]]}, r"^reserve_eligible must hold applicant ids \(strings\)$"),
     ],
@@ -238,3 +242,37 @@ def test_the_reserve_kernels_with_nothing_reserved_give_the_plain_result_on_larg
             got = solve(*checked, backend, reserve)
             assert np.array_equal(got.assignment, plain.assignment)
             assert got.proposals == plain.proposals
+
+
+def test_array_path_with_reserves_but_nobody_eligible_or_nothing_reserved_runs_the_plain_kernel(kernel_calls):
+    plain = allocate_arrays(*ARRAYS, backend="compiled").assignment.tolist()
+    assert allocate_arrays(*ARRAYS, reserved=np.array([1]), backend="compiled").assignment.tolist() == plain
+    nobody = np.array([False, False])
+    with_nobody = allocate_arrays(
+        *ARRAYS, reserved=np.array([1]), reserve_eligible=nobody, backend="compiled"
+    )
+    assert with_nobody.assignment.tolist() == plain
+    everyone = np.array([True, True])
+    assert (
+        allocate_arrays(*ARRAYS, reserve_eligible=everyone, backend="compiled").assignment.tolist() == plain
+    )
+    assert kernel_calls["deferred_acceptance"] == 4
+    assert kernel_calls["deferred_acceptance_reserved"] == 0
+
+
+def test_array_path_names_the_first_opportunity_reserving_more_than_it_has_whatever_comes_before():
+    one_applicant = (
+        np.array([0, 1]),
+        np.array([0]),
+        np.array([0, 1, 1, 1]),
+        np.array([0]),
+        np.array([1, 1, 1]),
+    )
+    with pytest.raises(ValueError, match=r"^opportunity 2 reserves 3 places but has only 1$"):
+        allocate_arrays(*one_applicant, reserved=np.array([0, 1, 3]))
+
+
+def test_array_path_without_opportunities_takes_an_empty_reserve():
+    empty = (np.array([0, 0]), np.array([], np.int32), np.array([0]), np.array([], np.int32), np.array([]))
+    result = allocate_arrays(*empty, reserved=np.array([]), reserve_eligible=np.array([True]))
+    assert result.assignment.tolist() == [-1]
