@@ -69,19 +69,13 @@ class Refusal:
         return self.text(YOU)
 
     def text(self, voice: Voice) -> str:
-        """The words in ``voice`` (second person to the applicant: `message`) for RESERVED; the
-        other reasons' words are the applicant's."""
-        if self.reason is RefusalReason.RESERVED:
-            params = {"opportunity": self.opportunity, "reserved": len(self.reserve_holders)}
-            return render_outcome("refused.reserved", params, voice)
-        if self.reason is RefusalReason.ZERO_CAPACITY:
-            return f"{self.opportunity} has no places in this round"
-        if self.reason is RefusalReason.NOT_ELIGIBLE:
-            return f"{self.opportunity}: you are not eligible for it"
-        if self.reason is RefusalReason.NOT_RANKED:
-            return f"{self.opportunity} did not rank you"
-        n = len(self.preferred)
-        return f"{self.opportunity} was full with {n} applicant{'s' if n != 1 else ''} it ranked higher"
+        """The words in ``voice``: `message` is the applicant's, `Voice.named` staff's."""
+        params = {
+            "opportunity": self.opportunity,
+            "preferred": len(self.preferred),
+            "reserved": len(self.reserve_holders),
+        }
+        return render_outcome(f"refused.{self.reason.value}", params, voice)
 
 
 @dataclass(frozen=True)

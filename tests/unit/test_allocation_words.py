@@ -7,7 +7,7 @@ import pytest
 from flask_babel import force_locale
 
 from matcher import allocation_words, reason_words
-from matcher.engine import RefusalReason, Voice, allocate
+from matcher.engine import YOU, Refusal, RefusalReason, Voice, allocate
 from tests.unit.test_reason_words import request_context  # noqa: F401 - the fixture
 
 AMINA = "Amina Njoroge"
@@ -41,6 +41,19 @@ def test_in_english_the_words_are_the_engine_s_for_either_reader(request_context
         assert allocation_words.placed(title, on_reserve, AMINA) == outcome.how_placed(
             applicant, Voice.named(AMINA)
         )
+
+
+@pytest.mark.parametrize("reason", list(RefusalReason))
+def test_every_refusal_reads_in_english_as_the_engine_words_it_for_either_reader(
+    request_context,  # noqa: F811
+    reason,
+):
+    holders = ("a9",) if reason is RefusalReason.RESERVED else ()
+    refusal = Refusal("Beira IR", reason, ("a1", "a2"), holders)
+    stored = {"refusal": reason.value, "preferred": 2, "reserved": len(holders), "title": "Beira IR"}
+    entry = [1, refusal.message, stored]
+    assert reason_words.refusal(entry) == refusal.message == refusal.text(YOU)
+    assert reason_words.refusal(entry, AMINA) == refusal.text(Voice.named(AMINA))
 
 
 def test_two_reserve_holders_are_counted_in_the_plural(request_context):  # noqa: F811

@@ -118,7 +118,7 @@ def test_several_reserve_holders_are_counted_in_the_refusal_words():
     assert render_outcome("refused.reserved", {"opportunity": "o1", "reserved": 2}) == (
         "o1 ranked you above 2 applicants it placed on reserved places, which you are not eligible for"
     )
-    assert set(OUTCOMES) == {"placed", "placed.reserved", "refused.reserved"}
+    assert set(OUTCOMES) == {"placed", "placed.reserved"} | {f"refused.{r.value}" for r in RefusalReason}
 
 
 def test_choose_takes_the_reserve_first_then_the_best_of_the_rest_in_rank_order():
