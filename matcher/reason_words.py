@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from matcher.allocation_words import applicant_name as _name
+from matcher.allocation_words import lost_to_reserve
 from matcher.engine.allocation import RefusalReason
 from matcher.engine.reasons import PHRASES, YOU, Voice, render
 from matcher.formatting import country_name, day, language, locale, region_label
@@ -26,10 +28,6 @@ from matcher.translate import gettext, ngettext
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _name(about: str | bool | None) -> str:
-    return (about or "").strip() or gettext("the applicant")
 
 
 def _sentence(key: str, about: str | bool | None, values: Mapping[str, Any]) -> str:
@@ -304,6 +302,8 @@ def refusal(entry: Sequence[Any], about: str | bool | None = False) -> str:
             int(words.get("preferred", 0)),
             title=title,
         )
+    if kind == RefusalReason.RESERVED:
+        return lost_to_reserve(title, int(words.get("reserved", 0)), about)
     return entry[1]
 
 

@@ -39,6 +39,7 @@ from matcher.engine.profiles import (
     Window,
 )
 from matcher.engine.reasons import YOU, Voice
+from matcher.engine.reserves import choose
 from matcher.engine.scoring import DEFAULT_WEIGHTS, Ineligibility, Score, ScorePart, Weights, score
 from matcher.engine.team_plan import (
     LeftOutReason,
@@ -87,6 +88,7 @@ __all__ = [
     "allocate",
     "allocate_arrays",
     "allocate_from_scores",
+    "choose",
     "csr_from_choices",
     "csr_from_scores",
     "form_teams",

@@ -129,3 +129,129 @@ def deferred_acceptance(
                 break
         nxt[a] = e
     return proposals
+
+
+# Columns of the per-opportunity table of `deferred_acceptance_reserved`: where its list starts,
+# its capacity and reserved number, how many it holds on reserved and on open places, and the
+# worst rank on each (-1 when none). One row is one 64-byte cache line: a proposal reads one row
+# where the plain kernel reads four arrays.
+BASE, CAP, SEATS, N_RESERVED, N_OPEN, WORST_RESERVED, WORST_OPEN = range(7)
+TABLE_COLUMNS = 8
+# state[e] of entry e in an opportunity's list: the applicant it ranks there is not held, or held
+# on an open place, or on a reserved one.
+FREE, OPEN, RESERVED = 0, 1, 2
+
+
+@_jit
+def deferred_acceptance_reserved(
+    app_indptr,
+    app_opp,
+    app_rank,
+    opp_indptr,
+    opp_app,
+    capacity,
+    seats,
+    eligible,
+    assign,
+    nxt,
+    stack,
+    state,
+    table,
+):
+    """Deferred acceptance under soft reserves, the twin of `_solve._defer_reserved`.
+
+    ``table`` is (opportunities, TABLE_COLUMNS) scratch. Fills assign (-1 = unmatched), returns
+    proposals.
+    """
+    n_app = app_indptr.shape[0] - 1
+    n_opp = opp_indptr.shape[0] - 1
+    for o in range(n_opp):
+        table[o, BASE] = opp_indptr[o]
+        table[o, CAP] = capacity[o]
+        table[o, SEATS] = seats[o]
+        table[o, N_RESERVED] = 0
+        table[o, N_OPEN] = 0
+        table[o, WORST_RESERVED] = -1
+        table[o, WORST_OPEN] = -1
+    for p in range(state.shape[0]):
+        state[p] = FREE
+    for a in range(n_app):
+        nxt[a] = app_indptr[a]
+        assign[a] = -1
+        stack[a] = n_app - 1 - a
+    top = n_app
+    proposals = 0
+    while top > 0:
+        top -= 1
+        a = stack[top]
+        may_reserve = eligible[a]
+        e = nxt[a]
+        end = app_indptr[a + 1]
+        while e < end:
+            o = app_opp[e]
+            r = app_rank[e]
+            e += 1
+            if r < 0:
+                continue
+            proposals += 1
+            cap = table[o, CAP]
+            if cap == 0:
+                continue
+            base = table[o, BASE]
+            contender = r  # the rank that competes for an open place: the proposer's, or a displaced one
+            if may_reserve and table[o, SEATS] > 0:
+                if table[o, N_RESERVED] < table[o, SEATS]:
+                    state[base + r] = RESERVED
+                    table[o, N_RESERVED] += 1
+                    if r > table[o, WORST_RESERVED]:
+                        table[o, WORST_RESERVED] = r
+                    contender = -1
+                elif r < table[o, WORST_RESERVED]:
+                    w = table[o, WORST_RESERVED]
+                    state[base + r] = RESERVED
+                    state[base + w] = FREE
+                    v = w - 1  # the proposer's own entry stops the scan
+                    while state[base + v] != RESERVED:
+                        v -= 1
+                    table[o, WORST_RESERVED] = v
+                    contender = w
+            held = table[o, N_RESERVED] + table[o, N_OPEN]
+            if contender < 0:
+                if held > cap:  # an eligible newcomer takes the place of the worst open holder
+                    top = _evict_open(o, base, table, state, opp_app, assign, stack, top)
+            elif held < cap:
+                state[base + contender] = OPEN
+                table[o, N_OPEN] += 1
+                if contender > table[o, WORST_OPEN]:
+                    table[o, WORST_OPEN] = contender
+            elif contender < table[o, WORST_OPEN]:
+                state[base + contender] = OPEN  # marked first: it stops the scan for the next worst
+                table[o, N_OPEN] += 1
+                top = _evict_open(o, base, table, state, opp_app, assign, stack, top)
+            elif contender == r:
+                continue  # the proposer is the worst: refused, on to their next choice
+            else:  # the reserved holder the proposer displaced is the worst: it goes
+                evicted = opp_app[base + contender]
+                assign[evicted] = -1
+                stack[top] = evicted
+                top += 1
+            assign[a] = o
+            break
+        nxt[a] = e
+    return proposals
+
+
+@_jit
+def _evict_open(o, base, table, state, opp_app, assign, stack, top):
+    """The worst holder of an open place at o loses it and proposes again; returns the new stack top."""
+    w = table[o, WORST_OPEN]
+    state[base + w] = FREE
+    table[o, N_OPEN] -= 1
+    evicted = opp_app[base + w]
+    assign[evicted] = -1
+    stack[top] = evicted
+    v = w - 1
+    while v >= 0 and state[base + v] != OPEN:
+        v -= 1
+    table[o, WORST_OPEN] = v
+    return top + 1

@@ -97,11 +97,14 @@ def allocate_from_scores(
     applicants: Iterable[str] = (),
     applicant_ranks: Mapping[str, Sequence[str]] | None = None,
     opportunity_ranks: Mapping[str, Sequence[str]] | None = None,
+    reserved: Mapping[str, int] | None = None,
+    reserve_eligible: Iterable[str] | None = None,
     backend: Backend | None = None,
 ) -> Allocation:
     """Build both sides' lists from scores (see `preferences_from_scores`) and allocate.
 
     The opportunities are the keys of ``capacities``; ``applicants`` adds those with no eligible pair.
+    ``reserved`` and ``reserve_eligible`` are `allocate`'s.
     """
     prefs = preferences_from_scores(
         scores,
@@ -111,7 +114,10 @@ def allocate_from_scores(
         applicant_ranks=applicant_ranks,
         opportunity_ranks=opportunity_ranks,
     )
-    result = allocate(prefs.applicants, prefs.opportunities, capacities, seed=seed, backend=backend)
+    reserves = {"reserved": reserved, "reserve_eligible": reserve_eligible}
+    result = allocate(
+        prefs.applicants, prefs.opportunities, capacities, **reserves, seed=seed, backend=backend
+    )
     return replace(result, ineligible=prefs.ineligible)
 
 

@@ -169,3 +169,37 @@ PHRASES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
 def render(code: str, params: Mapping[str, Any], voice: Voice = YOU) -> str:
     """The words of one reason in ``voice``; KeyError for a code this engine does not know."""
     return PHRASES[code](params, voice)
+
+
+def _reserve_holders(p: Mapping[str, Any], v: Voice) -> str:
+    n = p["reserved"]
+    on = "on a reserved place" if n == 1 else "on reserved places"
+    return (
+        f"{p['opportunity']} ranked {v.subject} above {_plural(n, 'applicant')} it placed {on}, which "
+        f"{v.subject} {v.verb('are', 'is')} not eligible for"
+    )
+
+
+# The words of an allocation's outcome for one applicant: where they were placed ("placed on a
+# reserved place", `Allocation.how_placed`), and why an opportunity they preferred did not take them
+# (`Refusal.text`, one code per `RefusalReason`).
+OUTCOMES: dict[str, Callable[[Mapping[str, Any], Voice], str]] = {
+    "placed": lambda p, v: f"{v.Subject} {v.verb('were', 'was')} placed at {p['opportunity']}",
+    "placed.reserved": lambda p, v: (
+        f"{v.Subject} {v.verb('were', 'was')} placed on a reserved place at {p['opportunity']}"
+    ),
+    "refused.zero_capacity": lambda p, v: f"{p['opportunity']} has no places in this round",
+    "refused.not_eligible": lambda p, v: (
+        f"{p['opportunity']}: {v.subject} {v.verb('are', 'is')} not eligible for it"
+    ),
+    "refused.not_ranked": lambda p, v: f"{p['opportunity']} did not rank {v.subject}",
+    "refused.full": lambda p, v: (
+        f"{p['opportunity']} was full with {_plural(p['preferred'], 'applicant')} it ranked higher"
+    ),
+    "refused.reserved": _reserve_holders,
+}
+
+
+def render_outcome(code: str, params: Mapping[str, Any], voice: Voice = YOU) -> str:
+    """The words of one allocation outcome in ``voice``; KeyError for a code not in OUTCOMES."""
+    return OUTCOMES[code](params, voice)

@@ -17,7 +17,7 @@ BACKENDS = ["python", "compiled"]
 
 # The entry points that `_solve` and `_row_order` call in the numba modules.
 KERNELS = {
-    "matcher.engine._solve_numba": ("build_ranks", "deferred_acceptance"),
+    "matcher.engine._solve_numba": ("build_ranks", "deferred_acceptance", "deferred_acceptance_reserved"),
     "matcher.engine._row_order_numba": ("order_rows", "order_opportunity_lists"),
 }
 
