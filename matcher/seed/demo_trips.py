@@ -83,12 +83,13 @@ def seed_trips(session: Session, coordinator: User, today: date) -> int:
 
 
 def _advance(trip: Trip, state: str, coordinator: User) -> None:
-    for n, item in enumerate(trip.items):
+    first = next((item for item in trip.items if item.owner == ItemOwner.TRAVELLER), None)
+    for item in trip.items:
         if state == "cleared" or (state == "submitted" and item.owner == ItemOwner.HOST):
             item.status, item.reviewed_at, item.reviewed_by_id = ItemStatus.VERIFIED, utcnow(), coordinator.id
         elif state == "submitted":
             # Demo data has no files: these stand for items whose proof the traveller sent.
             item.status, item.submitted_at = ItemStatus.SUBMITTED, utcnow()
-        elif state == "sent_back" and n == 0 and item.owner == ItemOwner.TRAVELLER:
+        elif state == "sent_back" and item is first:
             item.note = "The scan is unreadable: please upload a clearer copy."
             item.reviewed_at, item.reviewed_by_id = utcnow(), coordinator.id

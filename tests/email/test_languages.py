@@ -196,6 +196,7 @@ def _everything(users) -> dict:
         needs_indemnity=True,
         needs_immunisations=True,
         requirements="BLS",
+        country=SimpleNamespace(iso2="MZ", name="Mozambique"),
     )
     person = users.create(name="Zawadi")
     member = SimpleNamespace(user=SimpleNamespace(name="Zawadi", email="z@example.org"))
@@ -252,9 +253,25 @@ def _everything(users) -> dict:
         "message": "Karibu",
         # Before departure: a checklist item's reminder, an item sent back, the acceptance's link.
         "item": SimpleNamespace(
-            title="Licence", due_on=REPLY_BY, details="Apply online.", note="Signed copy"
+            code="country:licence",
+            title="Licence",
+            due_on=REPLY_BY,
+            details="Apply online.",
+            note="Signed copy",
         ),
-        "trip": SimpleNamespace(id=1, opportunity=opportunity),
+        "trip": SimpleNamespace(id=1, opportunity=opportunity, user=person, release_reason="Safe zone"),
+        # Travel advisories: a rise that holds trips, a trip re-approved.
+        "advisory": SimpleNamespace(
+            country=opportunity.country,
+            level=3,
+            source="us-state",
+            issued_on=REPLY_BY,
+            summary="Reconsider travel",
+            url="https://example.org/advice",
+        ),
+        "level": 3,
+        "trips": [SimpleNamespace(user=person, opportunity=opportunity)],
+        "opportunities": [opportunity],
         "traveller": person,
         "for_host": False,
         "to_verify": False,

@@ -321,7 +321,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
     teams = build_teams_world(session, org_a, people["trainee"], coordinator)
     trips = build_trips_world(session, accepted)
     session.commit()
-    documents = build_documents_world(session, accepted, cv_files)
+    documents = build_documents_world(session, trips.trip, cv_files)
     session.commit()
     site_a = make_site(session, org_a, name="Site of A", slug="site-a")
     open_request = make_request(session, site_a, title="Open request of A", status="open")

@@ -1,5 +1,5 @@
-"""The student's trip for the placement accepted at organisation A's earlier elective: a licence
-item that needs proof, with one document on disk (restored after each request like the CVs)."""
+"""On the student's trip for the placement accepted at organisation A (tests/security/world_trips):
+a licence item that needs proof, with one document on disk (restored after each request like the CVs)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from matcher import uploads
-from matcher.models import Match
 from matcher.models.departure import Trip, TripDocument, TripItem
 from matcher.services.departure.documents import DIRECTORY
 from tests.support.pdf import minimal_pdf
@@ -24,12 +23,11 @@ class DocumentsWorld:
     document: TripDocument
 
 
-def build_documents_world(session: Session, accepted: Match, files: dict[Path, bytes]) -> DocumentsWorld:
-    opportunity = accepted.opportunity
-    trip = Trip(user_id=accepted.applicant_id, opportunity_id=opportunity.id, match_id=accepted.id)
-    licence = TripItem(position=0, **item("country:licence", opportunity.starts_on - timedelta(days=30)))
+def build_documents_world(session: Session, trip: Trip, files: dict[Path, bytes]) -> DocumentsWorld:
+    """A licence item with its document on the student's trip (the trips world's: one per placement)."""
+    opportunity = trip.opportunity
+    licence = TripItem(position=2, **item("country:licence", opportunity.starts_on - timedelta(days=30)))
     trip.items.append(licence)
-    session.add(trip)
     session.flush()
     data = minimal_pdf()
     stored = uploads.store(session, data, DIRECTORY, ".pdf")
@@ -41,7 +39,7 @@ def build_documents_world(session: Session, accepted: Match, files: dict[Path, b
         filename="licence.pdf",
         content_type=uploads.PDF,
         size=len(data),
-        uploaded_by_id=accepted.applicant_id,
+        uploaded_by_id=trip.user_id,
     )
     session.add(document)
     session.flush()

@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from matcher.formatting import day
 from matcher.models.departure import DONE, ItemStatus, Trip, TripDocument, TripItem
+from matcher.services.departure.checklists import standard_title
 from matcher.translate import gettext as _
 from matcher.translate import lazy_pgettext, ngettext, pgettext
 
@@ -78,7 +79,7 @@ def _done(item: TripItem) -> bool:
 
 
 def _title(item: TripItem) -> str:
-    return _("“%(title)s”", title=item.title)
+    return _("“%(title)s”", title=standard_title(item))
 
 
 def _newest_proof(item: TripItem) -> TripDocument | None:
