@@ -168,6 +168,8 @@ def test_the_feeds_take_the_organisation(client, partners):
     assert client.get("/organisations/not-yet/feed.atom").status_code == 404
     assert client.get("/organisations/road2ir/feed.atom?organisation=rad-aid").status_code == 400
     assert client.get("/organisations/road2ir/feed.atom?colour=blue").status_code == 400
+    page = client.get("/organisations/road2ir").get_data(as_text=True)
+    assert 'href="/organisations/road2ir/feed.atom"' in page and 'href="/api"' in page
 
 
 @pytest.mark.parametrize(
