@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from matcher.api.schemas import OpportunityQuery
+from tests.support.querycount import counting_queries
 from tests.support.teaching import make_request, make_site
 
 
@@ -215,3 +216,27 @@ def test_the_api_page_is_built_from_the_document(client, partners):
         assert f'id="schema-{schema}"' in page
     assert "<code>organisation</code>" in page and "<code>teaching_needs</code>" in page
     assert 'href="/api"' in client.get("/").get_data(as_text=True)  # the footer links it
+
+
+def _statements(client, path: str) -> int:
+    client.get(path)  # the first request of a process reads the reference data
+    with counting_queries() as log:
+        assert client.get(path).status_code == 200
+    return log.count
+
+
+def test_details_cost_the_same_statements_however_many_visits_are_listed(client, users, partners):
+    """Sites, readiness, procedures and roles are read once per list, not once per item."""
+    few = _statements(client, "/api/v1/opportunities?organisation=road2ir")
+    road = partners["visit"].organisation
+    for n in range(3):
+        site = make_site(users.session, road, readiness={"ct": "no", "drains": "yes"})
+        request = make_request(users.session, site, procedures=("nephrostomy",), status="open")
+        users.opportunity(
+            road, title=f"Visit {n}", type="teaching_visit", site_id=site.id, teaching_request_id=request.id
+        )
+    many = _statements(client, "/api/v1/opportunities?organisation=road2ir")
+    assert len(client.get("/api/v1/opportunities?organisation=road2ir").get_json()["items"]) == 5
+    assert many == few, (few, many)
+    one = _statements(client, f"/api/v1/opportunities/{partners['visit'].id}")
+    assert one <= 5, one  # the opportunity with its site and request; readiness, procedures, roles; levels
