@@ -13,6 +13,7 @@ from matcher import ROOT
 from matcher import config as settings
 from matcher.admin import bp as admin_bp
 from matcher.api import bp as api_bp
+from matcher.api_reference import bp as api_reference_bp
 from matcher.applications import bp as applications_bp
 from matcher.audit import record_denials
 from matcher.auth import bp as auth_bp
@@ -75,6 +76,7 @@ BLUEPRINTS = (
     coordination_bp,
     reading_bp,
     api_bp,
+    api_reference_bp,
     rounds_bp,
     placements_bp,
     notifications_bp,

@@ -1,20 +1,39 @@
-"""GET-only JSON endpoints for partners' websites; CORS is open because nothing here is private."""
+"""GET-only JSON endpoints for partners' websites; CORS is open because nothing here is private.
+
+Each view checks its query string against its schema (matcher.api.schemas) as well as the
+search's own rules, and sends items built as the schemas say (matcher.api.items).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, current_app, request
+from pydantic import BaseModel
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from matcher.api import bp
+from matcher.api.items import opportunity_item, opportunity_link, organisation_item
+from matcher.api.openapi import openapi_document
+from matcher.api.query import schema_problems
+from matcher.api.schemas import (
+    ErrorBody,
+    ErrorDetail,
+    NoQuery,
+    OpportunityPage,
+    OpportunityQuery,
+    OrganisationPage,
+    PagingQuery,
+    Problem,
+)
 from matcher.extensions import csrf, db
 from matcher.formatting import number
 from matcher.models import Opportunity, Organisation
 from matcher.services import reference
-from matcher.services.listing import ListedOpportunity, search_rows
+from matcher.services.listing import search_rows
+from matcher.services.opportunity_details import DETAILS, details_of
 from matcher.services.search import public_opportunities
 from matcher.services.search_filters import MAX_PER_PAGE, parse_filters
 from matcher.translate import gettext as _
@@ -27,7 +46,8 @@ csrf.exempt(bp)
 def allow_cross_origin(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
+    response.headers["Access-Control-Expose-Headers"] = "ETag"
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
@@ -36,38 +56,22 @@ def _level_codes() -> dict[int, str]:
     return {lv.rank: lv.code for lv in reference.levels(db.session)}
 
 
-def opportunity_link() -> str:
-    """The API's link to an opportunity page, but for the id (an integer): built once per list."""
-    return url_for("opportunities.show", opportunity_id=0, _external=True).removesuffix("0")
+def as_json(body: BaseModel, status: int = 200) -> Response:
+    """A schema's instance as the JSON answer (the schema serialises it, not Flask's encoder)."""
+    return current_app.response_class(body.model_dump_json(), status=status, mimetype="application/json")
 
 
-def serialise(opportunity: Opportunity | ListedOpportunity, levels: dict[int, str], link: str) -> dict:
-    org = opportunity.organisation
-    return {
-        "id": opportunity.id,
-        "title": opportunity.title,
-        "type": opportunity.type,
-        "organisation": {"id": org.id, "name": org.name, "slug": org.slug},
-        "country": opportunity.country_code,
-        "region": opportunity.country.region,
-        "subregion": opportunity.country.subregion,
-        "levels": [levels[opportunity.level_min], levels[opportunity.level_max]],
-        "interests": [i.slug for i in opportunity.interests],
-        "languages": [{"code": x.language, "level": x.level} for x in opportunity.languages],
-        "starts_on": opportunity.starts_on.isoformat(),
-        "ends_on": opportunity.ends_on.isoformat(),
-        "flexible": opportunity.flexible,
-        "min_weeks": opportunity.min_weeks,
-        "capacity": opportunity.capacity,
-        "places_left": opportunity.places_left,
-        "deadline": opportunity.deadline.isoformat() if opportunity.deadline else None,
-        "url": f"{link}{opportunity.id}",
-    }
+def bad_request(errors: dict[str, str]) -> Response:
+    problems = [Problem(parameter=name, message=message) for name, message in errors.items()]
+    return as_json(ErrorBody(error=ErrorDetail(status=400, title=_("Bad request"), problems=problems)), 400)
 
 
-def bad_request(errors: dict[str, str]):
-    problems = [{"parameter": name, "message": message} for name, message in errors.items()]
-    return jsonify(error={"status": 400, "title": _("Bad request"), "problems": problems}), 400
+def refused(known: dict[str, str], schema: type, args) -> dict[str, str]:
+    """The search's own messages first, then what the schema refuses besides (an unknown name)."""
+    problems = dict(known)
+    for name, message in schema_problems(schema, args).items():
+        problems.setdefault(name, message)
+    return problems
 
 
 @bp.get("/opportunities")
@@ -78,20 +82,19 @@ def opportunities():
         errors.by_param["sort"] = _(
             "The API sorts by start, deadline or newest; sorting by match score needs a logged-in applicant."
         )
-    if errors:
-        return bad_request(errors.by_param)
+    problems = refused(errors.by_param, OpportunityQuery, request.args)
+    if problems:
+        return bad_request(problems)
     page = search_rows(db.session, filters, date.today(), with_languages=True)
+    details = details_of(db.session, [o.id for o in page.items])
     levels, link = _level_codes(), opportunity_link()
-    return jsonify(
-        items=[serialise(o, levels, link) for o in page.items],
-        page=page.page,
-        per_page=page.per_page,
-        total=page.total,
-    )
+    items = [opportunity_item(o, details[o.id], levels, link) for o in page.items if o.id in details]
+    return as_json(OpportunityPage(items=items, page=page.page, per_page=page.per_page, total=page.total))
 
 
 # One statement, built once: the opportunity with its organisation (joined by public_opportunities),
-# country, interests and languages (a handful of rows), where a SELECT IN per list costs more CPU.
+# country, interests and languages (a handful of rows), where a SELECT IN per list costs more CPU;
+# then its site's readiness and its teaching request's procedures and roles (services.opportunity_details).
 _PUBLIC_WITH_DETAILS = (
     public_opportunities()
     .where(Opportunity.id == bindparam("id"))
@@ -100,6 +103,7 @@ _PUBLIC_WITH_DETAILS = (
         joinedload(Opportunity.country),
         joinedload(Opportunity.interests),
         joinedload(Opportunity.languages),
+        *DETAILS,
     )
 )
 
@@ -107,10 +111,12 @@ _PUBLIC_WITH_DETAILS = (
 @bp.get("/opportunities/<int:opportunity_id>")
 @cached_publicly
 def opportunity(opportunity_id: int):
+    if request.args:
+        return bad_request(schema_problems(NoQuery, request.args))
     found = db.session.execute(_PUBLIC_WITH_DETAILS, {"id": opportunity_id}).unique().scalar_one_or_none()
     if found is None:
         abort(404)
-    return jsonify(serialise(found, _level_codes(), opportunity_link()))
+    return as_json(opportunity_item(found, found, _level_codes(), opportunity_link()))
 
 
 def _paging(args) -> tuple[int, int, dict[str, str]]:
@@ -131,8 +137,9 @@ def _paging(args) -> tuple[int, int, dict[str, str]]:
 @cached_publicly
 def organisations():
     page, per_page, errors = _paging(request.args)
-    if errors:
-        return bad_request(errors)
+    problems = refused(errors, PagingQuery, request.args)
+    if problems:
+        return bad_request(problems)
     verified = select(Organisation).where(Organisation.verified_at.is_not(None))
     total = db.session.scalar(
         select(func.count()).select_from(verified.with_only_columns(Organisation.id).subquery())
@@ -143,21 +150,11 @@ def organisations():
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return jsonify(
-        page=page,
-        per_page=per_page,
-        total=total,
-        items=[
-            {
-                "id": o.id,
-                "name": o.name,
-                "slug": o.slug,
-                "description": o.description,
-                "website": o.website,
-                "country": o.country_code,
-                "countries": [c.iso2 for c in o.countries],
-                "url": url_for("organisations.show", slug=o.slug, _external=True),
-            }
-            for o in rows
-        ],
-    )
+    items = [organisation_item(o) for o in rows]
+    return as_json(OrganisationPage(page=page, per_page=per_page, total=total or 0, items=items))
+
+
+@bp.get("/openapi.json")
+@cached_publicly
+def openapi():
+    return current_app.response_class(openapi_document(), mimetype="application/json")

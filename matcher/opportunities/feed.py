@@ -46,12 +46,12 @@ def _entry(url: str, title: str, updated: str, published: str, author: str, summ
     return ET.tostring(entry, encoding="unicode")
 
 
-def atom_feed(session: Session, filters: OpportunityFilters) -> Response:
+def atom_feed(session: Session, filters: OpportunityFilters, title: str | None = None) -> Response:
     newest = replace(filters, sort="newest", page=1, per_page=50)
     page = search_rows(session, newest, date.today(), with_total=False)  # a feed says no total
     head = []
     for tag, text, attributes in (
-        ("title", _("IR Opportunity Matcher: new opportunities"), {}),
+        ("title", title or _("IR Opportunity Matcher: new opportunities"), {}),
         ("id", request.url, {}),
         ("link", None, {"rel": "self", "href": request.url}),
         (

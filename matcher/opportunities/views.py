@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from matcher.api.query import schema_problems
+from matcher.api.schemas import OpportunityQuery
 from matcher.engine.scoring import NO_LEVEL
 from matcher.extensions import db
 from matcher.models import LanguageLevel, Opportunity, OpportunityStatus, Organisation
@@ -21,7 +23,7 @@ from matcher.services import eligibility, reference
 from matcher.services import opportunities as service
 from matcher.services.listing import search_rows
 from matcher.services.search import personal_search
-from matcher.services.search_filters import language_name, parse_filters
+from matcher.services.search_filters import OpportunityFilters, language_name, parse_filters
 from matcher.services.sites import sites_of
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
@@ -105,15 +107,39 @@ def index():
     ), 400 if errors else 200
 
 
+def _feed_filters() -> OpportunityFilters:
+    """The feed's filters: the API's (matcher.api.schemas), refused with a plain 400 (a feed reader
+    shows no JSON), an unknown parameter included."""
+    filters, errors = parse_filters(db.session, request.args)
+    if errors or schema_problems(OpportunityQuery, request.args):
+        abort(400)
+    return filters
+
+
+def _shared(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"  # partners embed the feed
+    return response
+
+
 @bp.get("/opportunities/feed.atom")
 @cached_publicly
 def feed():
-    filters, errors = parse_filters(db.session, request.args)
-    if errors:
+    return _shared(atom_feed(db.session, _feed_filters()))
+
+
+@bp.get("/organisations/<slug>/feed.atom")
+@cached_publicly
+def organisation_feed(slug: str):
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.slug == slug, Organisation.verified_at.is_not(None))
+    )
+    if organisation is None:
+        abort(404)
+    if "organisation" in request.args:  # the path names it
         abort(400)
-    response = atom_feed(db.session, filters)
-    response.headers["Access-Control-Allow-Origin"] = "*"  # partners embed the feed
-    return response
+    filters = replace(_feed_filters(), organisations=(organisation.slug,))
+    title = _("%(organisation)s: new opportunities", organisation=organisation.name)
+    return _shared(atom_feed(db.session, filters, title=title))
 
 
 @bp.get("/opportunities/<int:opportunity_id>")

@@ -108,6 +108,7 @@ class FilterShape(NamedTuple):
     type: bool
     level: bool
     interests: bool
+    organisations: bool
     starts_after: bool
     ends_before: bool
     language: bool
@@ -123,6 +124,7 @@ def shape_of(filters: OpportunityFilters) -> FilterShape:
         bool(filters.type),
         bool(filters.level and filters.level != ANY_LEVEL),
         bool(filters.interests),
+        bool(filters.organisations),
         bool(filters.starts_after),
         bool(filters.ends_before),
         bool(filters.language),
@@ -146,6 +148,8 @@ def filter_values(shape: FilterShape, filters: OpportunityFilters, today: date) 
         values["level"] = filters.level
     if shape.interests:
         values["interests"] = list(filters.interests)
+    if shape.organisations:
+        values["organisations"] = list(filters.organisations)
     if shape.starts_after:
         values["starts_after"] = filters.starts_after
     if shape.ends_before:
@@ -159,7 +163,7 @@ def filter_values(shape: FilterShape, filters: OpportunityFilters, today: date) 
     return values
 
 
-_EXPANDING = {"subregions", "interests"}
+_EXPANDING = {"subregions", "interests", "organisations"}
 _DATES = {"starts_after", "ends_before", "today"}
 
 
@@ -193,6 +197,8 @@ def filtered(stmt: Select, shape: FilterShape, value: Callable[[str], Any] = _pa
             .where(opportunity_interests.c.interest_id == Interest.id)
             .where(Interest.slug.in_(value("interests")))
         )
+    if shape.organisations:  # public_opportunities() joins the organisation
+        stmt = stmt.where(Organisation.slug.in_(value("organisations")))
     # A date range matches the opportunities whose dates overlap it.
     if shape.starts_after:
         stmt = stmt.where(Opportunity.ends_on >= value("starts_after"))

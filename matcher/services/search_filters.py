@@ -8,12 +8,11 @@ from datetime import date
 from typing import Any
 
 import pycountry
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.formatting import language_label, number, spoken_list
-from matcher.models import (
-    OpportunityType,
-)
+from matcher.models import OpportunityType, Organisation
 from matcher.reference.places import M49_GROUPINGS
 from matcher.services import reference
 from matcher.translate import gettext as _
@@ -38,6 +37,8 @@ class OpportunityFilters:
     type: str | None = None
     level: str | None = None
     interests: tuple[str, ...] = ()
+    # Verified organisations' slugs, any of.
+    organisations: tuple[str, ...] = ()
     starts_after: date | None = None
     ends_before: date | None = None
     language: str | None = None
@@ -59,6 +60,7 @@ class OpportunityFilters:
             "type": current.type,
             "level": current.level,
             "interest": list(current.interests) or None,
+            "organisation": list(current.organisations) or None,
             "starts_after": current.starts_after.isoformat() if current.starts_after else None,
             "ends_before": current.ends_before.isoformat() if current.ends_before else None,
             "language": current.language,
@@ -81,6 +83,7 @@ FILTER_LABELS = {
     "type": _l("Type"),
     "level": _l("Accepts my training level"),
     "interest": _l("Interests"),
+    "organisation": _l("Organisations"),
     "starts_after": _l("Available from"),
     "ends_before": _l("Available until"),
     "language": _l("Language"),
@@ -115,6 +118,18 @@ def language_name(code: str) -> str:
 def _quoted(value: str) -> str:
     """A value someone typed, quoted as the reader's language quotes (and cut short)."""
     return _("“%(value)s”", value=value[:60])
+
+
+def unknown_organisations(session: Session, slugs: tuple[str, ...]) -> list[str]:
+    """The slugs that name no verified organisation (a draft one is as unknown as a typo)."""
+    known = set(
+        session.scalars(
+            select(Organisation.slug).where(
+                Organisation.slug.in_(slugs), Organisation.verified_at.is_not(None)
+            )
+        )
+    )
+    return [s for s in slugs if s not in known]
 
 
 def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, FilterErrors]:
@@ -193,6 +208,19 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
             )
         else:
             values["interests"] = slugs
+
+    organisations = tuple(dict.fromkeys(s.strip() for s in args.getlist("organisation") if s.strip()))
+    if organisations:
+        unknown = unknown_organisations(session, organisations)
+        if unknown:
+            errors.by_param["organisation"] = ngettext(
+                "No verified organisation has the short name %(values)s.",
+                "No verified organisations have the short names %(values)s.",
+                len(unknown),
+                values=spoken_list(_quoted(s) for s in unknown[:5]),
+            )
+        else:
+            values["organisations"] = organisations
 
     for name in ("starts_after", "ends_before"):
         raw = text(name, 10)

@@ -110,6 +110,7 @@ def _pages(site: Site) -> list[tuple[str, str | None, str]]:
         ("search", None, "/opportunities"),
         ("search-filtered", "student", "/opportunities?region=Africa&interest=pph-embolisation&open=1"),
         ("opportunity", None, opportunity),
+        ("api-reference", None, "/api"),
         ("opportunity-student", "student", opportunity),
         ("dashboard-student", "student", "/dashboard"),
         ("applications", "student", "/applications"),
@@ -159,6 +160,7 @@ def test_main_pages_weigh_less_than_100_kb(browser, live_server, site, sessions)
 LOOKED_AT = (
     "home",
     "search",
+    "api-reference",
     "opportunity-student",
     "dashboard-student",
     "applications",

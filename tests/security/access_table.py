@@ -100,6 +100,10 @@ TABLE = [
     row("GET",  "/api/v1/opportunities/{w.draft_a.id}",                    "N N N N N N N"),
     row("GET",  "/api/v1/organisations",                                   "A A A A A A A"),
     row("GET",  "/opportunities/feed.atom",                                "A A A A A A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/feed.atom",                 "A A A A A A A"),
+    row("GET",  "/organisations/no-such-organisation/feed.atom",           "N N N N N N N"),
+    row("GET",  "/api/v1/openapi.json",                                    "A A A A A A A"),
+    row("GET",  "/api",                                                    "A A A A A A A"),
     # Opportunities
     row("GET",  "/opportunities",                                          "A A A A A A A"),
     row("GET",  "/opportunities/{w.opp_a.id}",                             "A A A A A A A"),

@@ -215,7 +215,17 @@ def test_junk_in_every_form_gets_an_answer_never_a_500_and_saves_nothing_on_refu
         fuzz(world, role, form, before)
 
 
-API_PARAMETERS = ["q", "region", "subregion", "country", "type", "level", "interest", "language"]
+API_PARAMETERS = [
+    "q",
+    "region",
+    "subregion",
+    "country",
+    "type",
+    "level",
+    "interest",
+    "organisation",
+    "language",
+]
 API_PARAMETERS += ["starts_after", "ends_before", "open", "sort", "page", "per_page"]
 
 

@@ -404,6 +404,10 @@ ENDPOINTS = [
     Endpoint("api-opportunity", "anonymous", "/api/v1/opportunities/{c.opp_a.id}", ceiling=2,
              why="the opportunity with its organisation, country, interests and languages; the levels"),
     Endpoint("api-organisations", "anonymous", "/api/v1/organisations", shows="Organisation " + LAST),
+    Endpoint("api-openapi", "anonymous", "/api/v1/openapi.json", ceiling=0,
+             why="the OpenAPI document depends on the code alone, nothing from the database"),
+    Endpoint("api-reference", "anonymous", "/api", ceiling=0, why="the same document, as a page"),
+    Endpoint("organisation-feed", "anonymous", "/organisations/{c.org_a.slug}/feed.atom"),
     # Sites, teaching requests and the procedures taxonomy
     Endpoint("sites", "anonymous", _listing("/organisations/{c.org_a.slug}/sites"), shows="Site " + LAST),
     Endpoint("site", "anonymous", _site_page(), shows="Request " + LAST),
