@@ -320,8 +320,9 @@ ENDPOINTS = [
              shows="Applicant " + LAST),
     Endpoint("profile", "applicant", "/profile"),
     Endpoint("profile-edit", "applicant", "/profile/edit"),
-    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=16,
-             why="the export reads every kind of data the person has, one statement per kind"),
+    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=17,
+             why="the export reads every kind of data the person has, one statement per kind (trips and"
+             " their documents included)"),
     Endpoint("profile-delete", "applicant", "/profile/delete"),
     Endpoint("profile-teaching", "applicant", _volunteer, shows="Licence body 006"),
     Endpoint("profile-seen-by-host", "member", "/profiles/{c.applicant.id}"),
@@ -391,8 +392,9 @@ ENDPOINTS = [
              why=TEAM_REVIEW + "; the host's membership", shows="Volunteer 29"),
     Endpoint("teaching-visits", "applicant", teams_crowd.page("/teaching/visits"),
              shows="Team visit " + LAST),
-    Endpoint("team-offer", "applicant", teams_crowd.page("/teaching/offers/{m}"), ceiling=15,
-             why=TEAM_REVIEW + "; the volunteer's own place; the country's travel advisories (issue 21)"),
+    Endpoint("team-offer", "applicant", teams_crowd.page("/teaching/offers/{m}"), ceiling=16,
+             why=TEAM_REVIEW + "; the volunteer's own place; the country's travel advisories and the"
+             " place's trip (issue 21)"),
     # Administration
     Endpoint("admin-users", "admin", "/admin/users"),
     Endpoint("admin-users-search", "admin", "/admin/users?q=crowd"),
