@@ -20,6 +20,7 @@ from matcher.auth import bp as auth_bp
 from matcher.cli import register as register_cli
 from matcher.coordination import bp as coordination_bp
 from matcher.coordination import reading_bp
+from matcher.embeds import bp as embeds_bp
 from matcher.errors import register_error_handlers
 from matcher.extensions import csrf, db, limiter, login_manager, mail, migrate
 from matcher.formatting import (
@@ -88,6 +89,7 @@ BLUEPRINTS = (
     trips_bp,
     i18n_bp,
     sites_bp,
+    embeds_bp,
 )
 
 

@@ -1,10 +1,11 @@
 """Languages: Flask-Babel, the locale of each request, and the footer's language switcher.
 
-The locale is, in order: the signed-in user's setting (users.locale), else the cookie the switcher
-sets, else the best match of the browser's Accept-Language, else English. Catalogues live in
-matcher/translations; `make translations` compiles them, and create_app compiles any that is
-missing or older than its .po (a few milliseconds), so `flask`, `pytest` and the worker never run
-on stale or absent .mo files. See the README, "Languages".
+The locale is, in order: the address's ?lang= on pages that take it (embeds), the signed-in
+user's setting (users.locale), else the cookie the switcher sets, else the best match of the
+browser's Accept-Language, else English. Catalogues live in matcher/translations; `make
+translations` compiles them, and create_app compiles any that is missing or older than its .po (a
+few milliseconds), so `flask`, `pytest` and the worker never run on stale or absent .mo files.
+See the README, "Languages".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, abort, current_app, has_request_context, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_babel import Babel
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -43,6 +44,11 @@ def select_locale() -> str:
     """The language of this request (Flask-Babel's locale selector)."""
     if not has_request_context():
         return DEFAULT  # the worker and the CLI: a recipient's language is passed explicitly
+    # A page shown inside another site (an embed) takes its language from its address (?lang=),
+    # the one thing the host page controls: it has no cookie or account of ours there.
+    asked = g.get("language_asked")
+    if asked in LANGUAGES:
+        return asked
     user = current_user._get_current_object() if current_user else None
     chosen = getattr(user, "locale", None) if user is not None and user.is_authenticated else None
     if chosen in LANGUAGES:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from typing import NamedTuple
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
+from markupsafe import Markup
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -11,7 +14,7 @@ from matcher.extensions import db
 from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
-from matcher.services import organisation_pages, sites
+from matcher.services import embeds, organisation_pages, sites
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
 from matcher.translate import gettext as _
@@ -19,6 +22,12 @@ from matcher.web.access import can_act_for
 from matcher.web.caching import cached_publicly
 from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
+
+
+class EmbedSnippet(NamedTuple):
+    snippet: str  # the HTML to paste, shown as text
+    origin: str | None
+
 
 # One statement, built once: an organisation works in a few countries, so joining them costs a few rows.
 _BY_SLUG = (
@@ -84,10 +93,25 @@ def _page(
         others=others,
         editor=editor,
         sites=sites.sites_of(db.session, organisation),
+        embed=_embed_snippet(organisation) if editor else None,
         invite_form=invite_form,
         form=invite_form,  # the page's title says "Error:" when it has errors
     )
     return page, status or (422 if invite_form and invite_form.errors else 200)
+
+
+def _embed_snippet(organisation: Organisation) -> EmbedSnippet | None:
+    """The <iframe> a verified organisation's members paste into their website, and the one
+    origin allowed to frame it (None until the page gives an https website)."""
+    if not organisation.is_verified:
+        return None
+    base = current_app.config["BASE_URL"].rstrip("/")
+    src = base + url_for("embeds.organisation", slug=organisation.slug)
+    title = _("Opportunities with %(organisation)s", organisation=organisation.name)
+    snippet = Markup('<iframe src="{}" title="{}" width="100%" height="600" loading="lazy"></iframe>').format(
+        src, title
+    )
+    return EmbedSnippet(str(snippet), embeds.website_origin(organisation.website))
 
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
