@@ -104,6 +104,10 @@ TABLE = [
     row("GET",  "/organisations/no-such-organisation/feed.atom",           "N N N N N N N"),
     row("GET",  "/api/v1/openapi.json",                                    "A A A A A A A"),
     row("GET",  "/api",                                                    "A A A A A A A"),
+    # Embeds for an organisation's own website (issue 24): public, and only for a verified one
+    row("GET",  "/embed/organisations/{w.org_a.slug}",                     "A A A A A A A"),
+    row("GET",  "/embed/organisations/{w.org_pending.slug}",               "N N N N N N N"),
+    row("GET",  "/embed/organisations/no-such-organisation",               "N N N N N N N"),
     # Opportunities
     row("GET",  "/opportunities",                                          "A A A A A A A"),
     row("GET",  "/opportunities/{w.opp_a.id}",                             "A A A A A A A"),

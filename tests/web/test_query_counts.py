@@ -309,6 +309,7 @@ ENDPOINTS = [
                  " its sites",
              shows="Opportunity " + LAST),
     Endpoint("organisation-editor", "member", "/organisations/{c.org_a.slug}", shows="Draft " + LAST),
+    Endpoint("embed", "anonymous", "/embed/organisations/{c.org_a.slug}", shows="Opportunity " + LAST),
     Endpoint("organisation-edit", "member", "/organisations/{c.org_a.slug}/edit"),
     Endpoint("coordination-organisations", "coordinator", "/coordination/organisations",
              shows="Claimant " + LAST),
