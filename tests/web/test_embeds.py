@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from matcher import ROOT
 from matcher.services.embeds import website_origin
 from tests.support.teaching import make_request, make_site
 
@@ -58,7 +59,8 @@ def test_embed_of_thirty_opportunities_is_small_and_has_no_script_or_inline_styl
     assert len(response.get_data()) < 20 * 1024
     assert "<script" not in page.lower() and "<style" not in page.lower() and "style=" not in page
     assert re.search(r'<link rel="stylesheet" href="/static/css/embed\.css', page)
-    assert client.get("/static/css/embed.css").status_code == 200
+    # Its own small sheet, read from disk (another test points the shared app's static folder elsewhere).
+    assert (ROOT / "static" / "css" / "embed.css").stat().st_size < 2048
 
 
 def test_verified_https_website_alone_may_frame_the_embed(client, users):
