@@ -181,3 +181,16 @@ def test_members_without_an_https_website_are_told_how_to_get_one(client, auth, 
 )
 def test_website_origin_is_a_bare_https_origin_or_nothing(website, origin):
     assert website_origin(website) == origin
+
+
+def test_lang_in_the_address_chooses_the_language_of_embeds_only(client, users):
+    org = users.organisation(slug="road2ir", website=SITE)
+    users.opportunity(org)
+    page = client.get("/organisations/road2ir", query_string={"lang": "fr"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert '<html lang="fr">' in client.get(embed_url(org), query_string={"lang": "fr"}).get_data(
+        as_text=True
+    )
+    # An unknown language is no choice: the browser's is used.
+    unknown = client.get(embed_url(org), query_string={"lang": "xx"}, headers={"Accept-Language": "es"})
+    assert '<html lang="es">' in unknown.get_data(as_text=True)
