@@ -9,6 +9,7 @@ import os
 import re
 
 import brotli
+import pytest
 from flask import url_for
 
 from matcher import ROOT
@@ -78,6 +79,7 @@ def test_a_file_that_does_not_exist_is_404_whatever_the_fingerprint(client, app)
         assert url_for("static", filename="css") == "/static/css"  # a folder: no fingerprint, no error
 
 
+@pytest.mark.fresh_app  # it points the app's static folder elsewhere: not on the shared app
 def test_a_changed_file_gets_a_new_address_and_the_old_one_stops_being_immutable(app, client, tmp_path):
     (tmp_path / "css").mkdir()
     sheet = tmp_path / "css" / "site.css"
