@@ -15,7 +15,7 @@ from matcher.models.matching import MatchRound
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.matching import rounds
 from matcher.services.matching.settings import RoundSettings, capped_places, of_round, update_settings
-from tests.support.rounds import host_orders
+from tests.support.rounds import reserve_world
 
 
 def _coordinator_round(users):
@@ -27,26 +27,12 @@ def _coordinator_round(users):
     return coordinator, match_round
 
 
-def _two_places_three_applicants(users):
-    """One elective with 2 places; its host ranks two applicants from the UK above one from Kenya."""
-    org = users.organisation(name="Road2IR", slug="road2ir")
-    elective = users.opportunity(org, title="Muhimbili elective", capacity=2)
-    people = {}
-    for name, home in (("oliver", "GB"), ("harry", "GB"), ("neema", "KE")):
-        person = users.create(role="student", email=f"{name}@example.org", name=name.capitalize())
-        users.profile(person, home_country_code=home)
-        users.application(person, elective, rank=1)
-        people[name] = person
-    host_orders(db.session, {elective: [people["oliver"], people["harry"], people["neema"]]})
-    return elective, people
-
-
 def _placed(run) -> set[int]:
     return set(db.session.scalars(select(Match.applicant_id).where(Match.run_id == run.id)))
 
 
 def test_a_reserve_places_the_eligible_applicant_the_host_ranked_last(users):
-    elective, people = _two_places_three_applicants(users)
+    elective, people = reserve_world(users)
     coordinator, match_round = _coordinator_round(users)
 
     plain = rounds.run_round(db.session, coordinator, match_round, seed=7)
@@ -73,7 +59,7 @@ def test_a_reserve_places_the_eligible_applicant_the_host_ranked_last(users):
 
 
 def test_a_reserve_nobody_eligible_wants_goes_to_anyone(users):
-    elective, people = _two_places_three_applicants(users)
+    _, people = reserve_world(users)
     coordinator, match_round = _coordinator_round(users)
     # Only income group "low" may take reserved places here: nobody applying is from one.
     update_settings(

@@ -29,8 +29,16 @@ from matcher.models.matching import MatchRound, RoundStatus
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
 from matcher.services.permissions import is_staff
 from matcher.translate import gettext as _
+from matcher.translate import lazy_gettext as _l
 
 INCOME_GROUPS = ("low", "lower-middle", "upper-middle", "high")
+INCOME_GROUP_LABELS = {
+    "low": _l("low income"),
+    "lower-middle": _l("lower-middle income"),
+    "upper-middle": _l("upper-middle income"),
+    "high": _l("high income"),
+    "unknown": _l("not known"),
+}
 DEFAULT_RESERVE_GROUPS = ("low", "lower-middle")
 # The weights a coordinator may set: the rank part never counts in a ranked round's scores.
 WEIGHT_NAMES = ("region", "interests", "level", "dates", "teaching")
