@@ -148,3 +148,21 @@ def test_only_coordinators_change_a_rounds_settings(users):
     with pytest.raises(PermissionDenied):
         update_settings(db.session, student, match_round, RoundSettings(reserve_percent=10))
     assert "settings" not in match_round.scope
+
+
+def test_the_rounds_weights_score_the_proposals(users):
+    _, people = reserve_world(users)
+    coordinator, match_round = _coordinator_round(users)
+    only_interests = dict.fromkeys(("region", "interests", "level", "dates", "teaching"), 0.0)
+    only_interests["interests"] = 1.0
+    update_settings(db.session, coordinator, match_round, RoundSettings(weights=only_interests))
+    run = rounds.run_round(db.session, coordinator, match_round, seed=7)
+
+    match = db.session.scalars(
+        select(Match).where(Match.run_id == run.id, Match.applicant_id == people["oliver"].id)
+    ).one()
+    weights = {part["name"]: part["weight"] for part in match.breakdown}
+    assert weights["interests"] == 1.0 and weights["region"] == weights["dates"] == 0.0
+    interests = next(part for part in match.breakdown if part["name"] == "interests")
+    assert match.score == round(interests["value"], 4)
+    assert run.parameters["settings"]["weights"] == only_interests
