@@ -4,11 +4,12 @@ and compares the two runs: what changed, for whom, and the placement rate by gro
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from matcher.extensions import db
 from matcher.models.matching import MatchRound
 from matcher.services.matching.settings import RoundSettings, of_round
-from tests.support.rounds import create_round, reserve_world, run
+from tests.support.rounds import CONFIRM, approve_all, create_round, reserve_world, run
 
 GOOD = {
     "reserve_percent": "50",
@@ -110,3 +111,25 @@ def test_recommendation_rounds_have_no_settings_page(client, auth, users):
     auth.login("coordinator")
     match_round = create_round(client, mode="recommendation")
     assert client.get(_settings_url(match_round)).status_code == 404
+
+
+def test_the_applicant_reads_that_they_hold_a_reserved_place(client, auth, users):
+    elective, people = reserve_world(users)
+    auth.login("coordinator")
+    match_round = create_round(client)
+    assert client.post(_settings_url(match_round), data=GOOD).status_code == 302
+    reserved = run(client, match_round, seed=5)
+    approve_all(client, reserved)
+    response = client.post(
+        f"/coordination/runs/{reserved.id}/publish",
+        data={**CONFIRM, "response_deadline": (date.today() + timedelta(days=14)).isoformat()},
+    )
+    assert response.status_code == 302
+    auth.logout()
+    auth.login_as(people["neema"])
+    page = client.get("/placements").get_data(as_text=True)
+    assert "You were placed on a reserved place at Muhimbili elective" in page
+    auth.logout()
+    auth.login_as(people["oliver"])
+    page = client.get("/placements").get_data(as_text=True)
+    assert elective.title in page and "reserved place" not in page

@@ -7,9 +7,13 @@ queries whatever the size of the round. Runs made before settings existed say so
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from matcher.models.matching import MatchRun
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.models.matching import Match, MatchRun
 from matcher.services.matching.fairness import GROUPINGS
 from matcher.services.matching.settings import RoundSettings
 
@@ -86,3 +90,18 @@ def changes(a: RunFigures, b: RunFigures) -> dict[str, list[GroupChange]]:
 def reserve_holders(run: MatchRun) -> frozenset[int]:
     """The applicants the run placed on reserved places."""
     return frozenset((run.parameters or {}).get("reserve_holders", []))
+
+
+def on_reserved_places(session: Session, matches: Iterable[Match]) -> set[int]:
+    """The ids of ``matches`` whose run placed their applicant on a reserved place (one query)."""
+    matches = list(matches)
+    run_ids = {m.run_id for m in matches}
+    if not run_ids:
+        return set()
+    holders = {
+        run_id: frozenset((parameters or {}).get("reserve_holders", []))
+        for run_id, parameters in session.execute(
+            select(MatchRun.id, MatchRun.parameters).where(MatchRun.id.in_(run_ids))
+        )
+    }
+    return {m.id for m in matches if m.applicant_id in holders.get(m.run_id, ())}
