@@ -53,3 +53,12 @@ def test_coordinator_compares_a_run_without_and_with_a_reserve(live_server, peop
     charts = coordinator.page.locator("svg.chart[role=img]")
     assert charts.count() == 4
     assert "lower-middle income: 1 of 1 placed (100%)." in charts.nth(2).locator("desc").text_content()
+
+    # The same page on a phone: nothing wider than the screen, axe-core clean (checked on every page).
+    compare_url = coordinator.page.url
+    phone = people(
+        "coordinator-phone", width=360, height=740, storage_state=coordinator.context.storage_state()
+    )
+    response = phone.goto(compare_url)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert len(response.body()) < 100_000
