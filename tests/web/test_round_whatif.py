@@ -74,6 +74,10 @@ def test_what_if_compares_a_run_without_and_with_a_reserve(client, auth, users):
     assert client.post(_settings_url(match_round), data=GOOD).status_code == 302
     reserved = run(client, match_round, seed=5)
 
+    runs = client.get(f"/coordination/rounds/{match_round.id}").get_data(as_text=True)
+    assert "settings: 0% of places reserved, most visitors per site per month no cap" in runs
+    assert "settings: 50% of places reserved, most visitors per site per month no cap" in runs
+
     page = client.get(f"/coordination/compare?a={plain.id}&b={reserved.id}").get_data(as_text=True)
     # Settings and outcome, side by side.
     assert "50% for low income, lower-middle income" in page and "none" in page
