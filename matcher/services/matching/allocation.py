@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -222,7 +223,7 @@ def _allocate_ranked(
     clock.lap("store")
 
     placed_at: dict[int, list[str]] = {}
-    placed_ranks: dict[int, list[int]] = {}  # the places in its list of those each opportunity placed
+    placed_ranks: dict[int, list[int]] = {}  # where those it placed stand in its list, ascending
     holders: list[int] = []  # applicants placed on reserved places: the best-ranked eligible first
     held: dict[int, int] = {}
     for slot in opp_hit.tolist():
@@ -243,7 +244,7 @@ def _allocate_ranked(
     def why_not(i: int, j: int, e: int) -> list[Any]:
         if eligible[e] and listed[e] and held.get(j):
             # Those it placed below this applicant hold reserved places this one may not take.
-            below = sum(1 for slot in placed_ranks[j] if slot > slot_of[e])
+            below = len(placed_ranks[j]) - bisect_right(placed_ranks[j], int(slot_of[e]))
             if below:
                 return _lost_to_reserve(opportunities[j], placed_at[j], below)
         if eligible[e] or capacity[j] == 0:
