@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from matcher import allocation_words
 from matcher.extensions import db
 from matcher.models import Opportunity, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchStatus, Suggestion
@@ -18,7 +19,7 @@ from matcher.placements.calendar import accepted_places, calendar_token, ical, o
 from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import calendars
 from matcher.services.departure.trips import trip_ids
-from matcher.services.matching import outcomes, placements
+from matcher.services.matching import outcomes, placements, whatif
 from matcher.translate import gettext as _
 from matcher.web.access import can_act_for, role_required
 from matcher.web.caching import revalidated_privately
@@ -74,6 +75,8 @@ def _mine_page(feedback_form: FeedbackForm, feedback_for: int | None = None) -> 
         today=date.today(),
         calendar_url=url_for("placements.calendar", token=calendar_token(current_user), _external=True),
         trip_of=trip_ids(db.session, user=current_user),
+        on_reserve=whatif.on_reserved_places(db.session, matches),
+        placed_words=allocation_words.placed,
     )
     return page, 422 if feedback_form.errors else 200
 

@@ -2,15 +2,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import DateField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from matcher.models.matching import RoundMode
 from matcher.services.matching import rounds
+from matcher.services.matching import settings as settings_rules
+from matcher.services.matching.settings import (
+    INCOME_GROUP_LABELS,
+    INCOME_GROUPS,
+    MAX_VISITOR_CAP,
+    WEIGHT_NAMES,
+    RoundSettings,
+)
 from matcher.translate import lazy_gettext as _l
 from matcher.web import choices
 from matcher.web.forms import AppForm, CheckboxesField
+
+_WEIGHT = [
+    InputRequired(_l("A weight from 0 to 1.")),
+    NumberRange(0, 1, _l("A weight from 0 to 1.")),
+]
 
 
 class RoundForm(AppForm):
@@ -87,3 +100,67 @@ class PublishForm(ConfirmForm):
     response_deadline = DateField(
         _l("Applicants reply by"), validators=[DataRequired(_l("Set the reply deadline."))]
     )
+
+
+class SettingsForm(AppForm):
+    """A ranked round's settings (`matcher.services.matching.settings`): the service checks them again."""
+
+    reserve_percent = IntegerField(
+        _l("Reserved places (percent of each opportunity's places)"),
+        default=0,
+        validators=[
+            InputRequired(_l("Reserve from 0 to 100 percent of the places.")),
+            NumberRange(0, 100, _l("Reserve from 0 to 100 percent of the places.")),
+        ],
+        description=_l("Rounded half up: 30 percent of 5 places reserves 2. 0 reserves none."),
+    )
+    reserve_groups = CheckboxesField(
+        _l("Who may take reserved places: applicants from countries of income group"),
+        validators=[Optional()],
+    )
+    weight_region = DecimalField(_l("Weight of region"), places=2, validators=_WEIGHT)
+    weight_interests = DecimalField(_l("Weight of interests"), places=2, validators=_WEIGHT)
+    weight_level = DecimalField(_l("Weight of training level"), places=2, validators=_WEIGHT)
+    weight_dates = DecimalField(_l("Weight of dates"), places=2, validators=_WEIGHT)
+    weight_teaching = DecimalField(_l("Weight of teaching fit"), places=2, validators=_WEIGHT)
+    visitor_cap = IntegerField(
+        _l("Most visitors per site per month (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(1, MAX_VISITOR_CAP, _l("A cap from 1 to 1000 visitors, or leave it empty.")),
+        ],
+        description=_l(
+            "Counts visitors starting in the same month at the same site. Leave empty for no cap."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reserve_groups.choices = [SelectChoice(g, str(INCOME_GROUP_LABELS[g])) for g in INCOME_GROUPS]
+
+    @classmethod
+    def of(cls, settings: RoundSettings) -> SettingsForm:
+        weights = {f"weight_{name}": settings.weights[name] for name in WEIGHT_NAMES}
+        return cls(
+            reserve_percent=settings.reserve_percent,
+            reserve_groups=list(settings.reserve_groups),
+            visitor_cap=settings.visitor_cap,
+            **weights,
+        )
+
+    def settings(self) -> RoundSettings:
+        return RoundSettings(
+            reserve_percent=self.reserve_percent.data,
+            reserve_groups=tuple(self.reserve_groups.data or ()),
+            weights={name: float(self[f"weight_{name}"].data) for name in WEIGHT_NAMES},
+            visitor_cap=self.visitor_cap.data,
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the rules across fields (nothing reserved for nobody, some weight above 0)."""
+        if not super().validate(extra_validators):
+            return False
+        found = settings_rules.problems(self.settings())
+        for name, message in found:
+            self[name].errors = [*self[name].errors, message]
+        return not found

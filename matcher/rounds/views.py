@@ -1,6 +1,7 @@
-"""Coordinator pages for match rounds: create, run, compare, review, decide, publish.
+"""Coordinator pages for match rounds: create, run, review, decide, publish.
 
-CSV exports are in `exports`, the unmatched applicants of a run in `unmatched_views`.
+CSV exports are in `exports`, the unmatched applicants of a run in `unmatched_views`, a round's
+settings and the comparison of two runs in `whatif_views`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
+from matcher import allocation_words
 from matcher.extensions import db
 from matcher.jobs import lifecycle
 from matcher.models import Opportunity, OpportunityType, Role
@@ -19,6 +21,7 @@ from matcher.models.matching import Match, MatchRound, MatchRun, MatchStatus, Ro
 from matcher.rounds import bp
 from matcher.rounds.forms import ConfirmForm, DecisionForm, PublishForm, RoundForm, RunForm
 from matcher.services.matching import decisions, previews, reports, rounds
+from matcher.services.matching import settings as round_settings
 from matcher.services.teams import reports as team_reports
 from matcher.translate import gettext as _
 from matcher.translate import ngettext
@@ -101,6 +104,7 @@ def _round_page(round_id: int, run_form: RunForm) -> tuple[str, int]:
         in_scope=in_scope,
         type_labels=[OpportunityType(t).label.lower() for t in scope.types if t in _TYPES],
         places=places or 0,
+        settings=round_settings.of_round(match_round),
     )
     return page, 422 if run_form.errors else 200
 
@@ -145,6 +149,8 @@ def review(run_id: int):
         decidable={m.id for m in review_data.page.items if _decidable(run, m)},
         filters={k: v for k, v in filters.items() if v},
         decision_form=DecisionForm(),
+        reserve_holders=frozenset((run.parameters or {}).get("reserve_holders", [])),
+        placed_words=allocation_words.placed,
         **vars(review_data),
     )
 
@@ -315,28 +321,6 @@ def publish(run_id: int):
         "success",
     )
     return redirect(url_for("rounds.review", run_id=run_id))
-
-
-@bp.get("/compare")
-@role_required(*STAFF)
-def compare():
-    a, b = get_run(request.args.get("a", type=as_id) or 0), get_run(request.args.get("b", type=as_id) or 0)
-    if a.round_id != b.round_id:
-        abort(400)
-
-    comparison = reports.compare_runs(db.session, a, b)
-    return render_template(
-        "rounds/compare.html",
-        a=a,
-        b=b,
-        changed=comparison.changed,
-        left=comparison.left,
-        right=comparison.right,
-        users=comparison.users,
-        opportunities=comparison.opportunities,
-        regions_a=comparison.per_subregion(comparison.left),
-        regions_b=comparison.per_subregion(comparison.right),
-    )
 
 
 @bp.get("/matches/<int:match_id>")

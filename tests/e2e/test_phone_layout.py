@@ -128,6 +128,7 @@ def _pages(site: Site) -> list[tuple[str, str]]:
         ("coordinator", "/coordination/rounds"),
         ("coordinator", f"/coordination/rounds/{site.round_id}"),
         ("coordinator", f"/coordination/runs/{site.run_id}"),
+        ("coordinator", f"/coordination/rounds/{site.round_id}/settings"),
         ("coordinator", "/coordination/organisations"),
         ("admin", "/admin/users"),
     ]

@@ -240,6 +240,12 @@ TABLE = [
     row("GET",  "/coordination/compare?a={w.run.id}&b={w.run.id}",         "L F F F F A A"),
     row("GET",  "/coordination/matches/{w.match.id}",                      "L F F F F A A"),
     row("GET",  "/coordination/rounds/{w.round.id}/audit",                 "L F F F F A A"),
+    # A round's settings and the what-if (issue 23)
+    row("GET",  "/coordination/rounds/{w.open_round.id}/settings",         "L F F F F A A"),
+    row("POST", "/coordination/rounds/{w.open_round.id}/settings",         "L F F F F A A",
+        {"reserve_percent": "20", "reserve_groups": ["low", "lower-middle"], "weight_region": "0.25",
+         "weight_interests": "0.3", "weight_level": "0.15", "weight_dates": "0.15",
+         "weight_teaching": "0.1"}),
     # Sites, teaching requests and the procedures taxonomy (issue 19)
     row("GET",  "/procedures",                                             "A A A A A A A"),
     row("GET",  "/coordination/procedures",                                "L F F F F A A"),

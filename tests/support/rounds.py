@@ -47,6 +47,20 @@ def east_africa(users: UserFactory) -> dict[str, Any]:
     return {"org": org, "host": host, "muhimbili": muhimbili, "kenyatta": kenyatta, **students}
 
 
+def reserve_world(users: UserFactory) -> tuple[Opportunity, dict[str, User]]:
+    """One elective with 2 places; its host ranks two applicants from the UK above one from Kenya."""
+    org = users.organisation(name="Road2IR", slug="road2ir")
+    elective = users.opportunity(org, title="Muhimbili elective", capacity=2)
+    people = {}
+    for name, home in (("oliver", "GB"), ("harry", "GB"), ("neema", "KE")):
+        person = users.create(role="student", email=f"{name}@example.org", name=name.capitalize())
+        users.profile(person, home_country_code=home)
+        users.application(person, elective, rank=1)
+        people[name] = person
+    host_orders(db.session, {elective: [people["oliver"], people["harry"], people["neema"]]})
+    return elective, people
+
+
 def host_orders(session: Session, order: dict[Opportunity, list[User]]) -> None:
     """The hosts rank their applicants, so the run's outcome no longer hangs on the lottery."""
     for opportunity, applicants in order.items():

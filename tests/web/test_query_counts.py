@@ -362,6 +362,7 @@ ENDPOINTS = [
     Endpoint("match-history", "coordinator", "/coordination/matches/{c.history.id}",
              shows="Coordinator " + LAST),
     Endpoint("round-audit", "coordinator", "/coordination/rounds/{c.round.id}/audit"),
+    Endpoint("round-settings", "coordinator", "/coordination/rounds/{c.round.id}/settings"),
     Endpoint("further-reading", "coordinator", "/coordination/reading"),
     Endpoint("countries", "coordinator", "/coordination/countries"),
     Endpoint("country", "coordinator", "/coordination/countries/TZ"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -25,7 +26,8 @@ from matcher.engine.scoring import Ineligibility, first_failure, score
 from matcher.engine.scoring import eligible as is_eligible
 from matcher.models import Application, Opportunity
 from matcher.models.matching import Match, MatchEvent, MatchRun, MatchStatus
-from matcher.services.matching import inputs
+from matcher.services.matching import fairness, inputs
+from matcher.services.matching.settings import RoundSettings, capped_places
 
 
 class _Clock:
@@ -49,15 +51,19 @@ def allocate_ranked(
     scope_ids: Select[Any],
     busy: set[int],
     on_phase: Callable[[str], None] | None = None,
+    settings: RoundSettings | None = None,
 ) -> dict[str, float]:
     """Propose the applicant-optimal stable matching of the round; returns the phase timings.
 
     ``scope_ids`` selects the ids of ``opportunities`` (a subquery, so no list of ids is bound);
     ``busy`` applicants already hold a place elsewhere and are left out; ``on_phase`` hears the
-    name of each phase as it ends (a background job's progress).
+    name of each phase as it ends (a background job's progress); ``settings`` are the round's
+    reserve, weights and visitor cap (`matcher.services.matching.settings`).
     """
     with _cyclic_gc_paused():
-        return _allocate_ranked(session, run, opportunities, scope_ids, busy, on_phase)
+        return _allocate_ranked(
+            session, run, opportunities, scope_ids, busy, on_phase, settings or RoundSettings()
+        )
 
 
 @contextmanager
@@ -87,8 +93,10 @@ def _allocate_ranked(
     scope_ids: Select[Any],
     busy: set[int],
     on_phase: Callable[[str], None] | None,
+    settings: RoundSettings,
 ) -> dict[str, float]:
     clock = _Clock(on_phase)
+    weights = settings.engine_weights
     opp_pos = {o.id: j for j, o in enumerate(opportunities)}
     in_scope = Application.opportunity_id.in_(scope_ids.scalar_subquery())
     rows = session.execute(
@@ -122,7 +130,7 @@ def _allocate_ranked(
         if opportunity_id in host_ordered:
             eligible[k] = is_eligible(applicant, opportunity, taxonomy)
             continue
-        result = score(applicant, opportunity, taxonomy, include_rank=False, explain=False)
+        result = score(applicant, opportunity, taxonomy, weights, include_rank=False, explain=False)
         if result.eligible:
             eligible[k] = True
             totals[k] = round(result.total, 6)
@@ -145,13 +153,23 @@ def _allocate_ranked(
         len(opportunities),
         seed=run.seed,
     )
-    capacity = np.array([max(o.places_left, 0) for o in opportunities], np.int64)
+    free = [max(o.places_left, 0) for o in opportunities]
+    capacity = np.array(capped_places(opportunities, free, settings.visitor_cap), np.int64)
+    home_of = fairness.homes(session, select(Application.applicant_id).where(in_scope))
+    seats = np.array([settings.reserved(int(c)) for c in capacity], np.int64)
+    reserve_eligible = np.fromiter(
+        (a in home_of and home_of[a].income in settings.reserve_groups for a in applicant_ids),
+        np.bool_,
+        len(applicant_ids),
+    )
     allocation = allocate_arrays(
         lists.applicant_indptr,
         lists.applicant_prefs,
         lists.opportunity_indptr,
         lists.opportunity_prefs,
         capacity,
+        reserved=seats,
+        reserve_eligible=reserve_eligible,
     )
     assignment = allocation.assignment
     clock.lap("allocate")
@@ -170,7 +188,7 @@ def _allocate_ranked(
         app_row[app_hit].tolist(), applicant_place.tolist(), host_number, strict=True
     ):
         j = int(assignment[i])
-        detail = score(specs[applicant_ids[i]], opp_specs[j], taxonomy, include_rank=False)
+        detail = score(specs[applicant_ids[i]], opp_specs[j], taxonomy, weights, include_rank=False)
         proposals.append(
             {
                 "run_id": run.id,
@@ -205,8 +223,18 @@ def _allocate_ranked(
     clock.lap("store")
 
     placed_at: dict[int, list[str]] = {}
+    placed_ranks: dict[int, list[int]] = {}  # where those it placed stand in its list, ascending
+    holders: list[int] = []  # applicants placed on reserved places: the best-ranked eligible first
+    held: dict[int, int] = {}
     for slot in opp_hit.tolist():
-        placed_at.setdefault(int(opp_row[slot]), []).append(str(applicant_ids[lists.opportunity_prefs[slot]]))
+        j, position = int(opp_row[slot]), int(lists.opportunity_prefs[slot])
+        placed_at.setdefault(j, []).append(str(applicant_ids[position]))
+        placed_ranks.setdefault(j, []).append(slot)
+        if reserve_eligible[position] and held.get(j, 0) < seats[j]:
+            held[j] = held.get(j, 0) + 1
+            holders.append(applicant_ids[position])
+    slot_of = np.empty(n, np.int64)
+    slot_of[lists.opportunity_entry] = np.arange(len(lists.opportunity_entry))
     listed = np.zeros(n, bool)
     listed[lists.opportunity_entry] = True
     # Where the pair is eligible (or the opportunity has no places) the reason depends only on the
@@ -214,6 +242,11 @@ def _allocate_ranked(
     worded: dict[tuple[int, bool], list[Any]] = {}
 
     def why_not(i: int, j: int, e: int) -> list[Any]:
+        if eligible[e] and listed[e] and held.get(j):
+            # Those it placed below this applicant hold reserved places this one may not take.
+            below = len(placed_ranks[j]) - bisect_right(placed_ranks[j], int(slot_of[e]))
+            if below:
+                return _lost_to_reserve(opportunities[j], placed_at[j], below)
         if eligible[e] or capacity[j] == 0:
             said = worded.get((j, bool(listed[e])))
             if said is None:
@@ -260,7 +293,15 @@ def _allocate_ranked(
         "excluded_placed": placed_elsewhere,
         "excluded_incomplete": applied - complete,
     }
-    run.inputs_hash = _inputs_hash(applicant_ids, opportunities, rows, totals, eligible, capacity)
+    run.parameters = {
+        **run.parameters,
+        "settings": settings.as_json(),
+        "reserve": {"reserved": int(seats.sum()), "used": len(holders)},
+        "reserve_holders": holders,
+        "fairness": fairness.group_counts(home_of, applicant_ids, (assignment >= 0).tolist()),
+    }
+    reserve = (seats, reserve_eligible) if seats.any() else ()  # no reserve: as before
+    run.inputs_hash = _inputs_hash(applicant_ids, opportunities, rows, totals, eligible, capacity, *reserve)
     clock.lap("summarise")
     return clock.timings
 
@@ -289,6 +330,15 @@ def _refusal(
     return [opportunity.id, refusal.message.replace(key, title, 1), words]
 
 
+def _lost_to_reserve(opportunity: Opportunity, placed: list[str], below: int) -> list[Any]:
+    """The refusal of an opportunity that placed ``below`` applicants it ranked lower on reserved places."""
+    key, title = str(opportunity.id), opportunity.title
+    split = len(placed) - below
+    refusal = Refusal(key, RefusalReason.RESERVED, tuple(placed[:split]), tuple(placed[split:]))
+    words = {"refusal": refusal.reason.value, "preferred": split, "reserved": below, "title": title}
+    return [opportunity.id, refusal.message.replace(key, title, 1), words]
+
+
 def _inputs_hash(
     applicant_ids: list[int],
     opportunities: Sequence[Opportunity],
@@ -296,6 +346,7 @@ def _inputs_hash(
     totals: np.ndarray,
     eligible: np.ndarray,
     capacity: np.ndarray,
+    *reserve: np.ndarray,
 ) -> str:
     """A digest of everything the allocation read: the same inputs give the same digest on any database."""
     digest = hashlib.sha256()
@@ -306,6 +357,7 @@ def _inputs_hash(
         np.array([(a, o, r, -1 if h is None else h) for a, o, r, h in rows], np.int64).reshape(-1),
         np.round(totals * 1e6).astype(np.int64),
         eligible.astype(np.int8),
+        *(a.astype(np.int64) for a in reserve),  # the reserved places and who may take them
     ):
         digest.update(np.ascontiguousarray(array).tobytes())
     return digest.hexdigest()

@@ -39,7 +39,7 @@ from matcher.models.matching import (
 from matcher.models.profile import Profile
 from matcher.reason_words import N_
 from matcher.services.errors import Conflict, DomainError, PermissionDenied
-from matcher.services.matching import inputs
+from matcher.services.matching import inputs, settings
 from matcher.services.matching.allocation import allocate_ranked
 from matcher.services.permissions import is_staff
 from matcher.services.profiles import is_complete
@@ -287,6 +287,7 @@ def run_round(
             scope_query(Scope.from_json(match_round.scope), Opportunity.id),
             _busy_applicants(session, match_round),
             on_phase=_phase_reporter(progress),
+            settings=settings.of_round(match_round),
         )
         if not opportunities:  # say why the run is empty: nothing in scope, or all of it full
             scope = Scope.from_json(match_round.scope)
