@@ -1,5 +1,6 @@
 """The typed models, one module per aggregate; imported here so Alembic sees them all."""
 
+from matcher.models.api_token import ApiToken, TokenScope
 from matcher.models.application import MAX_APPLICATIONS, Application, Withdrawal
 from matcher.models.departure import (
     AdvisorySource,
@@ -86,6 +87,8 @@ from matcher.models.teams import (
 from matcher.models.user import Role, User
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "MAX_APPLICATIONS",
     "AdvisorySource",
     "Application",
