@@ -19,7 +19,9 @@ def error_answer(
     status: int, title: str, message: str | None = None, problems: dict[str, str] | None = None
 ) -> Response:
     listed = [Problem(parameter=name, message=text) for name, text in (problems or {}).items()]
-    return as_json(ErrorBody(error=ErrorDetail(status=status, title=title, message=message, problems=listed)), status)
+    return as_json(
+        ErrorBody(error=ErrorDetail(status=status, title=title, message=message, problems=listed)), status
+    )
 
 
 def bad_request(errors: dict[str, str]) -> Response:

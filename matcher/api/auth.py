@@ -62,5 +62,7 @@ def write_token() -> ApiToken | Response:
     if token is None:
         return unauthorised(_("Send a write token: Authorization: Bearer followed by the token."))
     if token.scope != TokenScope.WRITE:
-        return error_answer(403, _("Forbidden"), _("This token may only read. Make a write token to change data."))
+        return error_answer(
+            403, _("Forbidden"), _("This token may only read. Make a write token to change data.")
+        )
     return token

@@ -9,6 +9,7 @@ opportunity is a 404, as if it did not exist.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from matcher.services.errors import Conflict, DomainError, NotFound, PermissionD
 from matcher.translate import gettext as _
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def _refused(problems: dict[str, str], message: str | None = None) -> Response:
@@ -38,7 +40,9 @@ def _refused(problems: dict[str, str], message: str | None = None) -> Response:
 def _field_problems(error: ValidationError) -> dict[str, str]:
     problems: dict[str, str] = {}
     for detail in error.errors(include_url=False):
-        name = ".".join(str(part) for part in detail["loc"]) or "body"
+        # The field's path, without the names pydantic gives the branches of a union.
+        path = [str(part) for part in detail["loc"] if isinstance(part, int) or _NAME.match(str(part))]
+        name = ".".join(path) or "body"
         if detail["type"] == "missing":
             message = _("Give this field.")
         elif detail["type"] == "extra_forbidden":
@@ -126,7 +130,9 @@ def create_opportunity():
     if data is None:
         return _refused(problems)
     actor, organisation = token.created_by, token.organisation
-    response = _run(lambda: service.create(db.session, actor, organisation, data, form_token=key or None), 201)
+    response = _run(
+        lambda: service.create(db.session, actor, organisation, data, form_token=key or None), 201
+    )
     if response.status_code == 201:
         made = response.get_json()["id"]
         response.headers["Location"] = url_for("api.update_opportunity", opportunity_id=made, _external=True)

@@ -55,5 +55,7 @@ def revoke(slug: str, token_id: int):
     if submitted(RevokeForm()):
         revoked = attempt(service.revoke, db.session, current_user, organisation, token_id)
         if revoked.ok:
-            flash(_("The token “%(name)s” is revoked: it no longer works.", name=revoked.value.name), "success")
+            flash(
+                _("The token “%(name)s” is revoked: it no longer works.", name=revoked.value.name), "success"
+            )
     return redirect(url_for("api_tokens.index", slug=organisation.slug))

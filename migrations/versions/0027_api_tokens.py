@@ -33,7 +33,10 @@ def upgrade():
         sa.Column("revoked_by_id", sa.Integer(), nullable=True),
         sa.CheckConstraint("scope IN ('read', 'write')", name=op.f("ck_api_tokens_scope_known")),
         sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_api_tokens_created_by_id_users"), ondelete="CASCADE"
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_api_tokens_created_by_id_users"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
@@ -42,7 +45,10 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["revoked_by_id"], ["users.id"], name=op.f("fk_api_tokens_revoked_by_id_users"), ondelete="SET NULL"
+            ["revoked_by_id"],
+            ["users.id"],
+            name=op.f("fk_api_tokens_revoked_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("prefix", name=op.f("uq_api_tokens_prefix")),

@@ -59,7 +59,11 @@ def test_a_revoked_token_stops_working_and_the_revocation_is_audited(client, aut
 
 def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(client, auth, partners):
     auth.login_as(partners.member)
-    for data in ({"name": " ", "scope": "read"}, {"name": "x" * 81, "scope": "read"}, {"name": "ok", "scope": "all"}):
+    for data in (
+        {"name": " ", "scope": "read"},
+        {"name": "x" * 81, "scope": "read"},
+        {"name": "ok", "scope": "all"},
+    ):
         response = client.post(PAGE, data=data)
         assert response.status_code == 422, data
         page = response.get_data(as_text=True)
