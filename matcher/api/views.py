@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, request
-from pydantic import BaseModel
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers import Response
@@ -20,14 +19,11 @@ from matcher.api.items import opportunity_item, opportunity_link, organisation_i
 from matcher.api.openapi import openapi_document
 from matcher.api.query import schema_problems
 from matcher.api.schemas import (
-    ErrorBody,
-    ErrorDetail,
     NoQuery,
     OpportunityPage,
     OpportunityQuery,
     OrganisationPage,
     PagingQuery,
-    Problem,
 )
 from matcher.extensions import csrf, db
 from matcher.formatting import number

@@ -87,10 +87,9 @@ from matcher.models.teams import (
 from matcher.models.user import Role, User
 
 __all__ = [
-    "ApiToken",
-    "TokenScope",
     "MAX_APPLICATIONS",
     "AdvisorySource",
+    "ApiToken",
     "Application",
     "Availability",
     "AvailabilityWindow",
@@ -164,6 +163,7 @@ __all__ = [
     "TeamMember",
     "TeamSlot",
     "TeamStatus",
+    "TokenScope",
     "TrainingLevel",
     "TravelAdvisory",
     "Trip",

@@ -24,7 +24,7 @@ from matcher.services.errors import DomainError, NotFound
 from matcher.services.opportunities import require_editor
 from matcher.translate import gettext as _
 
-TOKEN_START = "irm_"
+TOKEN_START = "irm_"  # noqa: S105  (a public marker, not a secret)
 PREFIX_LENGTH = 12  # "irm_" and 8 random characters: enough to tell tokens apart, not to guess them
 NAME_MAX = 80
 
