@@ -1,4 +1,4 @@
-"""The read-only JSON API (v1)."""
+"""The JSON API (v1): reading for anyone, writing with an organisation's write token."""
 
 from flask import Blueprint
 
