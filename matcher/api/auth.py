@@ -8,6 +8,8 @@ The write endpoints need a write token (`write_token`); the API never reads the 
 
 from __future__ import annotations
 
+import math
+import time
 from datetime import date
 
 from flask import g, request
@@ -15,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from matcher.api import bp
 from matcher.api.answers import error_answer
-from matcher.extensions import db
+from matcher.extensions import db, limiter
 from matcher.models import ApiToken, TokenScope
 from matcher.services.api_tokens import authenticate
 from matcher.translate import gettext as _
@@ -46,9 +48,12 @@ def recognise_token() -> Response | None:
     item = exhausted(SETTING, NAMESPACE, key)
     if item is not None:
         db.session.rollback()
-        return error_answer(
+        response = error_answer(
             429, _("Too many requests"), _("This token's limit is %(limit)s.", limit=limit_words(item))
         )
+        reset = limiter.limiter.get_window_stats(item, NAMESPACE, key).reset_time
+        response.headers["Retry-After"] = str(max(1, math.ceil(reset - time.time())))
+        return response
     count(SETTING, NAMESPACE, key)
     if db.session.dirty:
         db.session.commit()  # the last-used date

@@ -74,6 +74,7 @@ def test_each_token_has_its_own_limit(client, partners):
     assert [client.get("/api/v1/organisations", headers=first).status_code for _ in range(3)] == [200] * 3
     refused = client.get("/api/v1/organisations", headers=first)
     assert "3 per minute" in _error(refused, 429)["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
     # The other token, and the API without a token, are not held back by the first one's use.
     assert client.get("/api/v1/organisations", headers=second).status_code == 200
     assert client.get("/api/v1/organisations").status_code == 200
