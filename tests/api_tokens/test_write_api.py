@@ -97,6 +97,8 @@ def test_create_update_publish_close(client, partners):
         ({"contact_email": "not an address"}, "contact_email"),
         ({"written_in": "en", "summaries": {"en": "Same language"}}, "summaries.en"),
         ({"colour": "blue"}, "colour"),
+        ({"status": "published"}, "status"),  # no mass assignment: publishing is its own call
+        ({"organisation_id": 1}, "organisation_id"),
         ({"city": "Dar\nes Salaam"}, "city"),
     ],
 )
@@ -158,3 +160,12 @@ def test_the_same_idempotency_key_makes_one_draft(client, partners):
     second = client.post("/api/v1/opportunities", json=body(title="Retitled"), headers=key)
     assert first.get_json()["id"] == second.get_json()["id"] and _count() == 1
     assert second.get_json()["title"] == "Retitled"
+
+
+def test_an_archived_opportunity_cannot_be_changed(client, partners, users):
+    archived = users.opportunity(partners.road, title="Old", status="archived")
+    key = bearer(partners.token("write"))
+    response = client.put(f"/api/v1/opportunities/{archived.id}", json=body(), headers=key)
+    assert response.status_code == 409 and "Duplicate it" in response.get_json()["error"]["message"]
+    db.session.refresh(archived)
+    assert (archived.title, archived.status) == ("Old", "archived")
