@@ -9,6 +9,7 @@ opportunity is a 404, as if it did not exist.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -116,6 +117,12 @@ def _not_found() -> Response:
     return error_answer(404, _("Not found"), _("Your organisation has no opportunity with this id."))
 
 
+def _form_token(organisation_id: int, key: str) -> str:
+    """The key as the form token the service keeps (unique across organisations, so each
+    organisation's keys are its own): 64 characters, never the 43 of a web form's token."""
+    return "api-" + hashlib.sha256(f"{organisation_id}:{key}".encode()).hexdigest()[:60]
+
+
 @bp.post("/opportunities")
 def create_opportunity():
     token = write_token()
@@ -130,9 +137,8 @@ def create_opportunity():
     if data is None:
         return _refused(problems)
     actor, organisation = token.created_by, token.organisation
-    response = _run(
-        lambda: service.create(db.session, actor, organisation, data, form_token=key or None), 201
-    )
+    form_token = _form_token(organisation.id, key) if key else None
+    response = _run(lambda: service.create(db.session, actor, organisation, data, form_token=form_token), 201)
     if response.status_code == 201:
         made = response.get_json()["id"]
         response.headers["Location"] = url_for("api.update_opportunity", opportunity_id=made, _external=True)

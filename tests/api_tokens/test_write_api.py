@@ -169,3 +169,14 @@ def test_an_archived_opportunity_cannot_be_changed(client, partners, users):
     assert response.status_code == 409 and "Duplicate it" in response.get_json()["error"]["message"]
     db.session.refresh(archived)
     assert (archived.title, archived.status) == ("Old", "archived")
+
+
+def test_an_idempotency_key_belongs_to_its_organisation(client, partners):
+    ours = {**bearer(partners.token("write")), "Idempotency-Key": "sync-1"}
+    theirs = {**bearer(partners.token("write", organisation=partners.rad)), "Idempotency-Key": "sync-1"}
+    first = client.post("/api/v1/opportunities", json=body(), headers=ours)
+    second = client.post("/api/v1/opportunities", json=body(title="Theirs"), headers=theirs)
+    assert first.status_code == second.status_code == 201
+    assert first.get_json()["id"] != second.get_json()["id"] and _count() == 2
+    assert second.get_json()["organisation"]["slug"] == "rad-aid"
+    assert db.session.get(Opportunity, first.get_json()["id"]).title == "Elective in Dar"
