@@ -18,6 +18,7 @@ from flask import request, url_for
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
+from matcher import audit
 from matcher.api import bp
 from matcher.api.answers import as_json, error_answer
 from matcher.api.auth import write_token
@@ -86,8 +87,9 @@ def _record(opportunity: Opportunity, status: int = 200) -> Response:
     return as_json(OpportunityRecord(**item.model_dump(), status=opportunity.status), status)
 
 
-def _run(call: Callable[[], Opportunity], status: int = 200) -> Response:
-    """The service call committed and the opportunity sent back, or the refusal as JSON."""
+def _run(call: Callable[[], Opportunity], token: ApiToken, action: str, status: int = 200) -> Response:
+    """The service call committed (and audited as `action` through `token`) and the opportunity
+    sent back, or the refusal as JSON."""
     try:
         opportunity = call()
     except DomainError as error:
@@ -102,6 +104,9 @@ def _run(call: Callable[[], Opportunity], status: int = 200) -> Response:
             name = error.field.replace("summary_", "summaries.", 1)
             return _refused({name: error.message})
         return _refused({}, error.message)
+    audit.on_commit(
+        db.session, "api_write", token.created_by, key_id=token.id, change=action, opportunity=opportunity.id
+    )
     db.session.commit()
     return _record(opportunity, status)
 
@@ -138,7 +143,12 @@ def create_opportunity():
         return _refused(problems)
     actor, organisation = token.created_by, token.organisation
     form_token = _form_token(organisation.id, key) if key else None
-    response = _run(lambda: service.create(db.session, actor, organisation, data, form_token=form_token), 201)
+    response = _run(
+        lambda: service.create(db.session, actor, organisation, data, form_token=form_token),
+        token,
+        "create",
+        201,
+    )
     if response.status_code == 201:
         made = response.get_json()["id"]
         response.headers["Location"] = url_for("api.update_opportunity", opportunity_id=made, _external=True)
@@ -161,7 +171,7 @@ def update_opportunity(opportunity_id: int):
         service.update(db.session, token.created_by, opportunity, data)
         return opportunity
 
-    return _run(update)
+    return _run(update, token, "update")
 
 
 def _transition(opportunity_id: int, action: str) -> Response:
@@ -176,7 +186,7 @@ def _transition(opportunity_id: int, action: str) -> Response:
         service.transition(db.session, token.created_by, opportunity, action)
         return opportunity
 
-    return _run(move)
+    return _run(move, token, action)
 
 
 @bp.post("/opportunities/<int:opportunity_id>/publish")

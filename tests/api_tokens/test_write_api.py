@@ -3,6 +3,8 @@ opportunities with the form's validation; everything else is refused and nothing
 
 from __future__ import annotations
 
+import json
+import logging
 from datetime import date, timedelta
 
 import pytest
@@ -46,7 +48,8 @@ def _problems(response) -> dict[str, str]:
     return {p["parameter"]: p["message"] for p in response.get_json()["error"]["problems"]}
 
 
-def test_create_update_publish_close(client, partners):
+def test_create_update_publish_close(client, partners, caplog):
+    caplog.set_level(logging.INFO, logger="matcher.audit")
     key = bearer(partners.token("write"))
     made = client.post("/api/v1/opportunities", json=body(), headers=key)
     assert made.status_code == 201, made.get_json()
@@ -77,6 +80,9 @@ def test_create_update_publish_close(client, partners):
     assert again.status_code == 409 and "cannot be closed" in again.get_json()["error"]["message"]
     db.session.refresh(opportunity)
     assert opportunity.status == "closed" and _count() == 1
+    entries = [json.loads(r.getMessage()) for r in caplog.records if '"api_write"' in r.getMessage()]
+    assert [e["details"]["change"] for e in entries] == ["create", "update", "publish", "close"]
+    assert {e["user_id"] for e in entries} == {partners.member.id}
 
 
 @pytest.mark.parametrize(
@@ -143,12 +149,12 @@ def test_a_body_that_is_not_json_is_refused(client, partners):
 def test_another_organisations_opportunities_are_not_found(client, partners, users):
     theirs = users.opportunity(partners.rad, title="Theirs", status="draft")
     key = bearer(partners.token("write"))
-    for method, url, json in (
+    for method, url, sent in (
         ("PUT", f"/api/v1/opportunities/{theirs.id}", body()),
         ("POST", f"/api/v1/opportunities/{theirs.id}/publish", None),
         ("POST", f"/api/v1/opportunities/{theirs.id}/close", None),
     ):
-        response = client.open(url, method=method, json=json, headers=key)
+        response = client.open(url, method=method, json=sent, headers=key)
         assert response.status_code == 404 and response.is_json, url
     db.session.refresh(theirs)
     assert (theirs.title, theirs.status) == ("Theirs", "draft")
