@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import ApiToken
 from tests.api_tokens.conftest import TOKEN, bearer
+from tests.support.factories import UserFactory
+from tests.support.logins import csrf_token, login_form
 
 PAGE = "/organisations/road2ir/api-tokens"
 
@@ -80,3 +83,21 @@ def test_another_organisations_token_cannot_be_revoked(client, auth, partners):
     db.session.refresh(theirs)
     assert theirs.revoked_at is None
     assert "read key" not in client.get(PAGE).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_the_pages_forms_need_their_csrf_token_and_the_api_does_not(client, partners):
+    secret = partners.token("write")
+    token = db.session.scalar(select(ApiToken))
+    login = client.get("/login").get_data()
+    client.post("/login", data=login_form(partners.member.email, UserFactory.PASSWORD, csrf_token(login)))
+    assert client.post(PAGE, data={"name": "No token", "scope": "read"}).status_code == 400
+    assert client.post(f"{PAGE}/{token.id}/revoke").status_code == 400
+    db.session.refresh(token)
+    assert token.revoked_at is None and _count() == 1
+    page = client.get(PAGE).get_data()
+    made = client.post(PAGE, data={"name": "With token", "scope": "read", "csrf_token": csrf_token(page)})
+    assert made.status_code == 200 and _count() == 2
+    # The API takes its bearer token instead.
+    response = client.post(f"/api/v1/opportunities/{999999}/close", headers=bearer(secret))
+    assert response.status_code == 404 and response.is_json
