@@ -14,6 +14,7 @@ from matcher import config as settings
 from matcher.admin import bp as admin_bp
 from matcher.api import bp as api_bp
 from matcher.api_reference import bp as api_reference_bp
+from matcher.api_tokens import bp as api_tokens_bp
 from matcher.applications import bp as applications_bp
 from matcher.audit import record_denials
 from matcher.auth import bp as auth_bp
@@ -78,6 +79,7 @@ BLUEPRINTS = (
     reading_bp,
     api_bp,
     api_reference_bp,
+    api_tokens_bp,
     rounds_bp,
     placements_bp,
     notifications_bp,

@@ -79,6 +79,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # address asked for, invitations per member and per organisation (rolling 24 hours).
         "SIGNUP_RATE_LIMIT": "5 per hour;20 per day",
         "RESET_RATE_LIMIT": "3 per hour;6 per day",
+        # Requests per API token (any endpoint, read or write), counted whoever sends them.
+        "API_TOKEN_RATE_LIMIT": "120 per minute;5000 per hour",
         "INVITES_PER_MEMBER_PER_DAY": 10,
         "INVITES_PER_ORGANISATION_PER_DAY": 25,
         # "Invite to apply" from the volunteer directory: per sender (rolling 24 hours) and per

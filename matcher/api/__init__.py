@@ -1,7 +1,7 @@
-"""The read-only JSON API (v1)."""
+"""The JSON API (v1): reading for anyone, writing with an organisation's write token."""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from matcher.api import views  # noqa: E402, F401  (their routes join the blueprint)
+from matcher.api import auth, views, writes  # noqa: E402, F401  (their routes join the blueprint)

@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from matcher.api.openapi_writes import BODIES as WRITE_BODIES
+from matcher.api.openapi_writes import READ, SECURITY_SCHEMES, write_operations
 from matcher.api.schemas import (
     ErrorBody,
     NoQuery,
@@ -91,80 +93,97 @@ def _feed(summary: str, parameters: list[dict[str, Any]], missing: str | None = 
     return {"get": {"summary": summary, "tags": ["feeds"], "parameters": parameters, "responses": responses}}
 
 
+def _read_paths(search, paging, slug) -> dict[str, Any]:
+    """The read API's operations, each taking a token or none."""
+    return {
+        "/api/v1/opportunities": {
+            "get": {
+                "summary": "Search published opportunities",
+                "tags": ["opportunities"],
+                "parameters": [*search, _IF_NONE_MATCH],
+                "responses": {
+                    "200": _json(OpportunityPage, "A page of opportunities."),
+                    "304": _NOT_MODIFIED,
+                    "400": _error("A parameter is unknown or its value is refused; each is named."),
+                },
+            }
+        },
+        "/api/v1/opportunities/{opportunity_id}": {
+            "get": {
+                "summary": "One published opportunity",
+                "tags": ["opportunities"],
+                "parameters": [
+                    {
+                        "name": "opportunity_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                    *query_parameters(NoQuery),
+                    _IF_NONE_MATCH,
+                ],
+                "responses": {
+                    "200": _json(OpportunityItem, "The opportunity."),
+                    "304": _NOT_MODIFIED,
+                    "400": _error("This endpoint takes no query parameters."),
+                    "404": _error("No published opportunity has this id."),
+                },
+            }
+        },
+        "/api/v1/organisations": {
+            "get": {
+                "summary": "Verified organisations",
+                "tags": ["organisations"],
+                "parameters": [*paging, _IF_NONE_MATCH],
+                "responses": {
+                    "200": _json(OrganisationPage, "A page of organisations, by name."),
+                    "304": _NOT_MODIFIED,
+                    "400": _error("A parameter is unknown or its value is refused; each is named."),
+                },
+            }
+        },
+        "/opportunities/feed.atom": _feed(
+            "Atom feed of new opportunities (the same filters)", [*search, _IF_NONE_MATCH]
+        ),
+        "/organisations/{slug}/feed.atom": _feed(
+            "Atom feed of one organisation's new opportunities",
+            [slug, *(p for p in search if p["name"] != "organisation"), _IF_NONE_MATCH],
+            missing="No verified organisation has this slug.",
+        ),
+    }
+
+
 def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document as a dict."""
-    _, top = models_json_schema([(m, "validation") for m in BODIES], ref_template=REF)
+    models = [(m, "validation") for m in (*BODIES, *WRITE_BODIES)]
+    _, top = models_json_schema(models, ref_template=REF)
     search = query_parameters(OpportunityQuery)
     paging = query_parameters(PagingQuery)
     slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths = _read_paths(search, paging, slug)
+    for path, operations in paths.items():
+        if path.startswith("/api/"):
+            for operation in operations.values():
+                operation["security"] = READ
+                operation["responses"]["401"] = _error("A token was sent, but it is mistyped or revoked.")
+                operation["responses"]["429"] = _error("The token sent has used up its rate limit for now.")
+    for path, operations in write_operations().items():
+        paths.setdefault(path, {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "IR Opportunity Matcher: read API",
+            "title": "IR Opportunity Matcher API",
             "version": API_VERSION,
             "description": (
-                "Published opportunities of verified organisations, and those organisations. Read-only, "
-                "no key needed, open to any origin (CORS). Unknown query parameters are refused with a "
-                "400 naming them. Every answer carries a weak ETag: send it back in If-None-Match "
-                "and an unchanged answer is a 304 with no body."
+                "Published opportunities of verified organisations, and those organisations: reading "
+                "needs no key and is open to any origin (CORS). Unknown query parameters are refused "
+                "with a 400 naming them. Every read answer carries a weak ETag: send it back in "
+                "If-None-Match and an unchanged answer is a 304 with no body. An organisation's write "
+                "token (bearerToken) creates, changes, publishes and closes that organisation's "
+                "opportunities, with the same checks as the form: a refusal is a 422 naming each field."
             ),
         },
-        "paths": {
-            "/api/v1/opportunities": {
-                "get": {
-                    "summary": "Search published opportunities",
-                    "tags": ["opportunities"],
-                    "parameters": [*search, _IF_NONE_MATCH],
-                    "responses": {
-                        "200": _json(OpportunityPage, "A page of opportunities."),
-                        "304": _NOT_MODIFIED,
-                        "400": _error("A parameter is unknown or its value is refused; each is named."),
-                    },
-                }
-            },
-            "/api/v1/opportunities/{opportunity_id}": {
-                "get": {
-                    "summary": "One published opportunity",
-                    "tags": ["opportunities"],
-                    "parameters": [
-                        {
-                            "name": "opportunity_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        },
-                        *query_parameters(NoQuery),
-                        _IF_NONE_MATCH,
-                    ],
-                    "responses": {
-                        "200": _json(OpportunityItem, "The opportunity."),
-                        "304": _NOT_MODIFIED,
-                        "400": _error("This endpoint takes no query parameters."),
-                        "404": _error("No published opportunity has this id."),
-                    },
-                }
-            },
-            "/api/v1/organisations": {
-                "get": {
-                    "summary": "Verified organisations",
-                    "tags": ["organisations"],
-                    "parameters": [*paging, _IF_NONE_MATCH],
-                    "responses": {
-                        "200": _json(OrganisationPage, "A page of organisations, by name."),
-                        "304": _NOT_MODIFIED,
-                        "400": _error("A parameter is unknown or its value is refused; each is named."),
-                    },
-                }
-            },
-            "/opportunities/feed.atom": _feed(
-                "Atom feed of new opportunities (the same filters)", [*search, _IF_NONE_MATCH]
-            ),
-            "/organisations/{slug}/feed.atom": _feed(
-                "Atom feed of one organisation's new opportunities",
-                [slug, *(p for p in search if p["name"] != "organisation"), _IF_NONE_MATCH],
-                missing="No verified organisation has this slug.",
-            ),
-        },
+        "paths": paths,
         "components": {
             "schemas": top["$defs"],
             "headers": {
@@ -183,6 +202,7 @@ def build_document() -> dict[str, Any]:
                 }
             },
             "responses": {"NotModified": {"description": "Your copy is current (If-None-Match matched)."}},
+            "securitySchemes": SECURITY_SCHEMES,
         },
     }
 

@@ -9,24 +9,21 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, request
-from pydantic import BaseModel
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from matcher.api import bp
+from matcher.api.answers import as_json, bad_request
 from matcher.api.items import opportunity_item, opportunity_link, organisation_item
 from matcher.api.openapi import openapi_document
 from matcher.api.query import schema_problems
 from matcher.api.schemas import (
-    ErrorBody,
-    ErrorDetail,
     NoQuery,
     OpportunityPage,
     OpportunityQuery,
     OrganisationPage,
     PagingQuery,
-    Problem,
 )
 from matcher.extensions import csrf, db
 from matcher.formatting import number
@@ -45,8 +42,8 @@ csrf.exempt(bp)
 @bp.after_request
 def allow_cross_origin(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, If-None-Match"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-None-Match"
     response.headers["Access-Control-Expose-Headers"] = "ETag"
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
@@ -54,16 +51,6 @@ def allow_cross_origin(response: Response) -> Response:
 
 def _level_codes() -> dict[int, str]:
     return {lv.rank: lv.code for lv in reference.levels(db.session)}
-
-
-def as_json(body: BaseModel, status: int = 200) -> Response:
-    """A schema's instance as the JSON answer (the schema serialises it, not Flask's encoder)."""
-    return current_app.response_class(body.model_dump_json(), status=status, mimetype="application/json")
-
-
-def bad_request(errors: dict[str, str]) -> Response:
-    problems = [Problem(parameter=name, message=message) for name, message in errors.items()]
-    return as_json(ErrorBody(error=ErrorDetail(status=400, title=_("Bad request"), problems=problems)), 400)
 
 
 def refused(known: dict[str, str], schema: type, args) -> dict[str, str]:

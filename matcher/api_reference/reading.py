@@ -42,6 +42,8 @@ class Operation:
     summary: str
     parameters: list[Row]
     answers: list[Answer]
+    body: TypeWords | None = None  # the request body's schema
+    token: str = ""  # "write" when a write token is needed, "optional" when one may be sent
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,14 @@ def operations(document: dict[str, Any]) -> list[Operation]:
                     Answer(status, answer["description"], media, type_words(body["schema"]) if body else None)
                 )
             anchor = f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", "").replace(".", "-")
-            found.append(Operation(anchor, method.upper(), path, spec.get("summary", ""), rows, answers))
+            content = spec.get("requestBody", {}).get("content", {})
+            body = (
+                type_words(content["application/json"]["schema"]) if "application/json" in content else None
+            )
+            security = spec.get("security", [])
+            token = "optional" if {} in security else "write" if security else ""
+            summary = spec.get("summary", "")
+            found.append(Operation(anchor, method.upper(), path, summary, rows, answers, body, token))
     return found
 
 

@@ -1,5 +1,6 @@
 """The typed models, one module per aggregate; imported here so Alembic sees them all."""
 
+from matcher.models.api_token import ApiToken, TokenScope
 from matcher.models.application import MAX_APPLICATIONS, Application, Withdrawal
 from matcher.models.departure import (
     AdvisorySource,
@@ -88,6 +89,7 @@ from matcher.models.user import Role, User
 __all__ = [
     "MAX_APPLICATIONS",
     "AdvisorySource",
+    "ApiToken",
     "Application",
     "Availability",
     "AvailabilityWindow",
@@ -161,6 +163,7 @@ __all__ = [
     "TeamMember",
     "TeamSlot",
     "TeamStatus",
+    "TokenScope",
     "TrainingLevel",
     "TravelAdvisory",
     "Trip",

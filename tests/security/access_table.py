@@ -6,6 +6,7 @@ Columns follow ROLES: anonymous, student, trainee, member of A, member of B, coo
   F  403 Forbidden
   N  404 Not Found (the caller may not even know the thing exists)
   B  400: a link token that is not valid, for everyone alike
+  U  401: the write API without a bearer token (a session cookie is no token), for everyone alike
 The URLs point at organisation A's things (see world.py), so B's member must be refused. A route
 (endpoint and method) with no row fails test_every_route_has_a_row, and so does a row for a route
 that is gone. Each role walks the whole table in one test; each request is rolled back afterwards.
@@ -41,7 +42,7 @@ class Row:
 
 def row(method: str, url: str, expected: str, data: dict[str, Any] | None = None) -> Row:
     codes = expected.replace(" ", "")
-    assert len(codes) == len(ROLES) and set(codes) <= set("ALFNB"), (url, expected)
+    assert len(codes) == len(ROLES) and set(codes) <= set("ALFNBU"), (url, expected)
     return Row(method, url, codes, data or {})
 
 
@@ -108,6 +109,17 @@ TABLE = [
     row("GET",  "/embed/organisations/{w.org_a.slug}",                     "A A A A A A A"),
     row("GET",  "/embed/organisations/{w.org_pending.slug}",               "N N N N N N N"),
     row("GET",  "/embed/organisations/no-such-organisation",               "N N N N N N N"),
+    # The write API (bearer tokens only; tests/api_tokens try the tokens) and the tokens' page
+    row("POST", "/api/v1/opportunities",                                   "U U U U U U U"),
+    row("PUT",  "/api/v1/opportunities/{w.draft_a.id}",                    "U U U U U U U"),
+    row("POST", "/api/v1/opportunities/{w.draft_a.id}/publish",            "U U U U U U U"),
+    row("POST", "/api/v1/opportunities/{w.opp_a.id}/close",                "U U U U U U U"),
+    row("GET",  "/organisations/{w.org_a.slug}/api-tokens",                "L F F A F A A"),
+    row("GET",  "/organisations/{w.org_pending.slug}/api-tokens",          "L N N N N A A"),
+    row("POST", "/organisations/{w.org_a.slug}/api-tokens",                "L F F A F A A",
+        {"name": "Matrix key", "scope": "read"}),
+    row("POST", "/organisations/{w.org_a.slug}/api-tokens/{w.api_token_a.id}/revoke",
+                                                                           "L F F A F A A"),
     # Opportunities
     row("GET",  "/opportunities",                                          "A A A A A A A"),
     row("GET",  "/opportunities/{w.opp_a.id}",                             "A A A A A A A"),

@@ -27,7 +27,7 @@ def outcome(response) -> str:
         return "L"
     if 200 <= status < 400 or status in (409, 422):
         return "A"
-    return {403: "F", 404: "N", 400: "B"}.get(status, str(status))
+    return {403: "F", 404: "N", 400: "B", 401: "U"}.get(status, str(status))
 
 
 def _format(value: Any, world: World) -> Any:

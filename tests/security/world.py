@@ -42,8 +42,10 @@ from matcher.models import (
     ReadingLink,
     User,
 )
+from matcher.models.api_token import ApiToken
 from matcher.models.departure import CountryPack, CountryRule, Trip
 from matcher.models.teaching import Site, TeachingRequest
+from matcher.services import api_tokens
 from matcher.services.matching.rounds import Scope
 from tests.security.world_documents import DocumentsWorld, build_documents_world
 from tests.security.world_teams import TeamsWorld, build_teams_world
@@ -97,6 +99,7 @@ class World:
     country_rule: CountryRule | None = None  # Kenya's licence rule (issue 21, the countries' rules)
     trips: TripsWorld | None = None  # the student's trip to A's placement under way (world_trips)
     held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
+    api_token_a: ApiToken | None = None  # A's write token, made by A's member (issue 24)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
@@ -327,6 +330,8 @@ def build_world(app: Flask, users: UserFactory) -> World:
     open_request = make_request(session, site_a, title="Open request of A", status="open")
     draft_request = make_request(session, site_a, title="Draft request of A")
     country_rule = _country_rule(session)
+    api_token_a = api_tokens.create(session, people["member_a"], org_a, "Sync of A", "write").token
+    session.commit()
     people["anonymous"] = None
     return World(
         app=app,
@@ -364,6 +369,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         held_trip=held_trip,
         cv_files=cv_files,
         country_rule=country_rule,
+        api_token_a=api_token_a,
     )
 
 

@@ -86,7 +86,7 @@ def test_json_endpoints_never_answer_with_html(client):
     for path in ("/api/v1/opportunities/999999", "/api/v1/nothing"):
         response = client.get(path)
         assert response.status_code == 404 and response.is_json
-    response = client.post("/api/v1/opportunities")
+    response = client.delete("/api/v1/opportunities")  # POST creates, with a write token
     assert response.status_code == 405 and response.is_json
 
 

@@ -210,8 +210,9 @@ def test_the_api_page_is_built_from_the_document(client, partners):
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert len(response.data) < 100 * 1024 and "<script" not in page
     document = json.loads(client.get("/api/v1/openapi.json").data)
-    for path in document["paths"]:
-        assert f"GET {path}" in page
+    for path, methods in document["paths"].items():
+        for method in methods:
+            assert f"{method.upper()} {path}" in page
     for schema in document["components"]["schemas"]:
         assert f'id="schema-{schema}"' in page
     assert "<code>organisation</code>" in page and "<code>teaching_needs</code>" in page

@@ -39,6 +39,7 @@ from matcher.security import (
     fingerprint,
     make_token,
 )
+from matcher.services import api_tokens
 from matcher.services.sites import sites_of
 from tests.support import teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
@@ -191,6 +192,17 @@ def _listing(path: str) -> Callable[[Crowd], str]:
         return path.format(c=crowd)
 
     return build
+
+
+def _api_tokens(crowd: Crowd) -> str:
+    """A's API tokens, one per crowd member ("Token 001"...), every other one revoked; their page."""
+    have = len(api_tokens.tokens_of(db.session, crowd.org_a))
+    for i in range(have + 1, crowd.size + 1):
+        made = api_tokens.create(db.session, crowd.member, crowd.org_a, f"Token {i:03}", "read")
+        if i % 2:
+            api_tokens.revoke(db.session, crowd.member, crowd.org_a, made.token.id)
+    db.session.commit()
+    return f"/organisations/{crowd.org_a.slug}/api-tokens"
 
 
 def _readiness(path: str) -> Callable[[Crowd], str]:
@@ -412,6 +424,7 @@ ENDPOINTS = [
              why="the OpenAPI document depends on the code alone, nothing from the database"),
     Endpoint("api-reference", "anonymous", "/api", ceiling=0, why="the same document, as a page"),
     Endpoint("organisation-feed", "anonymous", "/organisations/{c.org_a.slug}/feed.atom"),
+    Endpoint("api-tokens", "member", _api_tokens, shows="Token " + LAST),
     # Sites, teaching requests and the procedures taxonomy
     Endpoint("sites", "anonymous", _listing("/organisations/{c.org_a.slug}/sites"), shows="Site " + LAST),
     Endpoint("site", "anonymous", _site_page(), shows="Request " + LAST),
