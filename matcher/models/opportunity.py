@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -172,6 +173,12 @@ class Opportunity(OpportunityFacts, db.Model):
     fee_currency: Mapped[str | None] = mapped_column(String(3))
     accommodation_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     stipend_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What a stay costs when accommodation is not provided, in the fee's currency (services.costs).
+    accommodation_cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # The host waives its fee for trainees from low- and middle-income countries, or offers a
+    # travel grant: above all for the places that run the other way (services.costs.runs_the_other_way).
+    fee_waiver: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    travel_grant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     deadline: Mapped[date | None] = mapped_column(index=True)
     requirements: Mapped[str] = mapped_column(Text, default="")
     # The language the host wrote the title, description and requirements in: content is never
