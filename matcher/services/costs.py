@@ -22,7 +22,7 @@ from matcher.models import Opportunity
 from matcher.models.departure import CountryRule, RuleKind
 from matcher.services.departure.rules import ShownRule, shown_rules
 from matcher.translate import gettext as _
-from matcher.translate import lazy_gettext as _l
+from matcher.translate import lazy_pgettext
 
 # The income groups (World Bank) whose trainees the places that run the other way are for.
 LOW_AND_MIDDLE_INCOME = ("low", "lower-middle", "upper-middle")
@@ -54,10 +54,10 @@ def runs_the_other_way(opportunity: Any) -> bool:
 
 
 _PART_LABELS = {
-    "fee": _l("the fee"),
-    "accommodation": _l("accommodation"),
-    "visa": _l("the visa fee (country rules)"),
-    "licence": _l("the temporary licence fee (country rules)"),
+    "fee": lazy_pgettext("a part of a cost estimate", "the fee"),
+    "accommodation": lazy_pgettext("a part of a cost estimate", "accommodation"),
+    "visa": lazy_pgettext("a part of a cost estimate", "the visa fee (country rules)"),
+    "licence": lazy_pgettext("a part of a cost estimate", "the temporary licence fee (country rules)"),
 }
 
 

@@ -272,3 +272,18 @@ def test_pack_fee_is_read_from_the_file_and_checked(tmp_path):
     good.write_text(body + "fee_amount = 50\n")
     with pytest.raises(PackError, match="both the fee and its currency"):
         read_pack(good, ["KE"])
+
+
+def test_api_filters_sorts_and_says_the_new_fields(client, priced):
+    response = client.get("/api/v1/opportunities?max_cost=150&sort=cost&fee_waiver=true")
+    assert response.status_code == 200, response.get_json()
+    items = response.get_json()["items"]
+    assert [i["title"] for i in items] == ["Free", "Visa"]
+    assert [(i["fee_waiver"], i["travel_grant"]) for i in items] == [(True, True), (True, False)]
+    dear = client.get("/api/v1/opportunities?other_way=true&travel_grant=true&sort=cost").get_json()
+    assert [(i["title"], i["accommodation_cost"]) for i in dear["items"]] == [
+        ("Free", None),
+        ("Dear", {"amount": "400.00", "currency": "GBP"}),
+    ]
+    refused = client.get("/api/v1/opportunities?max_cost=-1")
+    assert refused.status_code == 400
