@@ -1,4 +1,4 @@
-"""Opportunities: electives, observerships, teaching visits, research and fieldwork."""
+"""Opportunities: electives, observerships, teaching visits, research, fieldwork, fellowships and courses."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
 from matcher.translate import lazy_gettext as _l
+from matcher.translate import lazy_pgettext
 
 if TYPE_CHECKING:
     from matcher.models.organisation import Organisation
@@ -39,6 +40,10 @@ class OpportunityType(StrEnum):
     TEACHING_VISIT = "teaching_visit"
     RESEARCH = "research"
     FIELDWORK = "fieldwork"
+    # Issue 23: places that often run the other way, at partner hospitals in high-income countries
+    # for trainees from low- and middle-income ones (observerships exist already).
+    FELLOWSHIP = "fellowship"
+    COURSE = "course"
 
     @property
     def label(self) -> str:
@@ -82,6 +87,8 @@ _TYPE_LABELS = {
     OpportunityType.TEACHING_VISIT: _l("Teaching visit"),
     OpportunityType.RESEARCH: _l("Research"),
     OpportunityType.FIELDWORK: _l("Fieldwork"),
+    OpportunityType.FELLOWSHIP: _l("Fellowship"),
+    OpportunityType.COURSE: lazy_pgettext("a kind of opportunity", "Course"),
 }
 _STATUS_LABELS = {
     OpportunityStatus.DRAFT: _l("draft"),

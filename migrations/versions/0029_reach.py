@@ -1,5 +1,7 @@
 """Both directions and costs: an opportunity's accommodation cost, fee waiver and travel grant;
-a country rule's fee. Nullable or defaulted columns added in place (no table is copied).
+a country rule's fee; two more kinds of opportunity (fellowship, course). Nullable or defaulted
+columns added in place, and the kinds' CHECK widened in place: no table is copied (on SQLite a
+copy of `opportunities` would cascade-delete the rows that reference it).
 
 Revision ID: 0029_reach
 Revises: 0026_departure
@@ -18,6 +20,40 @@ branch_labels = None
 depends_on = None
 
 OPPORTUNITY_FLAGS = ("fee_waiver", "travel_grant")
+OLD_TYPES = ("clinical_elective", "observership", "teaching_visit", "research", "fieldwork")
+NEW_TYPES = (*OLD_TYPES, "fellowship", "course")
+TYPES_CHECK = "ck_opportunities_type_known"
+
+
+def _types_check(types: tuple[str, ...]) -> str:
+    return "type IN (" + ", ".join(f"'{t}'" for t in types) + ")"
+
+
+def _rewrite_sqlite_table_sql(bind, table: str, old: str, new: str) -> None:
+    """Change a CHECK in SQLite's stored CREATE TABLE text, the way SQLite documents for changes
+    that leave every stored row valid (https://www.sqlite.org/lang_altertable.html, section
+    "Making Other Kinds Of Table Schema Changes"): no row is read or written."""
+    sql = bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).scalar()
+    if sql.count(old) != 1:
+        raise RuntimeError(f"{table}: the CHECK {old!r} is not in its schema as expected")
+    version = bind.exec_driver_sql("PRAGMA schema_version").scalar()
+    bind.exec_driver_sql("PRAGMA writable_schema = ON")
+    bind.exec_driver_sql(
+        "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?", (sql.replace(old, new), table)
+    )
+    bind.exec_driver_sql(f"PRAGMA schema_version = {int(version) + 1}")
+    bind.exec_driver_sql("PRAGMA writable_schema = OFF")
+
+
+def _set_types(old: tuple[str, ...], new: tuple[str, ...]) -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        _rewrite_sqlite_table_sql(bind, "opportunities", _types_check(old), _types_check(new))
+    else:
+        op.drop_constraint(op.f(TYPES_CHECK), "opportunities", type_="check")
+        op.create_check_constraint(op.f(TYPES_CHECK), "opportunities", _types_check(new))
 
 
 def upgrade():
@@ -28,9 +64,19 @@ def upgrade():
         )
     op.add_column("country_rules", sa.Column("fee_amount", sa.Numeric(10, 2), nullable=True))
     op.add_column("country_rules", sa.Column("fee_currency", sa.String(length=3), nullable=True))
+    _set_types(OLD_TYPES, NEW_TYPES)
 
 
 def downgrade():
+    bind = op.get_bind()
+    newer = bind.execute(
+        sa.text("SELECT count(*) FROM opportunities WHERE type IN ('fellowship', 'course')")
+    ).scalar()
+    if newer:
+        raise RuntimeError(
+            f"{newer} opportunities are fellowships or courses: change their type before going back"
+        )
+    _set_types(NEW_TYPES, OLD_TYPES)
     op.drop_column("country_rules", "fee_currency")
     op.drop_column("country_rules", "fee_amount")
     for flag in reversed(OPPORTUNITY_FLAGS):

@@ -287,3 +287,18 @@ def test_api_filters_sorts_and_says_the_new_fields(client, priced):
     ]
     refused = client.get("/api/v1/opportunities?max_cost=-1")
     assert refused.status_code == 400
+
+
+def test_fellowships_and_courses_are_made_listed_and_filtered(client, member, users):
+    response = client.post(
+        "/organisations/road2ir/opportunities/new", data=form_data(type="fellowship", country_code="US")
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(select(Opportunity.type)).all() == ["fellowship"]
+    users.opportunity(title="Doppler course", type="course", country_code="GB")
+    users.opportunity(title="An elective")
+    page = client.get("/opportunities?type=course").get_data(as_text=True)
+    assert "Doppler course" in page and "An elective" not in page
+    assert '<option value="fellowship">Fellowship</option>' in page
+    api = client.get("/api/v1/opportunities?type=course").get_json()
+    assert [(i["title"], i["type"]) for i in api["items"]] == [("Doppler course", "course")]
