@@ -4,6 +4,8 @@ and the estimated cost of going (form, detail page, search filters and sort)."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -302,3 +304,42 @@ def test_fellowships_and_courses_are_made_listed_and_filtered(client, member, us
     assert '<option value="fellowship">Fellowship</option>' in page
     api = client.get("/api/v1/opportunities?type=course").get_json()
     assert [(i["title"], i["type"]) for i in api["items"]] == [("Doppler course", "course")]
+
+
+def test_duplicating_keeps_the_cost_and_grant_fields(client, member, users):
+    original = users.opportunity(
+        member,
+        fee_amount=Decimal("90"),
+        fee_currency="USD",
+        accommodation_cost=Decimal("300"),
+        fee_waiver=True,
+        travel_grant=True,
+    )
+    assert client.post(f"/opportunities/{original.id}/duplicate").status_code == 302
+    copy = db.session.scalars(select(Opportunity).where(Opportunity.id != original.id)).one()
+    assert (copy.accommodation_cost, copy.fee_waiver, copy.travel_grant, copy.status) == (
+        Decimal("300.00"),
+        True,
+        True,
+        "draft",
+    )
+    assert count() == 2
+
+
+def test_the_service_refuses_what_the_form_refuses(users):
+    from matcher.services.errors import DomainError
+    from matcher.services.opportunities import OpportunityData, validate
+
+    data = OpportunityData(
+        title="T", description="D", type="course", host_institution="H", city="London",
+        country_code="GB", level_min=4, level_max=6, starts_on=date(2030, 1, 1),
+        ends_on=date(2030, 2, 1), capacity=1, interests=["pph-embolisation"], languages=[],
+        accommodation_cost=Decimal("-1"), fee_currency="GBP",
+    )  # fmt: skip
+    with pytest.raises(DomainError) as refused:
+        validate(db.session, data)
+    assert refused.value.field == "accommodation_cost"
+    validate(db.session, replace(data, accommodation_cost=Decimal("10")))
+    with pytest.raises(DomainError) as refused:
+        validate(db.session, replace(data, accommodation_cost=Decimal("10"), fee_currency=None))
+    assert refused.value.field == "fee_currency"
