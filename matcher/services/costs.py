@@ -34,6 +34,34 @@ _NEEDED_BY = {RuleKind.VISA: "needs_visa", RuleKind.LICENCE: "needs_temporary_li
 ZERO = Decimal("0")
 
 
+# What an estimate and a card read of an opportunity, for the listings that read rows instead of
+# whole Opportunity objects (services.listing, services.organisation_pages): these columns first.
+COST_COLUMNS = (
+    Opportunity.fee_amount,
+    Opportunity.fee_currency,
+    Opportunity.accommodation_cost,
+    Opportunity.accommodation_provided,
+    Opportunity.needs_visa,
+    Opportunity.needs_temporary_licence,
+    Opportunity.fee_waiver,
+    Opportunity.travel_grant,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CostFacts:
+    """COST_COLUMNS of a listed row, in their order (the row gives `country_code` too)."""
+
+    fee_amount: Decimal | None
+    fee_currency: str | None
+    accommodation_cost: Decimal | None
+    accommodation_provided: bool
+    needs_visa: bool
+    needs_temporary_licence: bool
+    fee_waiver: bool
+    travel_grant: bool
+
+
 def cost_problems(data: Any) -> list[tuple[str, str]]:
     """The rules the cost fields follow together, as (field, message) (opportunities.cross_field_problems)."""
     problems = []

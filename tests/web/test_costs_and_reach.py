@@ -343,3 +343,15 @@ def test_the_service_refuses_what_the_form_refuses(users):
     with pytest.raises(DomainError) as refused:
         validate(db.session, replace(data, accommodation_cost=Decimal("10"), fee_currency=None))
     assert refused.value.field == "fee_currency"
+
+
+def test_cards_show_the_estimate_and_the_grants_on_search_and_organisation_pages(client, users, priced):
+    search = html.unescape(client.get("/opportunities?sort=cost").get_data(as_text=True))
+    visa = search[search.index(">Visa</a>") : search.index(">Dear</a>")]
+    assert "Estimated cost: about US$150.00" in visa or "Estimated cost: about $150.00" in visa
+    assert "fee waived for trainees from low- and middle-income countries" in visa
+    free = search[search.index(">Free</a>") : search.index(">Cheap</a>")]
+    assert "Estimated cost" not in free and "travel grant" in free
+    slug = priced["dear"].organisation.slug
+    organisation = html.unescape(client.get(f"/organisations/{slug}").get_data(as_text=True))
+    assert "Estimated cost: about £900.00" in organisation
