@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Opportunity
-from matcher.models.departure import RuleKind
+from matcher.models.departure import CountryRule, RuleKind
 from matcher.services import costs
 from tests.departure.checklist_data import make_pack, rule
 from tests.web.test_opportunity_editing import form_data
@@ -355,3 +355,28 @@ def test_cards_show_the_estimate_and_the_grants_on_search_and_organisation_pages
     slug = priced["dear"].organisation.slug
     organisation = html.unescape(client.get(f"/organisations/{slug}").get_data(as_text=True))
     assert "Estimated cost: about £900.00" in organisation
+
+
+def test_a_coordinator_gives_a_rule_its_fee_and_estimates_add_it(client, auth, users):
+    from tests.departure.test_countries_pages import NEW_RULE
+
+    make_pack(users, "KE", [rule("visa", RuleKind.VISA)])
+    visa = db.session.scalars(select(CountryRule).where(CountryRule.code == "visa")).one()
+    nairobi = users.opportunity(
+        country_code="KE", fee_amount=Decimal("100"), fee_currency="USD", needs_visa=True
+    )
+    auth.login("coordinator")
+    edit = f"/coordination/countries/KE/rules/{visa.id}/edit"
+    data = {**NEW_RULE, "kind": "visa", "professions": [], "fee_amount": "50"}
+    refused = client.post(edit, data=data)
+    assert refused.status_code == 422
+    assert "Give both the fee and its currency, or neither." in html.unescape(refused.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(CountryRule, visa.id).fee_amount is None
+    assert client.post(edit, data={**data, "fee_currency": "usd"}).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(CountryRule, visa.id)
+    assert (saved.fee_amount, saved.fee_currency) == (Decimal("50.00"), "USD")
+    page = html.unescape(client.get(f"/opportunities/{nairobi.id}").get_data(as_text=True))
+    assert "About US$150.00" in page or "About $150.00" in page
+    assert "fee US$50.00" in page or "fee $50.00" in page

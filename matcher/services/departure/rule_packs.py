@@ -273,7 +273,6 @@ def _load_rules(session: Session, pack: Pack, report: LoadReport) -> None:
         else:
             report.updated += 1
         apply(rule, data)
-        rule.fee_amount, rule.fee_currency = data.fee_amount, data.fee_currency
         rule.position = position
     # A coordinator's own rules (not in the file) follow the shipped ones.
     for offset, rule in enumerate(

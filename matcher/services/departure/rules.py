@@ -54,7 +54,7 @@ class RuleData:
     needs_proof: bool = True
     lead_days: int | None = 30
     professions: tuple[str, ...] = field(default_factory=tuple)
-    # What it costs, where the pack says (services.costs); the coordinators' form leaves it be.
+    # What it costs, where the source says (services.costs adds it to estimates).
     fee_amount: Decimal | None = None
     fee_currency: str | None = None
 
@@ -135,6 +135,7 @@ def apply(rule: CountryRule, data: RuleData) -> None:
     rule.authority, rule.source_url, rule.source_date = data.authority, data.source_url, data.source_date
     rule.mandatory, rule.needs_proof, rule.lead_days = data.mandatory, data.needs_proof, data.lead_days
     rule.professions = list(data.professions)
+    rule.fee_amount, rule.fee_currency = data.fee_amount, data.fee_currency
 
 
 def rules_for(session: Session, country_code: str, profession_code: str | None = None) -> list[CountryRule]:
