@@ -83,7 +83,12 @@ def opportunity_item(
         written_in=details.written_in,
         fee=_fee(details.fee_amount, details.fee_currency),
         accommodation_provided=details.accommodation_provided,
+        accommodation_cost=None
+        if details.accommodation_provided
+        else _fee(details.accommodation_cost, details.fee_currency),
         stipend_provided=details.stipend_provided,
+        fee_waiver=details.fee_waiver,
+        travel_grant=details.travel_grant,
         requirements=Requirements(
             visa=details.needs_visa,
             temporary_licence=details.needs_temporary_licence,

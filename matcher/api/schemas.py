@@ -22,7 +22,7 @@ LanguageLevelCode = Literal[tuple(v.value for v in LanguageLevel)]  # type: igno
 ResourceCode = Literal[tuple(r.value for r in Resource)]  # type: ignore[valid-type]
 AvailabilityCode = Literal[tuple(a.value for a in Availability)]  # type: ignore[valid-type]
 # The page also sorts by match score, for a signed-in applicant; the API has no applicant.
-ApiSort = Literal["start", "deadline", "newest"]
+ApiSort = Literal["start", "deadline", "newest", "cost"]
 
 
 class Documented(BaseModel):
@@ -60,6 +60,15 @@ class OpportunityQuery(QueryModel):
     """A language the opportunity uses (ISO 639-1)."""
     open: bool | None = None
     """Only opportunities with places left whose deadline has not passed."""
+    fee_waiver: bool | None = None
+    """Only opportunities that waive their fee for trainees from low- and middle-income countries."""
+    travel_grant: bool | None = None
+    """Only opportunities that offer a travel grant."""
+    other_way: bool | None = None
+    """Only hosts in high-income countries (places for trainees from low- and middle-income ones)."""
+    max_cost: str | None = Field(None, max_length=12, pattern=r"^\d+(\.\d+)?$", examples=["1500"])
+    """The highest estimated cost (fee, accommodation, the country's visa and licence fees), in each
+    opportunity's own currency: amounts are not converted."""
     q: str | None = Field(None, max_length=200)
     """Words in the title or description."""
     sort: ApiSort = "start"
@@ -173,7 +182,12 @@ class OpportunityItem(Documented):
     fee: Fee | None
     """Null: no fee."""
     accommodation_provided: bool
+    accommodation_cost: Fee | None
+    """Null: not given (or accommodation is provided). In the fee's currency."""
     stipend_provided: bool
+    fee_waiver: bool
+    """The fee is waived for trainees from low- and middle-income countries."""
+    travel_grant: bool
     requirements: Requirements
     site: SiteSummary | None
     teaching_needs: TeachingNeeds | None

@@ -67,7 +67,8 @@ def opportunities():
     filters, errors = parse_filters(db.session, request.args)
     if filters.sort == "score":
         errors.by_param["sort"] = _(
-            "The API sorts by start, deadline or newest; sorting by match score needs a logged-in applicant."
+            "The API sorts by start, deadline, newest or cost; "
+            "sorting by match score needs a logged-in applicant."
         )
     problems = refused(errors.by_param, OpportunityQuery, request.args)
     if problems:

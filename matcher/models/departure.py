@@ -14,6 +14,7 @@ re-approves them with a reason.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -114,6 +116,9 @@ class CountryRule(db.Model):
     mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
     needs_proof: Mapped[bool] = mapped_column(Boolean, default=True)
     lead_days: Mapped[int] = mapped_column(default=30)
+    # What the visa or licence costs, where the pack says (services.costs adds it to an estimate).
+    fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    fee_currency: Mapped[str | None] = mapped_column(String(3))
     # Profession codes the rule applies to; empty: everyone (a licence is for clinicians only).
     professions: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     position: Mapped[int] = mapped_column(default=0)

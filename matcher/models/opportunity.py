@@ -1,4 +1,4 @@
-"""Opportunities: electives, observerships, teaching visits, research and fieldwork."""
+"""Opportunities: electives, observerships, teaching visits, research, fieldwork, fellowships and courses."""
 
 from __future__ import annotations
 
@@ -19,12 +19,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher.db import db, utcnow
 from matcher.translate import lazy_gettext as _l
+from matcher.translate import lazy_pgettext
 
 if TYPE_CHECKING:
     from matcher.models.organisation import Organisation
@@ -38,6 +40,10 @@ class OpportunityType(StrEnum):
     TEACHING_VISIT = "teaching_visit"
     RESEARCH = "research"
     FIELDWORK = "fieldwork"
+    # Issue 23: places that often run the other way, at partner hospitals in high-income countries
+    # for trainees from low- and middle-income ones (observerships exist already).
+    FELLOWSHIP = "fellowship"
+    COURSE = "course"
 
     @property
     def label(self) -> str:
@@ -81,6 +87,8 @@ _TYPE_LABELS = {
     OpportunityType.TEACHING_VISIT: _l("Teaching visit"),
     OpportunityType.RESEARCH: _l("Research"),
     OpportunityType.FIELDWORK: _l("Fieldwork"),
+    OpportunityType.FELLOWSHIP: _l("Fellowship"),
+    OpportunityType.COURSE: lazy_pgettext("a kind of opportunity", "Course"),
 }
 _STATUS_LABELS = {
     OpportunityStatus.DRAFT: _l("draft"),
@@ -172,6 +180,12 @@ class Opportunity(OpportunityFacts, db.Model):
     fee_currency: Mapped[str | None] = mapped_column(String(3))
     accommodation_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     stipend_provided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What a stay costs when accommodation is not provided, in the fee's currency (services.costs).
+    accommodation_cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # The host waives its fee for trainees from low- and middle-income countries, or offers a
+    # travel grant: above all for the places that run the other way (services.costs.runs_the_other_way).
+    fee_waiver: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    travel_grant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     deadline: Mapped[date | None] = mapped_column(index=True)
     requirements: Mapped[str] = mapped_column(Text, default="")
     # The language the host wrote the title, description and requirements in: content is never

@@ -18,8 +18,10 @@ from typing import Any
 from flask import current_app, render_template, request
 from markupsafe import Markup
 
-from matcher.formatting import country_label, label_for, language
+from matcher.extensions import db
+from matcher.formatting import country_label, label_for, language, money
 from matcher.opportunities import bp
+from matcher.services import costs
 
 CARDS_KEPT = 20_000
 
@@ -43,6 +45,9 @@ class Card:
     interests: tuple[str, ...]
     written_in: str  # the language of its title (`lang` when it is not the reader's)
     reader: str  # the language the card is worded in
+    cost: str  # "about US$650.00" (services.costs), or empty when nothing is known
+    fee_waiver: bool
+    travel_grant: bool
 
 
 def card_of(opportunity: Any, lang: str | None = None) -> Card:
@@ -68,7 +73,15 @@ def card_of(opportunity: Any, lang: str | None = None) -> Card:
         tuple(label_for(interest, code=lang) for interest in o.interests[:3]),
         o.written_in,
         lang,
+        _cost(o),
+        o.fee_waiver,
+        o.travel_grant,
     )
+
+
+def _cost(opportunity: Any) -> str:
+    estimate = costs.estimate(db.session, opportunity)
+    return money(estimate.total, estimate.currency) if estimate.added else ""
 
 
 def _render(card: Card, script_root: str, lang: str) -> Markup:

@@ -99,6 +99,14 @@ class OpportunityForm(AppForm):
     )
     accommodation_provided = BooleanField(_l("Accommodation provided"))
     stipend_provided = BooleanField(_l("Stipend provided"))
+    accommodation_cost = DecimalField(
+        _l("Cost of accommodation"),
+        places=2,
+        validators=[Optional(), NumberRange(0, 1_000_000, _l("Not negative."))],
+        description=_l("For the whole stay, in the fee's currency, when accommodation is not provided."),
+    )
+    fee_waiver = BooleanField(_l("Fee waived for trainees from low- and middle-income countries"))
+    travel_grant = BooleanField(_l("Travel grant offered"))
     deadline = DateField(_l("Application deadline"), validators=[Optional()])
     requirements = TextAreaField(_l("Other requirements"), validators=[Optional(), Length(max=5000)])
     needs_visa = BooleanField(_l("Visa needed"))
@@ -195,6 +203,8 @@ class OpportunityForm(AppForm):
             deadline=value("deadline"),
             fee_amount=value("fee_amount"),
             fee_currency=(self.fee_currency.data or "").strip() or None,
+            accommodation_cost=value("accommodation_cost"),
+            accommodation_provided=bool(self.accommodation_provided.data),
         )
 
     def load(self, opportunity) -> None:
@@ -236,6 +246,9 @@ class OpportunityForm(AppForm):
             fee_currency=(self.fee_currency.data or "").strip() or None,
             accommodation_provided=bool(self.accommodation_provided.data),
             stipend_provided=bool(self.stipend_provided.data),
+            accommodation_cost=self.accommodation_cost.data,
+            fee_waiver=bool(self.fee_waiver.data),
+            travel_grant=bool(self.travel_grant.data),
             deadline=self.deadline.data,
             requirements=(self.requirements.data or "").strip(),
             needs_visa=bool(self.needs_visa.data),

@@ -19,7 +19,7 @@ from matcher.opportunities import bp
 from matcher.opportunities.feed import atom_feed
 from matcher.opportunities.filter_form import search_form_options
 from matcher.opportunities.forms import OpportunityForm
-from matcher.services import eligibility, reference
+from matcher.services import costs, eligibility, reference
 from matcher.services import opportunities as service
 from matcher.services.listing import search_rows
 from matcher.services.search import personal_search
@@ -104,6 +104,7 @@ def index():
         errors=errors.by_param,
         options=search_form_options(db.session),
         language_name=language_name,
+        sir_url=costs.SIR_URL,
     ), 400 if errors else 200
 
 
@@ -154,6 +155,9 @@ def show(opportunity_id: int):
         action_form=EmptyForm() if can_edit else None,  # the editors' buttons; no CSRF token for others
         levels=reference.level_by_rank(db.session),
         language_name=language_name,
+        cost=costs.estimate(db.session, opportunity),
+        other_way=costs.runs_the_other_way(opportunity),
+        sir_url=costs.SIR_URL,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from matcher.models import Opportunity, OpportunityLanguage, Organisation
 from matcher.models.opportunity import OpportunityFacts, opportunity_interests
 from matcher.services import reference
+from matcher.services.costs import COST_COLUMNS, CostFacts
 from matcher.services.reference import CountryRef, InterestRef
 from matcher.services.search import (
     FilterShape,
@@ -48,7 +49,7 @@ class LanguageRow:
 
 
 @dataclass(frozen=True, slots=True)
-class ListedOpportunity(OpportunityFacts):
+class ListedOpportunity(CostFacts, OpportunityFacts):
     id: int
     title: str
     type: str
@@ -75,6 +76,7 @@ class ListedOpportunity(OpportunityFacts):
 
 
 _COLUMNS = (
+    *COST_COLUMNS,
     Opportunity.id,
     Opportunity.title,
     Opportunity.type,
@@ -99,6 +101,7 @@ _COLUMNS = (
     Organisation.slug,
 )
 _OWN = len(_COLUMNS) - 3
+_ID, _COUNTRY = len(COST_COLUMNS), len(COST_COLUMNS) + 5  # where a row has its id and country code
 # Each row's interests as "3,17,42": one subquery per listed row rather than another statement.
 _INTEREST_IDS = (
     select(func.aggregate_strings(cast(opportunity_interests.c.interest_id, String), ","))
@@ -151,17 +154,17 @@ def search_rows(
         rows = session.execute(stmt, values).all()
     else:
         rows = []
-    interests = _interests_of(session, [(row[0], row[-2]) for row in rows])
+    interests = _interests_of(session, [(row[_ID], row[-2]) for row in rows])
     countries = reference.country_by_code(session)
-    if any(row[5] not in countries for row in rows):  # a country added since the process read them
+    if any(row[_COUNTRY] not in countries for row in rows):  # a country added since the process read them
         reference.forget(session)
         countries = reference.country_by_code(session)
     items = [
         ListedOpportunity(
             *row[:_OWN],
             organisation=OrganisationRow(*row[_OWN:-2]),
-            country=countries[row[5]],
-            interests=interests.get(row[0], ()),
+            country=countries[row[_COUNTRY]],
+            interests=interests.get(row[_ID], ()),
             languages=_languages(row[-1]),
         )
         for row in rows

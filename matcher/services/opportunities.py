@@ -28,6 +28,7 @@ from matcher.models import (
     User,
 )
 from matcher.models.opportunity import CONTENT_LANGUAGES
+from matcher.services import costs
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.text import refuse_line_breaks
@@ -74,6 +75,9 @@ class OpportunityData:
     fee_currency: str | None = None
     accommodation_provided: bool = False
     stipend_provided: bool = False
+    accommodation_cost: Decimal | None = None
+    fee_waiver: bool = False
+    travel_grant: bool = False
     deadline: date | None = None
     requirements: str = ""
     needs_visa: bool = False
@@ -193,7 +197,7 @@ def cross_field_problems(data: Any) -> list[tuple[str, str]]:
         problems.append(("deadline", _("The application deadline must be on or before the start date.")))
     if data.fee_amount and not data.fee_currency:
         problems.append(("fee_currency", _("Give the currency of the fee.")))
-    return problems
+    return problems + costs.cost_problems(data)
 
 
 def check_site(session: Session, organisation: Organisation, data: OpportunityData) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from matcher.models import Country, Interest, Opportunity, Organisation
 from matcher.models.opportunity import OpportunityFacts, opportunity_interests
 from matcher.services import reference
+from matcher.services.costs import COST_COLUMNS, CostFacts
 from matcher.services.reference import InterestRef
 from matcher.services.search import public_opportunities
 
@@ -33,7 +34,7 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
-class PublishedOpportunity(OpportunityFacts):
+class PublishedOpportunity(CostFacts, OpportunityFacts):
     id: int
     title: str
     type: str
@@ -51,8 +52,13 @@ class PublishedOpportunity(OpportunityFacts):
     organisation: Named
     interests: tuple[InterestRef, ...]
 
+    @property
+    def country_code(self) -> str:
+        return self.country.iso2
+
 
 _COLUMNS = (
+    *COST_COLUMNS,
     Opportunity.id,
     Opportunity.title,
     Opportunity.type,

@@ -23,7 +23,7 @@ from matcher.models import (
     TrainingLevel,
 )
 from matcher.models.opportunity import opportunity_interests
-from matcher.services import eligibility
+from matcher.services import costs, eligibility
 from matcher.services.eligibility import Eligibility, Standing
 from matcher.services.matching import inputs
 from matcher.services.search_filters import ANY_LEVEL, OpportunityFilters, expand_subregions
@@ -114,6 +114,10 @@ class FilterShape(NamedTuple):
     language: bool
     open_only: bool
     q: bool
+    fee_waiver: bool = False
+    travel_grant: bool = False
+    other_way: bool = False
+    max_cost: bool = False
 
 
 def shape_of(filters: OpportunityFilters) -> FilterShape:
@@ -130,6 +134,10 @@ def shape_of(filters: OpportunityFilters) -> FilterShape:
         bool(filters.language),
         filters.open_only,
         bool(filters.q),
+        filters.fee_waiver,
+        filters.travel_grant,
+        filters.other_way,
+        filters.max_cost is not None,
     )
 
 
@@ -160,6 +168,8 @@ def filter_values(shape: FilterShape, filters: OpportunityFilters, today: date) 
         values["today"] = today
     if shape.q:
         values["like"] = contains_pattern(filters.q.lower())
+    if shape.max_cost:
+        values["max_cost"] = filters.max_cost
     return values
 
 
@@ -177,8 +187,10 @@ def filtered(stmt: Select, shape: FilterShape, value: Callable[[str], Any] = _pa
     """`stmt` with the conditions of the filters `shape` sets; each value is `value(name)`: by
     default a bound parameter of that name, so that a statement built once per shape serves every
     search of that shape, executed with `filter_values(...)`."""
-    if shape.region or shape.subregions:
+    if shape.region or shape.subregions or shape.other_way:
         stmt = stmt.join(Country, Opportunity.country_code == Country.iso2)
+        if shape.other_way:
+            stmt = stmt.where(Country.income_group == costs.HIGH_INCOME)
         if shape.region:
             stmt = stmt.where(Country.region == value("region"))
         if shape.subregions:
@@ -217,6 +229,12 @@ def filtered(stmt: Select, shape: FilterShape, value: Callable[[str], Any] = _pa
             Opportunity.places_filled < Opportunity.capacity,
             or_(Opportunity.deadline.is_(None), Opportunity.deadline >= today),
         )
+    if shape.fee_waiver:
+        stmt = stmt.where(Opportunity.fee_waiver.is_(True))
+    if shape.travel_grant:
+        stmt = stmt.where(Opportunity.travel_grant.is_(True))
+    if shape.max_cost:
+        stmt = stmt.where(costs.estimated_cost() <= value("max_cost"))
     if shape.q:
         like = value("like")
         stmt = stmt.where(
@@ -240,6 +258,8 @@ def ordered(stmt: Select, sort: str) -> Select:
         return stmt.order_by(
             Opportunity.deadline.is_(None), Opportunity.deadline, Opportunity.starts_on, Opportunity.id
         )
+    if sort == "cost":
+        return stmt.order_by(costs.estimated_cost(), Opportunity.starts_on, Opportunity.id)
     if sort == "newest":
         return stmt.order_by(Opportunity.published_at.desc(), Opportunity.id.desc())
     return stmt.order_by(Opportunity.starts_on, Opportunity.id)

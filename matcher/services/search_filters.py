@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pycountry
@@ -21,7 +22,8 @@ from matcher.translate import ngettext
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
-SORTS = ("start", "deadline", "newest", "score")
+SORTS = ("start", "deadline", "newest", "cost", "score")
+MAX_COST = Decimal("100000000")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 # "Any level", chosen on purpose: the page pre-fills an applicant's own level only when none is given.
@@ -43,6 +45,13 @@ class OpportunityFilters:
     ends_before: date | None = None
     language: str | None = None
     open_only: bool = False
+    # Places that waive their fee for trainees from low- and middle-income countries, that offer a
+    # travel grant, or that run the other way (hosts in high-income countries: services.costs).
+    fee_waiver: bool = False
+    travel_grant: bool = False
+    other_way: bool = False
+    # The highest estimated cost (services.costs), in each opportunity's own currency.
+    max_cost: Decimal | None = None
     # Only places the applicant can be matched to; None: the default for who is asking (the page's).
     matchable: bool | None = None
     q: str | None = None
@@ -65,6 +74,10 @@ class OpportunityFilters:
             "ends_before": current.ends_before.isoformat() if current.ends_before else None,
             "language": current.language,
             "open": "1" if current.open_only else None,
+            "fee_waiver": "1" if current.fee_waiver else None,
+            "travel_grant": "1" if current.travel_grant else None,
+            "other_way": "1" if current.other_way else None,
+            "max_cost": str(current.max_cost) if current.max_cost is not None else None,
             "matchable": None if current.matchable is None else "1" if current.matchable else "0",
             "q": current.q,
             "sort": current.sort if current.sort != "start" else None,
@@ -88,6 +101,10 @@ FILTER_LABELS = {
     "ends_before": _l("Available until"),
     "language": _l("Language"),
     "open": _l("Only with places left and still open"),
+    "fee_waiver": _l("Only with the fee waived for trainees from low- and middle-income countries"),
+    "travel_grant": _l("Only with a travel grant"),
+    "other_way": _l("Only hosts in high-income countries"),
+    "max_cost": _l("Estimated cost at most"),
     "matchable": _l("Only places I can be matched to"),
     "sort": _l("Sort by"),
     "page": _l("Page"),
@@ -251,13 +268,32 @@ def parse_filters(session: Session, args: Any) -> tuple[OpportunityFilters, Filt
         else:
             values["language"] = language.lower()
 
-    open_raw = (args.get("open") or "").strip().lower()
-    if open_raw in _TRUE:
-        values["open_only"] = True
-    elif open_raw not in _FALSE:
-        errors.by_param["open"] = _(
-            "“%(filter)s” is either on (1, true) or off (0, false).", filter=FILTER_LABELS["open"]
-        )
+    for name, key in (
+        ("open", "open_only"),
+        ("fee_waiver", "fee_waiver"),
+        ("travel_grant", "travel_grant"),
+        ("other_way", "other_way"),
+    ):
+        raw = (args.get(name) or "").strip().lower()
+        if raw in _TRUE:
+            values[key] = True
+        elif raw not in _FALSE:
+            errors.by_param[name] = _(
+                "“%(filter)s” is either on (1, true) or off (0, false).", filter=FILTER_LABELS[name]
+            )
+
+    max_cost = text("max_cost", 12)
+    if max_cost:
+        try:
+            amount = Decimal(max_cost.replace(",", ""))
+        except InvalidOperation:
+            amount = None
+        if amount is None or not amount.is_finite() or not 0 <= amount < MAX_COST:
+            errors.by_param["max_cost"] = _(
+                "Enter “%(filter)s” as an amount, like 1500.", filter=FILTER_LABELS["max_cost"]
+            )
+        else:
+            values["max_cost"] = amount
 
     # The form sends a hidden "0" before the checkbox's "1", so that switching it off is remembered.
     matchable = [v.strip().lower() for v in args.getlist("matchable")]

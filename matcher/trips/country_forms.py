@@ -3,8 +3,17 @@ services.departure.rules (shared with the shipped packs); the form only parses."
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from matcher.formatting import label_for
 from matcher.models.departure import CountryRule, RuleKind
@@ -55,6 +64,15 @@ class CountryRuleForm(AppForm):
         validators=[InputRequired(_l("Enter a number of days."))],
         description=_l("From 0 to %(num)d.", num=MAX_LEAD_DAYS),
     )
+    fee_amount = DecimalField(
+        _l("Fee (optional)"),
+        places=2,
+        validators=[Optional(), NumberRange(0, 1_000_000, _l("Not negative."))],
+        description=_l("What it costs, only where the source says so: added to cost estimates."),
+    )
+    fee_currency = StringField(
+        _l("Currency"), validators=[Optional(), Length(3, 3, _l("A three-letter code such as USD."))]
+    )
     mandatory = BooleanField(_l("Mandatory: the traveller is not cleared to travel without it"))
     needs_proof = BooleanField(_l("Needs proof: the traveller uploads a document"))
     professions = CheckboxesField(
@@ -81,6 +99,8 @@ class CountryRuleForm(AppForm):
             "lead_days",
             "mandatory",
             "needs_proof",
+            "fee_amount",
+            "fee_currency",
         ):
             getattr(self, name).data = getattr(rule, name)
         self.professions.data = list(rule.professions or [])
@@ -98,4 +118,6 @@ class CountryRuleForm(AppForm):
             needs_proof=bool(self.needs_proof.data),
             lead_days=self.lead_days.data,
             professions=tuple(self.professions.data or ()),
+            fee_amount=self.fee_amount.data,
+            fee_currency=self.fee_currency.data or None,
         )

@@ -295,6 +295,11 @@ ENDPOINTS = [
     Endpoint("search-filtered", "anonymous", "/opportunities?per_page=100&" + FILTERS,
              shows="Opportunity " + LAST),
     Endpoint("search-newest", "member", "/opportunities?sort=newest&per_page=100"),
+    # Issue 23: the cost is one expression (two correlated subqueries on the country rules) in the
+    # same two statements.
+    Endpoint("search-by-cost", "anonymous",
+             "/opportunities?sort=cost&max_cost=100000&other_way=0&fee_waiver=0&travel_grant=0&per_page=100",
+             shows="Opportunity " + LAST),
     # The crowd's applicant holds places, so "only places I can be matched to" (their default) keeps
     # none: these read every filtered result, and the "everything" page checks each one it shows.
     Endpoint("search-by-score", "applicant", "/opportunities?sort=score&matchable=0&per_page=100",

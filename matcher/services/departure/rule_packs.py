@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ _RULE_KEYS = {
     "needs_proof",
     "lead_days",
     "professions",
+    "fee_amount",
+    "fee_currency",
 }
 
 
@@ -122,6 +125,11 @@ def _rule(table: Any, index: int) -> RuleData:
     professions = _typed(table, "professions", list, where, default=[])
     if not all(isinstance(p, str) for p in professions):
         raise _Broken(where, "professions", "must be a list of profession codes")
+    fee = _typed(table, "fee_amount", (int, float, str), where, default=False)
+    try:
+        fee_amount = None if fee is False else Decimal(str(fee))
+    except InvalidOperation as error:
+        raise _Broken(where, "fee_amount", "must be an amount, like 50 or 50.25") from error
     data = RuleData(
         code=_typed(table, "code", str, where),
         kind=_typed(table, "kind", str, where),
@@ -134,6 +142,8 @@ def _rule(table: Any, index: int) -> RuleData:
         needs_proof=_typed(table, "needs_proof", bool, where, default=True),
         lead_days=_typed(table, "lead_days", int, where, default=30),
         professions=tuple(professions),
+        fee_amount=fee_amount,
+        fee_currency=_typed(table, "fee_currency", str, where, default="") or None,
     )
     try:
         return validate(data)

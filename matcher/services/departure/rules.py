@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -53,6 +54,9 @@ class RuleData:
     needs_proof: bool = True
     lead_days: int | None = 30
     professions: tuple[str, ...] = field(default_factory=tuple)
+    # What it costs, where the source says (services.costs adds it to estimates).
+    fee_amount: Decimal | None = None
+    fee_currency: str | None = None
 
 
 def _tidy(data: RuleData) -> RuleData:
@@ -68,6 +72,8 @@ def _tidy(data: RuleData) -> RuleData:
         needs_proof=bool(data.needs_proof),
         lead_days=data.lead_days,
         professions=tuple(dict.fromkeys(data.professions or ())),
+        fee_amount=data.fee_amount,
+        fee_currency=(data.fee_currency or "").strip().upper() or None,
     )
 
 
@@ -114,6 +120,12 @@ def validate(data: RuleData, today: date | None = None) -> RuleData:
     unknown = [code for code in data.professions if code not in PROFESSION_CODES]
     if unknown:
         raise DomainError(_("Unknown profession: %(codes)s.", codes=", ".join(unknown)), field="professions")
+    if (data.fee_amount is None) != (data.fee_currency is None):
+        raise DomainError(_("Give both the fee and its currency, or neither."), field="fee_amount")
+    if data.fee_amount is not None and not 0 <= data.fee_amount < 100_000_000:
+        raise DomainError(_("A fee cannot be negative."), field="fee_amount")
+    if data.fee_currency is not None and not re.fullmatch("[A-Z]{3}", data.fee_currency):
+        raise DomainError(_("A three-letter code such as USD."), field="fee_currency")
     return data
 
 
@@ -123,6 +135,7 @@ def apply(rule: CountryRule, data: RuleData) -> None:
     rule.authority, rule.source_url, rule.source_date = data.authority, data.source_url, data.source_date
     rule.mandatory, rule.needs_proof, rule.lead_days = data.mandatory, data.needs_proof, data.lead_days
     rule.professions = list(data.professions)
+    rule.fee_amount, rule.fee_currency = data.fee_amount, data.fee_currency
 
 
 def rules_for(session: Session, country_code: str, profession_code: str | None = None) -> list[CountryRule]:
@@ -153,6 +166,8 @@ class ShownRule:
     mandatory: bool
     needs_proof: bool
     lead_days: int
+    fee_amount: Decimal | None
+    fee_currency: str | None
     professions: tuple[str, ...]
 
     @property
@@ -171,6 +186,8 @@ _SHOWN = select(
     CountryRule.mandatory,
     CountryRule.needs_proof,
     CountryRule.lead_days,
+    CountryRule.fee_amount,
+    CountryRule.fee_currency,
     CountryRule.professions,
 ).order_by(CountryRule.country_code, CountryRule.position, CountryRule.id)
 
