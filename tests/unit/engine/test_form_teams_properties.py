@@ -101,8 +101,10 @@ def mins_reached(members, team, volunteers) -> bool:
     )
 
 
-def objective(assignment, volunteers, teams):
-    """The value of {volunteer: team or None}, or None when it breaks a rule."""
+def objective(assignment, volunteers, teams, dropped=frozenset()):
+    """The value of {volunteer: team or None}, or None when it breaks a rule. A team in `dropped`
+    (empty) is not formed: an empty team whose minimums are all 0 may be formed or not, as in the
+    engine's model, where `y[t]` is a choice (and not forming it frees its fixed volunteers)."""
     members = {tid: [v for v, t in assignment.items() if t == tid] for tid in teams}
     formed = {}
     for tid, team in teams.items():
@@ -111,7 +113,7 @@ def objective(assignment, volunteers, teams):
             for r, (_, high) in team["slots"].items()
         ):
             return None
-        formed[tid] = mins_reached(members[tid], team, volunteers)
+        formed[tid] = mins_reached(members[tid], team, volunteers) and tid not in dropped
         if members[tid] and not formed[tid]:
             return None
         # Fixed volunteers are in their team whenever it is formed (and free when it is not).
@@ -136,10 +138,13 @@ def brute_force(volunteers, teams):
     options = [
         [None, *(tid for tid, team in teams.items() if fits(vol, team))] for vol in volunteers.values()
     ]
-    values = (
-        objective(dict(zip(volunteers, choice, strict=True)), volunteers, teams)
-        for choice in itertools.product(*options)
-    )
+    values = []
+    for choice in itertools.product(*options):
+        assignment = dict(zip(volunteers, choice, strict=True))
+        empty = [tid for tid in teams if tid not in choice]
+        for k in range(len(empty) + 1):
+            for dropped in itertools.combinations(empty, k):
+                values.append(objective(assignment, volunteers, teams, frozenset(dropped)))
     return max(value for value in values if value is not None)
 
 
@@ -160,7 +165,10 @@ def test_the_plan_reaches_the_brute_force_optimum_obeys_every_rule_and_explains_
         members = plan.members[tid]
         assert all(fits(volunteers[v], team) for v in members)
         assert members == sorted(members)
-        assert plan.teams[tid].formed == mins_reached(members, team, volunteers)
+        if members:
+            assert plan.teams[tid].formed == mins_reached(members, team, volunteers)
+        else:  # an empty team is formed only when it needs nobody (every minimum 0), and need not be
+            assert not plan.teams[tid].formed or mins_reached(members, team, volunteers)
         assert plan.teams[tid].formed or members == []
         for role, (_, high) in team["slots"].items():
             assert sum(volunteers[v]["role"] == role for v in members) <= high
@@ -168,7 +176,8 @@ def test_the_plan_reaches_the_brute_force_optimum_obeys_every_rule_and_explains_
         assert fixed_kept or not plan.teams[tid].formed, "a fixed volunteer was moved"
     # The brute force's value, and the plan's own value counted from its members, agree.
     best = brute_force(volunteers, teams)
-    assert objective(assignment, volunteers, teams) == best
+    unformed = frozenset(tid for tid, report in plan.teams.items() if not report.formed)
+    assert objective(assignment, volunteers, teams, unformed) == best
     assert tuple(plan.objective) == best
     assert_explained(plan, volunteers, teams)
 
