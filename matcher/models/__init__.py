@@ -84,6 +84,13 @@ from matcher.models.teams import (
     VisitApplication,
 )
 from matcher.models.user import Role, User
+from matcher.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "MAX_APPLICATIONS",
@@ -97,6 +104,7 @@ __all__ = [
     "CountryPack",
     "CountryRule",
     "DataVersion",
+    "DeliveryStatus",
     "DigestItem",
     "Frequency",
     "IncomeGroup",
@@ -168,5 +176,9 @@ __all__ = [
     "TripItem",
     "User",
     "VisitApplication",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "Withdrawal",
 ]
