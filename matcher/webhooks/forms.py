@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from matcher.models import WebhookEvent
@@ -30,5 +31,9 @@ class EndpointForm(AppForm):
     events = CheckboxesField(
         _l("Events to send"),
         validators=[DataRequired(_l("Choose at least one event."))],
-        choices=[(event.value, label) for event, label in EVENT_LABELS.items() if event != WebhookEvent.PING],
+        choices=[
+            SelectChoice(event.value, label)
+            for event, label in EVENT_LABELS.items()
+            if event != WebhookEvent.PING
+        ],
     )

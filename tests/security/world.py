@@ -41,6 +41,7 @@ from matcher.models import (
     Profile,
     ReadingLink,
     User,
+    WebhookEndpoint,
 )
 from matcher.models.departure import CountryPack, CountryRule, Trip
 from matcher.models.teaching import Site, TeachingRequest
@@ -98,6 +99,7 @@ class World:
     trips: TripsWorld | None = None  # the student's trip to A's placement under way (world_trips)
     held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
     cv_files: dict[Path, bytes] = field(default_factory=dict)
+    webhook_a: WebhookEndpoint | None = None  # A's webhook (its URL is never called: nothing runs the queue)
     cookies: dict[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> User:
@@ -327,6 +329,11 @@ def build_world(app: Flask, users: UserFactory) -> World:
     open_request = make_request(session, site_a, title="Open request of A", status="open")
     draft_request = make_request(session, site_a, title="Draft request of A")
     country_rule = _country_rule(session)
+    webhook_a = WebhookEndpoint(
+        organisation=org_a, url="http://127.0.0.1:9/hook", secret="whsec_world", events="match.accepted"
+    )
+    session.add(webhook_a)
+    session.commit()
     people["anonymous"] = None
     return World(
         app=app,
@@ -364,6 +371,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         held_trip=held_trip,
         cv_files=cv_files,
         country_rule=country_rule,
+        webhook_a=webhook_a,
     )
 
 
