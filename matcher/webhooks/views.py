@@ -86,7 +86,7 @@ def _action(slug: str, endpoint_id: int, call, done: str):
     if form.validate_on_submit() and attempt(call, db.session, current_user, organisation, endpoint_id).ok:
         flash(done, "success")
     elif form.errors:
-        flash(_("The form expired. Try again."), "error")
+        flash(_("This form expired. Reload the page and try again."), "error")
     return organisation
 
 

@@ -100,6 +100,7 @@ class World:
     held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     webhook_a: WebhookEndpoint | None = None  # A's webhook (its URL is never called: nothing runs the queue)
+    webhook_off: WebhookEndpoint | None = None  # A's webhook turned off after failures
     cookies: dict[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> User:
@@ -332,7 +333,15 @@ def build_world(app: Flask, users: UserFactory) -> World:
     webhook_a = WebhookEndpoint(
         organisation=org_a, url="http://127.0.0.1:9/hook", secret="whsec_world", events="match.accepted"
     )
-    session.add(webhook_a)
+    webhook_off = WebhookEndpoint(
+        organisation=org_a,
+        url="http://127.0.0.1:9/off",
+        secret="whsec_off",
+        events="match.declined",
+        consecutive_failures=10,
+        disabled_at=utcnow(),
+    )
+    session.add_all([webhook_a, webhook_off])
     session.commit()
     people["anonymous"] = None
     return World(
@@ -372,6 +381,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         cv_files=cv_files,
         country_rule=country_rule,
         webhook_a=webhook_a,
+        webhook_off=webhook_off,
     )
 
 

@@ -24,6 +24,7 @@ def signed_in(auth, member):
 
 
 def test_a_member_adds_a_webhook_and_sees_its_secret_once(client, signed_in, organisation, receiver):
+    assert "/organisations/road2ir/webhooks" in client.get("/organisations/road2ir").get_data(as_text=True)
     page = client.get("/organisations/road2ir/webhooks")
     assert page.status_code == 200 and "No webhooks yet." in page.get_data(as_text=True)
 
