@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.jobs.queue import queue_of
-from matcher.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent
+from matcher.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from matcher.services.errors import TooMany
 from matcher.services.webhooks import delivery, endpoints, events
 from matcher.services.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
@@ -191,3 +192,25 @@ def test_pings_are_limited_per_hour(app, receiver, member, organisation):
     db.session.rollback()
     limit = app.config["WEBHOOK_PINGS_PER_HOUR"]
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == limit
+
+
+def test_a_name_that_now_resolves_privately_is_not_called(app, receiver, member, organisation, monkeypatch):
+    """Checked again before each try: a name registered while public that now points into our
+    network (DNS rebinding) is refused, and the refusal logged."""
+    endpoint = WebhookEndpoint(
+        organisation=organisation, url="https://partner.example/hook", secret="whsec_x", events="ping"
+    )
+    db.session.add(endpoint)
+    db.session.commit()
+    events.stage(db.session, endpoint, WebhookEvent.PING, {})
+    db.session.commit()
+
+    def resolves_privately(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolves_privately)
+    monkeypatch.setitem(app.config, "TESTING", False)  # no loopback allowance for this try
+    assert deliver(app) == 1
+    (log,) = attempts_of(endpoint)
+    assert log.status_code is None and "private network" in log.error
+    assert receiver.received == []

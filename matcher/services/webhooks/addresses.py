@@ -28,6 +28,12 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def check_url(url: str, *, allow_loopback: bool) -> str:
     """The URL, stripped, or a DomainError on the "url" field saying what is wrong with it."""
+    return resolve(url, allow_loopback=allow_loopback)[0]
+
+
+def resolve(url: str, *, allow_loopback: bool) -> tuple[str, str]:
+    """The URL, stripped, and the address to connect to (checked: the worker connects to this one,
+    not to whatever the name resolves to a moment later), or a DomainError on the "url" field."""
     url = (url or "").strip()
     try:
         parts = urlsplit(url)
@@ -45,7 +51,7 @@ def check_url(url: str, *, allow_loopback: bool) -> str:
             _("The address must start with https://, so deliveries are encrypted."), field="url"
         )
     if loopback:
-        return url
+        return url, host.strip("[]")
     found = _addresses(host, port or 443)
     if not found:
         raise DomainError(_("We could not find this address's server. Check the spelling."), field="url")
@@ -54,4 +60,4 @@ def check_url(url: str, *, allow_loopback: bool) -> str:
             _("This address points into a private network. Use a public address on the internet."),
             field="url",
         )
-    return url
+    return url, str(found[0])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import logging
+import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from matcher.db import utcnow
 from matcher.mail.outbox import queue_email
 from matcher.models import DeliveryStatus, Membership, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from matcher.services.errors import DomainError
-from matcher.services.webhooks.addresses import check_url
+from matcher.services.webhooks.addresses import resolve
 from matcher.services.webhooks.endpoints import allow_loopback
 from matcher.services.webhooks.signing import headers
 from matcher.translate import lazy_gettext as _l
@@ -43,14 +44,29 @@ class Answer:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the address we checked, the certificate still verified for the URL's host name."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
 def post(url: str, body: str, sent_headers: dict[str, str], timeout: float) -> Answer:
-    """POST the body; the receiver's status code, or the error that stopped the call."""
+    """POST the body; the receiver's status code, or the error that stopped the call. Redirects
+    are not followed (a 3xx is a failure), so a receiver cannot send us elsewhere."""
     started = time.monotonic()
     try:
-        check_url(url, allow_loopback=allow_loopback())
+        url, address = resolve(url, allow_loopback=allow_loopback())
         parts = urlsplit(url)
-        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        connection = kind(parts.hostname, parts.port, timeout=timeout)
+        if parts.scheme == "https":
+            connection = PinnedHTTPSConnection(parts.hostname, parts.port, address, timeout)
+        else:  # plain http: loopback only, when allowed (resolve refuses it otherwise)
+            connection = http.client.HTTPConnection(address, parts.port, timeout=timeout)
         try:
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection.request("POST", path, body=body.encode(), headers=sent_headers)
