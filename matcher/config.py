@@ -126,6 +126,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_DISABLE_AFTER": 10,
         "WEBHOOK_TIMEOUT": 5,
         "WEBHOOK_PINGS_PER_HOUR": 10,
+        "WEBHOOK_LOG_DAYS": 30,  # finished deliveries and their tries are forgotten after this
         "WEBHOOKS_ALLOW_LOOPBACK": False,
     }
 

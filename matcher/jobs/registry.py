@@ -175,6 +175,11 @@ def trips() -> None:
     _committed(ensure_trips, date.today())
 
 
+def webhook_log() -> None:
+    """Finished webhook deliveries and their logged tries, WEBHOOK_LOG_DAYS after they were queued."""
+    _committed(webhooks.purge_log, utcnow(), current_app.config["WEBHOOK_LOG_DAYS"])
+
+
 def advisories() -> None:
     """Import the configured travel advisory sources (ADVISORY_SOURCES), each in its own transaction."""
     import_configured(db.session, date.today())
@@ -198,4 +203,5 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "departure_reminders": (crontab(minute="15", hour="7"), departure_reminders),
     "trips": (crontab(minute="45", hour="0"), trips),
     "advisories": (crontab(minute="15", hour="*/6"), advisories),
+    "webhook_log": (crontab(minute="10", hour="3"), webhook_log),
 }

@@ -75,9 +75,7 @@ class WebhookDelivery(db.Model):
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
     )
     event: Mapped[str] = mapped_column(String(40))
-    body: Mapped[str] = mapped_column(
-        Text
-    )
+    body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -214,3 +214,22 @@ def test_a_name_that_now_resolves_privately_is_not_called(app, receiver, member,
     (log,) = attempts_of(endpoint)
     assert log.status_code is None and "private network" in log.error
     assert receiver.received == []
+
+
+def test_the_daily_purge_forgets_old_finished_deliveries_only(app, receiver, member, organisation):
+    made = register(member, organisation, receiver.url)
+    receiver.answers.extend([200, 500])
+    for n in range(3):
+        events.emit(db.session, organisation, WebhookEvent.APPLICATION_CREATED, {"application_id": n})
+    db.session.commit()
+    deliver(app)  # the first sent, the second failed (waits for a retry), the third sent
+    statuses = [d.status for d in db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))]
+    assert statuses == [DeliveryStatus.SENT, DeliveryStatus.PENDING, DeliveryStatus.SENT]
+    days = app.config["WEBHOOK_LOG_DAYS"]
+
+    assert delivery.purge_log(db.session, utcnow() + timedelta(days=days - 1), days) == 0
+    assert delivery.purge_log(db.session, utcnow() + timedelta(days=days, seconds=1), days) == 2
+    db.session.commit()
+    (left,) = db.session.scalars(select(WebhookDelivery)).all()
+    assert left.status == DeliveryStatus.PENDING
+    assert [a.delivery_id for a in attempts_of(made.endpoint)] == [left.id]

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
@@ -197,3 +197,16 @@ def disable(session: Session, endpoint: WebhookEndpoint, now: datetime) -> None:
                 "link": link,
             },
         )
+
+
+def purge_log(session: Session, now: datetime, days: int) -> int:
+    """Forget finished deliveries (and their tries) older than `days`; returns how many."""
+    finished = session.execute(
+        delete(WebhookDelivery)
+        .where(
+            WebhookDelivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.DEAD)),
+            WebhookDelivery.created_at < now - timedelta(days=days),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return finished.rowcount
