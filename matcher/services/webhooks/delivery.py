@@ -131,6 +131,8 @@ def deliver_due(session: Session, now: datetime | None = None) -> int:
 
 def deliver_one(session: Session, delivery_id: int, now: datetime) -> None:
     delivery = session.get(WebhookDelivery, delivery_id)
+    if delivery is None:  # its endpoint was removed since the claim
+        return
     endpoint = delivery.endpoint
     config = current_app.config
     answer = post(
