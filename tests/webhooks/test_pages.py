@@ -36,6 +36,9 @@ def test_a_member_adds_a_webhook_and_sees_its_secret_once(client, signed_in, org
     endpoint = db.session.scalars(select(WebhookEndpoint)).one()
     text = added.get_data(as_text=True)
     assert endpoint.secret.startswith("whsec_") and endpoint.secret in text
+    assert "no-store" in added.headers["Cache-Control"]  # no cache keeps the secret
+    with client.session_transaction() as cookie_session:
+        assert endpoint.secret not in repr(dict(cookie_session))  # never in a flash: a cookie
     assert endpoint.organisation_id == organisation.id and endpoint.event_names == [
         "application.created",
         "match.accepted",
