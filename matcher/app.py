@@ -67,6 +67,7 @@ from matcher.web.input_guard import RefuseUnknownHosts, limit_request_bodies, re
 from matcher.web.links import MatcherFlask
 from matcher.web.reasons import explained, refusal_for
 from matcher.web.throttle import warn_if_counts_are_split
+from matcher.webhooks import bp as webhooks_bp
 from matcher.words import and_list, requirements_to_check
 
 BLUEPRINTS = (
@@ -92,6 +93,7 @@ BLUEPRINTS = (
     i18n_bp,
     sites_bp,
     embeds_bp,
+    webhooks_bp,
 )
 
 

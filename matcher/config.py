@@ -120,6 +120,16 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ADVISORY_SOURCES": [],
         # Advice not confirmed by an import for this many days shows as stale.
         "ADVISORY_STALE_DAYS": 30,
+        # Webhooks (matcher.services.webhooks): each delivery is tried this many times, backing off
+        # from the base delay (doubling); an endpoint failing this many times in a row is disabled.
+        # Loopback and http:// receivers are refused unless WEBHOOKS_ALLOW_LOOPBACK (or TESTING).
+        "WEBHOOK_MAX_ATTEMPTS": 6,
+        "WEBHOOK_BACKOFF_SECONDS": 30,
+        "WEBHOOK_DISABLE_AFTER": 10,
+        "WEBHOOK_TIMEOUT": 5,
+        "WEBHOOK_PINGS_PER_HOUR": 10,
+        "WEBHOOK_LOG_DAYS": 30,  # finished deliveries and their tries are forgotten after this
+        "WEBHOOKS_ALLOW_LOOPBACK": False,
     }
 
 

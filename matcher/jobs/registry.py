@@ -31,6 +31,8 @@ from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.organisations import alert_coordinators
 from matcher.services.teams import builds as team_builds
+from matcher.services.webhooks import delivery as webhooks
+from matcher.services.webhooks.events import DELIVER_TASK as DELIVER_WEBHOOKS_TASK
 
 log = logging.getLogger("matcher.jobs")
 
@@ -113,6 +115,12 @@ def expand_mail_jobs() -> None:
     deliver_due(db.session)
 
 
+def deliver_webhooks() -> None:
+    """Send the webhook deliveries that are due (queued after each commit that adds some; retries
+    wait for the minutely sweep)."""
+    webhooks.deliver_due(db.session)
+
+
 def _committed(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         value = call(db.session, *args, **kwargs)
@@ -125,7 +133,8 @@ def _committed(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def sweep() -> None:
-    """Every minute: fail jobs whose worker died, re-send lost ones, expand and send due mail (retries)."""
+    """Every minute: fail jobs whose worker died, re-send lost ones, expand and send due mail and
+    webhooks (their retries)."""
     config = current_app.config
     _committed(
         lifecycle.sweep,
@@ -134,6 +143,7 @@ def sweep() -> None:
         resend_after=timedelta(seconds=config["JOBS_RESEND_AFTER_SECONDS"]),
     )
     expand_mail_jobs()
+    deliver_webhooks()
 
 
 def digests() -> None:
@@ -165,6 +175,11 @@ def trips() -> None:
     _committed(ensure_trips, date.today())
 
 
+def webhook_log() -> None:
+    """Finished webhook deliveries and their logged tries, WEBHOOK_LOG_DAYS after they were queued."""
+    _committed(webhooks.purge_log, utcnow(), current_app.config["WEBHOOK_LOG_DAYS"])
+
+
 def advisories() -> None:
     """Import the configured travel advisory sources (ADVISORY_SOURCES), each in its own transaction."""
     import_configured(db.session, date.today())
@@ -174,6 +189,7 @@ TASKS: dict[str, Callable[..., Any]] = {
     lifecycle.RUN_TASK: run_job,
     DELIVER_TASK: deliver_mail,
     EXPAND_TASK: expand_mail_jobs,
+    DELIVER_WEBHOOKS_TASK: deliver_webhooks,
 }
 
 # Times are UTC. What cron ran before: digests every 15 minutes, reminders at 07:00, expiry at 00:30.
@@ -187,4 +203,5 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "departure_reminders": (crontab(minute="15", hour="7"), departure_reminders),
     "trips": (crontab(minute="45", hour="0"), trips),
     "advisories": (crontab(minute="15", hour="*/6"), advisories),
+    "webhook_log": (crontab(minute="10", hour="3"), webhook_log),
 }

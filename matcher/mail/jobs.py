@@ -21,7 +21,9 @@ from matcher.models import Membership, OutboxJob, User
 from matcher.models.matching import PUBLISHED_OR_LATER, Match, MatchRun
 from matcher.models.notification import Category, Frequency, NotificationPreference
 from matcher.models.opportunity import Opportunity
+from matcher.models.webhook import WebhookEvent
 from matcher.services.matching import outcomes
+from matcher.services.webhooks import events as webhook_events
 from matcher.translate import lazy_gettext as _l
 
 CHUNK = 500
@@ -80,6 +82,8 @@ def _offers(session: Session, job: OutboxJob, run: MatchRun) -> bool:
                 with skipped_on_error(session, job, match.id):
                     rows += offers_to_applicants(session, [match])
     stage_emails(session, rows)
+    # The hosts' webhooks hear of each match in the same commit as its email (once: with the progress).
+    webhook_events.about_matches(session, matches, WebhookEvent.MATCH_PUBLISHED)
     if matches:
         job.progress = matches[-1].id
     return len(matches) < CHUNK

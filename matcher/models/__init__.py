@@ -85,6 +85,13 @@ from matcher.models.teams import (
     VisitApplication,
 )
 from matcher.models.user import Role, User
+from matcher.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "MAX_APPLICATIONS",
@@ -99,6 +106,7 @@ __all__ = [
     "CountryPack",
     "CountryRule",
     "DataVersion",
+    "DeliveryStatus",
     "DigestItem",
     "Frequency",
     "IncomeGroup",
@@ -171,5 +179,9 @@ __all__ = [
     "TripItem",
     "User",
     "VisitApplication",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "Withdrawal",
 ]

@@ -21,10 +21,12 @@ from matcher.models import (
     User,
     Withdrawal,
 )
+from matcher.models.webhook import WebhookEvent
 from matcher.services import eligibility, profiles
 from matcher.services.eligibility import Eligibility, Rule
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for
+from matcher.services.webhooks import events as webhook_events
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 from matcher.words import long_date
@@ -227,6 +229,9 @@ def apply(
             "%(applicant)s applied to %(title)s", applicant=applicant.name, title=opportunity.title
         ),
     )
+    webhook_events.about_opportunity(
+        session, opportunity, WebhookEvent.APPLICATION_CREATED, application={"id": application.id}
+    )
     return application
 
 
@@ -256,7 +261,7 @@ def withdraw(session: Session, applicant: User, application_id: int) -> Opportun
     application = next((a for a in current if a.id == application_id), None)
     if application is None:
         raise NotFound(_("You have no such application."))
-    opportunity = application.opportunity
+    opportunity, application_id = application.opportunity, application.id
     session.execute(delete(_table).where(_table.c.id == application.id))
     session.expunge(application)
     _compact(session, [a for a in current if a.id != application.id])
@@ -280,6 +285,9 @@ def withdraw(session: Session, applicant: User, application_id: int) -> Opportun
         digest_line=_l(
             "%(applicant)s withdrew from %(title)s", applicant=applicant.name, title=opportunity.title
         ),
+    )
+    webhook_events.about_opportunity(
+        session, opportunity, WebhookEvent.APPLICATION_WITHDRAWN, application={"id": application_id}
     )
     return opportunity
 

@@ -28,10 +28,12 @@ from matcher.models import (
     User,
 )
 from matcher.models.opportunity import CONTENT_LANGUAGES
+from matcher.models.webhook import WebhookEvent
 from matcher.services import costs
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.text import refuse_line_breaks
+from matcher.services.webhooks import events as webhook_events
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 from matcher.translate import ngettext
@@ -339,6 +341,8 @@ def transition(
         require_dates_ahead(opportunity, today or date.today())
         opportunity.published_at = opportunity.published_at or utcnow()
     opportunity.status = target
+    if target == S.PUBLISHED:
+        webhook_events.about_opportunity(session, opportunity, WebhookEvent.OPPORTUNITY_PUBLISHED)
 
 
 def require_dates_ahead(opportunity: Opportunity, today: date) -> None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0029_reach"
-down_revision = "0027_api_tokens"
+down_revision = "0028_webhooks"
 branch_labels = None
 depends_on = None
 

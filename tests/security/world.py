@@ -41,6 +41,7 @@ from matcher.models import (
     Profile,
     ReadingLink,
     User,
+    WebhookEndpoint,
 )
 from matcher.models.api_token import ApiToken
 from matcher.models.departure import CountryPack, CountryRule, Trip
@@ -101,6 +102,8 @@ class World:
     held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
     api_token_a: ApiToken | None = None  # A's write token, made by A's member (issue 24)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
+    webhook_a: WebhookEndpoint | None = None  # A's webhook (its URL is never called: nothing runs the queue)
+    webhook_off: WebhookEndpoint | None = None  # A's webhook turned off after failures
     cookies: dict[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> User:
@@ -331,6 +334,18 @@ def build_world(app: Flask, users: UserFactory) -> World:
     draft_request = make_request(session, site_a, title="Draft request of A")
     country_rule = _country_rule(session)
     api_token_a = api_tokens.create(session, people["member_a"], org_a, "Sync of A", "write").token
+    webhook_a = WebhookEndpoint(
+        organisation=org_a, url="http://127.0.0.1:9/hook", secret="whsec_world", events="match.accepted"
+    )
+    webhook_off = WebhookEndpoint(
+        organisation=org_a,
+        url="http://127.0.0.1:9/off",
+        secret="whsec_off",
+        events="match.declined",
+        consecutive_failures=10,
+        disabled_at=utcnow(),
+    )
+    session.add_all([webhook_a, webhook_off])
     session.commit()
     people["anonymous"] = None
     return World(
@@ -370,6 +385,8 @@ def build_world(app: Flask, users: UserFactory) -> World:
         cv_files=cv_files,
         country_rule=country_rule,
         api_token_a=api_token_a,
+        webhook_a=webhook_a,
+        webhook_off=webhook_off,
     )
 
 

@@ -26,6 +26,9 @@ from matcher.models import (
     Procedure,
     ProcedureSkill,
     Profile,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from matcher.models.departure import Trip, TripDocument, TripItem
 from matcher.models.matching import Match
@@ -203,6 +206,36 @@ def _api_tokens(crowd: Crowd) -> str:
             api_tokens.revoke(db.session, crowd.member, crowd.org_a, made.token.id)
     db.session.commit()
     return f"/organisations/{crowd.org_a.slug}/api-tokens"
+
+
+def _webhooks(log: bool) -> Callable[[Crowd], str]:
+    """One endpoint of A per crowd member ("https://hooks.example/001"...), the first with a tried
+    delivery per crowd member; then the list, or the first one's page with its log."""
+
+    def build(crowd: Crowd) -> str:
+        have = db.session.scalar(select(func.count()).select_from(WebhookEndpoint))
+        for i in range(have + 1, crowd.size + 1):
+            endpoint = WebhookEndpoint(
+                organisation=crowd.org_a, url=f"https://hooks.example/{i:03}", secret="s", events="ping"
+            )
+            db.session.add(endpoint)
+            db.session.flush()
+            first = db.session.scalar(select(func.min(WebhookEndpoint.id)))
+            delivery = WebhookDelivery(event_id=f"event-{i:03}", endpoint_id=first, event="ping", body="{}")
+            db.session.add(delivery)
+            db.session.flush()
+            db.session.add(
+                WebhookAttempt(
+                    delivery=delivery, endpoint_id=first, attempt=1, status_code=200, duration_ms=i
+                )
+            )
+        db.session.commit()
+        if not log:
+            return f"/organisations/{crowd.org_a.slug}/webhooks"
+        first = db.session.scalar(select(func.min(WebhookEndpoint.id)))
+        return f"/organisations/{crowd.org_a.slug}/webhooks/{first}"
+
+    return build
 
 
 def _readiness(path: str) -> Callable[[Crowd], str]:
@@ -450,6 +483,9 @@ ENDPOINTS = [
              shows="Applicant " + LAST),
     Endpoint("readiness-host", "member", _readiness("/organisations/{c.org_a.slug}/readiness"),
              shows="Applicant " + LAST),
+    # Webhooks (issue 24)
+    Endpoint("webhooks", "member", _webhooks(log=False), shows="https://hooks.example/" + LAST),
+    Endpoint("webhook", "member", _webhooks(log=True), shows="event-" + LAST),
 ]
 # fmt: on
 NOT_MEASURED = {

@@ -22,9 +22,11 @@ from matcher.mail.matches import notify_published
 from matcher.mail.outbox import queue_job
 from matcher.models import Opportunity, User
 from matcher.models.matching import Match, MatchEvent, MatchRound, MatchRun, MatchStatus, RoundStatus
+from matcher.models.webhook import WebhookEvent
 from matcher.services.errors import Conflict, DomainError, NotFound
 from matcher.services.matching.placements import change_status, lock_match
 from matcher.services.matching.rounds import require_coordinator
+from matcher.services.webhooks import events as webhook_events
 from matcher.translate import gettext as _
 
 S = MatchStatus
@@ -232,3 +234,4 @@ def offer_published(session: Session, actor: User, match: Match, today: date) ->
     match.response_deadline = deadline if deadline and deadline >= today else today + timedelta(days=7)
     change_status(session, match, actor, S.PUBLISHED, "offered from the waitlist")
     notify_published(session, match, from_waitlist=True)
+    webhook_events.about_matches(session, [match], WebhookEvent.MATCH_PUBLISHED)

@@ -27,10 +27,12 @@ from matcher.models.matching import (
     MatchEvent,
     MatchStatus,
 )
+from matcher.models.webhook import WebhookEvent
 from matcher.services.departure.trips import trip_for_match
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.matching.rounds import log_event
 from matcher.services.permissions import can_act_for, is_staff
+from matcher.services.webhooks import events as webhook_events
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
 
@@ -122,6 +124,8 @@ def respond(session: Session, applicant: User, match_id: int, accept: bool, toda
     match.responded_at = utcnow()
     change_status(session, match, applicant, S.ACCEPTED if accept else S.DECLINED)
     _tell_host_and_coordinators(session, match)
+    answered = WebhookEvent.MATCH_ACCEPTED if accept else WebhookEvent.MATCH_DECLINED
+    webhook_events.about_matches(session, [match], answered)
     closed: list[Opportunity] = []
     if accept:
         closed = _close_other_applications(session, applicant, match)
