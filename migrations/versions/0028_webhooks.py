@@ -29,9 +29,14 @@ def upgrade():
         sa.Column("disabled_at", sa.DateTime(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint("consecutive_failures >= 0", name=op.f("ck_webhook_endpoints_failures_not_negative")),
+        sa.CheckConstraint(
+            "consecutive_failures >= 0", name=op.f("ck_webhook_endpoints_failures_not_negative")
+        ),
         sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_webhook_endpoints_created_by_id_users"), ondelete="SET NULL"
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_webhook_endpoints_created_by_id_users"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
@@ -42,7 +47,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
     )
     with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_webhook_endpoints_organisation_id"), ["organisation_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_webhook_endpoints_organisation_id"), ["organisation_id"], unique=False
+        )
 
     op.create_table(
         "webhook_deliveries",
@@ -57,7 +64,9 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("delivered_at", sa.DateTime(), nullable=True),
         sa.CheckConstraint("attempts >= 0", name=op.f("ck_webhook_deliveries_attempts_not_negative")),
-        sa.CheckConstraint("status IN ('pending', 'sent', 'dead')", name=op.f("ck_webhook_deliveries_status_known")),
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'dead')", name=op.f("ck_webhook_deliveries_status_known")
+        ),
         sa.ForeignKeyConstraint(
             ["endpoint_id"],
             ["webhook_endpoints.id"],
@@ -96,7 +105,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_attempts")),
     )
     with op.batch_alter_table("webhook_attempts", schema=None) as batch_op:
-        batch_op.create_index("ix_webhook_attempts_endpoint_at", ["endpoint_id", "attempted_at"], unique=False)
+        batch_op.create_index(
+            "ix_webhook_attempts_endpoint_at", ["endpoint_id", "attempted_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_webhook_attempts_delivery_id"), ["delivery_id"], unique=False)
 
 
