@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from matcher.models import TokenScope
@@ -22,8 +23,10 @@ class TokenForm(AppForm):
     scope = RadioField(
         _l("What it may do"),
         choices=[
-            (TokenScope.READ.value, lazy_pgettext("api token scope", "Read: search and read opportunities")),
-            (
+            SelectChoice(
+                TokenScope.READ.value, lazy_pgettext("api token scope", "Read: search and read opportunities")
+            ),
+            SelectChoice(
                 TokenScope.WRITE.value,
                 lazy_pgettext(
                     "api token scope",
