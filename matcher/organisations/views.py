@@ -15,6 +15,7 @@ from matcher.models import Opportunity, OpportunityStatus, Organisation
 from matcher.organisations import bp
 from matcher.organisations.forms import AcceptInviteForm, InviteForm, OrganisationForm
 from matcher.services import embeds, organisation_pages, sites
+from matcher.services import organisation_invites as invites
 from matcher.services import organisations as service
 from matcher.services.errors import TooMany
 from matcher.translate import gettext as _
@@ -158,7 +159,7 @@ def invite(slug: str):
     form = InviteForm()
     if not form.validate_on_submit():
         return _page(organisation, form)
-    invited = attempt(service.invite, db.session, current_user, organisation, form.email.data, form=form)
+    invited = attempt(invites.invite, db.session, current_user, organisation, form.email.data, form=form)
     if not invited.ok:
         # The page again, with the reason at the address and the address kept (429 for a limit).
         return _page(organisation, form, 429 if isinstance(invited.error, TooMany) else 422)
@@ -174,13 +175,13 @@ def invite(slug: str):
 
 @bp.route("/invites/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
-    invitation = service.invite_for_token(db.session, token)  # a TokenError shows the link-problem page
+    invitation = invites.invite_for_token(db.session, token)  # a TokenError shows the link-problem page
     signed_in = current_user.is_authenticated
     form = EmptyForm() if signed_in else AcceptInviteForm()
     if form.validate_on_submit():
         fields = {} if signed_in else {"name": form.name.data, "password": form.password.data}
         actor = current_user._get_current_object() if signed_in else None
-        accepted = attempt(service.accept_invite, db.session, token, actor, **fields, form=form)
+        accepted = attempt(invites.accept_invite, db.session, token, actor, **fields, form=form)
         if accepted.ok:
             if not signed_in:
                 login_user(accepted.value)

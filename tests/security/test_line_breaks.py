@@ -21,7 +21,7 @@ from matcher.mail import jobs
 from matcher.mail.delivery import deliver_due
 from matcher.models import Match, MatchRound, OutboxJob, OutboxMessage, Role, User
 from matcher.models.matching import MatchStatus, OutcomeLetter
-from matcher.services import accounts, opportunities, organisations, profiles
+from matcher.services import accounts, opportunities, organisation_invites, organisations, profiles
 from matcher.services.errors import DomainError
 from matcher.services.matching import rounds
 from matcher.services.text import LINE_BREAKS
@@ -152,7 +152,7 @@ def test_services_refuse_line_breaks_whoever_calls_them(app, users):
         "title": lambda: opportunities.validate(db.session, _opportunity_data(title="IR\u2029elective")),
         "fee_currency": lambda: opportunities.validate(db.session, _opportunity_data(fee_currency="US\vD")),
         "social_handle": lambda: organisations.update_profile(db.session, member, organisation, profile),
-        "email": lambda: organisations.invite(
+        "email": lambda: organisation_invites.invite(
             db.session, member, organisation, "c@example.org\nBcc: d@x.org"
         ),
         "institution": lambda: profiles.validate(db.session, student, profile_data, TODAY),
