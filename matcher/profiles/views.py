@@ -27,7 +27,7 @@ from matcher.models import Profile, User
 from matcher.models.user import APPLICANT_ROLES
 from matcher.profiles import bp
 from matcher.profiles.forms import CvForm, DeleteAccountForm, ProfileForm
-from matcher.services import cvs, privacy, professions, profiles, volunteers
+from matcher.services import cvs, privacy, professions, profile_access, profiles, volunteers
 from matcher.services.errors import DomainError
 from matcher.services.profile_reads import full_profile
 from matcher.translate import gettext as _
@@ -166,7 +166,7 @@ def own_cv():
 def show(user_id: int):
     if user_id == current_user.id and current_user.is_applicant:
         return redirect(url_for("profiles.mine"))
-    applicant, profile = profiles.applicant_for_viewer(db.session, current_user, user_id)
+    applicant, profile = profile_access.applicant_for_viewer(db.session, current_user, user_id)
     if profile is not None:  # again, with all that the page shows of it
         profile = volunteers.load_teaching(db.session, full_profile(db.session, applicant.id))
     return render_template(
@@ -174,7 +174,7 @@ def show(user_id: int):
         applicant=applicant,
         profile=profile,
         completeness=profiles.completeness(profile),
-        applications=profiles.applications_seen_by(db.session, current_user, applicant),
+        applications=profile_access.applications_seen_by(db.session, current_user, applicant),
         language_name=profiles.language_name,
     )
 

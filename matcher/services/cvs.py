@@ -14,7 +14,8 @@ from matcher.models import User
 from matcher.models.profile import Profile
 from matcher.services import profiles
 from matcher.services.errors import DomainError, NotFound
-from matcher.services.profiles import applicant_for_viewer, get_or_create, profile_of, require_applicant
+from matcher.services.profile_access import applicant_for_viewer
+from matcher.services.profiles import get_or_create, profile_of, require_applicant
 from matcher.translate import gettext as _
 
 
