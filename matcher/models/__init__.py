@@ -67,10 +67,10 @@ from matcher.models.teaching import (
     Site,
     SiteResource,
     SkillLevel,
-    TeachingInvite,
     TeachingMode,
     TeachingRequest,
 )
+from matcher.models.teaching_invite import TeachingInvite
 from matcher.models.teams import (
     MemberStatus,
     RunKind,

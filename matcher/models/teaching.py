@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from matcher.models.organisation import Organisation
     from matcher.models.profile import Profile
     from matcher.models.reference import Country
-    from matcher.models.user import User
 
 
 def _in(values: type[StrEnum]) -> str:
@@ -387,27 +386,3 @@ class Licence(db.Model):
 
     profile: Mapped[Profile] = relationship(back_populates="licences")
     country: Mapped[Country] = relationship()
-
-
-class TeachingInvite(db.Model):
-    """A coordinator's or host's "invite to apply" sent to a listed volunteer through the app.
-
-    The email hides both addresses (it comes from the app; replies go nowhere unless the sender
-    chose to share theirs); kept so that sending is rate-limited and a volunteer is not asked twice
-    for the same request.
-    """
-
-    __tablename__ = "teaching_invites"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("teaching_requests.id", ondelete="CASCADE"), index=True
-    )
-    message: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
-    sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])
-    request: Mapped[TeachingRequest | None] = relationship()

@@ -29,9 +29,9 @@ from matcher.models.teaching import (
     RequestStatus,
     Site,
     SkillLevel,
-    TeachingInvite,
     TeachingRequest,
 )
+from matcher.models.teaching_invite import TeachingInvite
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied, TooMany
 from matcher.services.permissions import is_staff
 from matcher.translate import gettext as _

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from matcher.extensions import db
 from matcher.mail.delivery import deliver_due
 from matcher.models import NotificationPreference, OutboxMessage, Role
-from matcher.models.teaching import TeachingInvite
+from matcher.models.teaching_invite import TeachingInvite
 from tests.support.teaching import site, teaching_request, volunteer
 
 
