@@ -50,13 +50,7 @@ def role_failure(
     params = {"accepted": [taxonomy.label(c) for c in accepted], "accepted_codes": accepted}
     if not applicant.profession:
         return failure("level", "role.none", **params)
-    return failure(
-        "level",
-        "role",
-        **params,
-        profession=taxonomy.label(applicant.profession),
-        profession_code=applicant.profession,
-    )
+    return failure("level", "role", **params, **_profession(applicant, taxonomy))
 
 
 def role_part(
@@ -69,15 +63,12 @@ def role_part(
     """The level part of a visit with roles: full when the applicant's profession is one of them."""
     if applicant.profession not in opportunity.roles:
         return part("level", 0.0, weights.level, explain, "role.outside")
-    return part(
-        "level",
-        1.0,
-        weights.level,
-        explain,
-        "role.fit",
-        profession=taxonomy.label(applicant.profession),
-        profession_code=applicant.profession,
-    )
+    return part("level", 1.0, weights.level, explain, "role.fit", **_profession(applicant, taxonomy))
+
+
+def _profession(applicant: ApplicantProfile, taxonomy: Taxonomy) -> dict[str, str]:
+    """The applicant's profession as a reason's parameters: its words, and its code for other readers."""
+    return {"profession": taxonomy.label(applicant.profession), "profession_code": applicant.profession}
 
 
 def teaching_part(
