@@ -40,6 +40,7 @@ from matcher.formatting import (
 )
 from matcher.i18n import bp as i18n_bp
 from matcher.i18n import init_i18n
+from matcher.impact import bp as impact_bp
 from matcher.jobs import queue as task_queue
 from matcher.jobs.pages import bp as jobs_bp
 from matcher.main import bp as main_bp
@@ -94,6 +95,7 @@ BLUEPRINTS = (
     sites_bp,
     embeds_bp,
     webhooks_bp,
+    impact_bp,
 )
 
 

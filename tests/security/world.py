@@ -49,6 +49,7 @@ from matcher.models.teaching import Site, TeachingRequest
 from matcher.services import api_tokens
 from matcher.services.matching.rounds import Scope
 from tests.security.world_documents import DocumentsWorld, build_documents_world
+from tests.security.world_impact import ImpactWorld, build_impact_world
 from tests.security.world_teams import TeamsWorld, build_teams_world
 from tests.security.world_trips import TripsWorld, build_trips_world
 from tests.support.factories import UserFactory
@@ -101,6 +102,7 @@ class World:
     trips: TripsWorld | None = None  # the student's trip to A's placement under way (world_trips)
     held_trip: Trip | None = None  # another student's trip to A's past opportunity, held for an advisory
     api_token_a: ApiToken | None = None  # A's write token, made by A's member (issue 24)
+    impact: ImpactWorld | None = None  # A's elective that ended, its logbook, a learner (issue 22)
     cv_files: dict[Path, bytes] = field(default_factory=dict)
     webhook_a: WebhookEndpoint | None = None  # A's webhook (its URL is never called: nothing runs the queue)
     webhook_off: WebhookEndpoint | None = None  # A's webhook turned off after failures
@@ -333,6 +335,8 @@ def build_world(app: Flask, users: UserFactory) -> World:
     open_request = make_request(session, site_a, title="Open request of A", status="open")
     draft_request = make_request(session, site_a, title="Draft request of A")
     country_rule = _country_rule(session)
+    impact = build_impact_world(session, users, org_a, site_a, people["trainee"], people["member_a"], TODAY)
+    session.commit()
     api_token_a = api_tokens.create(session, people["member_a"], org_a, "Sync of A", "write").token
     webhook_a = WebhookEndpoint(
         organisation=org_a, url="http://127.0.0.1:9/hook", secret="whsec_world", events="match.accepted"
@@ -387,6 +391,7 @@ def build_world(app: Flask, users: UserFactory) -> World:
         api_token_a=api_token_a,
         webhook_a=webhook_a,
         webhook_off=webhook_off,
+        impact=impact,
     )
 
 
