@@ -350,6 +350,9 @@ TABLE = [
     row("GET",  "/trips/{w.trips.trip.id}/contacts",                       "L A N A N A A"),
     row("POST", "/trips/{w.trips.trip.id}/contacts",                       "L A N F N F F",
         {"emergency_name": "Grace", "emergency_phone": "+255 22 000 0000"}),
+    # After your visits (issue 22): the list, and the after-page of A's ended elective (the trainee's)
+    row("GET",  "/visits",                                                 "L A A A A A A"),
+    row("GET",  "/visits/{w.impact.ended.id}",                             "L N A A N A A"),
 ]
 # fmt: on
 

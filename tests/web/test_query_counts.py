@@ -44,7 +44,7 @@ from matcher.security import (
 )
 from matcher.services import api_tokens
 from matcher.services.sites import sites_of
-from tests.support import teaching_crowd, teams_crowd
+from tests.support import hub_crowd, teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -486,6 +486,11 @@ ENDPOINTS = [
     # Webhooks (issue 24)
     Endpoint("webhooks", "member", _webhooks(log=False), shows="https://hooks.example/" + LAST),
     Endpoint("webhook", "member", _webhooks(log=True), shows="event-" + LAST),
+    # After your visits (issue 22): a visit of A's per crowd member, the first with a visitor per member
+    Endpoint("visits-visitor", "applicant", hub_crowd.page("/visits"), shows="Past visit " + LAST),
+    Endpoint("visits-host", "member", hub_crowd.page("/visits"), shows="Past site " + LAST),
+    Endpoint("visit-host", "member", hub_crowd.page("/visits/{v.id}"), shows="Past visitor " + LAST),
+    Endpoint("visit-visitor", "applicant", hub_crowd.page("/visits/{v.id}"), shows="Past visitor " + LAST),
 ]
 # fmt: on
 NOT_MEASURED = {

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from matcher.models import Membership, Opportunity, Team, TeamMember, User
@@ -22,6 +22,8 @@ from matcher.models.impact import FEEDBACK_WINDOW_DAYS, FeedbackSide, LogEntry, 
 from matcher.models.matching import Match
 from matcher.services.impact.visits import VISITOR_MATCH, VISITOR_MEMBER, Standing, visitors_of
 from matcher.services.permissions import is_staff
+
+COMPLETED = "completed"  # beside the feedback sides, in what a visitor has
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,6 @@ def visit_page(
 ) -> VisitPage:
     """One visit's after-page: its visitors with their states, the logbook's totals."""
     people = visitors_of(session, visit.id)
-    ids = [visit.id]
     per_author = {
         author_id: Logbook(recorded, confirmed)
         for author_id, recorded, confirmed in session.execute(
@@ -280,13 +281,19 @@ def visit_page(
             .group_by(LogEntry.author_id)
         )
     }
-    completed = _completed(session, ids)
-    written = _written(session, ids)
+    # What each visitor has, in one statement: a completion, and the sides of feedback written.
+    has: dict[int, set[str]] = defaultdict(set)
+    completions = select(VisitCompletion.user_id, literal(COMPLETED)).where(
+        VisitCompletion.visit_id == visit.id
+    )
+    sides = select(VisitFeedback.visitor_id, VisitFeedback.side).where(VisitFeedback.visit_id == visit.id)
+    for user_id, what in session.execute(union_all(completions, sides)):
+        has[user_id].add(what)
     states = [
         VisitorState(
             user=person,
-            completed=(visit.id, person.id) in completed,
-            feedback=feedback_state(visit, written.get((visit.id, person.id), set()), today),
+            completed=COMPLETED in has[person.id],
+            feedback=feedback_state(visit, has[person.id], today),
             logbook=per_author.get(person.id, Logbook()),
         )
         for person in people
