@@ -303,6 +303,7 @@ def _mine_page(
         wish=wish,
         months=dict((c.value, c.label) for c in month_choices()),
         volunteer=is_volunteer(current_user, teaching_professions(db.session)),
+        today=date.today(),
         action_form=EmptyForm(),
     )
 
