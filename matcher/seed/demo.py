@@ -12,6 +12,7 @@ from matcher.models import Membership, MembershipRole, Organisation, Role, User
 from matcher.reference.sync import sync_reference_data
 from matcher.security import hash_password
 from matcher.seed.demo_applicants import seed_applicants
+from matcher.seed.demo_impact import seed_impact
 from matcher.seed.demo_opportunities import seed_opportunities
 from matcher.seed.demo_teaching import seed_teaching
 from matcher.seed.demo_trips import seed_trips
@@ -90,6 +91,7 @@ def seed(session: Session, password: str) -> list[tuple[str, str]]:
     seed_applicants(session, password, date.today())
     seed_teaching(session, password, date.today())
     seed_trips(session, coordinator, date.today())
+    seed_impact(session, date.today())  # after the people and sites it uses
     return [(email, role.value) for email, _, role, _ in PEOPLE]
 
 
