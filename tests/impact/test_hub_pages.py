@@ -9,7 +9,7 @@ import pytest
 
 from matcher.db import utcnow
 from matcher.extensions import db
-from matcher.models.impact import LogEntry, VisitFeedback
+from matcher.models.impact import FEEDBACK_WINDOW_DAYS, LogEntry, VisitFeedback
 from tests.support.impact import impact_scene
 
 
@@ -72,6 +72,15 @@ def test_the_hosts_feedback_is_readable_once_both_have_written(scene, client, au
     assert "You wrote your feedback." in page
 
 
+def test_the_hosts_feedback_alone_is_readable_once_the_window_has_closed(users, client, auth):
+    scene = impact_scene(db.session, users, ended_days_ago=FEEDBACK_WINDOW_DAYS + 1)
+    _feedback(scene.elective, scene.student, "host", scene.host)
+    status, page = _page(client, auth, scene.student, "/visits")
+    assert status == 200
+    assert "feedback on you is ready to read." in page
+    assert "Write your feedback on the placement" in page
+
+
 def test_a_visit_not_started_is_not_listed_and_feedback_opens_after_the_end(users, client, auth):
     scene = impact_scene(db.session, users, ended_days_ago=-5)  # ends in five days
     scene.elective.starts_on = scene.today + timedelta(days=1)
@@ -93,7 +102,16 @@ def test_a_host_sees_what_waits_for_them(scene, client, auth):
     _entry(scene, scene.nurse, scene.teaching, confirmed=True)
     scene.complete(scene.teaching, scene.physician)
     _feedback(scene.teaching, scene.nurse, "host", scene.host)
+    nobody = scene.users.opportunity(  # started, but nobody holds a place on it: not a visit yet
+        scene.org,
+        title="Elective nobody took",
+        status="closed",
+        starts_on=scene.elective.starts_on,
+        ends_on=scene.elective.ends_on,
+        deadline=None,
+    )
     status, page = _page(client, auth, scene.host, "/visits")
+    assert nobody.title not in page
     assert status == 200
     assert "2 logbook entries to confirm" in page
     assert "1 visitor to confirm as completed" in page  # the student on the elective; and the nurse:
