@@ -44,7 +44,7 @@ from matcher.security import (
 )
 from matcher.services import api_tokens
 from matcher.services.sites import sites_of
-from tests.support import teaching_crowd, teams_crowd
+from tests.support import impact_crowd, teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -486,6 +486,13 @@ ENDPOINTS = [
     # Webhooks (issue 24)
     Endpoint("webhooks", "member", _webhooks(log=False), shows="https://hooks.example/" + LAST),
     Endpoint("webhook", "member", _webhooks(log=True), shows="event-" + LAST),
+    # After the visit (issue 22): local learners, a learner's progress, certificates
+    Endpoint("local-learners", "member", impact_crowd.learners_page, shows="Learner " + LAST),
+    Endpoint("local-learner", "member", impact_crowd.learner_page, shows="Visit " + LAST),
+    Endpoint("certificate", "applicant", impact_crowd.certificate_page,
+             shows="From {c.size} confirmed logbook entries"),
+    Endpoint("certificate-check", "anonymous", impact_crowd.certificate_check, ceiling=1,
+             why="the completion with its person, visit and organisation, in one statement"),
 ]
 # fmt: on
 NOT_MEASURED = {
