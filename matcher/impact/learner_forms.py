@@ -12,6 +12,7 @@ from matcher.formatting import label_for
 from matcher.models.impact import MilestoneKind
 from matcher.services.impact import learners
 from matcher.translate import lazy_gettext as _l
+from matcher.translate import lazy_pgettext
 from matcher.web.forms import AppForm, strip_spaces
 
 
@@ -60,7 +61,7 @@ class MilestoneForm(AppForm):
         _l("Procedure"), choices=procedure_choices, validators=[DataRequired(_l("Choose a procedure."))]
     )
     kind = RadioField(
-        _l("Milestone"),
+        lazy_pgettext("local learner", "Milestone"),
         choices=lambda: [SelectChoice(k.value, k.label) for k in MilestoneKind],
         validators=[DataRequired(_l("Choose the milestone."))],
     )
