@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from matcher.db import utcnow
 from matcher.models import Match, Opportunity, Procedure
-from matcher.models.matching import MatchRound, MatchRun
 from matcher.models.impact import LocalLearner, LogEntry, Milestone, VisitCompletion
+from matcher.models.matching import MatchRound, MatchRun
 from matcher.models.teaching import Site
 from tests.support.crowd import TODAY, Crowd
 
