@@ -215,6 +215,18 @@ def update(session: Session, actor: User, learner: LocalLearner, data: LearnerDa
     return learner
 
 
+def _already(learner: LocalLearner, on: date) -> DomainError:
+    return DomainError(
+        _(
+            "%(name)s already has this milestone for this procedure on %(day)s: the first case is"
+            " the earliest one.",
+            name=learner.name,
+            day=day(on),
+        ),
+        field="achieved_on",
+    )
+
+
 def add_milestone(
     session: Session,
     actor: User,
@@ -250,22 +262,18 @@ def add_milestone(
         .with_for_update()
     )
     if existing is not None and existing.achieved_on <= achieved_on:
-        raise DomainError(
-            _(
-                "%(name)s already has this milestone for this procedure on %(day)s: the first case is"
-                " the earliest one.",
-                name=learner.name,
-                day=day(existing.achieved_on),
-            ),
-            field="achieved_on",
-        )
+        raise _already(learner, existing.achieved_on)
     if existing is None:
         existing = Milestone(learner_id=learner.id, procedure_id=procedure.id, kind=kind)
         session.add(existing)
     existing.achieved_on = achieved_on
     existing.visit_id = existing.entry_id = None
     existing.recorded_by_id = actor.id
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:  # a concurrent first case of the same kind was saved first
+        raise _already(learner, achieved_on) from error
     audit.on_commit(
         session,
         "milestone_entered",
