@@ -353,6 +353,23 @@ TABLE = [
     # After your visits (issue 22): the list, and the after-page of A's ended elective (the trainee's)
     row("GET",  "/visits",                                                 "L A A A A A A"),
     row("GET",  "/visits/{w.impact.ended.id}",                             "L N A A N A A"),
+    # After the visit (issue 22): a site's local learners, for A's members and coordinators only
+    row("GET",  "/sites/{w.site_a.id}/learners",                           "L N N A N A A"),
+    row("POST", "/sites/{w.site_a.id}/learners",                           "L N N A N A A",
+        {"name": "Matrix learner", "level": "nurses"}),
+    row("GET",  "/sites/{w.site_a.id}/learners/{w.impact.learner.id}",     "L N N A N A A"),
+    row("POST", "/sites/{w.site_a.id}/learners/{w.impact.learner.id}",     "L N N A N A A",
+        {"learner-name": "A. M.", "learner-level": "radiologists", "learner-active": "y"}),
+    row("POST", "/sites/{w.site_a.id}/learners/{w.impact.learner.id}/milestones", "L N N A N A A",
+        {"milestone-procedure": "{w.impact.entry.procedure_id}", "milestone-kind": "first_supervised",
+         "milestone-achieved_on": "2020-01-15"}),
+    # Completions and certificates: the host confirms (the trainee's is confirmed already); the
+    # trainee sees their own, the host sees it by ?user; anyone checks a code
+    row("POST", "/visits/{w.impact.ended.id}/completions/{w.trainee.id}",  "L N F A N A A"),
+    row("GET",  "/visits/{w.impact.ended.id}/certificate",                 "L N A N N N N"),
+    row("GET",  "/visits/{w.impact.ended.id}/certificate?user={w.trainee.id}", "L N A A N A A"),
+    row("GET",  "/certificates/{w.impact.completion.certificate_code}",    "A A A A A A A"),
+    row("GET",  "/certificates/no-such-certificate",                       "N N N N N N N"),
 ]
 # fmt: on
 

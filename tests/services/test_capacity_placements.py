@@ -338,8 +338,10 @@ def test_attendance_is_confirmed_from_the_first_day_and_keeps_the_place(scene, a
 
     ledger.expect({match.id: "completed"}, {})
     assert match.attendance_confirmed_at is not None
-    assert [(a, actor, d["reason"]) for a, actor, d in audited] == [
-        ("match_completed", scene.host.id, "attendance confirmed")
+    # The visit's completion (issue 22: the ground of the certificate) is recorded with it.
+    assert [(a, actor, d.get("reason")) for a, actor, d in audited] == [
+        ("match_completed", scene.host.id, "attendance confirmed"),
+        ("visit_completed", scene.host.id, None),
     ]
 
 

@@ -44,7 +44,7 @@ from matcher.security import (
 )
 from matcher.services import api_tokens
 from matcher.services.sites import sites_of
-from tests.support import hub_crowd, teaching_crowd, teams_crowd
+from tests.support import hub_crowd, impact_crowd, teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -491,6 +491,13 @@ ENDPOINTS = [
     Endpoint("visits-host", "member", hub_crowd.page("/visits"), shows="Past site " + LAST),
     Endpoint("visit-host", "member", hub_crowd.page("/visits/{v.id}"), shows="Past visitor " + LAST),
     Endpoint("visit-visitor", "applicant", hub_crowd.page("/visits/{v.id}"), shows="Past visitor " + LAST),
+    # After the visit (issue 22): local learners, a learner's progress, certificates
+    Endpoint("local-learners", "member", impact_crowd.learners_page, shows="Learner " + LAST),
+    Endpoint("local-learner", "member", impact_crowd.learner_page, shows="Visit " + LAST),
+    Endpoint("certificate", "applicant", impact_crowd.certificate_page,
+             shows="From {c.size} confirmed logbook entries"),
+    Endpoint("certificate-check", "anonymous", impact_crowd.certificate_check, ceiling=1,
+             why="the completion with its person, visit and organisation, in one statement"),
 ]
 # fmt: on
 NOT_MEASURED = {

@@ -30,6 +30,7 @@ from matcher.models.matching import (
 from matcher.models.webhook import WebhookEvent
 from matcher.services.departure.trips import trip_for_match
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
+from matcher.services.impact import completions
 from matcher.services.matching.rounds import log_event
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.webhooks import events as webhook_events
@@ -269,7 +270,8 @@ def cancel(session: Session, actor: User, match_id: int, reason: str) -> Match:
 
 
 def confirm_attendance(session: Session, actor: User, match_id: int, today: date) -> Match:
-    """The host confirms the applicant came: the placement is completed."""
+    """The host confirms the applicant came: the placement is completed, and the visit's
+    completion (the ground of the applicant's certificate) is recorded in the same transaction."""
     match = lock_match(session, match_id)
     if not (is_staff(actor) or can_act_for(session, actor, match.opportunity.organisation)):
         raise PermissionDenied(_("You do not act for this organisation."))
@@ -277,6 +279,8 @@ def confirm_attendance(session: Session, actor: User, match_id: int, today: date
         raise Conflict(_("Attendance can be confirmed once the placement has started."))
     match.attendance_confirmed_at = utcnow()
     change_status(session, match, actor, S.COMPLETED, "attendance confirmed")
+    if match.applicant_id is not None:
+        completions.record(session, actor, match.opportunity_id, match.applicant_id)
     return match
 
 
