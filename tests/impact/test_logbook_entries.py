@@ -4,6 +4,7 @@ change or delete their own waiting entries, confirmed ones are locked."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +14,8 @@ from sqlalchemy import func, select
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models.impact import LocalLearner, LogEntry
+from matcher.services.errors import DomainError, NotFound, PermissionDenied
+from matcher.services.impact import logbook
 from tests.support.impact import impact_scene
 from tests.support.teaching import make_site
 
@@ -302,3 +305,20 @@ def test_a_confirmed_entry_is_locked(client, auth, scene):
     assert entry.topic == "Radiation safety" and _count() == 1
     page = client.get(f"/visits/{scene.elective.id}/log").get_data(as_text=True)
     assert "/edit" not in page and "confirmed" in page
+
+
+def test_the_service_refuses_hosts_and_checks_again_what_the_form_checked(scene):
+    data = logbook.EntryData(
+        held_on=scene.elective.starts_on, kind="lecture", learners_present=3, hours=Decimal(1), topic="Wires"
+    )
+    with pytest.raises(PermissionDenied):
+        logbook.add(db.session, scene.host, scene.elective.id, data)
+    with pytest.raises(NotFound):
+        logbook.add(db.session, scene.stranger, scene.elective.id, data)
+    with pytest.raises(DomainError) as refused:
+        logbook.add(db.session, scene.student, scene.elective.id, replace(data, topic="Bed 4, 0712 345 678"))
+    assert refused.value.field == "topic"
+    entry = logbook.add(db.session, scene.student, scene.elective.id, data)
+    db.session.commit()
+    assert (entry.author_id, entry.cases, entry.topic) == (scene.student.id, 1, "Wires")
+    assert logbook.entries(db.session, scene.elective.id) == [entry]

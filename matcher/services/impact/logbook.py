@@ -230,8 +230,9 @@ def _raise_first(found: list[DomainError]) -> None:
         raise found[0]
 
 
-def add(session: Session, actor: User, visit_id: int, data: EntryData, today: date) -> LogEntry:
+def add(session: Session, actor: User, visit_id: int, data: EntryData, today: date | None = None) -> LogEntry:
     """A visitor records a session of the visit. Hosts confirm entries; they do not add them."""
+    today = today or date.today()
     visit, standing = visits.visit_for(session, actor, visit_id)
     if not standing.visitor:
         raise PermissionDenied(_("The visit's visitors record its sessions; its hosts confirm them."))
@@ -260,8 +261,10 @@ def own_entry(session: Session, actor: User, visit_id: int, entry_id: int) -> tu
 
 
 def change(
-    session: Session, actor: User, visit_id: int, entry_id: int, data: EntryData, today: date
+    session: Session, actor: User, visit_id: int, entry_id: int, data: EntryData, today: date | None = None
 ) -> LogEntry:
+    """The author changes their waiting entry (NotFound for anyone else's, Conflict once confirmed)."""
+    today = today or date.today()
     visit, entry = own_entry(session, actor, visit_id, entry_id)
     _raise_first(refusals(session, visit, data, today, current=entry))
     _apply(entry, data)
@@ -270,6 +273,7 @@ def change(
 
 
 def remove(session: Session, actor: User, visit_id: int, entry_id: int) -> None:
+    """The author deletes their waiting entry (NotFound for anyone else's, Conflict once confirmed)."""
     _visit, entry = own_entry(session, actor, visit_id, entry_id)
     session.delete(entry)
     session.flush()
