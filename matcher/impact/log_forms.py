@@ -31,6 +31,13 @@ def _id_or_none(value) -> int | None:
     return int(value)
 
 
+class HoursField(DecimalField):
+    """Hours as the reader writes them: 1.5 or 1,5."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+
+
 class EntryForm(AppForm):
     held_on = DateField(
         _l("Day of the session"),
@@ -63,7 +70,7 @@ class EntryForm(AppForm):
         validators=[InputRequired(_l("Say how many local learners were there (0 if none)."))],
         description=_l("From 0 to 500."),
     )
-    hours = DecimalField(
+    hours = HoursField(
         lazy_pgettext("logbook", "Hours"),
         places=1,
         validators=[Optional()],

@@ -111,7 +111,9 @@ def test_a_lecture_keeps_no_role_and_counts_one(client, auth, scene):
     auth.login_as(scene.physician)
     response = client.post(
         f"/visits/{scene.teaching.id}/log",
-        data=_lecture(scene, held_on=scene.teaching.starts_on.isoformat(), learner_role="independent"),
+        data=_lecture(
+            scene, held_on=scene.teaching.starts_on.isoformat(), learner_role="independent", hours="1,5"
+        ),
     )
     assert response.status_code == 302
     entry = db.session.scalars(select(LogEntry)).one()
