@@ -53,6 +53,14 @@ CHANGE_PASSWORD = {
     "pw-confirm": "another long passphrase",
 }
 CHANGE_EMAIL = {"em-new_email": "moved@example.org", "em-password": "correct horse battery"}
+# A lecture in the ended elective's logbook (issue 22).
+LOG_ENTRY = {
+    "held_on": (TODAY - timedelta(days=20)).isoformat(),
+    "kind": "lecture",
+    "learners_present": "6",
+    "hours": "1",
+    "topic": "Contrast reactions",
+}
 
 # fmt: off
 #   method  URL (formatted with w = the world)                            anon stu tra mA mB coo adm
@@ -370,6 +378,17 @@ TABLE = [
     row("GET",  "/visits/{w.impact.ended.id}/certificate?user={w.trainee.id}", "L N A A N A A"),
     row("GET",  "/certificates/{w.impact.completion.certificate_code}",    "A A A A A A A"),
     row("GET",  "/certificates/no-such-certificate",                       "N N N N N N N"),
+    # After the visit (issue 22): the logbook of A's ended elective. The trainee (its visitor) adds
+    # entries and changes or deletes their own waiting ones (a confirmed one: 409); A's members and
+    # staff read and confirm it; anyone else finds no such visit
+    row("GET",  "/visits/{w.impact.ended.id}/log",                          "L N A A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/log",                          "L N A F N F F", LOG_ENTRY),
+    row("GET",  "/visits/{w.impact.ended.id}/log/{w.impact.entry.id}/edit", "L N A N N N N"),
+    row("POST", "/visits/{w.impact.ended.id}/log/{w.impact.entry.id}/edit", "L N A N N N N", LOG_ENTRY),
+    row("GET",  "/visits/{w.impact.ended.id}/log/{w.impact.confirmed_entry.id}/edit", "L N A N N N N"),
+    row("POST", "/visits/{w.impact.ended.id}/log/{w.impact.entry.id}/delete", "L N A N N N N"),
+    row("POST", "/visits/{w.impact.ended.id}/log/{w.impact.confirmed_entry.id}/delete", "L N A N N N N"),
+    row("POST", "/visits/{w.impact.ended.id}/log/confirm",                  "L N F A N A A", {"all": "1"}),
 ]
 # fmt: on
 

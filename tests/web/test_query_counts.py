@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.mail.preferences import unsubscribe_url
 from matcher.models import (
     BackgroundJob,
     Country,
     Licence,
+    Opportunity,
     OrganisationInvite,
     Procedure,
     ProcedureSkill,
@@ -31,7 +33,8 @@ from matcher.models import (
     WebhookEndpoint,
 )
 from matcher.models.departure import Trip, TripDocument, TripItem
-from matcher.models.matching import Match
+from matcher.models.impact import LocalLearner, LogEntry
+from matcher.models.matching import Match, MatchRound, MatchRun
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.placements.calendar import calendar_token
 from matcher.security import (
@@ -301,6 +304,66 @@ def _trip(suffix: str = "") -> Callable[[Crowd], str]:
     return path
 
 
+def _logbook(suffix: str = "") -> Callable[[Crowd], str]:
+    """A's elective that ended, where the applicant's placement is accepted, with one log entry per
+    crowd member: each names its own local learner, every other one confirmed (issue 22)."""
+
+    def path(crowd: Crowd) -> str:
+        visit = db.session.scalar(select(Opportunity).where(Opportunity.title == "Ended visit"))
+        if visit is None:
+            site = make_site(db.session, crowd.org_a, name="Logbook hospital", slug="logbook-hospital")
+            visit = crowd._opportunity(crowd.org_a, "Ended visit", crowd.countries[0], status="closed")
+            visit.starts_on, visit.ends_on, visit.deadline = (
+                date.today() - timedelta(days=40),
+                date.today() - timedelta(days=10),
+                None,
+            )
+            visit.site_id = site.id
+            run = MatchRun(
+                round=MatchRound(name="Round of the ended visit", mode="ranked", scope={}, status="closed"),
+                number=1,
+                algorithm_version="test",
+                seed=1,
+                inputs_hash="0" * 64,
+            )
+            db.session.add(
+                Match(run=run, status="accepted", applicant_id=crowd.applicant.id, opportunity=visit)
+            )
+            db.session.flush()
+        procedures = db.session.scalars(select(Procedure).order_by(Procedure.id)).all()
+        have = db.session.scalar(
+            select(func.count()).select_from(LogEntry).where(LogEntry.visit_id == visit.id)
+        )
+        for n in range(have + 1, crowd.size + 1):
+            learner = LocalLearner(site_id=visit.site_id, name=f"Learner {n:03}")
+            db.session.add(learner)
+            db.session.flush()
+            db.session.add(
+                LogEntry(
+                    visit_id=visit.id,
+                    author_id=crowd.applicant.id,
+                    held_on=visit.starts_on + timedelta(days=n % 28),
+                    kind="procedure",
+                    procedure_id=procedures[n % len(procedures)].id,
+                    learner_role="assisted",
+                    cases=n,
+                    learners_present=n,
+                    local_learner_id=learner.id,
+                    confirmed_at=None if n % 2 else utcnow(),
+                    confirmed_by_id=None if n % 2 else crowd.member.id,
+                )
+            )
+        db.session.commit()
+        if suffix:
+            waiting = db.session.scalar(
+                select(LogEntry.id).where(LogEntry.visit_id == visit.id, LogEntry.confirmed_at.is_(None))
+            )
+            return f"/visits/{visit.id}/log/{waiting}{suffix}"
+        return f"/visits/{visit.id}/log"
+
+    return path
+
+
 LAST = "{c.size:03}"  # in the names of the rows the crowd added last
 FILTERS = "region=Africa&type=clinical_elective&level=ms5&language=en&open=1&interest={c.interests[0].slug}"
 
@@ -498,6 +561,10 @@ ENDPOINTS = [
              shows="From {c.size} confirmed logbook entries"),
     Endpoint("certificate-check", "anonymous", impact_crowd.certificate_check, ceiling=1,
              why="the completion with its person, visit and organisation, in one statement"),
+    # After the visit (issue 22): the logbook, as its visitor and as its host, and an entry's change
+    Endpoint("visit-log", "applicant", _logbook(), shows="Learner " + LAST),
+    Endpoint("visit-log-host", "member", _logbook(), shows="Learner " + LAST),
+    Endpoint("visit-log-entry", "applicant", _logbook("/edit"), shows="Learner " + LAST),
 ]
 # fmt: on
 NOT_MEASURED = {
