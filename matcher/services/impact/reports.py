@@ -3,8 +3,9 @@ the figures' definitions in words, the taxonomy groups' names, and the CSV's col
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -172,6 +173,11 @@ def breakdown_name(dimension: str, row: Breakdown) -> str:
 
 
 ROLES = tuple(LearnerRole)
+
+
+def namer(dimension: str) -> Callable[[Breakdown], str]:
+    """Names a breakdown's lines (for a template's table macro)."""
+    return functools.partial(breakdown_name, dimension)
 
 
 def csv_header() -> list[str]:
