@@ -45,13 +45,9 @@ def organisation_impact(slug: str):
     parsed, problems = _problems(OrganisationImpactQuery, ("year",))
     if problems:
         return bad_request(problems)
-    everything_filter = ImpactFilter(organisation_id=organisation.id, verified_only=True)
-    everything = load(db.session, everything_filter)
+    everything = load(db.session, ImpactFilter(organisation_id=organisation.id, verified_only=True))
+    figures = everything.figures(parsed.filter.year)
     by_year = everything.by("year")
-    if parsed.filter.year is None:
-        figures = everything.figures()
-    else:
-        figures = load(db.session, replace(everything_filter, year=parsed.filter.year)).figures()
     groups = reports.group_labels(db.session)
     return as_json(
         OrganisationImpact(

@@ -45,27 +45,23 @@ def organisation_impact(slug: str):
     organisation = _organisation(slug)
     today = date.today()
     parsed = reports.parse_filters(db.session, request.args, today)
-    ledger = _organisation_ledger(db.session, organisation, parsed)
-    # The per-year series is always every year's, so the charts show the trend the year sits in.
-    series = ledger.by("year") if parsed.filter.year is None else _series(organisation)
+    # Every year's ledger: the charts show every year, whichever year the figures are for.
+    ledger = load(db.session, ImpactFilter(organisation_id=organisation.id, verified_only=True))
+    first = min((v.year for v in ledger.visits), default=None)
     page = render_template(
         "impact/organisation_impact.html",
         organisation=organisation,
         parsed=parsed,
-        figures=ledger.figures(),
-        series=list(reversed(series)),
+        figures=ledger.figures(parsed.filter.year),
+        series=list(reversed(ledger.by("year"))),
         groups=reports.group_labels(db.session),
-        years=reports.years(first_year(db.session, ImpactFilter(organisation_id=organisation.id)), today),
+        years=reports.years(first, today),
         definitions=reports.DEFINITIONS,
         headline=reports.headline,
         roles=reports.ROLES,
         year_name=reports.namer("year"),
     )
     return page, 422 if parsed.errors else 200
-
-
-def _series(organisation: Organisation):
-    return load(db.session, ImpactFilter(organisation_id=organisation.id, verified_only=True)).by("year")
 
 
 def _period(parsed: reports.ParsedFilter) -> str:

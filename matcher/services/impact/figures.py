@@ -48,7 +48,6 @@ from matcher.models.impact import (
 from matcher.services import reference
 
 ONE_PLACE = Decimal("0.1")
-DIMENSIONS = ("region", "country", "year", "organisation", "site")
 
 
 @dataclass(frozen=True)
@@ -203,8 +202,13 @@ class Ledger:
     milestones: list[MilestoneRow]
     group_positions: dict[str, int]
 
-    def figures(self) -> ImpactFigures:
-        return self._tally(self.visits, self.milestones)
+    def figures(self, year: int | None = None) -> ImpactFigures:
+        """The figures for the whole ledger, or for one year of it (as `load` with that year)."""
+        if year is None:
+            return self._tally(self.visits, self.milestones)
+        return self._tally(
+            [v for v in self.visits if v.year == year], [m for m in self.milestones if m.year == year]
+        )
 
     def by(self, dimension: str) -> list[Breakdown]:
         """The figures for each value of `dimension` that has a visit or a milestone, in order
