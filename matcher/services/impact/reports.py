@@ -20,7 +20,7 @@ from matcher.services import reference
 from matcher.services.impact.figures import Breakdown, ImpactFigures, ImpactFilter
 from matcher.translate import gettext as _
 from matcher.translate import lazy_gettext as _l
-from matcher.translate import lazy_pgettext, pgettext
+from matcher.translate import lazy_pgettext, ngettext, pgettext
 
 FIRST_YEAR = 2000
 _YEAR = re.compile(r"^\d{4}$")
@@ -123,8 +123,10 @@ def parse_filters(
         values["region"] = region
     subregion = (args.get("subregion") or "").strip() if "subregion" in names else ""
     if subregion and subregion not in {s for subs in reference.regions(session).values() for s in subs}:
-        errors["subregion"] = _(
+        errors["subregion"] = ngettext(
             "Choose sub-regions from the list: %(values)s is not one.",
+            "Choose sub-regions from the list: %(values)s are not.",
+            1,
             values=_("“%(value)s”", value=subregion[:60]),
         )
     elif subregion:
