@@ -12,7 +12,6 @@ from matcher.api import bp
 from matcher.api.answers import as_json, bad_request
 from matcher.api.impact_schemas import (
     Impact,
-    ImpactFilterEcho,
     ImpactQuery,
     OrganisationImpact,
     OrganisationImpactQuery,
@@ -54,7 +53,7 @@ def organisation_impact(slug: str):
             organisation=OrganisationRef(id=organisation.id, name=organisation.name, slug=organisation.slug),
             year=parsed.filter.year,
             figures=figures_body(figures, groups),
-            by_year=years_body(by_year),
+            by_year=years_body(by_year, groups),
             url=url_for("impact.organisation_impact", slug=organisation.slug, _external=True),
         )
     )
@@ -79,16 +78,10 @@ def impact():
         parsed.filter, verified_only=True, organisation_id=organisation.id if organisation else None
     )
     ledger = load(db.session, filt)
-    f = parsed.filter
+    groups = reports.group_labels(db.session)
     return as_json(
         Impact(
-            filters=ImpactFilterEcho(
-                region=f.region,
-                country=f.country,
-                year=f.year,
-                organisation=organisation.slug if organisation else None,
-            ),
-            figures=figures_body(ledger.figures(), reports.group_labels(db.session)),
-            by_year=years_body(ledger.by("year")),
+            figures=figures_body(ledger.figures(), groups),
+            by_year=years_body(ledger.by("year"), groups),
         )
     )

@@ -49,7 +49,7 @@ class RoleCases(Documented):
 
 class CategoryFigures(Documented):
     group: str
-    """The taxonomy group, in English (its code in effect)."""
+    """The taxonomy group, in English."""
     label: str
     """The group in the reader's language (Accept-Language)."""
     cases: int
@@ -68,7 +68,6 @@ class Figures(Documented):
     person_weeks: float
     """Each confirmed completion's visit length, in weeks (one decimal)."""
     procedures: int
-    """Cases in confirmed procedure entries."""
     procedures_by_role: RoleCases
     procedures_by_category: list[CategoryFigures]
     lectures: int
@@ -76,30 +75,16 @@ class Figures(Documented):
     simulation_sessions: int
     simulation_hours: float
     learners_present: int
-    """Local learners present at confirmed sessions, added up."""
     local_learners_trained: int
     """Different local learners named in confirmed procedure entries or with a milestone in the period."""
     independent_milestones: int
-    """First independent cases of a procedure by local learners, in the period."""
+    """First independent (supervised) cases of a procedure by local learners, in the period."""
     supervised_milestones: int
-    """First cases performed under supervision, in the period."""
 
 
 class YearFigures(Documented):
     year: int
-    visits: int
-    visit_weeks: float
-    procedures: int
-    independent_milestones: int
-
-
-class ImpactFilterEcho(Documented):
-    """The filters the figures are for (null: any)."""
-
-    region: str | None
-    country: str | None
-    year: int | None
-    organisation: str | None
+    figures: Figures
 
 
 class OrganisationImpact(Documented):
@@ -114,8 +99,8 @@ class OrganisationImpact(Documented):
 
 
 class Impact(Documented):
-    filters: ImpactFilterEcho
     figures: Figures
+    """For the filters given (any: every verified organisation's)."""
     by_year: list[YearFigures]
     """The figures of each year within the filters, newest first."""
 
@@ -152,17 +137,8 @@ def figures_body(f: ImpactFigures, groups: dict[str, str]) -> Figures:
     )
 
 
-def years_body(rows: list[Breakdown]) -> list[YearFigures]:
-    return [
-        YearFigures(
-            year=int(row.key),
-            visits=row.figures.visits,
-            visit_weeks=float(row.figures.visit_weeks),
-            procedures=row.figures.procedures,
-            independent_milestones=row.figures.independent_milestones,
-        )
-        for row in rows
-    ]
+def years_body(rows: list[Breakdown], groups: dict[str, str]) -> list[YearFigures]:
+    return [YearFigures(year=int(row.key), figures=figures_body(row.figures, groups)) for row in rows]
 
 
 def impact_operations(query_parameters, json_answer, error, if_none_match, not_modified) -> dict[str, Any]:
