@@ -134,3 +134,18 @@ def test_the_print_stylesheet_is_a4_with_page_breaks(app):
     with app.open_resource("../static/css/report.css") as sheet:
         text = sheet.read().decode()
     assert "@media print" in text and "size: A4" in text and "break-before: page" in text
+
+
+def test_the_definitions_and_the_downloads_are_on_the_page(client, ledger):
+    page = _page(client, f"/organisations/{ledger.org.slug}/impact?year={Y2}")
+    definitions = page[page.index('id="definitions"') :]
+    for term in ("Visits", "Visit weeks", "Person-weeks", "Local learners trained", "Independent milestones"):
+        assert f"<dt>{term}</dt>" in definitions
+    assert f'href="/organisations/{ledger.org.slug}/impact.csv?year={Y2}"' in page
+    assert f'href="/organisations/{ledger.org.slug}/impact/report?year={Y2}"' in page
+
+
+def test_the_groups_are_named_in_the_readers_language(client, ledger):
+    page = client.get(f"/organisations/{ledger.org.slug}/impact", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    assert "Drainages et abords percutanés" in page.get_data(as_text=True)
