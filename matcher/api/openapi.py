@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from matcher.api.impact_schemas import BODIES as IMPACT_BODIES
+from matcher.api.impact_schemas import impact_operations
 from matcher.api.openapi_writes import BODIES as WRITE_BODIES
 from matcher.api.openapi_writes import READ, SECURITY_SCHEMES, write_operations
 from matcher.api.schemas import (
@@ -155,12 +157,13 @@ def _read_paths(search, paging, slug) -> dict[str, Any]:
 
 def build_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document as a dict."""
-    models = [(m, "validation") for m in (*BODIES, *WRITE_BODIES)]
+    models = [(m, "validation") for m in (*BODIES, *IMPACT_BODIES, *WRITE_BODIES)]
     _, top = models_json_schema(models, ref_template=REF)
     search = query_parameters(OpportunityQuery)
     paging = query_parameters(PagingQuery)
     slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
     paths = _read_paths(search, paging, slug)
+    paths.update(impact_operations(query_parameters, _json, _error, _IF_NONE_MATCH, _NOT_MODIFIED))
     for path, operations in paths.items():
         if path.startswith("/api/"):
             for operation in operations.values():

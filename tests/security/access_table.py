@@ -389,6 +389,18 @@ TABLE = [
     row("POST", "/visits/{w.impact.ended.id}/log/{w.impact.entry.id}/delete", "L N A N N N N"),
     row("POST", "/visits/{w.impact.ended.id}/log/{w.impact.confirmed_entry.id}/delete", "L N A N N N N"),
     row("POST", "/visits/{w.impact.ended.id}/log/confirm",                  "L N F A N A A", {"all": "1"}),
+    # Impact reports (issue 22): a verified organisation's figures are public (aggregates only);
+    # an unverified one has none; the reports across organisations are the coordinators'
+    row("GET",  "/organisations/{w.org_a.slug}/impact",                    "A A A A A A A"),
+    row("GET",  "/organisations/{w.org_pending.slug}/impact",              "N N N N N N N"),
+    row("GET",  "/organisations/{w.org_a.slug}/impact.csv",                "A A A A A A A"),
+    row("GET",  "/organisations/{w.org_a.slug}/impact/report?year=all",    "A A A A A A A"),
+    row("GET",  "/organisations/{w.org_pending.slug}/impact/report",       "N N N N N N N"),
+    row("GET",  "/coordination/impact",                                    "L F F F F A A"),
+    row("GET",  "/coordination/impact.csv",                                "L F F F F A A"),
+    row("GET",  "/api/v1/organisations/{w.org_a.slug}/impact",             "A A A A A A A"),
+    row("GET",  "/api/v1/organisations/{w.org_pending.slug}/impact",       "N N N N N N N"),
+    row("GET",  "/api/v1/impact",                                          "A A A A A A A"),
 ]
 # fmt: on
 

@@ -47,6 +47,7 @@ from matcher.security import (
 )
 from matcher.services import api_tokens
 from matcher.services.sites import sites_of
+from tests.impact.crowd_impact import IMPACT, impact_page
 from tests.support import hub_crowd, impact_crowd, teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
@@ -565,6 +566,14 @@ ENDPOINTS = [
     Endpoint("visit-log", "applicant", _logbook(), shows="Learner " + LAST),
     Endpoint("visit-log-host", "member", _logbook(), shows="Learner " + LAST),
     Endpoint("visit-log-entry", "applicant", _logbook("/edit"), shows="Learner " + LAST),
+    Endpoint("organisation-impact", "anonymous", impact_page(IMPACT)),
+    Endpoint("organisation-impact-year", "anonymous", impact_page(IMPACT + "?year=2023")),
+    Endpoint("organisation-impact-csv", "anonymous", impact_page(IMPACT + ".csv"), shows="2024,"),
+    Endpoint("funders-report", "anonymous", impact_page(IMPACT + "/report?year=all"), shows="Impact site"),
+    Endpoint("impact-reports", "coordinator", impact_page("/coordination/impact"), shows="Organisation A"),
+    Endpoint("impact-reports-csv", "coordinator", impact_page("/coordination/impact.csv?region=Africa")),
+    Endpoint("api-organisation-impact", "anonymous", impact_page("/api/v1" + IMPACT), shows='"year":2024'),
+    Endpoint("api-impact", "anonymous", impact_page("/api/v1/impact?year=2023")),
 ]
 # fmt: on
 NOT_MEASURED = {
