@@ -30,9 +30,7 @@ def _links(visit_id: int) -> list[LearnerLink]:
 
 def test_the_host_makes_links_shown_once_and_stored_as_fingerprints(client, auth, scene):
     auth.login_as(scene.host)
-    response = client.post(
-        f"/visits/{scene.teaching.id}/learner-links", data={"number": "4", "days": "30"}
-    )
+    response = client.post(f"/visits/{scene.teaching.id}/learner-links", data={"number": "4", "days": "30"})
     assert response.status_code == 200
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response.headers["Cache-Control"]
@@ -107,7 +105,9 @@ def test_not_before_the_visit_starts(client, auth, scene, users):
     assert page.status_code == 200
     assert "from the first day of the visit" in page.get_data(as_text=True)
     assert 'name="number"' not in page.get_data(as_text=True)
-    assert client.post(f"/visits/{later.id}/learner-links", data={"number": "2", "days": "5"}).status_code == 422
+    assert (
+        client.post(f"/visits/{later.id}/learner-links", data={"number": "2", "days": "5"}).status_code == 422
+    )
     assert _links(later.id) == []
 
 
@@ -116,17 +116,23 @@ def test_only_hosts_and_staff_make_links(client, auth, scene):
         learner_links.make_links(db.session, scene.student, scene.elective, 2, 60, scene.today)
     auth.login_as(scene.student)  # a visitor knows the visit: refused
     assert client.get(f"/visits/{scene.elective.id}/learner-links").status_code == 403
-    assert client.post(
-        f"/visits/{scene.elective.id}/learner-links", data={"number": "2", "days": "60"}
-    ).status_code == 403
+    assert (
+        client.post(
+            f"/visits/{scene.elective.id}/learner-links", data={"number": "2", "days": "60"}
+        ).status_code
+        == 403
+    )
     auth.logout()
     auth.login_as(scene.other_host)  # may not know the visit exists
     assert client.get(f"/visits/{scene.elective.id}/learner-links").status_code == 404
     auth.logout()
     auth.login_as(scene.coordinator)
-    assert client.post(
-        f"/visits/{scene.elective.id}/learner-links", data={"number": "2", "days": "60"}
-    ).status_code == 200
+    assert (
+        client.post(
+            f"/visits/{scene.elective.id}/learner-links", data={"number": "2", "days": "60"}
+        ).status_code
+        == 200
+    )
     assert len(_links(scene.elective.id)) == 2
 
 
