@@ -350,6 +350,19 @@ TABLE = [
     row("GET",  "/trips/{w.trips.trip.id}/contacts",                       "L A N A N A A"),
     row("POST", "/trips/{w.trips.trip.id}/contacts",                       "L A N F N F F",
         {"emergency_name": "Grace", "emergency_phone": "+255 22 000 0000"}),
+    # Local learners' feedback links (issue 22) on A's elective that ended: A's members and staff
+    # make and withdraw them (the trainee, its visitor, is refused); anyone holding a link answers
+    # with no account; the visit's hosts, visitors and staff read the answers together
+    row("GET",  "/visits/{w.impact.ended.id}/learner-links",               "L N F A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/learner-links",               "L N F A N A A",
+        {"number": "2", "days": "60"}),
+    row("POST", "/visits/{w.impact.ended.id}/learner-links/revoke",        "L N F A N A A"),
+    row("GET",  "/f/{w.impact.link_token}",                                "A A A A A A A"),
+    row("POST", "/f/{w.impact.link_token}",                                "A A A A A A A",
+        {"usefulness": "4", "helped": "The hands-on cases"}),
+    row("GET",  "/f/no-such-link",                                         "N N N N N N N"),
+    row("POST", "/f/no-such-link",                                         "N N N N N N N", {"usefulness": "4"}),
+    row("GET",  "/visits/{w.impact.ended.id}/learner-feedback",            "L N A A N A A"),
 ]
 # fmt: on
 

@@ -44,7 +44,7 @@ from matcher.security import (
 )
 from matcher.services import api_tokens
 from matcher.services.sites import sites_of
-from tests.support import teaching_crowd, teams_crowd
+from tests.support import learner_links_crowd, teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -486,6 +486,10 @@ ENDPOINTS = [
     # Webhooks (issue 24)
     Endpoint("webhooks", "member", _webhooks(log=False), shows="https://hooks.example/" + LAST),
     Endpoint("webhook", "member", _webhooks(log=True), shows="event-" + LAST),
+    # After the visit (issue 22): local learners' feedback links, the form behind one, the answers
+    Endpoint("learner-links", "member", learner_links_crowd.links_page),
+    Endpoint("learner-form", "anonymous", learner_links_crowd.form_page),
+    Endpoint("learner-answers", "member", learner_links_crowd.answers_page, shows="Comment " + LAST),
 ]
 # fmt: on
 NOT_MEASURED = {
