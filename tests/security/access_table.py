@@ -361,7 +361,8 @@ TABLE = [
     row("POST", "/f/{w.impact.link_token}",                                "A A A A A A A",
         {"usefulness": "4", "helped": "The hands-on cases"}),
     row("GET",  "/f/no-such-link",                                         "N N N N N N N"),
-    row("POST", "/f/no-such-link",                                         "N N N N N N N", {"usefulness": "4"}),
+    row("POST", "/f/no-such-link",                                         "N N N N N N N",
+        {"usefulness": "4"}),
     row("GET",  "/visits/{w.impact.ended.id}/learner-feedback",            "L N A A N A A"),
 ]
 # fmt: on
