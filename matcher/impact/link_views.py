@@ -21,6 +21,7 @@ from matcher.i18n import LANGUAGES
 from matcher.impact import bp
 from matcher.impact.link_forms import LearnerFeedbackForm, MakeLinksForm
 from matcher.models import Opportunity
+from matcher.models.impact import FEEDBACK_WINDOW_DAYS
 from matcher.services.errors import NotFound
 from matcher.services.impact import learner_links, visits
 from matcher.services.impact.learner_links import Answers, LinkClosed
@@ -60,6 +61,7 @@ def _links_page(visit: Opportunity, form: MakeLinksForm, today: date):
         started=visits.has_started(visit, today),
         revoke_form=EmptyForm(),
         release_at=learner_links.RELEASE_AT,
+        window_days=FEEDBACK_WINDOW_DAYS,
     )
 
 
