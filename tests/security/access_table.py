@@ -401,6 +401,20 @@ TABLE = [
     row("GET",  "/api/v1/organisations/{w.org_a.slug}/impact",             "A A A A A A A"),
     row("GET",  "/api/v1/organisations/{w.org_pending.slug}/impact",       "N N N N N N N"),
     row("GET",  "/api/v1/impact",                                          "A A A A A A A"),
+    # Local learners' feedback links (issue 22) on A's elective that ended: A's members and staff
+    # make and withdraw them (the trainee, its visitor, is refused); anyone holding a link answers
+    # with no account; the visit's hosts, visitors and staff read the answers together
+    row("GET",  "/visits/{w.impact.ended.id}/learner-links",               "L N F A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/learner-links",               "L N F A N A A",
+        {"number": "2", "days": "60"}),
+    row("POST", "/visits/{w.impact.ended.id}/learner-links/revoke",        "L N F A N A A"),
+    row("GET",  "/f/{w.impact.link_token}",                                "A A A A A A A"),
+    row("POST", "/f/{w.impact.link_token}",                                "A A A A A A A",
+        {"usefulness": "4", "helped": "The hands-on cases"}),
+    row("GET",  "/f/no-such-link",                                         "N N N N N N N"),
+    row("POST", "/f/no-such-link",                                         "N N N N N N N",
+        {"usefulness": "4"}),
+    row("GET",  "/visits/{w.impact.ended.id}/learner-feedback",            "L N A A N A A"),
 ]
 # fmt: on
 

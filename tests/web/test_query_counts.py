@@ -48,7 +48,7 @@ from matcher.security import (
 from matcher.services import api_tokens
 from matcher.services.sites import sites_of
 from tests.impact.crowd_impact import IMPACT, impact_page
-from tests.support import hub_crowd, impact_crowd, teaching_crowd, teams_crowd
+from tests.support import hub_crowd, impact_crowd, learner_links_crowd, teaching_crowd, teams_crowd
 from tests.support.crowd import Crowd
 from tests.support.factories import UserFactory
 from tests.support.querycount import QueryLog, assert_at_most, counting_queries, read_reference_data
@@ -574,6 +574,10 @@ ENDPOINTS = [
     Endpoint("impact-reports-csv", "coordinator", impact_page("/coordination/impact.csv?region=Africa")),
     Endpoint("api-organisation-impact", "anonymous", impact_page("/api/v1" + IMPACT), shows='"year":2024'),
     Endpoint("api-impact", "anonymous", impact_page("/api/v1/impact?year=2023")),
+    # After the visit (issue 22): local learners' feedback links, the form behind one, the answers
+    Endpoint("learner-links", "member", learner_links_crowd.links_page),
+    Endpoint("learner-form", "anonymous", learner_links_crowd.form_page),
+    Endpoint("learner-answers", "member", learner_links_crowd.answers_page, shows="Comment " + LAST),
 ]
 # fmt: on
 NOT_MEASURED = {
