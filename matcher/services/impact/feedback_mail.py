@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,8 +31,8 @@ CATCH_UP_DAYS = 7  # after the window closed, its release is still told for this
 
 
 def _link(endpoint: str, **values) -> str:
-    """An absolute link for an email, from BASE_URL whatever the request's own host."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    """An absolute link for an email: built from BASE_URL, whatever the request (web.links)."""
+    return url_for(endpoint, _external=True, **values)
 
 
 def host_members(session: Session, visit: Opportunity) -> list[User]:
@@ -67,6 +67,8 @@ def _ask(session: Session, visit: Opportunity, today: date) -> int:
                 release_on=feedback.release_on(visit),
                 link=_link("impact.feedback", visit_id=visit.id),
             )
+    if all(FeedbackSide.HOST.value in written.get(person.id, {}) for person in visitors):
+        return sent  # the host has written on every visitor already
     for member in host_members(session, visit):
         if claim_once(session, f"feedback-ask:{visit.id}:{member.id}"):
             sent += _send(
