@@ -350,6 +350,13 @@ TABLE = [
     row("GET",  "/trips/{w.trips.trip.id}/contacts",                       "L A N A N A A"),
     row("POST", "/trips/{w.trips.trip.id}/contacts",                       "L A N F N F F",
         {"emergency_name": "Grace", "emergency_phone": "+255 22 000 0000"}),
+    # Double-blind feedback after a visit (issue 22): the trainee visited A's ended elective
+    row("GET",  "/visits/{w.impact.ended.id}/feedback",                    "L N A A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/feedback",                    "L N A F N F F",
+        {"rating": "4", "would_return": "yes", "comments": "Well taught."}),
+    row("GET",  "/visits/{w.impact.ended.id}/feedback/{w.trainee.id}",     "L N F A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/feedback/{w.trainee.id}",     "L N F A N F F",
+        {"rating": "4", "would_return": "yes", "comments": "Welcome back."}),
 ]
 # fmt: on
 
