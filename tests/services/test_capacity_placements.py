@@ -402,7 +402,7 @@ def test_feedback_is_the_visitor_s_side_kept_trimmed_and_refused_over_five_thous
     amina = scene.student("Amina")
     match = scene.match(amina, scene.elective, "completed")
 
-    with refused(DomainError, "Keep your comments to 5000 characters or fewer.", field="comments"):
+    with refused(DomainError, "Keep your comments to 5,000 characters or fewer.", field="comments"):
         placements.give_feedback(scene.session, amina, match.id, rating, "x" * 5001, after_the_visit(scene))
     assert written(scene) == []
     placements.give_feedback(

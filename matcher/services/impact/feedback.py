@@ -149,9 +149,7 @@ def check_answer(rating: int | None, comments: str) -> str:
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
     comments = (comments or "").strip()
     if len(comments) > MAX_COMMENTS:
-        raise DomainError(
-            _("Keep your comments to %(count)d characters or fewer.", count=MAX_COMMENTS), field="comments"
-        )
+        raise DomainError(_("Keep your comments to 5,000 characters or fewer."), field="comments")
     return comments
 
 
