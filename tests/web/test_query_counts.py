@@ -412,9 +412,9 @@ ENDPOINTS = [
              shows="Applicant " + LAST),
     Endpoint("profile", "applicant", "/profile"),
     Endpoint("profile-edit", "applicant", "/profile/edit"),
-    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=17,
+    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=18,
              why="the export reads every kind of data the person has, one statement per kind (trips and"
-             " their documents included)"),
+             " their documents included, and their feedback on visits)"),
     Endpoint("profile-delete", "applicant", "/profile/delete"),
     Endpoint("profile-teaching", "applicant", _volunteer, shows="Licence body 006"),
     Endpoint("profile-seen-by-host", "member", "/profiles/{c.applicant.id}"),
