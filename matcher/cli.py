@@ -31,6 +31,7 @@ from matcher.reference.sync import sync_reference_data
 from matcher.services import accounts
 from matcher.services.departure.reminders import send_departure_reminders
 from matcher.services.errors import DomainError
+from matcher.services.impact.feedback_mail import send_feedback_mail
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.matching.rounds import run_round
 from matcher.services.organisations import alert_coordinators
@@ -226,6 +227,15 @@ def notify_departure() -> None:
     """Remind travellers and hosts of checklist items due within 14 or 3 days, or overdue (once each)."""
     count = commit_or_fail(send_departure_reminders, db.session, date.today())
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued.")
+
+
+@notify_group.command("feedback")
+@with_site_url
+def notify_feedback() -> None:
+    """Ask both sides of visits that ended for their feedback, and tell readers of feedback released
+    (once each)."""
+    count = commit_or_fail(send_feedback_mail, db.session, date.today())
+    click.echo(f"{count} email{'s' if count != 1 else ''} queued.")
 
 
 advisories_group = AppGroup("advisories", help="Travel advisories: import levels per country.")

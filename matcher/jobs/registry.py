@@ -27,6 +27,7 @@ from matcher.services.departure.documents import purge_after_placements
 from matcher.services.departure.reminders import send_departure_reminders
 from matcher.services.departure.trips import ensure_trips
 from matcher.services.errors import DomainError
+from matcher.services.impact.feedback_mail import send_feedback_mail
 from matcher.services.matching import rounds
 from matcher.services.matching.placements import expire_overdue
 from matcher.services.organisations import alert_coordinators
@@ -161,6 +162,11 @@ def departure_reminders() -> None:
     _committed(send_departure_reminders, date.today())
 
 
+def feedback_mail() -> None:
+    """Visits that ended: both sides asked for feedback once; pairs released by the window told once."""
+    _committed(send_feedback_mail, date.today())
+
+
 def expire() -> None:
     _committed(expire_overdue, date.today())
 
@@ -201,6 +207,7 @@ PERIODIC: dict[str, tuple[Callable[[Any], bool], Callable[[], Any]]] = {
     "expire": (crontab(minute="30", hour="0"), expire),
     "purge_documents": (crontab(minute="20", hour="2"), purge_documents),
     "departure_reminders": (crontab(minute="15", hour="7"), departure_reminders),
+    "feedback_mail": (crontab(minute="30", hour="7"), feedback_mail),
     "trips": (crontab(minute="45", hour="0"), trips),
     "advisories": (crontab(minute="15", hour="*/6"), advisories),
     "webhook_log": (crontab(minute="10", hour="3"), webhook_log),

@@ -19,6 +19,7 @@ from matcher.placements.calendar import accepted_places, calendar_token, ical, o
 from matcher.placements.forms import FeedbackForm, ReasonForm
 from matcher.services import calendars
 from matcher.services.departure.trips import trip_ids
+from matcher.services.impact import feedback as visit_feedback
 from matcher.services.matching import outcomes, placements, whatif
 from matcher.translate import gettext as _
 from matcher.web.access import can_act_for, role_required
@@ -77,6 +78,11 @@ def _mine_page(feedback_form: FeedbackForm, feedback_for: int | None = None) -> 
         trip_of=trip_ids(db.session, user=current_user),
         on_reserve=whatif.on_reserved_places(db.session, matches),
         placed_words=allocation_words.placed,
+        written=visit_feedback.written_by_visitor(
+            db.session,
+            current_user.id,
+            {m.opportunity_id for m in matches if m.status == MatchStatus.COMPLETED},
+        ),
     )
     return page, 422 if feedback_form.errors else 200
 
@@ -119,6 +125,7 @@ def feedback(match_id: int):
             match_id,
             form.rating.data,
             form.feedback.data or "",
+            date.today(),
             form=form,
         ).ok
     ):
@@ -181,6 +188,8 @@ def _host_page(opportunity: Opportunity, refused: ReasonForm | None = None, refu
         action_form=EmptyForm(),
         today=date.today(),
         trip_of=trip_ids(db.session, opportunity=opportunity),
+        # Double-blind (issue 22): a visitor's feedback shows once the pair is released.
+        readable=visit_feedback.readable_by_host(db.session, opportunity, date.today()),
     )
     return page, 422 if refused is not None else 200
 

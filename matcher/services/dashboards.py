@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
 from matcher.models import (
@@ -29,6 +29,7 @@ from matcher.models import (
     RoundStatus,
     User,
 )
+from matcher.models.impact import FeedbackSide, VisitFeedback
 from matcher.services import applications as applications_service
 from matcher.services import profiles
 from matcher.services.organisations import awaiting_verification, claim_awaiting
@@ -91,7 +92,15 @@ def applicant_todo(
         .where(
             Match.applicant_id == applicant.id,
             (Match.status.in_([MatchStatus.PUBLISHED, MatchStatus.ACCEPTED]))
-            | ((Match.status == MatchStatus.COMPLETED) & Match.rating.is_(None)),
+            | (
+                (Match.status == MatchStatus.COMPLETED)
+                & (Opportunity.ends_on < today)
+                & ~exists().where(
+                    VisitFeedback.visit_id == Match.opportunity_id,
+                    VisitFeedback.visitor_id == applicant.id,
+                    VisitFeedback.side == FeedbackSide.VISITOR.value,
+                )
+            ),
         )
         .order_by(Match.response_deadline, Match.id)
     ).all()

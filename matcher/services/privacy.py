@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from matcher import uploads
 from matcher.models import Application, Membership, Opportunity, OutboxMessage, Profile, User
+from matcher.models.impact import FeedbackSide, VisitFeedback
 from matcher.models.matching import PUBLISHED_OR_LATER, Match
 from matcher.security import verify_password
 from matcher.services import applications, profiles, volunteers
@@ -34,6 +35,14 @@ def export(session: Session, user: User) -> dict[str, Any]:
     """
     _require_applicant(user)
     profile = full_profile(session, user.id)
+    written = {
+        row.visit_id: row
+        for row in session.scalars(
+            select(VisitFeedback).where(
+                VisitFeedback.visitor_id == user.id, VisitFeedback.side == FeedbackSide.VISITOR.value
+            )
+        )
+    }
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _iso(datetime.now(UTC)),
@@ -90,8 +99,9 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 "reply_by": _iso(m.response_deadline),
                 "replied_at": _iso(m.responded_at),
                 "attendance_confirmed_at": _iso(m.attendance_confirmed_at),
-                "rating": m.rating,
-                "feedback": m.feedback,
+                # The visitor's side of the visit's feedback (issue 22), as they wrote it.
+                "rating": written[m.opportunity_id].rating if m.opportunity_id in written else None,
+                "feedback": written[m.opportunity_id].comments if m.opportunity_id in written else None,
             }
             for m in session.scalars(
                 select(Match)

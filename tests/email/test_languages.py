@@ -278,6 +278,10 @@ def _everything(users) -> dict:
         "overdue": False,
         "title": "BLS",
         "checklist_link": "http://x.test/trips/1",
+        # Double-blind feedback after a visit (issue 22): a request, a release.
+        "count": 2,
+        "release_on": REPLY_BY,
+        "visitor": person,
     }
 
 

@@ -415,6 +415,13 @@ TABLE = [
     row("POST", "/f/no-such-link",                                         "N N N N N N N",
         {"usefulness": "4"}),
     row("GET",  "/visits/{w.impact.ended.id}/learner-feedback",            "L N A A N A A"),
+    # Double-blind feedback after a visit (issue 22): the trainee visited A's ended elective
+    row("GET",  "/visits/{w.impact.ended.id}/feedback",                    "L N A A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/feedback",                    "L N A F N F F",
+        {"rating": "4", "would_return": "yes", "comments": "Well taught."}),
+    row("GET",  "/visits/{w.impact.ended.id}/feedback/{w.trainee.id}",     "L N F A N A A"),
+    row("POST", "/visits/{w.impact.ended.id}/feedback/{w.trainee.id}",     "L N F A N F F",
+        {"rating": "4", "would_return": "yes", "comments": "Welcome back."}),
 ]
 # fmt: on
 

@@ -90,10 +90,16 @@ def store_payloads(world: World, users) -> list[str]:
         f"/applications/{world.trainee_application.id}/motivation",
         {"motivation": payload("motivation")},
     )
+    # The visitor's side of the ended visit's feedback, then the host's (both written: released).
     _post(
         trainee,
-        f"/placements/{world.completed.id}/feedback",
+        f"/placements/{world.impact.ended_match.id}/feedback",
         {"rating": "4", "feedback": payload("feedback")},
+    )
+    _post(
+        member_a,
+        f"/visits/{world.impact.ended.id}/feedback/{world.trainee.id}",
+        {"rating": "4", "would_return": "yes", "comments": payload("host-feedback")},
     )
     coordinator = world.client("coordinator")
     _post(coordinator, "/coordination/rounds/new", {"name": payload("round-name"), "mode": "ranked"})
@@ -124,6 +130,7 @@ def store_payloads(world: World, users) -> list[str]:
         "profile-statement",
         "motivation",
         "feedback",
+        "host-feedback",
         "round-name",
         "decision-reason",
         "rejection-reason",

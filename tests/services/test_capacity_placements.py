@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from matcher.models import Match, MatchEvent, Membership, OutboxMessage
+from matcher.models.impact import VisitFeedback
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.matching import placements
 from tests.support.capacity import Ledger, refused
@@ -357,13 +358,34 @@ def test_only_the_host_or_a_coordinator_confirms_attendance(scene):
     assert match.status == "completed"
 
 
+def after_the_visit(scene) -> date:
+    return scene.elective.ends_on + timedelta(days=1)
+
+
+def written(scene) -> list[tuple[int, str, int, str]]:
+    """The visit feedback rows (issue 22: the placements' feedback is the visitor's side)."""
+    return [
+        (r.visitor_id, r.side, r.rating, r.comments)
+        for r in scene.session.scalars(select(VisitFeedback).order_by(VisitFeedback.id))
+    ]
+
+
 def test_feedback_opens_once_the_placement_is_completed(scene):
     amina = scene.student("Amina")
     match = scene.match(amina, scene.elective, "accepted")
 
     with refused(Conflict, "Feedback opens once the host has confirmed the placement."):
-        placements.give_feedback(scene.session, amina, match.id, 5, "Great")
-    assert match.rating is None
+        placements.give_feedback(scene.session, amina, match.id, 5, "Great", after_the_visit(scene))
+    assert written(scene) == []
+
+
+def test_feedback_opens_once_the_visit_has_ended(scene):
+    amina = scene.student("Amina")
+    match = scene.match(amina, scene.elective, "completed")
+
+    with pytest.raises(Conflict, match="Feedback opens on"):
+        placements.give_feedback(scene.session, amina, match.id, 5, "Great", scene.elective.ends_on)
+    assert written(scene) == []
 
 
 @pytest.mark.parametrize("rating", [0, 6])
@@ -371,20 +393,26 @@ def test_feedback_ratings_run_from_one_to_five(scene, rating):
     amina = scene.student("Amina")
     match = scene.match(amina, scene.elective, "completed")
 
-    with refused(DomainError, "Rate from 1 to 5.", field="rating"):
-        placements.give_feedback(scene.session, amina, match.id, rating, "Hm")
+    with refused(DomainError, "Choose a rating from 1 to 5.", field="rating"):
+        placements.give_feedback(scene.session, amina, match.id, rating, "Hm", after_the_visit(scene))
 
-    assert match.rating is None
+    assert written(scene) == []
 
 
 @pytest.mark.parametrize("rating", [1, 5])
-def test_feedback_is_kept_trimmed_to_five_thousand_characters(scene, rating):
+def test_feedback_is_the_visitor_s_side_kept_trimmed_and_refused_over_five_thousand(scene, rating):
     amina = scene.student("Amina")
     match = scene.match(amina, scene.elective, "completed")
 
-    placements.give_feedback(scene.session, amina, match.id, rating, "  " + "x" * 6000)
+    with refused(DomainError, "Keep your comments to 5,000 characters or fewer.", field="comments"):
+        placements.give_feedback(scene.session, amina, match.id, rating, "x" * 5001, after_the_visit(scene))
+    assert written(scene) == []
+    placements.give_feedback(
+        scene.session, amina, match.id, rating, "  " + "x" * 5000 + " ", after_the_visit(scene)
+    )
 
-    assert (match.rating, match.feedback) == (rating, "x" * 5000)
+    assert written(scene) == [(amina.id, "visitor", rating, "x" * 5000)]
+    assert (match.rating, match.feedback) == (None, None)  # the old columns are no longer written
 
 
 def test_taking_the_last_place_twice_is_refused_by_the_database(scene):

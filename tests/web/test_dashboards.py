@@ -75,7 +75,12 @@ def test_a_published_match_asks_the_applicant_to_accept_by_its_deadline(auth, cl
     run = _run(_round("Spring", status="published"))
     _match(run, trainee, opportunity, "published", response_deadline=reply_by)
     earlier = _run(_round("Last year", status="closed"))
-    _match(earlier, trainee, users.opportunity(title="Elective in Moshi"), "completed")
+    _match(
+        earlier,
+        trainee,
+        users.opportunity(title="Elective in Moshi", starts_on=TODAY - timedelta(days=40), deadline=None),
+        "completed",
+    )
     db.session.commit()
     steps = _dashboard(client)
     offer = '<a href="/placements">Accept your place at “Teaching visit in Mwanza”</a>'

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from matcher.extensions import db
 from matcher.models import Application, Opportunity, OutboxMessage, Profile, ProfileLanguage, User
+from matcher.models.impact import VisitFeedback
 from matcher.models.matching import Match
 from tests.support.pdf import minimal_pdf
 
@@ -70,7 +71,14 @@ def test_the_export_includes_the_emails_sent_to_the_user(client, users):
 def test_the_export_holds_offered_placements_but_not_proposals_under_review(auth, client, users):
     student = auth.login("student")
     offered = users.opportunity(title="Elective in Mwanza")
-    users.match(student, offered, "accepted", rating=5, feedback="Superb teaching.")
+    users.match(student, offered, "accepted")
+    # The visitor's side of the visit's feedback (issue 22) is what the export calls the rating.
+    db.session.add(
+        VisitFeedback(
+            visit_id=offered.id, visitor_id=student.id, side="visitor", rating=5, comments="Superb teaching."
+        )
+    )
+    db.session.commit()
     users.match(student, users.opportunity(title="Still under review"), "approved")
 
     data = json.loads(client.get("/profile/data.json").data)

@@ -33,7 +33,7 @@ from matcher.models import (
     WebhookEndpoint,
 )
 from matcher.models.departure import Trip, TripDocument, TripItem
-from matcher.models.impact import LocalLearner, LogEntry
+from matcher.models.impact import LocalLearner, LogEntry, VisitFeedback
 from matcher.models.matching import Match, MatchRound, MatchRun
 from matcher.models.teaching import Site, TeachingRequest
 from matcher.placements.calendar import calendar_token
@@ -276,6 +276,45 @@ def _readiness(path: str) -> Callable[[Crowd], str]:
     return build
 
 
+def _ended_visit(who: str = "") -> Callable[[Crowd], str]:
+    """A's elective that ended, with the crowd's applicant and one more visitor per crowd member
+    ("Visitor 001"...), each with both sides of feedback written (issue 22); then the feedback page
+    (`who` empty), or the host's page on the applicant."""
+
+    def path(crowd: Crowd) -> str:
+        visit = db.session.scalar(select(Opportunity).where(Opportunity.title == "Ended visit of A"))
+        if visit is None:
+            visit = crowd._opportunity(crowd.org_a, "Ended visit of A", crowd.countries[0], status="closed")
+            today = date.today()
+            visit.starts_on, visit.ends_on = today - timedelta(days=40), today - timedelta(days=12)
+            visit.deadline = None
+            db.session.flush()
+            _complete(crowd, crowd.applicant, visit)
+        have = db.session.scalar(
+            select(func.count()).select_from(Match).where(Match.opportunity_id == visit.id)
+        )
+        for n in range(have, crowd.size + 1):
+            visitor = crowd.people(1)[0]
+            visitor.name = f"Visitor {n:03}"
+            _complete(crowd, visitor, visit)
+            for side, author in (("visitor", visitor.id), ("host", crowd.member.id)):
+                db.session.add(
+                    VisitFeedback(
+                        visit_id=visit.id, visitor_id=visitor.id, side=side, author_id=author, rating=4
+                    )
+                )
+        db.session.commit()
+        return f"/visits/{visit.id}/feedback" + (f"/{crowd.applicant.id}" if who else "")
+
+    return path
+
+
+def _complete(crowd: Crowd, person, visit) -> None:
+    """A completed placement at the visit, in a round of its own (one match per person and run)."""
+    run = crowd._run(crowd._round(f"Round of {person.name}", "closed"), 1, published=True)
+    db.session.add(Match(run=run, status="completed", applicant_id=person.id, opportunity_id=visit.id))
+
+
 def _trip(suffix: str = "") -> Callable[[Crowd], str]:
     """The applicant's trip to A's opportunity, with one checklist item per row of the crowd."""
 
@@ -435,9 +474,9 @@ ENDPOINTS = [
              shows="Applicant " + LAST),
     Endpoint("profile", "applicant", "/profile"),
     Endpoint("profile-edit", "applicant", "/profile/edit"),
-    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=17,
+    Endpoint("profile-export", "applicant", "/profile/data.json", ceiling=18,
              why="the export reads every kind of data the person has, one statement per kind (trips and"
-             " their documents included)"),
+             " their documents included, and their feedback on visits)"),
     Endpoint("profile-delete", "applicant", "/profile/delete"),
     Endpoint("profile-teaching", "applicant", _volunteer, shows="Licence body 006"),
     Endpoint("profile-seen-by-host", "member", "/profiles/{c.applicant.id}"),
@@ -455,6 +494,11 @@ ENDPOINTS = [
              "and organisations, the letter with its run and round, pairs declined before, the next round"),
     Endpoint("host-placements", "member", "/opportunities/{c.opp_a.id}/placements",
              shows="Applicant " + LAST),
+    # Double-blind feedback after a visit (issue 22)
+    Endpoint("visit-feedback", "applicant", _ended_visit()),
+    Endpoint("visit-feedback-hosts", "member", _ended_visit(), shows="Visitor " + LAST),
+    Endpoint("visit-feedback-host-side", "member", _ended_visit("host")),
+    Endpoint("visit-feedback-staff", "coordinator", _ended_visit("host")),
     # Match rounds
     Endpoint("coordination-dashboard", "coordinator", "/coordination/dashboard", shows="Next round " + LAST),
     Endpoint("rounds", "coordinator", "/coordination/rounds", shows="Round " + LAST),

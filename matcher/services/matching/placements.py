@@ -19,6 +19,7 @@ from matcher.formatting import long_day
 from matcher.mail import receipts
 from matcher.mail.outbox import queue_email
 from matcher.models import Application, Opportunity, User
+from matcher.models.impact import FeedbackSide
 from matcher.models.matching import (
     BUSY,
     HOLDS_PLACE,
@@ -31,6 +32,7 @@ from matcher.models.webhook import WebhookEvent
 from matcher.services.departure.trips import trip_for_match
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.impact import completions
+from matcher.services.impact import feedback as visit_feedback
 from matcher.services.matching.rounds import log_event
 from matcher.services.permissions import can_act_for, is_staff
 from matcher.services.webhooks import events as webhook_events
@@ -284,11 +286,24 @@ def confirm_attendance(session: Session, actor: User, match_id: int, today: date
     return match
 
 
-def give_feedback(session: Session, applicant: User, match_id: int, rating: int, feedback: str) -> Match:
+def give_feedback(
+    session: Session, applicant: User, match_id: int, rating: int, feedback: str, today: date | None = None
+) -> Match:
+    """The applicant's feedback on a completed placement: the visitor's side of the visit's
+    double-blind feedback (services.impact.feedback: once only, after the visit, shown to the host
+    once released)."""
     match = own_match(session, applicant, match_id)
     if match.status != S.COMPLETED:
         raise Conflict(_("Feedback opens once the host has confirmed the placement."))
-    if not 1 <= rating <= 5:
-        raise DomainError(_("Rate from 1 to 5."), field="rating")
-    match.rating, match.feedback = rating, feedback.strip()[:5000]
+    visit_feedback.write(
+        session,
+        applicant,
+        match.opportunity_id,
+        applicant.id,
+        FeedbackSide.VISITOR,
+        rating=rating,
+        would_return=None,
+        comments=feedback,
+        today=today or date.today(),
+    )
     return match
