@@ -433,7 +433,6 @@ def routes(app) -> set[tuple[str, str]]:
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
         for method in rule.methods - IGNORED_METHODS
-        if not getattr(app.view_functions[rule.endpoint], "__stub__", False)  # FOUNDATION: gone at merge
     }
 
 
