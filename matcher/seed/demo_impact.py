@@ -148,7 +148,7 @@ def _visitors(
             demo_round = MatchRound(name=ROUND_NAME, mode="ranked", scope={}, status="closed")
             run = MatchRun(round=demo_round, number=1, algorithm_version="demo", seed=1, inputs_hash="0" * 64)
             session.add_all([demo_round, run])
-        for user, (wrote, _, _) in placed:
+        for user, _ in placed:
             session.add(
                 Match(
                     run=run,
@@ -159,9 +159,6 @@ def _visitors(
                     breakdown=[],
                     responded_at=_at(visit.starts_on - timedelta(days=60)),
                     attendance_confirmed_at=_at(visit.ends_on),
-                    # The placement's rating is the visitor's feedback, as the migration carries it.
-                    rating=5 if wrote else None,
-                    feedback=VISITOR_WORDS[0] if wrote else None,
                 )
             )
     if team:
