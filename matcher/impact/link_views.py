@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from matcher.extensions import db, limiter
+from matcher.i18n import COOKIE as LANGUAGE_COOKIE
 from matcher.i18n import LANGUAGES
 from matcher.impact import bp
 from matcher.impact.link_forms import LearnerFeedbackForm, MakeLinksForm
@@ -109,15 +110,28 @@ def revoke_learner_links(visit_id: int):
 
 
 def _speak_the_visits_language(visit: Opportunity) -> str:
-    """The page's language: ?lang= when the reader chose one, else the site's teaching language
-    when we have it, else the reader's own (Flask-Babel is told to choose again)."""
+    """The page's language: ?lang= when the reader chose one here, else the language they chose
+    before (their account's or the switcher's cookie), else the site's teaching language when we
+    have it, else the best match of their browser's (Flask-Babel chooses those two itself)."""
     asked = request.args.get("lang")
-    taught = visit.site.instruction_language if visit.site is not None else None
-    chosen = asked if asked in LANGUAGES else taught if taught in LANGUAGES else None
+    if asked in LANGUAGES:
+        chosen = asked
+    elif _chose_before():
+        return ""
+    else:
+        taught = visit.site.instruction_language if visit.site is not None else None
+        chosen = taught if taught in LANGUAGES else None
     if chosen:
         g.language_asked = chosen
         refresh()
     return chosen or ""
+
+
+def _chose_before() -> bool:
+    """The reader picked a language earlier: on their account, or with the language switcher."""
+    if current_user.is_authenticated and getattr(current_user, "locale", None) in LANGUAGES:
+        return True
+    return request.cookies.get(LANGUAGE_COOKIE) in LANGUAGES
 
 
 def _learner_page(state: str, token: str, visit: Opportunity | None, lang: str, status: int, **context):

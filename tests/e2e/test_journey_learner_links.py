@@ -51,7 +51,7 @@ def test_the_host_hands_out_links_and_a_learner_answers_once(people, cast, live_
     assert learner.page.evaluate(_WIDER_THAN_SCREEN) <= WIDTH
     learner.click(learner.button("Send my answer"))
     assert learner.heading == "Thank you"
-    learner.goto(links[0], expect_status=410)
+    learner.goto(links[0] + "?lang=en", expect_status=410)
     assert "used already" in learner.text()
 
     host.goto(f"/visits/{cast['visit']}/learner-feedback")

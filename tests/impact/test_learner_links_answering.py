@@ -173,6 +173,18 @@ def test_the_form_speaks_the_sites_teaching_language(client, scene, token):
     assert '<html lang="es">' in refused
 
 
+def test_a_language_the_reader_chose_before_wins_over_the_sites(client, users, scene, token):
+    scene.site.instruction_language = "fr"
+    db.session.commit()
+    client.set_cookie("lang", "pt", domain="matcher.test")  # the language switcher's cookie
+    assert '<html lang="pt">' in client.get(f"/f/{token}").get_data(as_text=True)
+    client.delete_cookie("lang", domain="matcher.test")
+    reader = users.create("student", locale="es")
+    client.post("/login", data={"email": reader.email, "password": users.PASSWORD})
+    assert '<html lang="es">' in client.get(f"/f/{token}").get_data(as_text=True)
+    assert '<html lang="en">' in client.get(f"/f/{token}?lang=en").get_data(as_text=True)
+
+
 def test_a_site_language_we_do_not_have_gives_the_readers(client, scene, token):
     scene.site.instruction_language = "sw"
     db.session.commit()
