@@ -8,11 +8,8 @@ person is named. axe-core checks every page (the `people` fixture)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -25,7 +22,7 @@ from matcher.models.impact import (
     VisitCompletion,
     VisitFeedback,
 )
-from tests.e2e.browser import BLOCKING_IMPACTS, AxeAudit, Person
+from tests.e2e.browser import Person
 from tests.support.factories import UserFactory
 from tests.support.impact import impact_scene
 
@@ -97,45 +94,8 @@ def _counts(live_server) -> Counts:
         )
 
 
-# Known product gaps axe-core finds on this journey's pages at 360 px (path pattern, rule): each is
-# left out of the check on that page only, and every other rule still holds there.
-KNOWN_GAPS = (
-    # templates/impact/_log_totals.html: the totals table (not a `stack` table) is wider than the
-    # phone, so its .table-wrap scrolls, and nothing in it can take the keyboard's focus.
-    (re.compile(r"^/visits/\d+/log$"), "scrollable-region-focusable"),
-)
-
-_AXE_WITHOUT = """async (rules) => {
-  const options = {resultTypes: ['violations'], rules: {}};
-  for (const rule of rules) options.rules[rule] = {enabled: false};
-  const result = await axe.run(document, options);
-  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-}"""
-
-
-class _AuditWithKnownGaps:
-    """The module's AxeAudit, except on pages with a known gap: there axe-core runs without that rule."""
-
-    def __init__(self, audit: AxeAudit) -> None:
-        self.audit = audit
-
-    def check(self, page: Any) -> None:
-        path = urlsplit(page.url).path
-        skipped = [rule for pattern, rule in KNOWN_GAPS if pattern.match(path)]
-        if not skipped:
-            self.audit.check(page)
-            return
-        violations = page.evaluate(_AXE_WITHOUT, skipped)
-        self.audit.pages.setdefault(path, {}).update({v["id"]: v["impact"] for v in violations})
-        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-        assert not blocking, f"axe-core on {page.url}: {blocking}"
-
-
 def _logged_in(people, name: str, email: str) -> Person:
     person = people(name, width=WIDTH, height=HEIGHT)
-    if person.audit is not None:
-        person.audit = _AuditWithKnownGaps(person.audit)
     person.log_in(email, PASSWORD)
     return person
 
@@ -220,7 +180,7 @@ def _physician_records_the_logbook(physician: Person, cast: Cast, live_server) -
     physician.click(physician.button("Add the session"))
     assert "The session is in the logbook. The host will confirm it." in physician.flashes
 
-    rows = page.locator("table.stack tbody tr")
+    rows = page.locator("table.stack", has_text="Sessions recorded").locator("tbody tr")
     assert rows.count() == 2
     procedure = rows.filter(has_text=NEPHROSTOMY)
     assert procedure.locator("[data-label='Cases']").inner_text() == "3"
