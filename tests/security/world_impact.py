@@ -1,7 +1,8 @@
 """After the visit (issue 22) in the access world: organisation A's elective that ended five days
 ago (the trainee's placement there is completed and confirmed, with a certificate), its logbook
 (an entry waiting for the host, one confirmed), a local learner at A's site, and a learner
-feedback link not used yet (its raw token kept here, as the host would hand it out)."""
+feedback link not used yet (its raw token kept here, as the host would hand it out). A second
+visitor's completion is not confirmed yet."""
 
 from __future__ import annotations
 
@@ -41,12 +42,15 @@ def build_impact_world(
         ends_on=today - timedelta(days=5),
         deadline=None,
         site_id=site_a.id,
-        places_filled=1,
+        places_filled=2,
     )
     match_round = MatchRound(name="Round of the ended elective", mode="ranked", scope={}, status="closed")
     run = MatchRun(round=match_round, number=1, algorithm_version="test", seed=1, inputs_hash="0" * 64)
     ended_match = Match(run=run, status="completed", applicant_id=trainee.id, opportunity_id=ended.id)
     ended_match.attendance_confirmed_at = utcnow()
+    # A second visitor whose completion the host has still to confirm (the visit page's Confirm form).
+    second = users.create("student", name="Second visitor of the ended elective")
+    session.add(Match(run=run, status="accepted", applicant_id=second.id, opportunity_id=ended.id))
     completion = VisitCompletion(
         visit_id=ended.id,
         user_id=trainee.id,
