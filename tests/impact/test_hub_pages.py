@@ -10,6 +10,7 @@ import pytest
 from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models.impact import FEEDBACK_WINDOW_DAYS, LogEntry, VisitFeedback
+from matcher.services.impact import feedback, hub, learner_links
 from tests.support.impact import impact_scene
 
 
@@ -170,3 +171,17 @@ def test_others_are_told_there_is_no_such_visit(scene, client, auth, who):
 def test_signed_out_people_are_sent_to_log_in(scene, client):
     assert client.get("/visits").status_code == 302
     assert client.get(f"/visits/{scene.elective.id}").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "days_after", [FEEDBACK_WINDOW_DAYS - 1, FEEDBACK_WINDOW_DAYS, FEEDBACK_WINDOW_DAYS + 1]
+)
+def test_the_hub_and_the_feedback_pages_agree_on_the_day_feedback_shows(users, days_after):
+    """One rule for every page (QA found the hub a day later than the feedback pages)."""
+    scene = impact_scene(db.session, users, ended_days_ago=days_after)
+    state = hub.feedback_state(scene.elective, {"host"}, scene.today)
+    assert state.released_on == feedback.release_on(scene.elective)
+    assert state.released == feedback.released(scene.elective, scene.student.id, [], scene.today)
+    assert state.released == (days_after >= FEEDBACK_WINDOW_DAYS)
+    shows_on = learner_links.summary(db.session, scene.elective.id, scene.today).shows_on
+    assert shows_on == feedback.release_on(scene.elective)

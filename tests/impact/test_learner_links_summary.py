@@ -37,7 +37,7 @@ def test_fewer_than_three_answers_stay_hidden_while_the_window_is_open(client, a
     result = learner_links.summary(db.session, scene.elective.id, scene.today)
     assert (result.released, result.count, result.needed) == (False, 2, 1)
     assert result.usefulness is None and result.helped == () and result.improve == ()
-    assert result.shows_on == scene.elective.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS + 1)
+    assert result.shows_on == scene.elective.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS)
     auth.login_as(scene.host)
     page = client.get(f"/visits/{scene.elective.id}/learner-feedback").get_data(as_text=True)
     assert "2 local learners have answered so far." in page
@@ -71,7 +71,7 @@ def test_the_answers_of_one_visit_stay_with_it(scene):
 
 
 @pytest.mark.parametrize(
-    ("ended_days_ago", "released"), [(FEEDBACK_WINDOW_DAYS, False), (FEEDBACK_WINDOW_DAYS + 1, True)]
+    ("ended_days_ago", "released"), [(FEEDBACK_WINDOW_DAYS - 1, False), (FEEDBACK_WINDOW_DAYS, True)]
 )
 def test_one_answer_shows_once_the_window_has_closed(users, ended_days_ago, released):
     scene = impact_scene(db.session, users, ended_days_ago=ended_days_ago)

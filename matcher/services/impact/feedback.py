@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from matcher.formatting import long_day
 from matcher.models import Opportunity, User
-from matcher.models.impact import FEEDBACK_WINDOW_DAYS, FeedbackSide, VisitFeedback
+from matcher.models.impact import FeedbackSide, VisitFeedback
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.impact import visits
 from matcher.translate import gettext as _
@@ -49,12 +49,12 @@ class Pair:
 
 def opens_on(visit: Opportunity) -> date:
     """The first day feedback can be written: the day after the visit ends."""
-    return visit.ends_on + timedelta(days=1)
+    return visits.feedback_opens_on(visit)
 
 
 def release_on(visit: Opportunity) -> date:
     """The day each side's feedback shows to the other even if only one has written."""
-    return visit.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS)
+    return visits.feedback_shows_on(visit)
 
 
 def is_open(visit: Opportunity, today: date) -> bool:

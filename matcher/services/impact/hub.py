@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from matcher.models import Membership, Opportunity, Team, TeamMember, User
-from matcher.models.impact import FEEDBACK_WINDOW_DAYS, FeedbackSide, LogEntry, VisitCompletion, VisitFeedback
+from matcher.models.impact import FeedbackSide, LogEntry, VisitCompletion, VisitFeedback
 from matcher.models.matching import Match
+from matcher.services.impact import visits
 from matcher.services.impact.visits import VISITOR_MATCH, VISITOR_MEMBER, Standing, visitors_of
 from matcher.services.permissions import is_staff
 
@@ -58,15 +59,15 @@ class Feedback:
 
 def feedback_state(visit: Opportunity, written: set[str], today: date) -> Feedback:
     """`written`: the sides (FeedbackSide values) that have written on this visitor's visit."""
-    window_closed = today > visit.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS)
+    window_closed = today >= visits.feedback_shows_on(visit)
     visitor, host = FeedbackSide.VISITOR in written, FeedbackSide.HOST in written
     return Feedback(
-        opens_on=visit.ends_on + timedelta(days=1),
+        opens_on=visits.feedback_opens_on(visit),
         visitor_written=visitor,
         host_written=host,
         released=(visitor and host) or window_closed,
         is_open=today > visit.ends_on,
-        released_on=visit.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS + 1),
+        released_on=visits.feedback_shows_on(visit),
     )
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from matcher.formatting import day
 from matcher.models import Opportunity, User
-from matcher.models.impact import FEEDBACK_WINDOW_DAYS, LearnerLink, LearnerResponse
+from matcher.models.impact import LearnerLink, LearnerResponse
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.impact import visits
 from matcher.translate import gettext as _
@@ -248,7 +248,7 @@ def answer(session: Session, token: str, answers: Answers, today: date) -> None:
 
 def release_day(visit: Opportunity) -> date:
     """The first day the answers show whatever their number: the window after the visit has closed."""
-    return visit.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS + 1)
+    return visits.feedback_shows_on(visit)
 
 
 def _distribution(values: list[int]) -> Distribution:

@@ -10,12 +10,13 @@ need not know the visit exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.models import MemberStatus, Opportunity, Team, TeamMember, User
+from matcher.models.impact import FEEDBACK_WINDOW_DAYS
 from matcher.models.matching import Match, MatchStatus
 from matcher.services.errors import NotFound
 from matcher.services.permissions import can_act_for, is_staff
@@ -111,6 +112,18 @@ def has_started(visit: Opportunity, today: date) -> bool:
 
 def has_ended(visit: Opportunity, today: date) -> bool:
     return visit.ends_on < today
+
+
+def feedback_opens_on(visit: Opportunity) -> date:
+    """The first day feedback can be written (by visitors, hosts and local learners): the day after
+    the visit ends."""
+    return visit.ends_on + timedelta(days=1)
+
+
+def feedback_shows_on(visit: Opportunity) -> date:
+    """The day feedback shows whatever else happened: the 30th day after the visit's end
+    (FEEDBACK_WINDOW_DAYS). Visitor and host feedback, and local learners' answers, all use it."""
+    return visit.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS)
 
 
 def visit_for(session: Session, user: User, visit_id: int) -> tuple[Opportunity, Standing]:
