@@ -324,3 +324,12 @@ def test_the_service_refuses_hosts_and_checks_again_what_the_form_checked(scene)
     db.session.commit()
     assert (entry.author_id, entry.cases, entry.topic) == (scene.student.id, 1, "Wires")
     assert logbook.entries(db.session, scene.elective.id) == [entry]
+
+
+@pytest.mark.parametrize("hours", ["nan", "NaN", "snan", "inf", "-Infinity"])
+def test_hours_that_are_not_a_number_get_the_field_message_not_a_500(client, auth, scene, hours):
+    auth.login_as(scene.student)
+    response = client.post(f"/visits/{scene.elective.id}/log", data=_lecture(scene, hours=hours))
+    assert response.status_code == 422
+    assert "from 0.5 to 24" in _error_at(response.get_data(as_text=True), "hours")
+    assert _count() == 0

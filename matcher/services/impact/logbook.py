@@ -192,7 +192,7 @@ def _session_refusals(data: EntryData) -> list[DomainError]:
     found: list[DomainError] = []
     if data.hours is None:
         found.append(DomainError(_("Say how many hours it lasted."), "hours"))
-    elif not MIN_HOURS <= data.hours <= MAX_HOURS:
+    elif not data.hours.is_finite() or not MIN_HOURS <= data.hours <= MAX_HOURS:  # "nan" parses
         found.append(DomainError(_("Enter a number of hours from 0.5 to 24."), "hours"))
     topic = (data.topic or "").strip()
     if len(topic) > MAX_TOPIC:
