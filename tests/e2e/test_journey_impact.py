@@ -245,12 +245,14 @@ def _feedback_both_ways(physician: Person, host: Person) -> None:
     host.click(host.button("Send your feedback"))
     assert "Thank you: your feedback on Physician Visitor is saved." in host.flashes
     assert HOST_WORDS in host.text() and VISITOR_WORDS in host.text()
+    _fits(host)  # both answers, long questions and all, within the phone's width
 
     # Both have written: the physician reads the host's words.
     _open_teaching_visit(physician)
     assert "The host's feedback on you is ready to read." in physician.text()
     physician.click(physician.link("You wrote your feedback."))
     assert HOST_WORDS in physician.text() and VISITOR_WORDS in physician.text()
+    _fits(physician)
 
 
 def _figures(person: Person, selector: str) -> dict[str, str]:
