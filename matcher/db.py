@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -30,6 +31,11 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, its own % and _ taken literally (escape="\\")."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def sql_in(values: type[StrEnum]) -> str:
+    """A CHECK constraint's list of an enum's stored values: "('a', 'b')"."""
+    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 def utcnow() -> datetime:

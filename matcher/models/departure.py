@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.db import db, utcnow
+from matcher.db import db, sql_in, utcnow
 from matcher.translate import lazy_pgettext
 
 if TYPE_CHECKING:
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
     from matcher.models.reference import Country
     from matcher.models.teams import TeamMember
     from matcher.models.user import User
-
-
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 class RuleKind(StrEnum):
@@ -98,7 +94,7 @@ class CountryRule(db.Model):
     __tablename__ = "country_rules"
     __table_args__ = (
         UniqueConstraint("country_code", "code"),
-        CheckConstraint(f"kind IN {_in(RuleKind)}", name="kind_known"),
+        CheckConstraint(f"kind IN {sql_in(RuleKind)}", name="kind_known"),
         CheckConstraint("lead_days >= 0 AND lead_days <= 365", name="lead_days_range"),
     )
 
@@ -226,9 +222,9 @@ class TripItem(db.Model):
     __tablename__ = "trip_items"
     __table_args__ = (
         UniqueConstraint("trip_id", "code"),
-        CheckConstraint(f"status IN {_in(ItemStatus)}", name="status_known"),
-        CheckConstraint(f"source IN {_in(ItemSource)}", name="source_known"),
-        CheckConstraint(f"owner IN {_in(ItemOwner)}", name="owner_known"),
+        CheckConstraint(f"status IN {sql_in(ItemStatus)}", name="status_known"),
+        CheckConstraint(f"source IN {sql_in(ItemSource)}", name="source_known"),
+        CheckConstraint(f"owner IN {sql_in(ItemOwner)}", name="owner_known"),
         Index("ix_trip_items_due", "status", "due_on"),
     )
 
@@ -300,7 +296,7 @@ class TravelAdvisory(db.Model):
     __tablename__ = "travel_advisories"
     __table_args__ = (
         CheckConstraint("level BETWEEN 1 AND 4", name="level_range"),
-        CheckConstraint(f"source IN {_in(AdvisorySource)}", name="source_known"),
+        CheckConstraint(f"source IN {sql_in(AdvisorySource)}", name="source_known"),
         Index("ix_travel_advisories_current", "country_code", "source", "issued_on"),
     )
 

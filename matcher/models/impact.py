@@ -41,17 +41,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.db import db, utcnow
+from matcher.db import db, sql_in, utcnow
 from matcher.translate import lazy_pgettext
 
 if TYPE_CHECKING:
     from matcher.models.opportunity import Opportunity
     from matcher.models.teaching import Procedure, Site
     from matcher.models.user import User
-
-
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 class SessionKind(StrEnum):
@@ -154,8 +150,8 @@ class LogEntry(db.Model):
 
     __tablename__ = "visit_log_entries"
     __table_args__ = (
-        CheckConstraint(f"kind IN {_in(SessionKind)}", name="kind_known"),
-        CheckConstraint(f"learner_role IS NULL OR learner_role IN {_in(LearnerRole)}", name="role_known"),
+        CheckConstraint(f"kind IN {sql_in(SessionKind)}", name="kind_known"),
+        CheckConstraint(f"learner_role IS NULL OR learner_role IN {sql_in(LearnerRole)}", name="role_known"),
         CheckConstraint(
             "kind <> 'procedure' OR (procedure_id IS NOT NULL AND learner_role IS NOT NULL)",
             name="procedure_has_role",
@@ -216,7 +212,7 @@ class Milestone(db.Model):
     __tablename__ = "local_learner_milestones"
     __table_args__ = (
         UniqueConstraint("learner_id", "procedure_id", "kind"),
-        CheckConstraint(f"kind IN {_in(MilestoneKind)}", name="kind_known"),
+        CheckConstraint(f"kind IN {sql_in(MilestoneKind)}", name="kind_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,7 +263,7 @@ class VisitFeedback(db.Model):
     __tablename__ = "visit_feedback"
     __table_args__ = (
         UniqueConstraint("visit_id", "visitor_id", "side"),
-        CheckConstraint(f"side IN {_in(FeedbackSide)}", name="side_known"),
+        CheckConstraint(f"side IN {sql_in(FeedbackSide)}", name="side_known"),
         CheckConstraint("rating >= 1 AND rating <= 5", name="rating_in_range"),
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matcher import reason_words
-from matcher.db import db, utcnow
+from matcher.db import db, sql_in, utcnow
 from matcher.translate import lazy_gettext as _l
 from matcher.translate import lazy_pgettext
 
@@ -122,15 +122,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
-
-
 class MatchRound(db.Model):
     __tablename__ = "match_rounds"
     __table_args__ = (
-        CheckConstraint(f"mode IN {_in(RoundMode)}", name="mode_known"),
-        CheckConstraint(f"status IN {_in(RoundStatus)}", name="status_known"),
+        CheckConstraint(f"mode IN {sql_in(RoundMode)}", name="mode_known"),
+        CheckConstraint(f"status IN {sql_in(RoundStatus)}", name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,7 +189,7 @@ class Match(db.Model):
 
     __tablename__ = "matches"
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(MatchStatus)}", name="status_known"),
+        CheckConstraint(f"status IN {sql_in(MatchStatus)}", name="status_known"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_in_range"),
         UniqueConstraint("run_id", "applicant_id"),
         Index("ix_matches_run_status", "run_id", "status"),

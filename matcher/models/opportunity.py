@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.db import db, utcnow
+from matcher.db import db, sql_in, utcnow
 from matcher.translate import lazy_gettext as _l
 from matcher.translate import lazy_pgettext
 
@@ -103,10 +103,6 @@ _LEVEL_LABELS = {
 }
 
 
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
-
-
 # The languages content can be written in: the interface's (matcher.i18n.LANGUAGES). A new one
 # needs a migration that widens the `written_in_known` checks.
 CONTENT_LANGUAGES = ("en", "fr", "pt", "es")
@@ -140,8 +136,8 @@ class OpportunityFacts:
 class Opportunity(OpportunityFacts, db.Model):
     __tablename__ = "opportunities"
     __table_args__ = (
-        CheckConstraint(f"type IN {_in(OpportunityType)}", name="type_known"),
-        CheckConstraint(f"status IN {_in(OpportunityStatus)}", name="status_known"),
+        CheckConstraint(f"type IN {sql_in(OpportunityType)}", name="type_known"),
+        CheckConstraint(f"status IN {sql_in(OpportunityStatus)}", name="status_known"),
         CheckConstraint("capacity >= 1", name="capacity_positive"),
         CheckConstraint("places_filled >= 0 AND places_filled <= capacity", name="places_within_capacity"),
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
@@ -266,7 +262,7 @@ class OpportunityLanguage(db.Model):
     __tablename__ = "opportunity_languages"
     __table_args__ = (
         UniqueConstraint("opportunity_id", "language"),
-        CheckConstraint(f"level IN {_in(LanguageLevel)}", name="level_known"),
+        CheckConstraint(f"level IN {sql_in(LanguageLevel)}", name="level_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

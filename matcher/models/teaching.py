@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.db import db, utcnow
+from matcher.db import db, sql_in, utcnow
 from matcher.models.opportunity import CONTENT_LANGUAGES_SQL
 from matcher.models.reference import Translated
 from matcher.translate import lazy_gettext as _l
@@ -34,10 +34,6 @@ if TYPE_CHECKING:
     from matcher.models.organisation import Organisation
     from matcher.models.profile import Profile
     from matcher.models.reference import Country
-
-
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 class Ladder(StrEnum):
@@ -62,7 +58,7 @@ class Profession(Translated, db.Model):
 
     __tablename__ = "professions"
     __table_args__ = (
-        CheckConstraint(f"ladder IN {_in(Ladder)}", name="ladder_known"),
+        CheckConstraint(f"ladder IN {sql_in(Ladder)}", name="ladder_known"),
         CheckConstraint("role IN ('student', 'trainee', 'professional')", name="role_known"),
     )
 
@@ -146,7 +142,7 @@ class Procedure(Translated, db.Model):
     """
 
     __tablename__ = "procedures"
-    __table_args__ = (CheckConstraint(f"kind IN {_in(ProcedureKind)}", name="kind_known"),)
+    __table_args__ = (CheckConstraint(f"kind IN {sql_in(ProcedureKind)}", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(60), unique=True)
@@ -218,8 +214,8 @@ class SiteResource(db.Model):
     __tablename__ = "site_resources"
     __table_args__ = (
         UniqueConstraint("site_id", "resource"),
-        CheckConstraint(f"resource IN {_in(Resource)}", name="resource_known"),
-        CheckConstraint(f"availability IN {_in(Availability)}", name="availability_known"),
+        CheckConstraint(f"resource IN {sql_in(Resource)}", name="resource_known"),
+        CheckConstraint(f"availability IN {sql_in(Availability)}", name="availability_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,10 +263,10 @@ class TeachingRequest(db.Model):
 
     __tablename__ = "teaching_requests"
     __table_args__ = (
-        CheckConstraint(f"mode IN {_in(TeachingMode)}", name="mode_known"),
-        CheckConstraint(f"status IN {_in(RequestStatus)}", name="status_known"),
+        CheckConstraint(f"mode IN {sql_in(TeachingMode)}", name="mode_known"),
+        CheckConstraint(f"status IN {sql_in(RequestStatus)}", name="status_known"),
         CheckConstraint(
-            f"remote_format IS NULL OR remote_format IN {_in(RemoteFormat)}", name="remote_format_known"
+            f"remote_format IS NULL OR remote_format IN {sql_in(RemoteFormat)}", name="remote_format_known"
         ),
         CheckConstraint("learners >= 1", name="learners_positive"),
         CheckConstraint("weeks IS NULL OR (weeks >= 1 AND weeks <= 26)", name="weeks_in_range"),
@@ -359,7 +355,7 @@ class ProcedureSkill(db.Model):
     __tablename__ = "profile_procedure_skills"
     __table_args__ = (
         UniqueConstraint("profile_id", "procedure_id"),
-        CheckConstraint(f"level IN {_in(SkillLevel)}", name="level_known"),
+        CheckConstraint(f"level IN {sql_in(SkillLevel)}", name="level_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,17 +16,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matcher.db import db, utcnow
+from matcher.db import db, sql_in, utcnow
 from matcher.translate import lazy_gettext as _l
 from matcher.translate import lazy_pgettext
 
 if TYPE_CHECKING:
     from matcher.models.opportunity import Opportunity
     from matcher.models.user import User
-
-
-def _in(values: type[StrEnum]) -> str:
-    return "(" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
 class TeamStatus(StrEnum):
@@ -110,7 +106,7 @@ class TeamBuildRun(db.Model):
     """One run of the team builder: who, when, over what, and the plan with its explanations."""
 
     __tablename__ = "team_build_runs"
-    __table_args__ = (CheckConstraint(f"kind IN {_in(RunKind)}", name="kind_known"),)
+    __table_args__ = (CheckConstraint(f"kind IN {sql_in(RunKind)}", name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     build_id: Mapped[int] = mapped_column(ForeignKey("team_builds.id", ondelete="CASCADE"), index=True)
@@ -136,7 +132,7 @@ class Team(db.Model):
     """The team of one teaching visit."""
 
     __tablename__ = "teaching_teams"
-    __table_args__ = (CheckConstraint(f"status IN {_in(TeamStatus)}", name="status_known"),)
+    __table_args__ = (CheckConstraint(f"status IN {sql_in(TeamStatus)}", name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # One team per visit.
@@ -200,7 +196,7 @@ class TeamMember(db.Model):
 
     __tablename__ = "teaching_team_members"
     __table_args__ = (
-        CheckConstraint(f"status IN {_in(MemberStatus)}", name="status_known"),
+        CheckConstraint(f"status IN {sql_in(MemberStatus)}", name="status_known"),
         UniqueConstraint("team_id", "user_id"),
         # A volunteer holds a place in at most one team of a build.
         Index(
