@@ -51,7 +51,9 @@ def certificate(visit_id: int):
         "impact/certificate.html",
         certificate=found,
         check_url=url_for(
-            "impact.verify_certificate", code=found.completion.certificate_code, _external=True
+            "impact.verify_certificate",
+            code=completions.printed(found.completion.certificate_code),
+            _external=True,
         ),
         own=found.person.id == current_user.id,
     )

@@ -67,7 +67,7 @@ class MilestoneForm(AppForm):
     )
     achieved_on = DateField(
         _l("Date of the case"),
-        description=_l("The day or an approximate one; not in the future."),
+        description=_l("The day or an approximate one, from 2000 on; not in the future."),
         validators=[DataRequired(_l("Give the date of the case."))],
     )
 

@@ -1,6 +1,7 @@
 """The host's local learners at a site and their milestones: the site's list with a form to
 register one, and each learner's progress across visits with forms to edit them and to enter a
-milestone reached before the platform. For the site's organisation's members and coordinators."""
+milestone reached before the platform, or remove one entered by hand. For the site's organisation's
+members and coordinators."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from matcher.extensions import db
+from matcher.formatting import day
 from matcher.impact import bp
 from matcher.impact.learner_forms import EditLearnerForm, LearnerForm, MilestoneForm
 from matcher.models.impact import LocalLearner
 from matcher.models.teaching import Site
 from matcher.services.impact import learners as service
 from matcher.translate import gettext as _
+from matcher.web.forms import EmptyForm
 from matcher.web.usecase import attempt, render_form
 
 
@@ -51,6 +54,7 @@ def _learner_page(
         progress=service.progress(db.session, learner),
         edit_form=edit_form,
         milestone_form=milestone_form,
+        action_form=EmptyForm(formdata=None),
         form=refused,  # the page's title says "Error:" when it has errors
         today=date.today(),
     )
@@ -96,3 +100,26 @@ def add_milestone(site_id: int, learner_id: int):
     elif "csrf_token" in form.errors:
         abort(400)
     return _learner_page(site, found, milestone_form=form)
+
+
+@bp.post("/sites/<int:site_id>/learners/<int:learner_id>/milestones/<int:milestone_id>/delete")
+@login_required
+def remove_milestone(site_id: int, learner_id: int, milestone_id: int):
+    site, found = service.learner_at(db.session, current_user, site_id, learner_id)
+    service.hand_entered(db.session, found, milestone_id)  # 404, or 409 when from the logbook
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    done = attempt(service.remove_milestone, db.session, current_user, found, milestone_id)
+    if done.ok:
+        if done.value is not None:
+            flash(
+                _(
+                    "The first case you entered is removed: the one from the confirmed logbook,"
+                    " on %(day)s, shows again.",
+                    day=day(done.value.achieved_on),
+                ),
+                "success",
+            )
+        else:
+            flash(_("The first case you entered is removed."), "success")
+    return redirect(url_for("impact.learner", site_id=site.id, learner_id=found.id))

@@ -371,6 +371,8 @@ TABLE = [
     row("POST", "/sites/{w.site_a.id}/learners/{w.impact.learner.id}/milestones", "L N N A N A A",
         {"milestone-procedure": "{w.impact.entry.procedure_id}", "milestone-kind": "first_supervised",
          "milestone-achieved_on": "2020-01-15"}),
+    row("POST", "/sites/{w.site_a.id}/learners/{w.impact.learner.id}/milestones/"
+                "{w.impact.hand_milestone.id}/delete",                      "L N N A N A A"),
     # Completions and certificates: the host confirms (the trainee's is confirmed already); the
     # trainee sees their own, the host sees it by ?user; anyone checks a code
     row("POST", "/visits/{w.impact.ended.id}/completions/{w.trainee.id}",  "L N F A N A A"),

@@ -1,8 +1,9 @@
 """After the visit (issue 22) in the access world: organisation A's elective that ended five days
 ago (the trainee's placement there is completed and confirmed, with a certificate), its logbook
 (an entry waiting for the host, one confirmed), a local learner at A's site, and a learner
-feedback link not used yet (its raw token kept here, as the host would hand it out). A second
-visitor's completion is not confirmed yet."""
+feedback link not used yet (its raw token kept here, as the host would hand it out), and a
+first case the host entered by hand for that learner. A second visitor's completion is not
+confirmed yet."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from matcher.db import utcnow
 from matcher.models import Match, Opportunity, Procedure, Site, User
-from matcher.models.impact import LearnerLink, LocalLearner, LogEntry, VisitCompletion
+from matcher.models.impact import LearnerLink, LocalLearner, LogEntry, Milestone, VisitCompletion
 from matcher.models.matching import MatchRound, MatchRun
 
 
@@ -29,6 +30,7 @@ class ImpactWorld:
     confirmed_entry: LogEntry  # the trainee's, confirmed by A's member
     learner: LocalLearner  # at site_a
     link_token: str  # a learner feedback link for `ended`, not used
+    hand_milestone: Milestone  # the learner's first supervised case, entered by A's member by hand
 
 
 def build_impact_world(
@@ -92,7 +94,14 @@ def build_impact_world(
         created_by_id=member.id,
         expires_on=today + timedelta(days=60),
     )
-    session.add_all([entry, confirmed_entry, link])
+    hand_milestone = Milestone(
+        learner_id=learner.id,
+        procedure_id=procedure.id,
+        kind="first_supervised",
+        achieved_on=today - timedelta(days=400),
+        recorded_by_id=member.id,
+    )
+    session.add_all([entry, confirmed_entry, link, hand_milestone])
     session.flush()
     return ImpactWorld(
         ended=ended,
@@ -102,4 +111,5 @@ def build_impact_world(
         confirmed_entry=confirmed_entry,
         learner=learner,
         link_token=token,
+        hand_milestone=hand_milestone,
     )

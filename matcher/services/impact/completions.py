@@ -3,7 +3,9 @@
 A `VisitCompletion` is made once per (visit, visitor), by `confirm` here or by the placement's
 "confirm attendance" (services.matching.placements), which calls `record` in its transaction.
 Confirming a visitor whose placement is accepted completes the placement through that same
-path. Its random `certificate_code` lets anyone check a printed certificate (`verify`).
+path. Its random `certificate_code` lets anyone check a printed certificate (`verify`): new codes
+are typed from paper, so they use the learner links' alphabet (lower case, no look-alikes) and are
+printed in groups (`printed`); a code is found as typed or without its capitals, dashes and spaces.
 
 The certificate's figures are the confirmed log entries the visitor wrote for that visit: an
 entry the host has not confirmed does not count.
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -27,14 +29,33 @@ from matcher.models.impact import LogEntry, SessionKind, VisitCompletion
 from matcher.models.matching import Match, MatchStatus
 from matcher.services.errors import Conflict, NotFound, PermissionDenied
 from matcher.services.impact import visits
+from matcher.services.impact.learner_links import TOKEN_ALPHABET
 from matcher.translate import gettext as _
 
-CODE_BYTES = 18  # secrets.token_urlsafe(18): 24 characters
+# 20 characters of 31 (about 99 bits), printed "abcd-efgh-jkmn-pqrs-tuvw". Older codes stay valid:
+# those of migration 0030 (secrets.token_urlsafe: 24 characters, case-sensitive, may hold - and _)
+# and the demo's (16 hex digits).
+CODE_LENGTH = 20
+CODE_GROUP = 4
 MAX_CODE = 32  # the column's length: a longer code is no code of ours
+MAX_TYPED = 64  # a code as typed, with dashes and spaces
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(CODE_BYTES)
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise(code: str) -> str:
+    """A code as typed from paper: without spaces, dashes or capitals."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def printed(code: str) -> str:
+    """The code in groups of four, when that is how it is found again (codes with capitals or
+    dashes of their own, from migration 0030, are printed as they are)."""
+    if normalise(code) != code:
+        return code
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
 
 
 def find(session: Session, visit_id: int, user_id: int) -> VisitCompletion | None:
@@ -203,16 +224,24 @@ def certificate_for(session: Session, viewer: User, visit_id: int, user_id: int 
 
 
 def verify(session: Session, code: str) -> VisitCompletion:
-    """The completion with this certificate code, with its visit and person; NotFound otherwise."""
-    if not code or len(code) > MAX_CODE:
+    """The completion with this certificate code, with its visit and person; NotFound otherwise.
+
+    The code is looked up as given and as normalised, in one statement; the exact one wins (a
+    code of migration 0030 is case-sensitive and may hold dashes)."""
+    typed = (code or "").strip()
+    normal = normalise(typed)
+    candidates = [c for c in dict.fromkeys([typed, normal]) if c and len(c) <= MAX_CODE]
+    if not candidates or len(typed) > MAX_TYPED:
         raise NotFound(_("No certificate has this code."))
     completion = session.scalar(
         select(VisitCompletion)
-        .where(VisitCompletion.certificate_code == code)
+        .where(VisitCompletion.certificate_code.in_(candidates))
         .options(
             joinedload(VisitCompletion.user),
             joinedload(VisitCompletion.visit).joinedload(Opportunity.organisation),
         )
+        .order_by(case((VisitCompletion.certificate_code == typed, 0), else_=1))
+        .limit(1)
     )
     if completion is None:
         raise NotFound(_("No certificate has this code."))

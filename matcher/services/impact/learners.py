@@ -4,7 +4,8 @@ Only the site's organisation's members and the coordinators see or change them (
 anyone else is told the site has no such page. A learner is a name or initials and a level,
 nothing more. Milestones (first supervised and first independent case per procedure) come from
 confirmed log entries (services.impact.milestones) or, for cases before the platform, from the
-host (`add_milestone`): the earliest date is the one kept.
+host (`add_milestone`, from EARLIEST_MILESTONE on): the earliest date is the one kept. The host
+may remove one they entered (`remove_milestone`); one from the confirmed logbook stays.
 """
 
 from __future__ import annotations
@@ -19,15 +20,25 @@ from sqlalchemy.orm import Session, joinedload
 from matcher import audit
 from matcher.formatting import day
 from matcher.models import Opportunity, User
-from matcher.models.impact import LocalLearner, LogEntry, Milestone, MilestoneKind
+from matcher.models.impact import (
+    MILESTONE_FOR_ROLE,
+    LocalLearner,
+    LogEntry,
+    Milestone,
+    MilestoneKind,
+    SessionKind,
+)
 from matcher.models.teaching import Procedure, ProcedureKind, Site
-from matcher.services.errors import DomainError, NotFound
+from matcher.services.errors import Conflict, DomainError, NotFound
+from matcher.services.impact import milestones as from_logbook
 from matcher.services.permissions import can_act_for
 from matcher.services.sites import LEARNER_LEVELS
 from matcher.services.text import refuse_line_breaks
 from matcher.translate import gettext as _
 
 MAX_NAME = 80
+# The earliest first case a host may enter: the reports count years from 2000 on.
+EARLIEST_MILESTONE = date(2000, 1, 1)
 # One person's level: any of the sites' levels but "a mixed group".
 PERSON_LEVELS = {code: words for code, words in LEARNER_LEVELS.items() if code != "mixed"}
 
@@ -252,6 +263,10 @@ def add_milestone(
         raise DomainError(_("Give the date of the case."), field="achieved_on")
     if achieved_on > today:
         raise DomainError(_("The date cannot be in the future."), field="achieved_on")
+    if achieved_on < EARLIEST_MILESTONE:
+        raise DomainError(
+            _("The date cannot be before %(day)s.", day=day(EARLIEST_MILESTONE)), field="achieved_on"
+        )
     existing = session.scalar(
         select(Milestone)
         .where(
@@ -284,3 +299,61 @@ def add_milestone(
         achieved_on=achieved_on.isoformat(),
     )
     return existing
+
+
+def hand_entered(session: Session, learner: LocalLearner, milestone_id: int) -> Milestone:
+    """The learner's milestone `milestone_id`, locked for removal: NotFound when they have no such
+    milestone, Conflict when it came from the confirmed logbook (only the host's own ones go)."""
+    milestone = session.scalar(
+        select(Milestone)
+        .where(Milestone.id == milestone_id, Milestone.learner_id == learner.id)
+        .with_for_update()
+    )
+    if milestone is None:
+        raise NotFound(_("There is no such first case."))
+    if milestone.visit_id is not None or milestone.entry_id is not None:
+        raise Conflict(
+            _(
+                "This first case comes from the confirmed logbook of a visit: it cannot be removed,"
+                " only first cases entered by hand can."
+            )
+        )
+    return milestone
+
+
+def remove_milestone(
+    session: Session, actor: User, learner: LocalLearner, milestone_id: int
+) -> Milestone | None:
+    """The host removes a milestone they entered by hand (a wrong date, say). When a confirmed log
+    entry shows the same first case, the earliest one becomes the milestone again; it is returned
+    (None when there is none)."""
+    if not can_act_for(session, actor, learner.site.organisation):
+        raise NotFound(_("There is no such page."))
+    milestone = hand_entered(session, learner, milestone_id)
+    procedure_id, kind, achieved_on = milestone.procedure_id, milestone.kind, milestone.achieved_on
+    session.delete(milestone)
+    session.flush()
+    roles = [role for role, gives in MILESTONE_FOR_ROLE.items() if gives == kind]
+    entry = session.scalar(
+        select(LogEntry)
+        .where(
+            LogEntry.local_learner_id == learner.id,
+            LogEntry.kind == SessionKind.PROCEDURE,
+            LogEntry.procedure_id == procedure_id,
+            LogEntry.learner_role.in_(roles),
+            LogEntry.confirmed_at.is_not(None),
+        )
+        .order_by(LogEntry.held_on, LogEntry.id)
+        .limit(1)
+    )
+    restored = from_logbook.record_from_entry(session, entry) if entry is not None else []
+    audit.on_commit(
+        session,
+        "milestone_removed",
+        actor,
+        learner_id=learner.id,
+        procedure_id=procedure_id,
+        kind=kind,
+        achieved_on=achieved_on.isoformat(),
+    )
+    return restored[0] if restored else None
