@@ -171,7 +171,8 @@ def make_links(
 
 
 def revoke_unused(session: Session, user: User, visit: Opportunity, today: date) -> int:
-    """Close every link of the visit not used yet (their last day becomes yesterday); how many."""
+    """Close every link of the visit not used yet (their last day becomes yesterday, and they
+    remember the day they were withdrawn); how many."""
     _require_host(session, user, visit)
     result = session.execute(
         update(LearnerLink)
@@ -180,7 +181,7 @@ def revoke_unused(session: Session, user: User, visit: Opportunity, today: date)
             LearnerLink.used_at.is_(None),
             LearnerLink.expires_on >= today,
         )
-        .values(expires_on=today - timedelta(days=1))
+        .values(expires_on=today - timedelta(days=1), withdrawn_on=today)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
@@ -189,6 +190,8 @@ def revoke_unused(session: Session, user: User, visit: Opportunity, today: date)
 def _closed(link: LearnerLink) -> LinkClosed:
     if link.used_at is not None:
         return LinkClosed(_("This link has been used already: each link takes one answer."), used=True)
+    if link.withdrawn_on is not None:
+        return LinkClosed(_("This link no longer works: the hosts of the visit withdrew it."), used=False)
     return LinkClosed(_("This link no longer works: its time to answer is over."), used=False)
 
 
