@@ -26,6 +26,7 @@ from matcher.models import Opportunity, User
 from matcher.models.impact import FEEDBACK_WINDOW_DAYS, LearnerLink, LearnerResponse
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.impact import visits
+from matcher.services.impact.identifiers import looks_identifying
 from matcher.translate import gettext as _
 
 MAX_LINKS = 100  # links made at once
@@ -227,6 +228,16 @@ def answer(session: Session, token: str, answers: Answers, today: date) -> None:
         raise DomainError(_("Choose a number from 1 to 5."), field="usefulness")
     if answers.confidence is not None and answers.confidence not in SCALE:
         raise DomainError(_("Choose a number from 1 to 5."), field="confidence")
+    for field in ("helped", "improve"):
+        if looks_identifying(getattr(answers, field)):  # see services.impact.identifiers
+            raise DomainError(
+                _(
+                    "This looks like a patient's name or number (a hospital or file number, a date of"
+                    " birth). Patients' details must stay private: please take it out and write only"
+                    " about the teaching."
+                ),
+                field=field,
+            )
     taken = session.execute(
         update(LearnerLink)
         .where(LearnerLink.id == link.id, LearnerLink.used_at.is_(None), LearnerLink.expires_on >= today)
