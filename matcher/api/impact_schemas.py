@@ -12,15 +12,19 @@ from pydantic import BaseModel, Field
 
 from matcher.api.schemas import Documented, OrganisationRef, QueryModel
 from matcher.services.impact.figures import Breakdown, ImpactFigures
+from matcher.services.impact.reports import FIRST_YEAR
 
 REF = "#/components/schemas/{model}"
+# `year`: the last year moves with the calendar, so the schema says it in words (a JSON Schema
+# maximum is a fixed number); services.impact.reports refuses any year after the current one + 1.
 
 
 class OrganisationImpactQuery(QueryModel):
     """The parameters of `/api/v1/organisations/{slug}/impact`."""
 
-    year: int | None = Field(None, ge=2000, le=9999)
-    """Visits that start in this year, and milestones reached in it; left out: all years."""
+    year: int | None = Field(None, ge=FIRST_YEAR)
+    """Visits that start in this year, and milestones reached in it; left out: all years. From 2000
+    to next year (the current year + 1): a later year is refused (400)."""
 
 
 class ImpactQuery(QueryModel):
@@ -30,8 +34,9 @@ class ImpactQuery(QueryModel):
     """A UN M49 region, such as Africa (the visit's country's)."""
     country: str | None = Field(None, min_length=2, max_length=2)
     """An ISO 3166-1 alpha-2 country code (the visit's country)."""
-    year: int | None = Field(None, ge=2000, le=9999)
-    """Visits that start in this year, and milestones reached in it."""
+    year: int | None = Field(None, ge=FIRST_YEAR)
+    """Visits that start in this year, and milestones reached in it. From 2000 to next year (the
+    current year + 1): a later year is refused (400)."""
     organisation: str | None = Field(None, max_length=100)
     """A verified organisation's short name (its slug)."""
 

@@ -109,22 +109,29 @@ def revoke_learner_links(visit_id: int):
     return redirect(url_for("impact.learner_links", visit_id=visit.id))
 
 
-def _speak_the_visits_language(visit: Opportunity) -> str:
-    """The page's language: ?lang= when the reader chose one here, else the language they chose
-    before (their account's or the switcher's cookie), else the site's teaching language when we
-    have it, else the best match of their browser's (Flask-Babel chooses those two itself)."""
+def _speak_the_asked_language() -> str:
+    """?lang= when the reader chose a language on this page (any state of it, even an unknown
+    link's), set before any word of the page is worded; else ""."""
     asked = request.args.get("lang")
-    if asked in LANGUAGES:
-        chosen = asked
-    elif _chose_before():
+    if asked not in LANGUAGES:
         return ""
-    else:
-        taught = visit.site.instruction_language if visit.site is not None else None
-        chosen = taught if taught in LANGUAGES else None
-    if chosen:
-        g.language_asked = chosen
-        refresh()
-    return chosen or ""
+    g.language_asked = asked
+    refresh()
+    return asked
+
+
+def _speak_the_visits_language(visit: Opportunity) -> str:
+    """When the reader asked for none (?lang=): the language they chose before (their account's or
+    the switcher's cookie), else the site's teaching language when we have it, else the best match
+    of their browser's (Flask-Babel chooses those two itself)."""
+    if _chose_before():
+        return ""
+    taught = visit.site.instruction_language if visit.site is not None else None
+    if taught not in LANGUAGES:
+        return ""
+    g.language_asked = taught
+    refresh()
+    return taught
 
 
 def _chose_before() -> bool:
@@ -152,12 +159,13 @@ def _learner_page(state: str, token: str, visit: Opportunity | None, lang: str, 
 @limiter.limit(FORM_POST_LIMIT, methods=["POST"], error_message=throttle.worded(FORM_POST_LIMIT))
 def learner_feedback(token: str):
     today = date.today()
+    lang = _speak_the_asked_language()  # before any word of the page is worded
     try:
         link = learner_links.find_link(db.session, token)
     except NotFound as unknown:
-        return _learner_page("unknown", token, None, "", 404, reason=unknown.message)
+        return _learner_page("unknown", token, None, lang, 404, reason=unknown.message)
     visit = link.visit
-    lang = _speak_the_visits_language(visit)  # before any word of the page is worded
+    lang = lang or _speak_the_visits_language(visit)
     try:
         learner_links.check_open(link, today)
     except LinkClosed as closed:

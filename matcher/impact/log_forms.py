@@ -45,7 +45,6 @@ class EntryForm(AppForm):
     )
     kind = RadioField(
         _l("Kind of session"),
-        choices=[SelectChoice(kind.value, kind.label) for kind in SessionKind],
         validators=[InputRequired(_l("Choose what kind of session it was."))],
     )
     procedure_id = SelectField(
@@ -56,7 +55,6 @@ class EntryForm(AppForm):
     )
     learner_role = RadioField(
         _l("What the local learner did"),
-        choices=[SelectChoice(role.value, role.label) for role in LearnerRole],
         validators=[Optional()],
         description=_l("Procedures only."),
     )
@@ -113,6 +111,9 @@ class EntryForm(AppForm):
 def entry_form(procedures, learners, **kwargs) -> EntryForm:
     """The form with the procedures offered (grouped as in the taxonomy) and the site's learners."""
     form = EntryForm(**kwargs)
+    # Worded per request, in the reader's language (a list built at import stays in English).
+    form.kind.choices = [SelectChoice(kind.value, kind.label) for kind in SessionKind]
+    form.learner_role.choices = [SelectChoice(role.value, role.label) for role in LearnerRole]
     form.procedure_id.choices = [SelectChoice("", _l("None chosen"))] + [
         SelectChoice(p.id, label_for(p), optgroup=label_for(p, "group") or None) for p in procedures
     ]

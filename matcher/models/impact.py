@@ -300,6 +300,8 @@ class LearnerLink(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_on: Mapped[date] = mapped_column(Date)
     used_at: Mapped[datetime | None]
+    # The day the hosts withdrew it (their last day then becomes the day before); None otherwise.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
 
     visit: Mapped[Opportunity] = relationship()
 

@@ -93,8 +93,27 @@ def test_written_feedback_shows_and_cannot_be_changed(auth, client, scene):
     assert SECRET_VISITOR in html and 'name="rating"' not in html
     assert "The host has not written theirs yet" in html
     again = visitor_writes(auth, client, scene, rating="1", comments="Changed.")
-    assert again.status_code == 422 and "cannot be changed" in again.get_data(as_text=True)
+    summary = again.get_data(as_text=True).split('class="form-errors error-summary"', 1)
+    assert again.status_code == 422 and len(summary) == 2  # the error summary says why
+    assert "You have already sent your feedback; it cannot be changed." in summary[1].split("</div>")[0]
     assert rows() == [(scene.student.id, "visitor", 5, SECRET_VISITOR)]
+
+
+def test_the_host_sending_twice_is_told_why_nothing_changed(auth, client, scene):
+    assert host_writes(auth, client, scene).status_code == 302
+    again = host_writes(auth, client, scene, rating="1", comments="Changed.")
+    summary = again.get_data(as_text=True).split('class="form-errors error-summary"', 1)
+    assert again.status_code == 422 and len(summary) == 2
+    assert "already sent its feedback on this visitor; it cannot be changed." in summary[1].split("</div>")[0]
+    assert rows() == [(scene.student.id, "host", 4, SECRET_HOST)]
+
+
+def test_the_back_link_goes_to_the_visit_s_after_page(auth, client, scene):
+    for person in (scene.student, scene.host):
+        sign_in(auth, person)
+        _, html = page(client, f"/visits/{scene.elective.id}/feedback")
+        assert f'<p class="muted"><a href="/visits/{scene.elective.id}">' in html
+        assert f'href="/opportunities/{scene.elective.id}"' not in html
 
 
 def test_each_side_is_hidden_from_the_other_until_both_have_written(auth, client, scene):

@@ -4,6 +4,7 @@ OpenAPI document describing both paths."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -104,3 +105,20 @@ def test_the_openapi_document_describes_both_paths(client):
     schemas = document["components"]["schemas"]
     assert {"OrganisationImpact", "Impact", "Figures", "CategoryFigures"} <= set(schemas)
     assert "visit_weeks" in schemas["Figures"]["properties"]
+
+
+def test_the_document_states_the_years_the_api_takes(client, ledger):
+    """The schema's bounds are the ones enforced: from 2000 to next year, nothing up to 9999."""
+    document = json.loads(client.get("/api/v1/openapi.json").get_data(as_text=True))
+    for path in ("/api/v1/impact", "/api/v1/organisations/{slug}/impact"):
+        [year] = [p for p in document["paths"][path]["get"]["parameters"] if p.get("name") == "year"]
+        assert year["schema"]["minimum"] == 2000 and "maximum" not in year["schema"]
+        assert "From 2000" in year["description"] and "current year + 1" in year["description"]
+    last = date.today().year + 1
+    for path in ("/api/v1/impact", f"/api/v1/organisations/{ledger.org.slug}/impact"):
+        assert client.get(f"{path}?year=2000").status_code == 200
+        assert client.get(f"{path}?year={last}").status_code == 200
+        for refused in (1999, last + 1):
+            response = client.get(f"{path}?year={refused}")
+            assert response.status_code == 400
+            assert [p["parameter"] for p in response.get_json()["error"]["problems"]] == ["year"]

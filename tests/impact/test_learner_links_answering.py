@@ -110,7 +110,7 @@ def test_an_expired_link_is_gone(client, scene, token):
     db.session.commit()
     page = client.get(f"/f/{token}")
     assert page.status_code == 410
-    assert "no longer works" in page.get_data(as_text=True)
+    assert "its time to answer is over" in page.get_data(as_text=True)  # not "withdrew"
     assert client.post(f"/f/{token}", data={"usefulness": "4"}).status_code == 410
     assert _responses() == []
     assert _link(token).used_at is None
@@ -130,6 +130,17 @@ def test_an_unknown_link_is_not_found(client, scene, token):
     assert "There is no such feedback link" in response.get_data(as_text=True)
     assert client.post("/f/aaaa-bbbb-cccc", data={"usefulness": "4"}).status_code == 404
     assert _responses() == []
+
+
+def test_an_unknown_link_speaks_the_asked_language_and_offers_the_others(client, scene, token):
+    response = client.get("/f/aaaa-bbbb-cccc?lang=fr", headers={"Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert '<html lang="fr">' in page
+    assert "Ce lien d’avis n’existe pas." in page and "There is no such feedback link" not in page
+    for code in ("en", "pt", "es"):
+        assert f'href="/f/aaaa-bbbb-cccc?lang={code}"' in page
+    assert '<html lang="en">' in client.get("/f/aaaa-bbbb-cccc").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

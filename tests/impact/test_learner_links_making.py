@@ -168,6 +168,8 @@ def test_withdrawing_closes_only_unused_links(client, auth, scene):
     for link in made[1:]:
         closed = client.get(f"/f/{link.token}")
         assert closed.status_code == 410
+        assert "the hosts of the visit withdrew it" in closed.get_data(as_text=True)
+        assert "its time to answer is over" not in closed.get_data(as_text=True)
         sent = client.post(f"/f/{link.token}", data={"usefulness": "3"})
         assert sent.status_code == 410
     assert db.session.scalar(select(func.count()).select_from(LearnerResponse)) == 1

@@ -118,3 +118,14 @@ def test_who_sees_the_answers(client, auth, scene):
         auth.login_as(person)
         assert client.get(url).status_code == status, person.name
         auth.logout()
+
+
+def test_the_charts_description_counts_answers_not_points(client, auth, scene):
+    """Singular or plural follows the number of answers at each point, not the point itself."""
+    _answer(
+        scene, scene.elective, [Answers(5, None, "", ""), Answers(5, None, "", ""), Answers(2, None, "", "")]
+    )
+    auth.login_as(scene.host)
+    page = client.get(f"/visits/{scene.elective.id}/learner-feedback").get_data(as_text=True)
+    desc = page.split('<desc id="usefulness-desc">', 1)[1].split("</desc>", 1)[0]
+    assert " ".join(desc.split()) == "1: 0 answers. 2: 1 answer. 3: 0 answers. 4: 0 answers. 5: 2 answers."

@@ -194,7 +194,11 @@ def write(
             session.add(row)
             session.flush()
     except IntegrityError:
-        raise Conflict(_("This feedback was already written; it cannot be changed.")) from None
+        if side == FeedbackSide.VISITOR:
+            raise Conflict(_("You have already sent your feedback; it cannot be changed.")) from None
+        raise Conflict(
+            _("Your organisation has already sent its feedback on this visitor; it cannot be changed.")
+        ) from None
     from matcher.services.impact import feedback_mail  # it reads this module's rules
 
     feedback_mail.tell_readers(session, visit, visitor, today)

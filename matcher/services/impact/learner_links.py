@@ -26,6 +26,7 @@ from matcher.models import Opportunity, User
 from matcher.models.impact import LearnerLink, LearnerResponse
 from matcher.services.errors import DomainError, NotFound, PermissionDenied
 from matcher.services.impact import visits
+from matcher.services.impact.identifiers import looks_identifying
 from matcher.translate import gettext as _
 
 MAX_LINKS = 100  # links made at once
@@ -171,7 +172,8 @@ def make_links(
 
 
 def revoke_unused(session: Session, user: User, visit: Opportunity, today: date) -> int:
-    """Close every link of the visit not used yet (their last day becomes yesterday); how many."""
+    """Close every link of the visit not used yet (their last day becomes yesterday, and they
+    remember the day they were withdrawn); how many."""
     _require_host(session, user, visit)
     result = session.execute(
         update(LearnerLink)
@@ -180,7 +182,7 @@ def revoke_unused(session: Session, user: User, visit: Opportunity, today: date)
             LearnerLink.used_at.is_(None),
             LearnerLink.expires_on >= today,
         )
-        .values(expires_on=today - timedelta(days=1))
+        .values(expires_on=today - timedelta(days=1), withdrawn_on=today)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
@@ -189,6 +191,8 @@ def revoke_unused(session: Session, user: User, visit: Opportunity, today: date)
 def _closed(link: LearnerLink) -> LinkClosed:
     if link.used_at is not None:
         return LinkClosed(_("This link has been used already: each link takes one answer."), used=True)
+    if link.withdrawn_on is not None:
+        return LinkClosed(_("This link no longer works: the hosts of the visit withdrew it."), used=False)
     return LinkClosed(_("This link no longer works: its time to answer is over."), used=False)
 
 
@@ -224,6 +228,16 @@ def answer(session: Session, token: str, answers: Answers, today: date) -> None:
         raise DomainError(_("Choose a number from 1 to 5."), field="usefulness")
     if answers.confidence is not None and answers.confidence not in SCALE:
         raise DomainError(_("Choose a number from 1 to 5."), field="confidence")
+    for field in ("helped", "improve"):
+        if looks_identifying(getattr(answers, field)):  # see services.impact.identifiers
+            raise DomainError(
+                _(
+                    "This looks like a patient's name or number (a hospital or file number, a date of"
+                    " birth). Patients' details must stay private: please take it out and write only"
+                    " about the teaching."
+                ),
+                field=field,
+            )
     taken = session.execute(
         update(LearnerLink)
         .where(LearnerLink.id == link.id, LearnerLink.used_at.is_(None), LearnerLink.expires_on >= today)

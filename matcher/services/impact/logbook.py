@@ -4,12 +4,12 @@ Visitors add entries once the visit has started (a day within the visit's dates 
 future); each changes or deletes their own while the host has not confirmed it. The visit's hosts
 (its organisation's confirmed members, and staff) confirm waiting entries, which locks them and
 records the local learners' milestones they show (services.impact.milestones). Counts and
-categories only: a topic that looks like it carries a patient identifier is refused.
+categories only: a topic that looks like it names a patient or carries a patient identifier is
+refused (services.impact.identifiers).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,13 +22,11 @@ from matcher.models import Opportunity, Procedure, User
 from matcher.models.impact import MAX_CASES, MAX_PRESENT, LearnerRole, LocalLearner, LogEntry, SessionKind
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.impact import milestones, visits
+from matcher.services.impact.identifiers import looks_identifying
 from matcher.translate import gettext as _
 
 MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("24")
 MAX_TOPIC = 200
-# Five or more digits in a row (spaces, dots, dashes or slashes between them allowed): a hospital
-# number, a date of birth, a phone number. And the usual abbreviations for them.
-IDENTIFIER = re.compile(r"\d(?:[\s./-]?\d){4,}|\b(?:MRN|DOB|D\.O\.B|IP\s*No|NHS\s*No)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -197,12 +195,13 @@ def _session_refusals(data: EntryData) -> list[DomainError]:
     topic = (data.topic or "").strip()
     if len(topic) > MAX_TOPIC:
         found.append(DomainError(_("Keep the topic to %(max)s characters.", max=MAX_TOPIC), "topic"))
-    elif IDENTIFIER.search(topic):
+    elif looks_identifying(topic):  # a patient's name or number: see services.impact.identifiers
         found.append(
             DomainError(
                 _(
-                    "This looks like it carries a patient identifier (a hospital number, a date of birth):"
-                    " write the topic only, like “Biliary drainage: indications”."
+                    "This looks like it names a patient or carries a patient identifier (a hospital or"
+                    " file number, a date of birth): write the topic only, like “Biliary drainage:"
+                    " indications”."
                 ),
                 "topic",
             )
