@@ -84,6 +84,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_on", sa.Date(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.Column("withdrawn_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["users.id"],
