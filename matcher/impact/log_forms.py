@@ -35,7 +35,10 @@ class HoursField(DecimalField):
     """Hours as the reader writes them: 1.5 or 1,5."""
 
     def process_formdata(self, valuelist):
-        super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+        try:
+            super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+        except ValueError as refused:  # "abc": the field's own words, not the generic number message
+            raise ValueError(str(_l("Enter a number of hours from 0.5 to 24."))) from refused
 
 
 class EntryForm(AppForm):

@@ -333,3 +333,11 @@ def test_hours_that_are_not_a_number_get_the_field_message_not_a_500(client, aut
     assert response.status_code == 422
     assert "from 0.5 to 24" in _error_at(response.get_data(as_text=True), "hours")
     assert _count() == 0
+
+
+def test_hours_in_words_get_the_hours_message(client, auth, scene):
+    auth.login_as(scene.student)
+    response = client.post(f"/visits/{scene.elective.id}/log", data=_lecture(scene, hours="abc"))
+    assert response.status_code == 422
+    assert "Enter a number of hours from 0.5 to 24." in _error_at(response.get_data(as_text=True), "hours")
+    assert _count() == 0
