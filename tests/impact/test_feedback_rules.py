@@ -13,6 +13,7 @@ from matcher.models.impact import FEEDBACK_WINDOW_DAYS, FeedbackSide, VisitFeedb
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.impact import feedback
 from tests.support.impact import impact_scene
+from tests.support.querycount import counting_queries
 
 VISITOR, HOST = FeedbackSide.VISITOR, FeedbackSide.HOST
 
@@ -110,6 +111,11 @@ def test_only_the_visitor_writes_their_side_and_only_a_host_member_the_host_side
 
 
 def test_a_team_visit_has_one_pair_per_visitor(scene):
+    nothing = feedback.pairs(db.session, scene.teaching, scene.today)  # a pair even with no row
+    assert [(p.visitor.id, p.mine, p.theirs, p.released) for p in nothing] == [
+        (scene.physician.id, None, None, False),
+        (scene.nurse.id, None, None, False),
+    ]
     write(scene, scene.host, scene.physician, HOST, visit=scene.teaching)
     write(scene, scene.nurse, scene.nurse, VISITOR, visit=scene.teaching)
     pairs = feedback.pairs(db.session, scene.teaching, scene.today)
@@ -117,6 +123,24 @@ def test_a_team_visit_has_one_pair_per_visitor(scene):
         (scene.physician.id, False, True, False),
         (scene.nurse.id, True, False, False),
     ]
+    for pair in pairs:
+        assert (pair.side(VISITOR), pair.side(HOST)) == (pair.mine, pair.theirs)
+    assert pairs[0].side(HOST).author_id == scene.host.id and pairs[1].side(VISITOR).rating == 4
+
+
+def test_written_by_visitor_gives_the_visitors_own_side_by_visit(scene):
+    write(scene, scene.host, scene.student, HOST)  # the host's side on the student: not theirs
+    assert feedback.written_by_visitor(db.session, scene.student.id, [scene.elective.id]) == {}
+    mine = write(scene, scene.student, scene.student, VISITOR, rating=5)
+    write(scene, scene.nurse, scene.nurse, VISITOR, visit=scene.teaching)  # another visitor's
+    ids = [scene.elective.id, scene.teaching.id]
+    assert feedback.written_by_visitor(db.session, scene.student.id, ids) == {scene.elective.id: mine}
+    assert feedback.written_by_visitor(db.session, scene.student.id, [scene.teaching.id]) == {}
+    nurse = feedback.written_by_visitor(db.session, scene.nurse.id, iter(ids))  # any iterable
+    assert [(k, v.author_id) for k, v in nurse.items()] == [(scene.teaching.id, scene.nurse.id)]
+    with counting_queries() as none:
+        assert feedback.written_by_visitor(db.session, scene.student.id, []) == {}
+    assert none.count == 0
 
 
 def test_a_pair_is_released_once_both_have_written(scene):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Country, Opportunity, Organisation, Procedure, Site
 from matcher.models.impact import LocalLearner, LogEntry, Milestone, VisitCompletion
-from matcher.services.impact.figures import ImpactFilter, impact_figures, load, weeks
+from matcher.services.impact.figures import ImpactFilter, first_year, impact_figures, load, weeks
 from tests.impact.figures_scene import Y1, Y2, build, procedure_by_id
 from tests.support.impact import impact_scene
 from tests.support.querycount import counting_queries
@@ -233,3 +233,55 @@ def test_the_statements_do_not_grow_with_the_rows(ledger, users):
         ledger_ = load(db.session, filt)
     assert few.count == many.count <= 6
     assert ledger_.figures().visits == impact_figures(db.session, filt).visits
+
+
+def test_the_first_year_is_the_earliest_counted_visits_whatever_the_filters_year(ledger):
+    assert first_year(db.session, ImpactFilter()) == Y1  # tz1; "nothing" (Y2) has nothing confirmed
+    assert first_year(db.session, ImpactFilter(year=Y2)) == Y1  # the year is ignored
+    assert first_year(db.session, ImpactFilter(country="NP", year=Y1)) == Y2
+    assert first_year(db.session, ImpactFilter(organisation_id=ledger.unverified.id)) == Y2
+    assert first_year(db.session, ImpactFilter(region="Europe")) is None
+
+
+def test_each_breakdown_names_its_lines_and_sorts_them_by_name(ledger):
+    ledger_ = load(db.session, ImpactFilter())
+
+    def lines(dimension):
+        return [(r.key, r.name, r.slug) for r in ledger_.by(dimension)]
+
+    org, other = ledger.org, ledger.unverified
+    assert lines("region") == [("Africa", "Africa", ""), ("Asia", "Asia", "")]
+    assert lines("country") == [("NP", "NP", ""), ("TZ", "TZ", "")]
+    assert lines("year") == [(Y2, str(Y2), ""), (Y1, str(Y1), "")]
+    assert lines("organisation") == [
+        (org.id, "Mbeya Outreach", org.slug),
+        (other.id, "Not verified yet", other.slug),
+    ]
+    sites = lines("site")  # met in the order Mbeya, Unverified, Bir (by the visits' first days)
+    assert [(name, slug) for _, name, slug in sites] == [
+        ("Bir Hospital", ""),
+        ("Mbeya Zonal Referral Hospital", ""),
+        ("Unverified site", ""),
+    ]
+    assert sites[0][0] == ledger.nepal_site.id
+    with pytest.raises(ValueError, match=r"^month$"):
+        ledger_.by("month")
+
+
+def test_a_breakdown_has_a_line_for_a_place_with_only_a_milestone(ledger):
+    year_one = load(db.session, ImpactFilter(year=Y1))  # Nepal: no visit in Y1, Sita's milestone
+    countries = {r.key: (r.name, r.slug, r.figures) for r in year_one.by("country")}
+    assert list(countries) == ["NP", "TZ"]
+    name, slug, nepal = countries["NP"]
+    assert (name, slug, nepal.visits, nepal.supervised_milestones, nepal.learners_trained) == (
+        "NP",
+        "",
+        0,
+        1,
+        1,
+    )
+    sites = [(r.key, r.name, r.figures.visits) for r in year_one.by("site")]
+    assert sites == [
+        (ledger.nepal_site.id, "Bir Hospital", 0),
+        (ledger.base.site.id, "Mbeya Zonal Referral Hospital", 1),
+    ]

@@ -229,3 +229,23 @@ def test_the_form_is_rate_limited_per_address(client, app_config):
         "/f/aaaa-bbbb-cccc", data={"usefulness": "4"}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
     )
     assert other.status_code == 404
+
+
+def test_a_closed_link_says_why_and_whether_it_was_used(scene, token):
+    link = _link(token)
+    closed = []
+    for change in (
+        lambda: setattr(link, "expires_on", scene.today - timedelta(days=1)),  # expired
+        lambda: setattr(link, "withdrawn_on", scene.today),  # and withdrawn
+        lambda: setattr(link, "used_at", datetime.combine(scene.today, time.min)),  # and used
+    ):
+        change()
+        with pytest.raises(LinkClosed) as refused:
+            learner_links.check_open(link, scene.today)
+        closed.append((refused.value.message, refused.value.used))
+    assert closed == [
+        ("This link no longer works: its time to answer is over.", False),
+        ("This link no longer works: the hosts of the visit withdrew it.", False),
+        ("This link has been used already: each link takes one answer.", True),
+    ]
+    assert all(type(used) is bool for _, used in closed)

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matcher.db import utcnow
 from matcher.extensions import db
 from matcher.models.impact import LearnerLink, LearnerResponse
 from matcher.services.errors import DomainError, PermissionDenied
@@ -174,3 +175,38 @@ def test_withdrawing_closes_only_unused_links(client, auth, scene):
         assert sent.status_code == 410
     assert db.session.scalar(select(func.count()).select_from(LearnerResponse)) == 1
     assert client.get(f"/f/{other[0].token}").status_code == 200
+
+
+def test_withdrawing_sets_the_last_day_to_yesterday_on_open_links_only(scene):
+    today = scene.today
+    learner_links.make_links(db.session, scene.host, scene.elective, 4, 60, today)
+    used, last_day, expired, open_ = _links(scene.elective.id)
+    used.used_at, last_day.expires_on, expired.expires_on = (
+        utcnow(),
+        today,
+        today - timedelta(days=3),
+    )
+    db.session.commit()
+    before = used.expires_on
+    assert learner_links.revoke_unused(db.session, scene.host, scene.elective, today) == 2
+    db.session.commit()
+    db.session.expire_all()
+    assert [(link.expires_on, link.withdrawn_on) for link in (used, last_day, expired, open_)] == [
+        (before, None),  # used: left as it was
+        (today - timedelta(days=1), today),  # open on its last day: withdrawn
+        (today - timedelta(days=3), None),  # expired already: left as it was
+        (today - timedelta(days=1), today),
+    ]
+
+
+def test_a_link_on_its_last_day_counts_as_unused_and_a_visit_without_links_as_nothing(scene):
+    assert learner_links.counts(db.session, scene.teaching.id, scene.today) == learner_links.LinkCounts(
+        made=0, used=0, unused=0, expired=0
+    )
+    learner_links.make_links(db.session, scene.host, scene.elective, 2, 10, scene.today)
+    last_day, gone = _links(scene.elective.id)
+    last_day.expires_on, gone.expires_on = scene.today, scene.today - timedelta(days=1)
+    db.session.commit()
+    assert learner_links.counts(db.session, scene.elective.id, scene.today) == learner_links.LinkCounts(
+        made=2, used=0, unused=1, expired=1
+    )
