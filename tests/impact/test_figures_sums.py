@@ -3,7 +3,7 @@ rows (confirmed entries and completions only), for every filter, and the stateme
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,18 @@ from sqlalchemy import select
 from matcher.extensions import db
 from matcher.models import Country, Opportunity, Organisation, Procedure, Site
 from matcher.models.impact import LocalLearner, LogEntry, Milestone, VisitCompletion
-from matcher.services.impact.figures import ImpactFilter, first_year, impact_figures, load, weeks
+from matcher.services.impact.figures import (
+    EntryGroup,
+    ImpactFigures,
+    ImpactFilter,
+    Ledger,
+    MilestoneRow,
+    VisitRow,
+    first_year,
+    impact_figures,
+    load,
+    weeks,
+)
 from tests.impact.figures_scene import Y1, Y2, build, procedure_by_id
 from tests.support.impact import impact_scene
 from tests.support.querycount import counting_queries
@@ -285,3 +296,92 @@ def test_a_breakdown_has_a_line_for_a_place_with_only_a_milestone(ledger):
         (ledger.nepal_site.id, "Bir Hospital", 0),
         (ledger.base.site.id, "Mbeya Zonal Referral Hospital", 1),
     ]
+
+
+def _visit_row(visit_id: int, starts: date, days: int) -> VisitRow:
+    return VisitRow(
+        visit_id,
+        1,
+        "Org",
+        "org",
+        "TZ",
+        "Africa",
+        "Eastern Africa",
+        1,
+        "Site",
+        starts,
+        starts + timedelta(days=days - 1),
+    )
+
+
+def _milestone_row(learner_id: int, kind: str, on: date) -> MilestoneRow:
+    return MilestoneRow(learner_id, kind, on, 1, "Org", "org", "TZ", "Africa", "Eastern Africa", 1, "Site")
+
+
+def test_the_ledger_adds_up_by_hand_built_rows():
+    """`Ledger` alone: the same group and role from two visits add up, a group missing from the
+    taxonomy goes last, trained learners join entries and milestones, and a year picks its rows."""
+    proc = "procedure"
+    ledger_ = Ledger(
+        visits=[_visit_row(1, date(Y1, 12, 31), 7), _visit_row(2, date(Y2, 1, 1), 14)],
+        completions=[(1, 10), (2, 10), (2, 11)],
+        entries=[
+            EntryGroup(1, proc, "Drainage", "assisted", 2, 3, Decimal(0), 4),
+            EntryGroup(2, proc, "Drainage", "assisted", 1, 5, Decimal(0), 1),
+            EntryGroup(2, proc, "Unlisted", "observed", 1, 1, Decimal(0), 2),
+            EntryGroup(2, proc, "Biopsy", "independent", 1, 2, Decimal(0), 0),
+            EntryGroup(1, "lecture", "", None, 2, 0, Decimal("2.5"), 20),
+        ],
+        entry_learners=[(1, 100), (2, 101)],
+        milestones=[
+            _milestone_row(102, "first_independent", date(Y1, 6, 1)),
+            _milestone_row(101, "first_supervised", date(Y2, 2, 1)),
+        ],
+        group_positions={"Drainage": 5, "Biopsy": 2},
+    )
+    every = ledger_.figures()
+    assert [(c.group, c.roles, c.position) for c in every.categories] == [
+        ("Biopsy", {"independent": 2}, 2),
+        ("Drainage", {"assisted": 8}, 5),
+        ("Unlisted", {"observed": 1}, 1 << 30),
+    ]
+    assert (every.procedures, every.by_role["assisted"], every.lectures, every.lecture_hours) == (
+        11,
+        8,
+        2,
+        Decimal("2.5"),
+    )
+    assert (every.visits, every.visitors, every.visit_days, every.person_days) == (2, 2, 21, 7 + 14 + 14)
+    assert (every.learners_trained, every.learners_present) == (3, 27)  # 100, 101 (entries) and 102
+    first, second = ledger_.figures(Y1), ledger_.figures(Y2)
+    assert (first.visits, first.procedures, first.learners_trained, first.independent_milestones) == (
+        1,
+        3,
+        2,
+        1,
+    )
+    assert (first.supervised_milestones, first.visitors) == (0, 1)
+    assert (second.visits, second.procedures, second.learners_trained, second.supervised_milestones) == (
+        1,
+        8,
+        1,
+        1,
+    )
+    assert (second.independent_milestones, second.visitors) == (0, 2)
+    assert ledger_.figures(2019) == ImpactFigures(
+        by_role=dict.fromkeys(("observed", "assisted", "supervised", "independent"), 0)
+    )
+
+
+def test_a_year_runs_from_the_first_of_january_to_the_thirty_first_of_december(ledger):
+    learner = ledger.learners["amani"]
+    code = ledger.base.procedures["abscess-drainage"].id
+    for kind, day in (("first_supervised", date(Y2, 1, 1)), ("first_independent", date(Y2 + 1, 1, 1))):
+        db.session.add(Milestone(learner_id=learner.id, procedure_id=code, kind=kind, achieved_on=day))
+    db.session.commit()
+    this_year = impact_figures(db.session, ImpactFilter(year=Y2, organisation_id=ledger.org.id))
+    # the new one on 1 January; Baraka's and Sita's independent ones (February, September)
+    assert (this_year.supervised_milestones, this_year.independent_milestones) == (1, 2)
+    assert actual(ImpactFilter(year=Y2)) == expected(ImpactFilter(year=Y2))
+    next_year = impact_figures(db.session, ImpactFilter(year=Y2 + 1))
+    assert (next_year.supervised_milestones, next_year.independent_milestones) == (0, 1)
