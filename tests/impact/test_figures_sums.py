@@ -385,3 +385,103 @@ def test_a_year_runs_from_the_first_of_january_to_the_thirty_first_of_december(l
     assert actual(ImpactFilter(year=Y2)) == expected(ImpactFilter(year=Y2))
     next_year = impact_figures(db.session, ImpactFilter(year=Y2 + 1))
     assert (next_year.supervised_milestones, next_year.independent_milestones) == (0, 1)
+
+
+def test_a_visit_without_a_completion_counts_once_an_entry_of_it_is_confirmed(ledger):
+    filt = ImpactFilter(organisation_id=ledger.org.id)
+    before = impact_figures(db.session, filt)
+    waiting = db.session.scalar(select(LogEntry).where(LogEntry.visit_id == ledger.visits["nothing"].id))
+    waiting.confirmed_at = datetime(2025, 12, 2)
+    db.session.commit()
+    after = impact_figures(db.session, filt)
+    assert (after.visits, after.visitors, after.visit_days) == (
+        before.visits + 1,
+        before.visitors,
+        before.visit_days + 7,
+    )
+    assert after.procedures == before.procedures + 9
+    assert actual(filt) == expected(filt)
+
+
+def test_load_groups_by_procedure_group_keeps_zeroes_and_reads_learners_sites_and_organisations(
+    ledger, users
+):
+    base, tz2 = ledger.base, ledger.visits["tz2"]
+    neema = LocalLearner(site_id=base.site.id, name="Neema J.", level="radiology-residents")
+    db.session.add(neema)
+    db.session.flush()
+    confirmed = datetime(2025, 12, 2)
+    for fields in (  # tz2 has Baraka's independent biopsies (4); the same role in another group:
+        dict(
+            kind="procedure",
+            procedure_id=base.procedures["nephrostomy"].id,
+            learner_role="independent",
+            cases=2,
+        ),
+        dict(kind="simulation", topic="Wires", learners_present=0),  # a group of nobody present
+    ):
+        fields.setdefault("learners_present", 1)
+        db.session.add(
+            LogEntry(
+                visit_id=tz2.id,
+                author_id=base.student.id,
+                held_on=tz2.starts_on,
+                confirmed_at=confirmed,
+                **fields,
+            )
+        )
+    db.session.add(  # Neema: named in a confirmed case, no milestone
+        LogEntry(
+            visit_id=tz2.id,
+            author_id=base.student.id,
+            held_on=tz2.starts_on,
+            kind="procedure",
+            procedure_id=base.procedures["image-guided-biopsy"].id,
+            learner_role="observed",
+            cases=1,
+            learners_present=1,
+            local_learner_id=neema.id,
+            confirmed_at=confirmed,
+        )
+    )
+    hidden = ledger.learners["hidden"]  # the unverified organisation: a milestone in Y1, no visit then
+    db.session.add(
+        Milestone(
+            learner_id=hidden.id,
+            procedure_id=base.procedures["abscess-drainage"].id,
+            kind="first_supervised",
+            achieved_on=date(Y1, 4, 1),
+        )
+    )
+    siteless = users.opportunity(
+        ledger.org, title="No site", status="closed", deadline=None, starts_on=date(Y1, 7, 1)
+    )
+    db.session.add(
+        VisitCompletion(visit_id=siteless.id, user_id=base.nurse.id, certificate_code="siteless-1")
+    )
+    db.session.commit()
+
+    tz2_groups = {
+        (e.kind, e.group, e.role): (e.cases, e.present)
+        for e in load(db.session, ImpactFilter(year=Y2)).entries
+        if e.visit_id == tz2.id
+    }
+    assert tz2_groups[("procedure", "Drainage and percutaneous access", "independent")] == (2, 1)
+    assert tz2_groups[("procedure", "Biopsy and vascular access", "independent")] == (4, 3)
+    assert tz2_groups[("simulation", "", None)][1] == 0
+    for filt in (ImpactFilter(year=Y2), ImpactFilter(year=Y1), ImpactFilter()):
+        assert actual(filt) == expected(filt), filt
+    before_neema = 2  # Baraka (entry and milestone), Sita (entry and milestone)
+    assert (
+        impact_figures(db.session, ImpactFilter(year=Y2, verified_only=True)).learners_trained
+        == before_neema + 1
+    )
+
+    year_one = load(db.session, ImpactFilter(year=Y1))
+    organisations = [(r.key, r.name, r.slug, r.figures.visits) for r in year_one.by("organisation")]
+    assert organisations == [
+        (ledger.org.id, "Mbeya Outreach", ledger.org.slug, 2),
+        (ledger.unverified.id, "Not verified yet", ledger.unverified.slug, 0),
+    ]
+    sites = [(r.key, r.name, r.figures.visits) for r in year_one.by("site")]
+    assert sites[0] == (None, "", 1)  # the visit without a site
