@@ -176,3 +176,49 @@ def test_release_counts_only_the_pairs_own_rows(scene):
     assert not feedback.released(scene.elective, scene.student.id, [other, mine], scene.today)
     host = VisitFeedback(visit_id=scene.elective.id, visitor_id=scene.physician.id, side="host", rating=3)
     assert not feedback.released(scene.elective, scene.student.id, [host, mine], scene.today)
+
+
+def test_each_refusal_says_why(scene):
+    refusals = [
+        (
+            scene.host,
+            scene.student,
+            VISITOR,
+            {},
+            "Only the visitor writes their own feedback on the placement.",
+        ),
+        (
+            scene.student,
+            scene.student,
+            HOST,
+            {},
+            "Only a member of the host organisation writes the host's feedback.",
+        ),
+        (scene.host, scene.stranger, HOST, {}, "This person did not take part in this visit."),
+        (scene.student, scene.student, VISITOR, {"rating": 0}, "Choose a rating from 1 to 5."),
+        (
+            scene.student,
+            scene.student,
+            VISITOR,
+            {"comments": "x" * 5001},
+            "Keep your comments to 5,000 characters or fewer.",
+        ),
+    ]
+    for author, visitor, side, values, message in refusals:
+        with pytest.raises(DomainError) as refused:
+            write(scene, author, visitor, side, **values)
+        db.session.rollback()
+        assert refused.value.message == message
+    assert count() == 0
+
+
+def test_a_visitor_cannot_write_the_visitor_side_for_another_visitor(scene):
+    with pytest.raises(PermissionDenied):
+        write(scene, scene.nurse, scene.physician, VISITOR, visit=scene.teaching)
+    db.session.rollback()
+    assert count() == 0
+
+
+def test_no_comments_are_kept_as_an_empty_text(scene):
+    assert feedback.check_answer(3, None) == ""
+    assert feedback.check_answer(3, "  \n ") == ""

@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from matcher.extensions import db
 from matcher.models.impact import LearnerLink, LearnerResponse
+from matcher.services.errors import DomainError
 from matcher.services.impact import learner_links
 from matcher.services.impact.learner_links import Answers, LinkClosed
 from tests.support.impact import impact_scene
@@ -249,3 +250,14 @@ def test_a_closed_link_says_why_and_whether_it_was_used(scene, token):
         ("This link has been used already: each link takes one answer.", True),
     ]
     assert all(type(used) is bool for _, used in closed)
+
+
+@pytest.mark.parametrize(
+    ("usefulness", "confidence", "field"), [(0, None, "usefulness"), (4, 6, "confidence")]
+)
+def test_an_answer_off_the_scale_is_refused_at_its_field(scene, token, usefulness, confidence, field):
+    with pytest.raises(DomainError) as refused:
+        learner_links.answer(db.session, token, Answers(usefulness, confidence, "", ""), scene.today)
+    assert (refused.value.field, refused.value.message) == (field, "Choose a number from 1 to 5.")
+    db.session.rollback()
+    assert _responses() == [] and _link(token).used_at is None
