@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
+from matcher.formatting import long_day
 from matcher.models.impact import FEEDBACK_WINDOW_DAYS, FeedbackSide, VisitFeedback
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.impact import feedback
@@ -222,3 +223,43 @@ def test_a_visitor_cannot_write_the_visitor_side_for_another_visitor(scene):
 def test_no_comments_are_kept_as_an_empty_text(scene):
     assert feedback.check_answer(3, None) == ""
     assert feedback.check_answer(3, "  \n ") == ""
+
+
+def test_the_refusals_of_a_second_answer_and_of_an_early_one_say_why(users):
+    scene = impact_scene(db.session, users, ended_days_ago=0)  # ends today
+    with pytest.raises(Conflict) as early:
+        write(scene, scene.student, scene.student, VISITOR)
+    db.session.rollback()
+    opens = long_day(scene.elective.ends_on + timedelta(days=1))
+    assert early.value.message == f"Feedback opens on {opens}, once the visit has ended."
+    tomorrow = scene.today + timedelta(days=1)
+    write(scene, scene.student, scene.student, VISITOR, today=tomorrow)
+    write(scene, scene.host, scene.student, HOST, today=tomorrow)
+    again = []
+    for author, side in ((scene.student, VISITOR), (scene.host, HOST)):
+        with pytest.raises(Conflict) as refused:
+            write(scene, author, scene.student, side, today=tomorrow)
+        db.session.rollback()
+        again.append(refused.value.message)
+    assert again == [
+        "You have already sent your feedback; it cannot be changed.",
+        "Your organisation has already sent its feedback on this visitor; it cannot be changed.",
+    ]
+
+
+@pytest.mark.parametrize("would_return", [True, False, None])
+def test_would_return_is_kept_as_given(scene, would_return):
+    row = feedback.write(
+        db.session,
+        scene.student,
+        scene.elective.id,
+        scene.student.id,
+        VISITOR,
+        rating=3,
+        would_return=would_return,
+        comments="",
+        today=scene.today,
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(VisitFeedback, row.id).would_return is would_return

@@ -261,3 +261,15 @@ def test_an_answer_off_the_scale_is_refused_at_its_field(scene, token, usefulnes
     assert (refused.value.field, refused.value.message) == (field, "Choose a number from 1 to 5.")
     db.session.rollback()
     assert _responses() == [] and _link(token).used_at is None
+
+
+def test_an_answer_naming_a_patient_is_refused_with_the_reason(scene, token):
+    with pytest.raises(DomainError) as refused:
+        learner_links.answer(db.session, token, Answers(4, None, "", "Mrs Achieng's drain"), scene.today)
+    assert refused.value.field == "improve"
+    assert refused.value.message == (
+        "This looks like a patient's name or number (a hospital or file number, a date of birth)."
+        " Patients' details must stay private: please take it out and write only about the teaching."
+    )
+    db.session.rollback()
+    assert _responses() == [] and _link(token).used_at is None
