@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from matcher.extensions import db
+from matcher.formatting import long_day
 from matcher.models.impact import FEEDBACK_WINDOW_DAYS, FeedbackSide, VisitFeedback
 from matcher.services.errors import Conflict, DomainError, NotFound, PermissionDenied
 from matcher.services.impact import feedback
 from tests.support.impact import impact_scene
+from tests.support.querycount import counting_queries
 
 VISITOR, HOST = FeedbackSide.VISITOR, FeedbackSide.HOST
 
@@ -110,6 +112,11 @@ def test_only_the_visitor_writes_their_side_and_only_a_host_member_the_host_side
 
 
 def test_a_team_visit_has_one_pair_per_visitor(scene):
+    nothing = feedback.pairs(db.session, scene.teaching, scene.today)  # a pair even with no row
+    assert [(p.visitor.id, p.mine, p.theirs, p.released) for p in nothing] == [
+        (scene.physician.id, None, None, False),
+        (scene.nurse.id, None, None, False),
+    ]
     write(scene, scene.host, scene.physician, HOST, visit=scene.teaching)
     write(scene, scene.nurse, scene.nurse, VISITOR, visit=scene.teaching)
     pairs = feedback.pairs(db.session, scene.teaching, scene.today)
@@ -117,6 +124,24 @@ def test_a_team_visit_has_one_pair_per_visitor(scene):
         (scene.physician.id, False, True, False),
         (scene.nurse.id, True, False, False),
     ]
+    for pair in pairs:
+        assert (pair.side(VISITOR), pair.side(HOST)) == (pair.mine, pair.theirs)
+    assert pairs[0].side(HOST).author_id == scene.host.id and pairs[1].side(VISITOR).rating == 4
+
+
+def test_written_by_visitor_gives_the_visitors_own_side_by_visit(scene):
+    write(scene, scene.host, scene.student, HOST)  # the host's side on the student: not theirs
+    assert feedback.written_by_visitor(db.session, scene.student.id, [scene.elective.id]) == {}
+    mine = write(scene, scene.student, scene.student, VISITOR, rating=5)
+    write(scene, scene.nurse, scene.nurse, VISITOR, visit=scene.teaching)  # another visitor's
+    ids = [scene.elective.id, scene.teaching.id]
+    assert feedback.written_by_visitor(db.session, scene.student.id, ids) == {scene.elective.id: mine}
+    assert feedback.written_by_visitor(db.session, scene.student.id, [scene.teaching.id]) == {}
+    nurse = feedback.written_by_visitor(db.session, scene.nurse.id, iter(ids))  # any iterable
+    assert [(k, v.author_id) for k, v in nurse.items()] == [(scene.teaching.id, scene.nurse.id)]
+    with counting_queries() as none:
+        assert feedback.written_by_visitor(db.session, scene.student.id, []) == {}
+    assert none.count == 0
 
 
 def test_a_pair_is_released_once_both_have_written(scene):
@@ -152,3 +177,89 @@ def test_release_counts_only_the_pairs_own_rows(scene):
     assert not feedback.released(scene.elective, scene.student.id, [other, mine], scene.today)
     host = VisitFeedback(visit_id=scene.elective.id, visitor_id=scene.physician.id, side="host", rating=3)
     assert not feedback.released(scene.elective, scene.student.id, [host, mine], scene.today)
+
+
+def test_each_refusal_says_why(scene):
+    refusals = [
+        (
+            scene.host,
+            scene.student,
+            VISITOR,
+            {},
+            "Only the visitor writes their own feedback on the placement.",
+        ),
+        (
+            scene.student,
+            scene.student,
+            HOST,
+            {},
+            "Only a member of the host organisation writes the host's feedback.",
+        ),
+        (scene.host, scene.stranger, HOST, {}, "This person did not take part in this visit."),
+        (scene.student, scene.student, VISITOR, {"rating": 0}, "Choose a rating from 1 to 5."),
+        (
+            scene.student,
+            scene.student,
+            VISITOR,
+            {"comments": "x" * 5001},
+            "Keep your comments to 5,000 characters or fewer.",
+        ),
+    ]
+    for author, visitor, side, values, message in refusals:
+        with pytest.raises(DomainError) as refused:
+            write(scene, author, visitor, side, **values)
+        db.session.rollback()
+        assert refused.value.message == message
+    assert count() == 0
+
+
+def test_a_visitor_cannot_write_the_visitor_side_for_another_visitor(scene):
+    with pytest.raises(PermissionDenied):
+        write(scene, scene.nurse, scene.physician, VISITOR, visit=scene.teaching)
+    db.session.rollback()
+    assert count() == 0
+
+
+def test_no_comments_are_kept_as_an_empty_text(scene):
+    assert feedback.check_answer(3, None) == ""
+    assert feedback.check_answer(3, "  \n ") == ""
+
+
+def test_the_refusals_of_a_second_answer_and_of_an_early_one_say_why(users):
+    scene = impact_scene(db.session, users, ended_days_ago=0)  # ends today
+    with pytest.raises(Conflict) as early:
+        write(scene, scene.student, scene.student, VISITOR)
+    db.session.rollback()
+    opens = long_day(scene.elective.ends_on + timedelta(days=1))
+    assert early.value.message == f"Feedback opens on {opens}, once the visit has ended."
+    tomorrow = scene.today + timedelta(days=1)
+    write(scene, scene.student, scene.student, VISITOR, today=tomorrow)
+    write(scene, scene.host, scene.student, HOST, today=tomorrow)
+    again = []
+    for author, side in ((scene.student, VISITOR), (scene.host, HOST)):
+        with pytest.raises(Conflict) as refused:
+            write(scene, author, scene.student, side, today=tomorrow)
+        db.session.rollback()
+        again.append(refused.value.message)
+    assert again == [
+        "You have already sent your feedback; it cannot be changed.",
+        "Your organisation has already sent its feedback on this visitor; it cannot be changed.",
+    ]
+
+
+@pytest.mark.parametrize("would_return", [True, False, None])
+def test_would_return_is_kept_as_given(scene, would_return):
+    row = feedback.write(
+        db.session,
+        scene.student,
+        scene.elective.id,
+        scene.student.id,
+        VISITOR,
+        rating=3,
+        would_return=would_return,
+        comments="",
+        today=scene.today,
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(VisitFeedback, row.id).would_return is would_return

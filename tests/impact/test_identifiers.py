@@ -43,6 +43,8 @@ ALLOWED = [
     "Patient preparation",
     "Patient Preparation and Consent",
     "Patient-centred care",
+    "Patient Safety-related incidents",  # a topic word, then a hyphen
+    "Patient Follow-up clinic",  # a hyphenated topic word
     "Nephrostomy care",
     "Radiation protection 2025",
     "Biliary drainage: indications",

@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from matcher.extensions import db
 from matcher.models.impact import LearnerLink, LearnerResponse
+from matcher.services.errors import DomainError
 from matcher.services.impact import learner_links
 from matcher.services.impact.learner_links import Answers, LinkClosed
 from tests.support.impact import impact_scene
@@ -229,3 +230,46 @@ def test_the_form_is_rate_limited_per_address(client, app_config):
         "/f/aaaa-bbbb-cccc", data={"usefulness": "4"}, environ_base={"REMOTE_ADDR": "192.0.2.9"}
     )
     assert other.status_code == 404
+
+
+def test_a_closed_link_says_why_and_whether_it_was_used(scene, token):
+    link = _link(token)
+    closed = []
+    for change in (
+        lambda: setattr(link, "expires_on", scene.today - timedelta(days=1)),  # expired
+        lambda: setattr(link, "withdrawn_on", scene.today),  # and withdrawn
+        lambda: setattr(link, "used_at", datetime.combine(scene.today, time.min)),  # and used
+    ):
+        change()
+        with pytest.raises(LinkClosed) as refused:
+            learner_links.check_open(link, scene.today)
+        closed.append((refused.value.message, refused.value.used))
+    assert closed == [
+        ("This link no longer works: its time to answer is over.", False),
+        ("This link no longer works: the hosts of the visit withdrew it.", False),
+        ("This link has been used already: each link takes one answer.", True),
+    ]
+    assert all(type(used) is bool for _, used in closed)
+
+
+@pytest.mark.parametrize(
+    ("usefulness", "confidence", "field"), [(0, None, "usefulness"), (4, 6, "confidence")]
+)
+def test_an_answer_off_the_scale_is_refused_at_its_field(scene, token, usefulness, confidence, field):
+    with pytest.raises(DomainError) as refused:
+        learner_links.answer(db.session, token, Answers(usefulness, confidence, "", ""), scene.today)
+    assert (refused.value.field, refused.value.message) == (field, "Choose a number from 1 to 5.")
+    db.session.rollback()
+    assert _responses() == [] and _link(token).used_at is None
+
+
+def test_an_answer_naming_a_patient_is_refused_with_the_reason(scene, token):
+    with pytest.raises(DomainError) as refused:
+        learner_links.answer(db.session, token, Answers(4, None, "", "Mrs Achieng's drain"), scene.today)
+    assert refused.value.field == "improve"
+    assert refused.value.message == (
+        "This looks like a patient's name or number (a hospital or file number, a date of birth)."
+        " Patients' details must stay private: please take it out and write only about the teaching."
+    )
+    db.session.rollback()
+    assert _responses() == [] and _link(token).used_at is None

@@ -7,6 +7,7 @@ contenders then run one after the other, and the test that skips the check cover
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -40,6 +41,22 @@ def test_the_update_refuses_a_used_link_even_when_the_check_is_passed(users, mon
     assert refused.value.used
     assert _count() == 1
     assert db.session.scalars(select(LearnerResponse.helped)).all() == ["first"]
+
+
+def test_the_update_refuses_an_expired_link_even_when_the_check_is_passed(users, monkeypatch):
+    scene = impact_scene(db.session, users)
+    token = learner_links.make_links(db.session, scene.host, scene.elective, 1, 1, scene.today)[0].token
+    db.session.commit()
+    later = scene.today + timedelta(days=2)  # the link's last day was tomorrow
+    monkeypatch.setattr(learner_links, "check_open", lambda link, today: None)  # as if read in time
+    with pytest.raises(LinkClosed) as refused:
+        learner_links.answer(db.session, token, Answers(4, 4, "late", ""), later)
+    db.session.rollback()
+    assert (refused.value.used, refused.value.message) == (
+        False,
+        "This link no longer works: its time to answer is over.",
+    )
+    assert _count() == 0
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from matcher.db import utcnow
 from matcher.extensions import db
+from matcher.formatting import day
 from matcher.models.impact import LearnerLink, LearnerResponse
 from matcher.services.errors import DomainError, PermissionDenied
 from matcher.services.impact import learner_links
@@ -174,3 +176,81 @@ def test_withdrawing_closes_only_unused_links(client, auth, scene):
         assert sent.status_code == 410
     assert db.session.scalar(select(func.count()).select_from(LearnerResponse)) == 1
     assert client.get(f"/f/{other[0].token}").status_code == 200
+
+
+def test_withdrawing_sets_the_last_day_to_yesterday_on_open_links_only(scene):
+    today = scene.today
+    learner_links.make_links(db.session, scene.host, scene.elective, 4, 60, today)
+    used, last_day, expired, open_ = _links(scene.elective.id)
+    used.used_at, last_day.expires_on, expired.expires_on = (
+        utcnow(),
+        today,
+        today - timedelta(days=3),
+    )
+    db.session.commit()
+    before = used.expires_on
+    assert learner_links.revoke_unused(db.session, scene.host, scene.elective, today) == 2
+    db.session.commit()
+    db.session.expire_all()
+    assert [(link.expires_on, link.withdrawn_on) for link in (used, last_day, expired, open_)] == [
+        (before, None),  # used: left as it was
+        (today - timedelta(days=1), today),  # open on its last day: withdrawn
+        (today - timedelta(days=3), None),  # expired already: left as it was
+        (today - timedelta(days=1), today),
+    ]
+
+
+def test_a_link_on_its_last_day_counts_as_unused_and_a_visit_without_links_as_nothing(scene):
+    assert learner_links.counts(db.session, scene.teaching.id, scene.today) == learner_links.LinkCounts(
+        made=0, used=0, unused=0, expired=0
+    )
+    learner_links.make_links(db.session, scene.host, scene.elective, 2, 10, scene.today)
+    last_day, gone = _links(scene.elective.id)
+    last_day.expires_on, gone.expires_on = scene.today, scene.today - timedelta(days=1)
+    db.session.commit()
+    assert learner_links.counts(db.session, scene.elective.id, scene.today) == learner_links.LinkCounts(
+        made=2, used=0, unused=1, expired=1
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "days", "field", "message"),
+    [
+        (0, 60, "number", "Make from 1 to 100 links at a time."),
+        (101, 60, "number", "Make from 1 to 100 links at a time."),
+        (5, 0, "days", "Choose from 1 to 180 days."),
+        (5, 181, "days", "Choose from 1 to 180 days."),
+    ],
+)
+def test_the_service_refuses_numbers_out_of_range_at_their_field(scene, number, days, field, message):
+    with pytest.raises(DomainError) as refused:
+        learner_links.make_links(db.session, scene.host, scene.elective, number, days, scene.today)
+    assert (refused.value.field, refused.value.message) == (field, message)
+    assert _links(scene.elective.id) == []
+
+
+@pytest.mark.parametrize(("number", "days"), [(100, 1), (1, 180)])
+def test_the_service_takes_the_ends_of_the_ranges(scene, number, days):
+    made = learner_links.make_links(db.session, scene.host, scene.elective, number, days, scene.today)
+    assert len(made) == len(_links(scene.elective.id)) == number
+    assert {link.expires_on for link in made} == {scene.today + timedelta(days=days)}
+
+
+def test_the_service_says_when_links_can_be_made_and_who_makes_them(scene, users):
+    later = users.opportunity(
+        scene.org, starts_on=scene.today + timedelta(days=3), ends_on=scene.today + timedelta(days=20)
+    )
+    with pytest.raises(DomainError) as early:
+        learner_links.make_links(db.session, scene.host, later, 3, 60, scene.today)
+    assert (
+        early.value.message
+        == f"You can make feedback links from the first day of the visit, {day(later.starts_on)}."
+    )
+    with pytest.raises(PermissionDenied) as refused:
+        learner_links.make_links(db.session, scene.student, scene.elective, 2, 60, scene.today)
+    assert refused.value.message == "Only the visit's hosts can make feedback links."
+
+
+def test_a_token_is_read_as_typed_from_paper():
+    assert learner_links.normalise(" AbCd-efgh jkmn\n") == "abcdefghjkmn"
+    assert learner_links.normalise("abcd efgh") == "abcdefgh"

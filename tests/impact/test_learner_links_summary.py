@@ -3,12 +3,15 @@ has closed, with averages, a chart and its table, comments in a stable shuffled 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from matcher.extensions import db
-from matcher.models.impact import FEEDBACK_WINDOW_DAYS
+from matcher.models.impact import FEEDBACK_WINDOW_DAYS, LearnerResponse
+from matcher.services.errors import NotFound
 from matcher.services.impact import learner_links
 from matcher.services.impact.learner_links import Answers
 from tests.support.impact import impact_scene
@@ -129,3 +132,37 @@ def test_the_charts_description_counts_answers_not_points(client, auth, scene):
     page = client.get(f"/visits/{scene.elective.id}/learner-feedback").get_data(as_text=True)
     desc = page.split('<desc id="usefulness-desc">', 1)[1].split("</desc>", 1)[0]
     assert " ".join(desc.split()) == "1: 0 answers. 2: 1 answer. 3: 0 answers. 4: 0 answers. 5: 2 answers."
+
+
+def test_the_comments_order_follows_a_fingerprint_of_each_answer_not_its_text_nor_its_place(scene):
+    texts = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    _answer(scene, scene.elective, [Answers(4, None, text, text.lower()) for text in texts])
+    rows = db.session.execute(
+        select(LearnerResponse.id, LearnerResponse.helped).where(
+            LearnerResponse.visit_id == scene.elective.id
+        )
+    ).all()
+
+    def order(part: str) -> list[int]:
+        def key(row):
+            return hashlib.sha256(f"{scene.elective.id}:{part}:{row.id}".encode()).hexdigest()
+
+        return [row.id for row in sorted(rows, key=key)]
+
+    by_id = {row.id: row.helped for row in rows}
+    result = learner_links.summary(db.session, scene.elective.id, scene.today)
+    assert list(result.helped) == [by_id[i] for i in order("helped")]
+    assert list(result.improve) == [by_id[i].lower() for i in order("improve")]
+
+
+def test_a_released_summary_needs_no_more_answers_and_still_says_when_it_would_have_shown(scene):
+    _answer(scene, scene.elective, ANSWERS)
+    result = learner_links.summary(db.session, scene.elective.id, scene.today)
+    assert (result.released, result.needed) == (True, 0)
+    assert result.shows_on == scene.elective.ends_on + timedelta(days=FEEDBACK_WINDOW_DAYS)
+
+
+def test_the_summary_of_no_visit_is_not_found(scene):
+    with pytest.raises(NotFound) as missing:
+        learner_links.summary(db.session, scene.elective.id + 10_000, scene.today)
+    assert missing.value.message == "There is no such visit."

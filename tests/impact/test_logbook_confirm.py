@@ -238,3 +238,97 @@ def test_milestones_are_per_procedure(scene, learner):
         "image-guided-biopsy",
         "nephrostomy",
     ]
+
+
+def test_milestones_are_per_learner(scene, learner):
+    other = LocalLearner(site_id=scene.site.id, name="O. K.", level="radiology-residents")
+    db.session.add(other)
+    db.session.commit()
+    first = _entry(scene, kind="procedure", learner_role="supervised", local_learner_id=other.id, day=1)
+    logbook.confirm(db.session, scene.host, scene.elective.id, None, utcnow())
+    db.session.commit()
+    # The other learner's earlier case neither stands for this one's nor is moved by it.
+    mine = _entry(scene, kind="procedure", learner_role="supervised", local_learner_id=learner.id, day=5)
+    logbook.confirm(db.session, scene.host, scene.elective.id, None, utcnow())
+    db.session.commit()
+    assert _milestones(other) == [("first_supervised", "nephrostomy", first.held_on, first.id)]
+    assert _milestones(learner) == [("first_supervised", "nephrostomy", mine.held_on, mine.id)]
+
+
+@pytest.mark.parametrize("missing", ["procedure_id", "learner_role", "local_learner_id"])
+def test_no_milestone_from_a_confirmed_case_missing_a_part(scene, learner, missing):
+    fields = {
+        "procedure_id": scene.procedures["nephrostomy"].id,
+        "learner_role": "supervised",
+        "local_learner_id": learner.id,
+    }
+    fields[missing] = None
+    entry = LogEntry(
+        visit_id=scene.elective.id,
+        author_id=scene.student.id,
+        held_on=scene.elective.starts_on,
+        kind="procedure",
+        cases=1,
+        learners_present=1,
+        confirmed_at=utcnow(),
+        confirmed_by_id=scene.host.id,
+        **fields,
+    )
+    assert milestones.record_from_entry(db.session, entry) == []
+    assert db.session.scalars(select(Milestone)).all() == []
+
+
+def test_a_case_on_the_milestones_own_day_leaves_it_as_it_was(scene, learner):
+    entry = _entry(scene, kind="procedure", learner_role="supervised", local_learner_id=learner.id)
+    manual = Milestone(
+        learner_id=learner.id,
+        procedure_id=entry.procedure_id,
+        kind="first_supervised",
+        achieved_on=entry.held_on,
+        recorded_by_id=scene.coordinator.id,
+    )
+    db.session.add(manual)
+    db.session.commit()
+    logbook.confirm(db.session, scene.host, scene.elective.id, None, utcnow())
+    db.session.commit()
+    assert _milestones(learner) == [("first_supervised", "nephrostomy", entry.held_on, None)]
+    assert manual.recorded_by_id == scene.coordinator.id
+
+
+@pytest.mark.parametrize("days_later", [-1, 1])
+def test_a_milestone_recorded_meanwhile_is_found_again_and_moved_only_earlier(
+    scene, learner, monkeypatch, days_later
+):
+    """Another confirmation records the milestone between the lookup and the insert: the insert
+    fails on the unique constraint, and the milestone found then is moved earlier if needed."""
+    entry = _entry(scene, kind="procedure", learner_role="independent", local_learner_id=learner.id, day=3)
+    entry.confirmed_at, entry.confirmed_by_id = utcnow(), scene.host.id
+    theirs = Milestone(
+        learner_id=learner.id,
+        procedure_id=entry.procedure_id,
+        kind="first_independent",
+        achieved_on=entry.held_on + timedelta(days=days_later),
+        recorded_by_id=scene.coordinator.id,
+    )
+    db.session.add(theirs)
+    db.session.commit()
+    lookups = []
+    real = milestones._existing
+
+    def not_yet_then_found(*args):
+        lookups.append(args[1:])
+        return None if len(lookups) == 1 else real(*args)
+
+    monkeypatch.setattr(milestones, "_existing", not_yet_then_found)
+    moved = milestones.record_from_entry(db.session, entry)
+    db.session.commit()
+    key = (learner.id, entry.procedure_id, "first_independent")
+    assert lookups == [key, key]
+    if days_later > 0:
+        assert moved == [theirs]
+        assert _milestones(learner) == [("first_independent", "nephrostomy", entry.held_on, entry.id)]
+        assert theirs.recorded_by_id == scene.host.id
+    else:
+        assert moved == []
+        assert _milestones(learner) == [("first_independent", "nephrostomy", theirs.achieved_on, None)]
+    assert len(db.session.scalars(select(Milestone)).all()) == 1
